@@ -1,0 +1,127 @@
+r"""Activation functions: one object per name holds g, g' and g's SymPy twin.
+
+Numeric, symbolic, plotting code and tests all read the same registry, so the formula
+on screen and the numbers behind it cannot drift apart.
+
+>>> import numpy as np
+>>> ACTIVATIONS["sigmoid"].g(np.array([0.0]))
+array([0.5])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import sympy as sp
+
+Array = np.ndarray
+
+LEAKY_SLOPE = 0.01
+
+
+@dataclass(frozen=True)
+class Activation:
+    r"""One activation: its numeric form, its derivative and its SymPy twin.
+
+    For an elementwise g, ``dg(Z)`` is g'(Z) entry by entry and ``backward`` is
+    ∂L/∂Z = ∂L/∂A ⊙ g'(Z). Softmax acts on each row (sample) as a whole, so it has no
+    elementwise derivative (``dg`` is None); its ``backward`` applies each sample's
+    Jacobian ∂a_j/∂z_k = a_j (δ_jk - a_k).
+
+    ``sym(z)`` is g as a SymPy expression of the symbol z (elementwise); for softmax,
+    ``sym`` maps a list of a row's symbols to the list of its outputs.
+    ``kinks`` are the points where g' jumps (finite differences across them disagree
+    with the one-sided derivative).
+    """
+
+    name: str
+    g: Callable[[Array], Array]
+    dg: Callable[[Array, Array], Array] | None  # (Z, A) -> g'(Z), reusing A = g(Z)
+    sym: Callable
+    elementwise: bool = True
+    kinks: tuple[float, ...] = ()
+    last_layer_only: bool = False
+
+    def backward(self, Z: Array, A: Array, dA: Array) -> Array:
+        r"""∂L/∂Z from ∂L/∂A: ∂L/∂A ⊙ g'(Z), or each row's softmax Jacobian. Shapes (m, n)."""
+        if self.dg is _one:
+            return dA  # g'(z) = 1
+        if self.dg is not None:
+            return dA * self.dg(Z, A)  # chain rule through g, entry by entry
+        # softmax: (∂L/∂z)_k = Σ_j (∂L/∂a_j) a_j (δ_jk - a_k) = a_k (∂L/∂a_k - Σ_j ∂L/∂a_j a_j)
+        return A * (dA - (dA * A).sum(axis=1, keepdims=True))
+
+    def jacobian(self, a_row: Array) -> Array:
+        r"""Softmax's Jacobian for one sample: J_jk = a_j (δ_jk - a_k), shape (n, n)."""
+        return np.diag(a_row) - np.outer(a_row, a_row)
+
+
+# exp(±708) is finite and normal in float64: clipping there keeps every exp free of
+# overflow and underflow while changing no result by more than 1e-307.
+EXP_LIMIT = 708.0
+
+
+def _one(Z: Array, A: Array) -> Array:
+    return np.ones_like(Z)
+
+
+def _sigmoid(Z: Array) -> Array:
+    return 1.0 / (1.0 + np.exp(np.minimum(np.maximum(-Z, -EXP_LIMIT), EXP_LIMIT)))
+
+
+def _softplus(Z: Array) -> Array:
+    # log(1 + e^z) = max(z, 0) + log(1 + e^-|z|): no overflow for large z
+    return np.maximum(Z, 0.0) + np.log1p(np.exp(-np.minimum(np.abs(Z), EXP_LIMIT)))
+
+
+def _softmax(Z: Array) -> Array:
+    # shift by the row max (no overflow); clip far-negative exponents (no underflow)
+    E = np.exp(np.maximum(Z - Z.max(axis=1, keepdims=True), -EXP_LIMIT))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def _sym_softmax(row: list) -> list:
+    exps = [sp.exp(z) for z in row]
+    total = sp.Add(*exps)
+    return [e / total for e in exps]
+
+
+_SYM_SIGMOID = sp.Lambda(sp.Symbol("z"), 1 / (1 + sp.exp(-sp.Symbol("z"))))
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a
+    for a in (
+        Activation("identity", lambda Z: Z, _one, lambda z: z),
+        Activation(
+            "sigmoid", _sigmoid, lambda Z, A: A * (1.0 - A), lambda z: 1 / (1 + sp.exp(-z))
+        ),
+        Activation("tanh", np.tanh, lambda Z, A: 1.0 - A * A, sp.tanh),
+        Activation(
+            "relu",
+            lambda Z: np.maximum(Z, 0.0),
+            lambda Z, A: (Z > 0).astype(Z.dtype),
+            lambda z: sp.Max(z, 0),
+            kinks=(0.0,),
+        ),
+        Activation(
+            "leaky_relu",
+            lambda Z: np.where(Z > 0, Z, LEAKY_SLOPE * Z),
+            lambda Z, A: np.where(Z > 0, 1.0, LEAKY_SLOPE).astype(Z.dtype),
+            lambda z: sp.Piecewise((z, z > 0), (sp.Rational(1, 100) * z, True)),
+            kinks=(0.0,),
+        ),
+        Activation(
+            "softplus",
+            _softplus,
+            lambda Z, A: _sigmoid(Z),
+            lambda z: sp.log(1 + sp.exp(z)),
+        ),
+        Activation(
+            "softmax", _softmax, None, _sym_softmax, elementwise=False, last_layer_only=True
+        ),
+    )
+}
+
+NAMES: tuple[str, ...] = tuple(ACTIVATIONS)

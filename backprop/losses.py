@@ -1,0 +1,104 @@
+r"""Losses at the output: per-sample values l_i, and ∂L/∂A^(L) where the chain starts.
+
+The notes sum over samples, L = Σ_{i=1}^m l_i (reduction "sum"); reduction "mean" divides
+by m. Every loss here is written so that it stays finite when a prediction saturates:
+bce and softmax_ce are computed from the logits Z^(L), not from log A.
+
+>>> import numpy as np
+>>> A = np.array([[1.0, 2.0]]); Y = np.array([[0.0, 2.0]])
+>>> LOSSES["mse"].per_sample(A, A, Y)
+array([0.5])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .activations import EXP_LIMIT
+
+Array = np.ndarray
+
+# ∂L/∂A of bce and softmax_ce divides by A; clipping A here keeps it finite when a
+# prediction saturates. The backward pass never uses it there: it takes the shortcut.
+_CLIP = 1e-300
+
+REDUCTIONS = ("sum", "mean")
+
+
+@dataclass(frozen=True)
+class Loss:
+    r"""One loss: l_i per sample, ∂(Σ_i l_i)/∂A, and the shortcut for ∂/∂Z if it has one.
+
+    ``per_sample(Z, A, Y)`` gives l (m,); ``dA(A, Y)`` gives ∂(Σ l_i)/∂A (m, n_L);
+    ``dZ_shortcut(A, Y)``, where not None, gives ∂(Σ l_i)/∂Z (m, n_L) directly for the
+    output activation ``output`` (the general path multiplies dA by g'(Z) or the
+    softmax Jacobian, and the tests check both paths agree).
+    """
+
+    name: str
+    per_sample: Callable[[Array, Array, Array], Array]
+    dA: Callable[[Array, Array], Array]
+    output: str | None = None  # the output activation this loss requires, if any
+    dZ_shortcut: Callable[[Array, Array], Array] | None = None
+    targets: str = "any real number"
+
+
+def _softplus(Z: Array) -> Array:
+    return np.maximum(Z, 0.0) + np.log1p(np.exp(-np.minimum(np.abs(Z), EXP_LIMIT)))
+
+
+def _mse(Z: Array, A: Array, Y: Array) -> Array:
+    # l_i = ½ Σ_j (a_ij - y_ij)²
+    return 0.5 * ((A - Y) ** 2).sum(axis=1)
+
+
+def _bce(Z: Array, A: Array, Y: Array) -> Array:
+    # -[y log σ(z) + (1-y) log(1-σ(z))] = softplus(z) - y z, finite for any z
+    return (_softplus(Z) - Y * Z).sum(axis=1)
+
+
+def _softmax_ce(Z: Array, A: Array, Y: Array) -> Array:
+    # -Σ_j y_j log a_j with log a_j = z_j - logsumexp(z)
+    z_max = Z.max(axis=1, keepdims=True)
+    shifted = np.maximum(Z - z_max, -EXP_LIMIT)
+    log_A = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return -(Y * log_A).sum(axis=1)
+
+
+def _bce_dA(A: Array, Y: Array) -> Array:
+    A = np.clip(A, _CLIP, 1.0 - 1e-16)
+    return (A - Y) / (A * (1.0 - A))
+
+
+def _softmax_ce_dA(A: Array, Y: Array) -> Array:
+    return -Y / np.maximum(A, _CLIP)
+
+
+LOSSES: dict[str, Loss] = {
+    loss.name: loss
+    for loss in (
+        Loss("mse", _mse, lambda A, Y: A - Y),
+        Loss(
+            "bce",
+            _bce,
+            _bce_dA,
+            output="sigmoid",
+            dZ_shortcut=lambda A, Y: A - Y,
+            targets="values from 0 to 1",
+        ),
+        Loss(
+            "softmax_ce",
+            _softmax_ce,
+            _softmax_ce_dA,
+            output="softmax",
+            # Σ_j y_j = 1 per row, so ∂l/∂z_k = a_k Σ_j y_j - y_k = a_k - y_k
+            dZ_shortcut=lambda A, Y: A - Y,
+            targets="values from 0 to 1 with each row summing to 1 (one-hot rows)",
+        ),
+    )
+}
+
+NAMES: tuple[str, ...] = tuple(LOSSES)
