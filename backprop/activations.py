@@ -125,3 +125,21 @@ ACTIVATIONS: dict[str, Activation] = {
 }
 
 NAMES: tuple[str, ...] = tuple(ACTIVATIONS)
+
+# A name "custom:<formula>" is a student's own g(z), parsed by backprop.formula.
+CUSTOM_PREFIX = "custom:"
+
+
+def activation(name: str) -> Activation:
+    r"""The Activation for a built-in name, or for "custom:<formula>" (KeyError if unknown).
+
+    >>> activation("tanh").name
+    'tanh'
+    """
+    if name in ACTIVATIONS:
+        return ACTIVATIONS[name]
+    if isinstance(name, str) and name.startswith(CUSTOM_PREFIX):
+        from .formula import activation_from_formula  # noqa: PLC0415 (only when asked for)
+
+        return activation_from_formula(name[len(CUSTOM_PREFIX) :])
+    raise KeyError(name)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import ACTIVATIONS
+from .activations import activation
 from .network import Params, Trace, checked_inputs, forward, loss_value, run
 from .spec import NetworkSpec
 
@@ -113,7 +113,7 @@ def _kink_pattern(spec, params: Params, X) -> list[np.ndarray]:
     """Which side of each kink every z of a kinked activation lies on."""
     out = []
     for (Z, _), name in zip(forward(spec, params, X), spec.activations):
-        out.extend(Z > k for k in ACTIVATIONS[name].kinks)
+        out.extend(Z > k for k in activation(name).kinks)
     return out
 
 

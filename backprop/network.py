@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .activations import ACTIVATIONS
+from .activations import activation
 from .errors import InvalidInput
 from .losses import LOSSES
 from .spec import NetworkSpec, check_array, check_targets
@@ -146,7 +146,7 @@ def forward(spec: NetworkSpec, params: Params, X: Array) -> list[tuple[Array, Ar
     A = X
     for W, b, name in zip(params.W, params.b, spec.activations):
         Z = A @ W + b  # (m, n_out); "+ b" broadcasts 1_{m×1} b^T
-        A = ACTIVATIONS[name].g(Z)  # (m, n_out)
+        A = activation(name).g(Z)  # (m, n_out)
         out.append((Z, A))
     return out
 
@@ -189,7 +189,7 @@ def backward(
             if mean:
                 dZ = dZ / spec.m
         else:
-            dZ = ACTIVATIONS[spec.activations[l - 1]].backward(Z, A, dA)  # (m, n_out)
+            dZ = activation(spec.activations[l - 1]).backward(Z, A, dA)  # (m, n_out)
         dW = A_prev.T @ dZ  # (n_in, n_out)
         db = dZ.sum(axis=0)  # (n_out,)
         dA_prev = dZ @ W.T  # (m, n_in)

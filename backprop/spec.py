@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import ACTIVATIONS
+from .activations import ACTIVATIONS, CUSTOM_PREFIX, activation
 from .errors import InvalidInput
 from .losses import LOSSES, REDUCTIONS
 
@@ -56,9 +56,15 @@ class NetworkSpec:
                 "activations", self.activations, f"one activation per layer ({len(sizes) - 1})"
             )
         for l, name in enumerate(acts, start=1):
-            if name not in ACTIVATIONS:
-                raise InvalidInput(f"activation of layer {l}", name, "one of " + ", ".join(ACTIVATIONS))
-            if ACTIVATIONS[name].last_layer_only and l != len(acts):
+            field = f"activation of layer {l}"
+            if not isinstance(name, str) or not (name in ACTIVATIONS or name.startswith(CUSTOM_PREFIX)):
+                allowed = "one of " + ", ".join(ACTIVATIONS) + f", or {CUSTOM_PREFIX}<formula in z>"
+                raise InvalidInput(field, name, allowed)
+            try:
+                act = activation(name)  # parses and checks a custom formula
+            except InvalidInput as error:
+                raise InvalidInput(field, name, error.allowed) from None
+            if act.last_layer_only and l != len(acts):
                 raise InvalidInput(f"activation of layer {l}", name, "softmax on the last layer only")
         object.__setattr__(self, "activations", acts)
         if self.loss not in LOSSES:
