@@ -68,7 +68,13 @@ def _one(Z: Array, A: Array) -> Array:
 
 
 def _sigmoid(Z: Array) -> Array:
-    return 1.0 / (1.0 + np.exp(np.minimum(np.maximum(-Z, -EXP_LIMIT), EXP_LIMIT)))
+    # 1 / (1 + e^-z), computed in place in one buffer (this runs on every forward pass)
+    T = np.negative(Z)
+    np.maximum(T, -EXP_LIMIT, out=T)
+    np.minimum(T, EXP_LIMIT, out=T)
+    np.exp(T, out=T)
+    T += 1.0
+    return np.reciprocal(T, out=T)
 
 
 def _softplus(Z: Array) -> Array:

@@ -52,7 +52,9 @@ def _softplus(Z: Array) -> Array:
 
 def _mse(Z: Array, A: Array, Y: Array) -> Array:
     # l_i = ½ Σ_j (a_ij - y_ij)²
-    return 0.5 * ((A - Y) ** 2).sum(axis=1)
+    D = A - Y
+    D *= D
+    return 0.5 * np.add.reduce(D, axis=1)
 
 
 def _bce(Z: Array, A: Array, Y: Array) -> Array:

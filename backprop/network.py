@@ -145,7 +145,8 @@ def forward(spec: NetworkSpec, params: Params, X: Array) -> list[tuple[Array, Ar
     out = []
     A = X
     for W, b, name in zip(params.W, params.b, spec.activations):
-        Z = A @ W + b  # (m, n_out); "+ b" broadcasts 1_{m×1} b^T
+        Z = A @ W  # (m, n_out)
+        Z += b  # + 1_{m×1} b^T, by broadcasting
         A = activation(name).g(Z)  # (m, n_out)
         out.append((Z, A))
     return out
