@@ -1,0 +1,332 @@
+r"""The notes' figures, drawn for the user's own network as Graphviz DOT strings.
+
+No streamlit here: a page passes the string to ``st.graphviz_chart``. Every function
+takes a ``Trace`` (``backprop.network.run``) and draws its actual sizes and numbers.
+Labels are Graphviz HTML-like labels built from escaped text (``_esc``), so any value or
+activation name is safe DOT; numbers are shown with 3 significant digits (``num``).
+Indices follow the notes: 1-based, ``w_ji`` links input j to unit i (W[j-1, i-1]).
+
+- ``fp_single_dense(trace, l, sample=0)``: figure fp-single-dense, one layer forward for
+  one sample: inputs a_1..a_n of A^(l-1), edges labelled w_ji, units that sum with b_i to
+  z_i, then g to a_i. Wide layers show the first ``MAX_UNITS`` units and a "more" node.
+- ``bp_single_dense(trace, l)``: figure bp-single-dense, one layer backward: ∂L/∂A^(l)
+  and g'(Z^(l)) in (or the loss's shortcut A − Y), ∂L/∂Z^(l), then ∂L/∂W^(l),
+  ∂L/∂b^(l), ∂L/∂A^(l-1) out, each with its formula, shape and (small) values.
+- ``bp_full(trace)``: figure bp-full, the whole network: X → (W, b) → Z → g → A → ... →
+  loss ← Y on the forward row, and the gradients flowing back from the loss beneath
+  them. Node ids are ``quantity_nodes(spec)``: one per layer quantity.
+- ``neurons(trace, sample=0)``: every neuron (only for ``fits_neurons(spec)``, widths up
+  to ``NEURON_LIMIT``); each edge shows w_ji and ∂L/∂w_ji, each unit its a, b and ∂L/∂b.
+
+Matrices up to ``MAX_CELLS`` rows and columns are printed in their node; larger ones
+show their shape and Frobenius norm.
+
+>>> from backprop import NetworkSpec, run
+>>> dot = bp_full(run(NetworkSpec()))
+>>> dot.startswith("digraph") and '"dW1"' in dot
+True
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+
+from ..network import Trace
+from ..spec import NetworkSpec
+from .i18n import t
+
+MAX_UNITS = 8  # units drawn per layer in fp_single_dense
+MAX_CELLS = 4  # matrices with at most this many rows and columns show their entries
+NEURON_LIMIT = 6  # widest layer the neuron-level drawing accepts
+NEURON_MAX_LAYERS = 4
+
+FORWARD = "#cfe2f3"  # light blue: values
+BACKWARD = "#fce5cd"  # light orange: gradients (blue/orange: colour-blind safe)
+EDGE_BACK = "#b45f06"
+POSITIVE, NEGATIVE = "#2166ac", "#b35806"
+
+_SUB = str.maketrans("0123456789()-+", "₀₁₂₃₄₅₆₇₈₉₍₎₋₊")
+_SUP = str.maketrans("0123456789()-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁻⁺")
+
+
+def num(x: float) -> str:
+    """x with 3 significant digits, '-0' shown as '0'."""
+    text = f"{float(x):.3g}"
+    return "0" if text in ("-0", "-0.0") else text
+
+
+def sub(*indices: int) -> str:
+    """Unicode subscript of 1-based indices: sub(2, 1) = '₂₁', sub(12, 3) = '₁₂,₃'."""
+    sep = "," if any(i >= 10 for i in indices) else ""
+    return sep.join(str(i).translate(_SUB) for i in indices)
+
+
+def sup(l: int) -> str:
+    """The layer superscript ⁽ˡ⁾."""
+    return f"({l})".translate(_SUP)
+
+
+def _esc(text: str) -> str:
+    """Text made safe inside an HTML-like DOT label."""
+    return html.escape(str(text), quote=True)
+
+
+def _matrix(M: np.ndarray) -> str:
+    """An HTML table of M's entries if small, else its shape and norm (escaped)."""
+    M = np.atleast_2d(M)
+    if M.shape[0] > MAX_CELLS or M.shape[1] > MAX_CELLS:
+        return f"<TR><TD>‖·‖ = {_esc(num(np.linalg.norm(M)))}</TD></TR>"
+    rows = "".join(
+        "<TR>" + "".join(f'<TD ALIGN="RIGHT">{_esc(num(x))}</TD>' for x in row) + "</TR>" for row in M
+    )
+    return f'<TR><TD><TABLE BORDER="0" CELLSPACING="3" CELLPADDING="0">{rows}</TABLE></TD></TR>'
+
+
+def _shape(M: np.ndarray) -> str:
+    return "×".join(str(n) for n in np.shape(M))
+
+
+def _node(node_id: str, title: str, M: np.ndarray | None, fill: str, note: str = "") -> str:
+    """A node: a bold title, an optional note, the shape and the (small) values."""
+    rows = [f"<TR><TD><B>{_esc(title)}</B></TD></TR>"]
+    if note:
+        rows.append(f"<TR><TD>{_esc(note)}</TD></TR>")
+    if M is not None:
+        rows.append(f"<TR><TD>{_esc(_shape(M))}</TD></TR>")
+        rows.append(_matrix(M))
+    label = '<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2">' + "".join(rows) + "</TABLE>>"
+    return f'  "{node_id}" [label={label}, fillcolor="{fill}"];'
+
+
+def _edge(a: str, b: str, label: str = "", back: bool = False, **attrs: str) -> str:
+    """An edge a -> b; back=True draws it as a gradient flowing from b to a."""
+    parts = [f'label="{_esc_quoted(label)}"'] if label else []
+    if back:
+        parts += ["dir=back", f'color="{EDGE_BACK}"', f'fontcolor="{EDGE_BACK}"', "style=dashed"]
+    parts += [f'{k}="{_esc_quoted(v)}"' for k, v in attrs.items()]
+    return f'  "{a}" -> "{b}"' + (f" [{', '.join(parts)}]" if parts else "") + ";"
+
+
+def _esc_quoted(text: str) -> str:
+    """Text made safe inside a double-quoted DOT string."""
+    return str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def _graph(body: list[str], rankdir: str = "LR") -> str:
+    head = [
+        "digraph G {",
+        f"  rankdir={rankdir}; bgcolor=transparent; nodesep=0.25; ranksep=0.5;",
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11];',
+        '  edge [fontname="Helvetica", fontsize=10];',
+    ]
+    return "\n".join(head + body + ["}"])
+
+
+def _column(ids: list[str]) -> str:
+    """Keep nodes in one column, top to bottom in the given order (invisible edges)."""
+    if len(ids) < 2:
+        return ""
+    chain = " -> ".join(f'"{i}"' for i in ids)
+    return f"  {{ rank=same; {chain} [style=invis]; }}"
+
+
+def _g_name(spec: NetworkSpec, l: int) -> str:
+    name = spec.activations[l - 1]
+    return name if len(name) <= 24 else name[:21] + "..."
+
+
+def fp_single_dense(trace: Trace, l: int, sample: int = 0) -> str:
+    r"""Figure fp-single-dense: layer l forward for one sample, z_i = Σ_j a_j w_ji + b_i, a_i = g(z_i).
+
+    ``sample`` is a 0-based row of the batch. Returns a DOT string.
+    """
+    layer = trace.layers[l - 1]
+    g = _g_name(trace.spec, l)
+    a_in, z, a_out = layer.A_prev[sample], layer.Z[sample], layer.A[sample]
+    n_in, n_out = layer.W.shape
+    shown_in, shown_out = min(n_in, MAX_UNITS), min(n_out, MAX_UNITS)
+    body = []
+    for j in range(shown_in):
+        body.append(_unit(f"in{j}", f"a{sub(j + 1)}{sup(l - 1)} = {num(a_in[j])}", FORWARD, "ellipse"))
+    for i in range(shown_out):
+        sum_label = f"Σ + b{sub(i + 1)} ({num(layer.b[i])})\nz{sub(i + 1)}{sup(l)} = {num(z[i])}"
+        body.append(_unit(f"sum{i}", sum_label, "white", "box"))
+        body.append(_unit(f"out{i}", f"a{sub(i + 1)}{sup(l)} = {num(a_out[i])}", FORWARD, "ellipse"))
+        body.append(_edge(f"sum{i}", f"out{i}", g))
+        for j in range(shown_in):
+            body.append(_edge(f"in{j}", f"sum{i}", f"w{sub(j + 1, i + 1)} = {num(layer.W[j, i])}"))
+    if n_in > shown_in:
+        body.append(_unit("in_more", t("diagrams.more", n=n_in - shown_in), "white", "plaintext"))
+    if n_out > shown_out:
+        body.append(_unit("out_more", t("diagrams.more", n=n_out - shown_out), "white", "plaintext"))
+    body.append(_unit("caption", t("diagrams.sample", s=sample + 1), "white", "plaintext"))
+    body.append(_column([f"in{j}" for j in range(shown_in)] + (["in_more"] if n_in > shown_in else [])))
+    body.append(_column([f"sum{i}" for i in range(shown_out)]))
+    body.append(_column([f"out{i}" for i in range(shown_out)] + (["out_more"] if n_out > shown_out else [])))
+    return _graph(body)
+
+
+def _unit(node_id: str, label: str, fill: str, shape: str) -> str:
+    """A plain-text node (one neuron or sum)."""
+    return f'  "{node_id}" [label="{_esc_quoted(label)}", shape={shape}, fillcolor="{fill}"];'
+
+
+def bp_single_dense(trace: Trace, l: int) -> str:
+    r"""Figure bp-single-dense: layer l backward, ∂L/∂Z^(l) in; ∂L/∂W^(l), ∂L/∂b^(l), ∂L/∂A^(l-1) out.
+
+    ∂L/∂Z = ∂L/∂A ⊙ g'(Z) (softmax: its Jacobian; with the loss's shortcut, A − Y);
+    ∂L/∂W = A^(l-1)ᵀ ∂L/∂Z, ∂L/∂b = column sums of ∂L/∂Z, ∂L/∂A^(l-1) = ∂L/∂Z W^(l)ᵀ.
+    """
+    layer = trace.layers[l - 1]
+    s, p = sup(l), sup(l - 1)
+    body = [
+        _node("dA", f"∂L/∂A{s}", layer.dA, BACKWARD),
+        _node("dZ", f"∂L/∂Z{s}", layer.dZ, BACKWARD, _dz_note(trace, l)),
+        _node("A_prev", f"A{p}", layer.A_prev, FORWARD),
+        _node("W", f"W{s}", layer.W, FORWARD),
+        _node("dW", f"∂L/∂W{s}", layer.dW, BACKWARD, f"A{p}ᵀ · ∂L/∂Z{s}"),
+        _node("db", f"∂L/∂b{s}", layer.db, BACKWARD, t("diagrams.column_sums", name=f"∂L/∂Z{s}")),
+        _node("dA_prev", f"∂L/∂A{p}", layer.dA_prev, BACKWARD, f"∂L/∂Z{s} · W{s}ᵀ"),
+        _edge("dA", "dZ", _dz_edge(trace, l)),
+        _edge("dZ", "dW"),
+        _edge("dZ", "db"),
+        _edge("dZ", "dA_prev"),
+        _edge("A_prev", "dW", style="dotted"),
+        _edge("W", "dA_prev", style="dotted"),
+        "  { rank=same; A_prev; W; dZ; }",
+    ]
+    return _graph(body)
+
+
+def _dz_note(trace: Trace, l: int) -> str:
+    """How ∂L/∂Z^(l) is made from ∂L/∂A^(l)."""
+    s = sup(l)
+    if _uses_shortcut(trace, l):
+        return t("diagrams.shortcut", loss=trace.spec.loss)
+    if trace.spec.activations[l - 1] == "softmax":
+        return t("diagrams.softmax_jacobian")
+    return f"∂L/∂A{s} ⊙ g′(Z{s})"
+
+
+def _dz_edge(trace: Trace, l: int) -> str:
+    if _uses_shortcut(trace, l):
+        return "A − Y"
+    return f"⊙ {_g_name(trace.spec, l)}′(Z{sup(l)})"
+
+
+def _uses_shortcut(trace: Trace, l: int) -> bool:
+    from ..losses import LOSSES  # noqa: PLC0415 (keeps this module's imports to the spec)
+
+    return l == trace.spec.L and LOSSES[trace.spec.loss].dZ_shortcut is not None
+
+
+def quantity_nodes(spec: NetworkSpec) -> dict[tuple[str, int], str]:
+    r"""The node id of every layer quantity in ``bp_full``: (LayerTrace field, l) -> id.
+
+    A_prev of layer 1 is "X" and its gradient dA_prev is "dX"; otherwise A_prev of layer
+    l is A^(l-1) ("A{l-1}") and dA_prev is ∂L/∂A^(l-1) ("dA{l-1}").
+
+    >>> quantity_nodes(NetworkSpec())[("dW", 2)]
+    'dW2'
+    """
+    ids = {}
+    for l in range(1, spec.L + 1):
+        ids[("A_prev", l)] = "X" if l == 1 else f"A{l - 1}"
+        ids[("dA_prev", l)] = "dX" if l == 1 else f"dA{l - 1}"
+        for field in ("W", "b", "Z", "A", "dA", "dZ", "dW", "db"):
+            ids[(field, l)] = f"{field}{l}"
+    return ids
+
+
+def bp_full(trace: Trace) -> str:
+    r"""Figure bp-full: X → (W, b) → Z → g → A → ... → loss ← Y, gradients flowing back.
+
+    Forward values fill the blue nodes; the orange nodes beneath hold the gradients,
+    joined by dashed edges that run from the loss back to ∂L/∂X.
+    """
+    spec = trace.spec
+    body = [
+        _node("X", "X = A⁽⁰⁾", trace.X, FORWARD),
+        _node("dX", "∂L/∂X", trace.layers[0].dA_prev, BACKWARD),
+        _node("Y", "Y", trace.Y, FORWARD),
+        _node("loss", f"{t('diagrams.loss')} L = {num(trace.loss)}", None, "#d9d2e9"),
+        "  { rank=same; X; dX; }",
+    ]
+    for layer in trace.layers:
+        l, s = layer.l, sup(layer.l)
+        prev = "X" if l == 1 else f"A{l - 1}"
+        dprev = "dX" if l == 1 else f"dA{l - 1}"
+        body += [
+            _node(f"W{l}", f"W{s}", layer.W, FORWARD),
+            _node(f"b{l}", f"b{s}", layer.b, FORWARD),
+            _node(f"Z{l}", f"Z{s}", layer.Z, FORWARD),
+            _node(f"A{l}", f"A{s}", layer.A, FORWARD),
+            _node(f"dW{l}", f"∂L/∂W{s}", layer.dW, BACKWARD),
+            _node(f"db{l}", f"∂L/∂b{s}", layer.db, BACKWARD),
+            _node(f"dZ{l}", f"∂L/∂Z{s}", layer.dZ, BACKWARD),
+            _node(f"dA{l}", f"∂L/∂A{s}", layer.dA, BACKWARD),
+            _edge(prev, f"Z{l}"),
+            _edge(f"W{l}", f"Z{l}"),
+            _edge(f"b{l}", f"Z{l}"),
+            _edge(f"Z{l}", f"A{l}", _g_name(spec, l)),
+            # gradients: written left to right with dir=back so they sit beneath their values
+            _edge(f"dZ{l}", f"dA{l}", _dz_edge(trace, l), back=True),
+            _edge(f"dW{l}", f"dZ{l}", back=True),
+            _edge(f"db{l}", f"dZ{l}", back=True),
+            _edge(dprev, f"dZ{l}", back=True),
+            f"  {{ rank=same; {prev}; W{l}; b{l}; dW{l}; db{l}; {dprev}; }}",
+            f"  {{ rank=same; Z{l}; dZ{l}; }}",
+        ]
+    L = spec.L
+    body += [
+        _edge(f"A{L}", "loss"),
+        _edge("Y", "loss"),
+        _edge(f"dA{L}", "loss", back=True),
+        f"  {{ rank=same; A{L}; dA{L}; Y; }}",
+    ]
+    return _graph(body)
+
+
+def fits_neurons(spec: NetworkSpec) -> bool:
+    """Whether the neuron drawing is readable: widths ≤ NEURON_LIMIT, at most NEURON_MAX_LAYERS layers."""
+    return max(spec.sizes) <= NEURON_LIMIT and spec.L <= NEURON_MAX_LAYERS
+
+
+def neurons(trace: Trace, sample: int = 0) -> str:
+    r"""Every neuron for one sample; edge j→i of layer l shows w_ji and ∂L/∂w_ji (batch gradient).
+
+    Unit i of layer l shows a_i^(l) for the sample, b_i and ∂L/∂b_i. Edge colour is the
+    sign of w_ji (blue +, orange −) and its width grows with |w_ji|. Raises ValueError
+    when not ``fits_neurons(spec)``; pages check that first.
+    """
+    spec = trace.spec
+    if not fits_neurons(spec):
+        raise ValueError(f"neurons() draws widths up to {NEURON_LIMIT} and {NEURON_MAX_LAYERS} layers")
+    body = []
+    for j in range(spec.sizes[0]):
+        body.append(_unit(f"n0_{j}", f"x{sub(j + 1)} = {num(trace.X[sample, j])}", FORWARD, "ellipse"))
+    for layer in trace.layers:
+        l = layer.l
+        for i in range(layer.W.shape[1]):
+            label = (
+                f"a{sub(i + 1)}{sup(l)} = {num(layer.A[sample, i])}\n"
+                f"b = {num(layer.b[i])}\n∂L/∂b = {num(layer.db[i])}"
+            )
+            body.append(_unit(f"n{l}_{i}", label, FORWARD, "ellipse"))
+            for j in range(layer.W.shape[0]):
+                w, dw = layer.W[j, i], layer.dW[j, i]
+                body.append(
+                    _edge(
+                        f"n{l - 1}_{j}",
+                        f"n{l}_{i}",
+                        f"w{sub(j + 1, i + 1)} = {num(w)}\n∂L/∂w = {num(dw)}",
+                        color=POSITIVE if w >= 0 else NEGATIVE,
+                        penwidth=f"{0.6 + 2.4 * min(abs(w), 2.0) / 2.0:.2f}",
+                    )
+                )
+    for l, n in enumerate(spec.sizes):
+        body.append(_column([f"n{l}_{i}" for i in range(n)]))
+    body.append(_unit("caption", t("diagrams.sample", s=sample + 1), "white", "plaintext"))
+    return _graph(body)

@@ -1,0 +1,131 @@
+"""The notes' figures as DOT: every quantity has its node, numbers are the trace's, labels are safe."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+from backprop import NetworkSpec, run
+from backprop.ui import diagrams
+
+SPECS = [
+    NetworkSpec(),
+    NetworkSpec(sizes=(2, 3), activations=("tanh",), batch=1),
+    NetworkSpec(sizes=(3, 5, 4, 3), activations=("relu", "tanh", "softmax"), loss="softmax_ce", batch=2),
+    NetworkSpec(sizes=(20, 30, 2), activations=("sigmoid", "identity"), batch=10, seed=3),
+    NetworkSpec(sizes=(2, 2), activations=("leaky_relu",), batch=3),
+]
+
+NODE = re.compile(r'^\s*"([^"]+)" \[', re.M)
+EDGE = re.compile(r'^\s*"([^"]+)" -> "([^"]+)"', re.M)
+
+
+def nodes(dot: str) -> set[str]:
+    return set(NODE.findall(dot))
+
+
+def all_dots(spec: NetworkSpec) -> list[str]:
+    trace = run(spec)
+    dots = [diagrams.bp_full(trace)]
+    for l in range(1, spec.L + 1):
+        dots += [diagrams.fp_single_dense(trace, l, sample=spec.m - 1), diagrams.bp_single_dense(trace, l)]
+    if diagrams.fits_neurons(spec):
+        dots.append(diagrams.neurons(trace, sample=0))
+    return dots
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: "-".join(map(str, s.sizes)))
+def test_bp_full_has_a_node_for_every_layer_quantity(spec):
+    dot = diagrams.bp_full(run(spec))
+    present = nodes(dot)
+    expected = diagrams.quantity_nodes(spec)
+    # every LayerTrace field of every layer, except l itself
+    fields = {"A_prev", "W", "b", "Z", "A", "dA", "dZ", "dW", "db", "dA_prev"}
+    assert {f for f, _ in expected} == fields
+    assert {l for _, l in expected} == set(range(1, spec.L + 1))
+    missing = set(expected.values()) - present
+    assert not missing, f"no node for {sorted(missing)}"
+    assert {"Y", "loss"} <= present
+    # every edge joins declared nodes
+    for a, b in EDGE.findall(dot):
+        assert a in present and b in present, (a, b)
+
+
+def test_bp_full_shows_the_trace_values():
+    trace = run(NetworkSpec())
+    dot = diagrams.bp_full(trace)
+    block = dot.split('"dW2" [', 1)[1].split("\n", 1)[0]
+    for x in trace.layers[1].dW.ravel():
+        assert f">{diagrams.num(x)}<" in block
+    assert diagrams.num(trace.loss) in dot
+
+
+def test_fp_single_dense_edges_are_w_ji():
+    trace = run(NetworkSpec(sizes=(3, 2), activations=("sigmoid",), batch=2))
+    dot = diagrams.fp_single_dense(trace, 1, sample=1)
+    layer = trace.layers[0]
+    for j in range(3):
+        for i in range(2):
+            # w_ji links input j to unit i: edge in{j} -> sum{i}
+            edge = re.search(rf'"in{j}" -> "sum{i}" \[label="([^"]+)"', dot).group(1)
+            assert edge == f"w{diagrams.sub(j + 1, i + 1)} = {diagrams.num(layer.W[j, i])}"
+    assert diagrams.num(layer.Z[1, 0]) in dot and diagrams.num(layer.A[1, 1]) in dot
+
+
+def test_fp_single_dense_wide_layer_is_cut():
+    trace = run(NetworkSpec(sizes=(20, 30, 2), activations=("sigmoid", "identity")))
+    present = nodes(diagrams.fp_single_dense(trace, 1))
+    assert {"in_more", "out_more"} <= present
+    assert f"in{diagrams.MAX_UNITS - 1}" in present and f"in{diagrams.MAX_UNITS}" not in present
+
+
+def test_bp_single_dense_outputs_and_shortcut():
+    spec = NetworkSpec(sizes=(3, 4, 3), activations=("tanh", "softmax"), loss="softmax_ce")
+    trace = run(spec)
+    last, first = diagrams.bp_single_dense(trace, 2), diagrams.bp_single_dense(trace, 1)
+    assert {"dA", "dZ", "dW", "db", "dA_prev", "A_prev", "W"} <= nodes(last)
+    assert "A − Y" in last and "A − Y" not in first
+    assert "tanh" in first
+
+
+def test_neurons_edge_shows_weight_and_gradient():
+    trace = run(NetworkSpec())
+    dot = diagrams.neurons(trace)
+    layer = trace.layers[1]
+    label = re.search(r'"n1_3" -> "n2_1" \[label="([^"]+)"', dot).group(1)
+    assert (
+        label
+        == f"w{diagrams.sub(4, 2)} = {diagrams.num(layer.W[3, 1])}\\n∂L/∂w = {diagrams.num(layer.dW[3, 1])}"
+    )
+
+
+def test_neurons_refuses_wide_networks():
+    spec = NetworkSpec(sizes=(20, 30, 2), activations=("sigmoid", "identity"))
+    assert not diagrams.fits_neurons(spec)
+    with pytest.raises(ValueError):
+        diagrams.neurons(run(spec))
+
+
+def test_labels_are_escaped():
+    assert diagrams._esc('<a & "b">') == "&lt;a &amp; &quot;b&quot;&gt;"
+    assert diagrams._esc_quoted('say "hi"\\') == 'say \\"hi\\"\\\\'
+    assert diagrams._edge("a", "b", 'g "x"') == '  "a" -> "b" [label="g \\"x\\""];'
+
+
+def test_num_is_short():
+    assert diagrams.num(-0.0) == "0"
+    assert diagrams.num(1234567.0) == "1.23e+06"
+    assert diagrams.num(np.float64(0.000123456)) == "0.000123"
+    assert diagrams.sub(12, 3) == "₁₂,₃" and diagrams.sup(2) == "⁽²⁾"
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: "-".join(map(str, s.sizes)))
+def test_graphviz_accepts_every_drawing(spec):
+    for dot in all_dots(spec):
+        done = subprocess.run(["dot", "-Tsvg"], input=dot.encode(), capture_output=True, timeout=30)
+        assert done.returncode == 0 and not done.stderr, done.stderr.decode()
