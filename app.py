@@ -2,6 +2,10 @@
 
 import streamlit as st
 
+from backprop.ui import sidebar
+from backprop.ui.i18n import t
+
 st.set_page_config(page_title="Backprop derivation explorer", layout="wide")
-st.title("Backprop derivation explorer")
-st.write("Every matrix of the forward and backward pass of a dense network, derived three ways.")
+view = sidebar.render("home")
+st.title(t("common.app_title"))
+st.write(t("home.intro"))

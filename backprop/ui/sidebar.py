@@ -1,0 +1,212 @@
+r"""The sidebar every page shares: language, translated navigation, the network's controls.
+
+Every page starts with::
+
+    import streamlit as st
+    from backprop.ui import sidebar
+    from backprop.ui.i18n import t
+
+    st.set_page_config(page_title="Forward", layout="wide")
+    view = sidebar.render("forward")     # the page's name, as in PAGES
+    st.title(t("forward.title"))
+    # view.spec: NetworkSpec; view.trace: Trace (cached); view.params: Params;
+    # view.X, view.Y: the inputs and targets (seeded, edited or uploaded); view.lang.
+
+``render`` draws the language picker, a link to every page file that exists (labels
+from ``common.nav_<name>``; each link carries the configuration in its query
+parameters), the shared controls (layers, widths, batch m, activation per layer with a
+"custom formula" choice, loss, reduction, init, seed, and for small networks X, Y, W,
+b in data editors), writes the configuration into the URL, shows any warning about
+bad URL parameters or refused edits, and returns the ``View``.
+
+Page-specific state that belongs in the URL (chosen layer, variable, entry): use
+``state.url_choice`` / ``state.url_int`` with a key prefixed by the page, e.g.
+``layer = state.url_choice(t("forward.layer"), range(1, view.spec.L + 1), key="fw_layer",
+param="layer")``. To replace the network (uploads): ``state.set_network(spec, params,
+X, Y)`` then ``st.rerun()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from backprop.activations import CUSTOM_PREFIX, NAMES
+from backprop.errors import InvalidInput
+from backprop.losses import LOSSES, REDUCTIONS
+from backprop.network import Params, Trace
+from backprop.spec import INITS, MAX_LAYERS, MAX_SEED, NetworkSpec
+
+from . import cache, changes, editing, i18n, state, urlparams
+from .i18n import t
+
+ROOT = Path(__file__).resolve().parents[2]  # where app.py and pages/ live
+PAGES = (
+    ("home", "app.py"),
+    ("forward", "pages/1_forward.py"),
+    ("backward", "pages/2_backward.py"),
+    ("symbolic", "pages/3_symbolic.py"),
+    ("check", "pages/4_check.py"),
+    ("heatmaps", "pages/5_heatmaps.py"),
+    ("graph", "pages/6_graph.py"),
+    ("notes", "pages/7_notes.py"),
+    ("practice", "pages/8_practice.py"),
+    ("step_through", "pages/9_step_through.py"),
+    ("presenter", "pages/10_presenter.py"),
+    ("your_own", "pages/11_your_own.py"),
+    ("export", "pages/12_export.py"),
+)
+CUSTOM = "custom"  # the activation choice that opens a formula box
+DRAFTS = "_formula_drafts"  # {layer: formula text} typed but not (yet) valid
+
+
+@dataclass(frozen=True)
+class View:
+    """What a page shows: the configuration, its arrays, the cached trace, the language."""
+
+    spec: NetworkSpec
+    params: Params
+    X: np.ndarray  # (m, n_0)
+    Y: np.ndarray  # (m, n_L)
+    trace: Trace
+    lang: str
+    page: str
+
+
+def render(page: str) -> View:
+    r"""Draw the shared sidebar for ``page`` and return the session's network and trace."""
+    state.init_session()
+    side = st.sidebar
+    _language_picker(side)
+    nav = side.container()
+    _controls(side)
+    spec = state.spec()
+    trace = _trace(spec)
+    with side.expander(t("common.edit_arrays")):
+        editing.editors(spec, _current_arrays(trace))
+    state.write_url()
+    _navigation(nav, page)
+    state.show_notices()
+    return View(spec, cache.params_of(trace), trace.X, trace.Y, trace, i18n.current_language(), page)
+
+
+def _trace(spec: NetworkSpec) -> Trace:
+    """The cached trace; arrays that no longer fit are dropped with a message."""
+    try:
+        return cache.trace(spec, state.arrays())
+    except InvalidInput as error:
+        st.error(t("common.arrays_dropped", reason=str(error)))
+        state.set_spec(spec)
+        return cache.trace(spec, {})
+
+
+def _current_arrays(trace: Trace) -> dict[str, np.ndarray]:
+    arrays = {"X": trace.X, "Y": trace.Y}
+    for layer in trace.layers:
+        arrays[f"W{layer.l}"], arrays[f"b{layer.l}"] = layer.W, layer.b
+    return arrays
+
+
+def _language_picker(side) -> None:
+    st.session_state["sb_lang"] = i18n.current_language()
+    side.selectbox(
+        t("common.language"),
+        i18n.LANGUAGES,
+        format_func=i18n.NAMES.get,
+        key="sb_lang",
+        on_change=lambda: i18n.set_language(st.session_state["sb_lang"]),
+    )
+
+
+def _navigation(nav, page: str) -> None:
+    """A translated link to every page file that exists, carrying the configuration."""
+    query = state.config_query()
+    for name, path in PAGES:
+        if not (ROOT / path).exists():
+            continue
+        try:
+            nav.page_link(path, label=t(f"common.nav_{name}"), query_params=query, disabled=name == page)
+        except st.errors.StreamlitAPIException:  # run as a lone script (no multipage app)
+            return
+
+
+def _sync_widgets(spec: NetworkSpec) -> None:
+    """Put the canonical configuration into the widgets (their values are lost on page switches)."""
+    ss = st.session_state
+    drafts = ss.setdefault(DRAFTS, {})
+    ss["sb_L"] = spec.L
+    for k, n in enumerate(spec.sizes):
+        ss[f"sb_n{k}"] = n
+    for l, name in enumerate(spec.activations, 1):
+        if name.startswith(CUSTOM_PREFIX):
+            ss[f"sb_act{l}"], ss[f"sb_formula{l}"] = CUSTOM, name[len(CUSTOM_PREFIX) :]
+        elif l in drafts:
+            ss[f"sb_act{l}"], ss[f"sb_formula{l}"] = CUSTOM, drafts[l]
+        else:
+            ss[f"sb_act{l}"] = name
+    ss["sb_loss"], ss["sb_reduction"], ss["sb_init"] = spec.loss, spec.reduction, spec.init
+    ss["sb_m"], ss["sb_seed"] = spec.batch, spec.seed
+
+
+def _controls(side) -> None:
+    """The network's widgets; each change goes through ``_changed``, which validates it."""
+    spec = state.spec()
+    _sync_widgets(spec)
+    side.subheader(t("common.network"))
+
+    def on(field: str) -> dict:
+        return {"on_change": _changed, "args": (field,)}
+
+    side.number_input(t("common.layers"), 1, MAX_LAYERS, key="sb_L", **on("L"))
+    columns = side.columns(2)
+    for k in range(spec.L + 1):
+        columns[k % 2].number_input(
+            t("common.width", k=k), 1, urlparams.UI_MAX_WIDTH, key=f"sb_n{k}", **on(f"n{k}")
+        )
+    for l in range(1, spec.L + 1):
+        choice = side.selectbox(
+            t("common.activation", l=l), (*NAMES, CUSTOM), key=f"sb_act{l}",
+            format_func=lambda a: t("common.custom") if a == CUSTOM else a, **on(f"act{l}"),
+        )
+        if choice == CUSTOM:
+            side.text_input(t("common.formula", l=l), key=f"sb_formula{l}", placeholder="z**2/2", **on(f"formula{l}"))
+    side.selectbox(t("common.loss"), tuple(LOSSES), key="sb_loss", **on("loss"))
+    side.selectbox(t("common.reduction"), REDUCTIONS, key="sb_reduction", **on("reduction"))
+    side.number_input(t("common.batch"), 1, urlparams.UI_MAX_BATCH, key="sb_m", **on("m"))
+    side.selectbox(t("common.init"), INITS, key="sb_init", **on("init"))
+    side.number_input(t("common.seed"), 0, MAX_SEED, key="sb_seed", **on("seed"))
+
+
+def _changed(field: str) -> None:
+    """on_change of a control: validate the new configuration; on refusal keep the old one and say why."""
+    ss = st.session_state
+    spec = state.spec()
+    drafts = ss.setdefault(DRAFTS, {})
+    value = ss.get(f"sb_{field}")
+    if field.startswith("act") or field.startswith("formula"):
+        l = int(field.removeprefix("act").removeprefix("formula"))
+        field = f"act{l}"
+        if ss.get(f"sb_act{l}") != CUSTOM:
+            drafts.pop(l, None)
+            value = ss[f"sb_act{l}"]
+        else:
+            drafts[l] = ss.get(f"sb_formula{l}", drafts.get(l, "")).strip()
+            if not drafts[l]:
+                return  # the formula box opens; nothing to check yet
+            value = CUSTOM_PREFIX + drafts[l]
+    try:
+        new, note = changes.apply_change(spec, field, value)
+    except InvalidInput as error:
+        state.notify(("error", t("common.refused", message=str(error))))
+        return
+    except ImportError:
+        state.notify(("error", t("common.no_formulas")))
+        return
+    if field.startswith("act"):
+        drafts.pop(int(field[3:]), None)
+    if note:
+        state.notify(("info", t(note, loss=new.loss, output=new.activations[-1])))
+    state.set_spec(new, keep_arrays=field not in ("seed", "init"))
