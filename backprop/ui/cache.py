@@ -41,9 +41,14 @@ def inputs(spec: NetworkSpec, arrays: dict[str, np.ndarray]) -> tuple[Params, np
     return Params(W, b), arrays.get("X", X), arrays.get("Y", Y)
 
 
+def spec_from_key(key: str) -> NetworkSpec:
+    """The inverse of spec_key."""
+    return NetworkSpec(**{k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(key).items()})
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def _trace(key: str, token: str, _arrays: dict) -> Trace:
-    spec = NetworkSpec(**{k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(key).items()})
+    spec = spec_from_key(key)
     params, X, Y = inputs(spec, _arrays)
     return run(spec, params, X, Y)
 

@@ -168,7 +168,8 @@ def url_choice(
     key: str,
     param: str,
     default=None,
-    widget=None,
+    widget: str = "selectbox",
+    where=st,
     **kwargs,
 ):
     r"""A choice among ``options`` kept in the URL as ``param`` (its text is ``str(option)``).
@@ -188,7 +189,7 @@ def url_choice(
     else:
         given = _url_value(param, lambda text: _pick(text, options, texts))
         value = given if given is not None else (default if default in options else options[0])
-    return _bound(widget or st.selectbox, label, key, param, value, str, options=options, **kwargs)
+    return _bound(getattr(where, widget), label, key, param, value, str, options=options, **kwargs)
 
 
 def _pick(text: str, options: list, texts: list[str]):
@@ -199,7 +200,9 @@ def _pick(text: str, options: list, texts: list[str]):
     raise urlparams.Refused("common.allowed_choice", options=", ".join(shown))
 
 
-def url_int(label: str, low: int, high: int, *, key: str, param: str, default: int | None = None, **kwargs) -> int:
+def url_int(
+    label: str, low: int, high: int, *, key: str, param: str, default: int | None = None, where=st, **kwargs
+) -> int:
     """A whole number from low to high (a number_input) kept in the URL as ``param``."""
     init_session()
     live, remembered = st.session_state.get(key), st.session_state[PAGE_VALUES].get(key)
@@ -210,4 +213,4 @@ def url_int(label: str, low: int, high: int, *, key: str, param: str, default: i
     else:
         given = _url_value(param, lambda s: urlparams.parse_int(s, low, high))
         value = given if given is not None else (default if default is not None and low <= default <= high else low)
-    return _bound(st.number_input, label, key, param, value, str, min_value=low, max_value=high, step=1, **kwargs)
+    return _bound(where.number_input, label, key, param, value, str, min_value=low, max_value=high, step=1, **kwargs)

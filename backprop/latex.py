@@ -1,0 +1,210 @@
+r"""LaTeX made from numbers: matrices with highlighted rows, columns and entries, and sums with the numbers put in.
+
+KaTeX (what ``st.latex`` renders) reads every string here. Indices on screen are
+1-based, as in the notes; arguments are 0-based, as in NumPy. The symbolic package
+(``backprop.symbolic``) prints SymPy's own LaTeX; this module prints numbers.
+
+>>> matrix(np.array([[1.0, -2.5]]), rows=[0])
+'\\begin{bmatrix}\\textcolor{#2166ac}{\\mathbf{1}} & \\textcolor{#2166ac}{\\mathbf{-2.5}}\\end{bmatrix}'
+>>> entry_sum(np.array([[1.0, 2.0]]), np.array([[3.0], [4.0]]), np.array([0.5]), 0, 0)
+'z_{11} = \\sum_{k=1}^{2} a_{1k}\\, w_{k1} + b_{1} = (1)(3) + (2)(4) + 0.5 = 11.5'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+ROW, COLUMN, CELL, GREY = "#2166ac", "#b35806", "#762a83", "#9e9e9e"  # blue/orange: colour-blind safe
+DIGITS = 3
+MAX_ROWS, MAX_COLS = 10, 8  # larger matrices are shown as tables, not LaTeX
+MAX_TERMS = 6  # a longer sum shows its first and last terms around \cdots
+
+
+def num(x: float, digits: int = DIGITS) -> str:
+    r"""x with ``digits`` significant digits; 1e-05 -> 1 \times 10^{-5}; -0 -> 0."""
+    text = f"{float(x):.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa} \\times 10^{{{int(exponent)}}}"
+    return "0" if text in ("-0", "-0.0") else text
+
+
+def paren(x: float, digits: int = DIGITS) -> str:
+    """A number in parentheses, for products written out: (-0.5)."""
+    return f"({num(x, digits)})"
+
+
+def idx(*indices: int) -> str:
+    r"""1-based subscript from 0-based indices: (0, 1) -> '12'; (9, 0) -> '10,1'."""
+    shown = [str(i + 1) for i in indices]
+    return ("," if any(len(s) > 1 for s in shown) else "").join(shown)
+
+
+def coloured(colour: str, tex: str) -> str:
+    return f"\\textcolor{{{colour}}}{{\\mathbf{{{tex}}}}}"
+
+
+def fits(M: np.ndarray, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS) -> bool:
+    """Whether a matrix (or vector) is small enough to be shown as LaTeX."""
+    rows, cols = (M.shape[0], 1) if M.ndim == 1 else M.shape
+    return rows <= max_rows and cols <= max_cols
+
+
+def matrix(
+    M: np.ndarray,
+    rows: Iterable[int] = (),
+    cols: Iterable[int] = (),
+    cells: Iterable[tuple[int, int]] = (),
+    digits: int = DIGITS,
+    grey: np.ndarray | None = None,
+) -> str:
+    r"""A bmatrix of M (a vector is a column) with rows in blue, columns in orange, cells in purple.
+
+    ``grey`` (a boolean array of M's shape) greys out entries, e.g. terms that vanish.
+    """
+    M = np.asarray(M, dtype=np.float64)
+    grid = M.reshape(-1, 1) if M.ndim == 1 else M
+    rows, cols, cells = set(rows), set(cols), set(cells)
+    if M.ndim == 1:  # a vector's entry k is (k, 0) of the column
+        cells = {(k, 0) for k in cols} | cells
+        cols = set()
+    lines = []
+    for i, row in enumerate(grid):
+        entries = []
+        for j, x in enumerate(row):
+            tex = num(x, digits)
+            if (i, j) in cells or (i in rows and j in cols):
+                tex = coloured(CELL, tex)
+            elif i in rows:
+                tex = coloured(ROW, tex)
+            elif j in cols:
+                tex = coloured(COLUMN, tex)
+            elif grey is not None and grey.reshape(grid.shape)[i, j]:
+                tex = f"\\textcolor{{{GREY}}}{{{tex}}}"
+            entries.append(tex)
+        lines.append(" & ".join(entries))
+    return "\\begin{bmatrix}" + " \\\\ ".join(lines) + "\\end{bmatrix}"
+
+
+def shape_text(M: np.ndarray) -> str:
+    r"""'4 \times 3' for a matrix, '3' for a vector."""
+    return " \\times ".join(str(n) for n in np.shape(M))
+
+
+def labelled(name: str, M: np.ndarray, **highlight) -> str:
+    r"""``name = [M]`` with M's shape written under the matrix."""
+    return f"{name} = \\underset{{{shape_text(M)}}}{{{matrix(M, **highlight)}}}"
+
+
+def sup(name: str, l: int) -> str:
+    """A layer quantity: sup('W', 2) -> 'W^{(2)}'."""
+    return f"{name}^{{({l})}}"
+
+
+def transpose(tex: str) -> str:
+    r"""{tex}^T, braced so that a superscript already in ``tex`` stays valid: {W^{(2)}}^{\mathsf T}."""
+    return f"{{{tex}}}^{{\\mathsf T}}"
+
+
+def grad(name: str, l: int) -> str:
+    r"""∂L/∂name^(l) as a fraction: grad('W', 2) -> '\frac{\partial L}{\partial W^{(2)}}'."""
+    return f"\\frac{{\\partial L}}{{\\partial {sup(name, l)}}}"
+
+
+def _sum(terms: list[str], total: float) -> str:
+    """t1 + t2 + ... = total, with \\cdots in the middle of a long sum; '+ (-x)' kept as written."""
+    if len(terms) > MAX_TERMS:
+        terms = terms[: MAX_TERMS - 2] + ["\\cdots", terms[-1]]
+    return " + ".join(terms) + f" = {num(total)}"
+
+
+def entry_sum(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, i: int, j: int) -> str:
+    r"""z_ij = Σ_k a_ik w_kj + b_j with the numbers of row i of A^(l-1) and column j of W put in."""
+    n_in = W.shape[0]
+    products = [f"{paren(A_prev[i, k])}{paren(W[k, j])}" for k in range(n_in)]
+    z = float(A_prev[i] @ W[:, j] + b[j])
+    head = f"z_{{{idx(i, j)}}} = \\sum_{{k=1}}^{{{n_in}}} a_{{{idx(i)}k}}\\, w_{{k{idx(j)}}} + b_{{{idx(j)}}}"
+    return head + " = " + _sum(products + [num(b[j])], z)
+
+
+def single_sample(W: np.ndarray, a: np.ndarray, b: np.ndarray, l: int) -> str:
+    r"""z = Wᵀa + b for one sample, every vector a column: z^(l) = W^(l)T a^(l-1) + b^(l)."""
+    z = W.T @ a + b  # (n_out,)
+    return (
+        f"{sup('z', l)} = {transpose(sup('W', l))} {sup('a', l - 1)} + {sup('b', l)} = "
+        f"{matrix(W.T)} {matrix(a)} + {matrix(b)} = {matrix(z)}"
+    )
+
+
+FORWARD = (
+    r"Z^{{({l})}} = \underset{{{m} \times {n_in}}}{{A^{{({p})}}}}\, \underset{{{n_in} \times {n_out}}}{{W^{{({l})}}}}"
+    r" + \mathbf 1_{{{m} \times 1}}\, b^{{({l})\mathsf T}}, \qquad A^{{({l})}} = g^{{({l})}}\big(Z^{{({l})}}\big)"
+    r" \quad ({m} \times {n_out})"
+)
+
+
+def forward_formula(l: int, m: int, n_in: int, n_out: int) -> str:
+    r"""The batch forward step of layer l with every shape: Z = A W + 1 bᵀ, A = g(Z)."""
+    return FORWARD.format(l=l, p=l - 1, m=m, n_in=n_in, n_out=n_out)
+
+
+_G_PRIME = {
+    "identity": r"1",
+    "sigmoid": r"A^{{({l})}} \odot \big(1 - A^{{({l})}}\big)",
+    "tanh": r"1 - A^{{({l})}} \odot A^{{({l})}}",
+    "relu": r"\big[Z^{{({l})}} > 0\big]",
+    "leaky_relu": r"\big[Z^{{({l})}} > 0\big] + 0.01\,\big[Z^{{({l})}} \le 0\big]",
+    "softplus": r"\sigma\big(Z^{{({l})}}\big)",
+}
+_START = {  # ∂(Σ_i l_i)/∂A^(L), where the chain starts
+    "mse": r"A^{{({L})}} - Y",
+    "bce": r"\big(A^{{({L})}} - Y\big) \oslash \Big(A^{{({L})}} \odot \big(1 - A^{{({L})}}\big)\Big)",
+    "softmax_ce": r"-\,Y \oslash A^{{({L})}}",
+}
+
+
+def g_name(name: str) -> str:
+    """An activation's name as LaTeX text (custom formulas shown as g)."""
+    return "g" if name.startswith("custom:") else name.replace("_", "\\_")
+
+
+def g_prime(name: str, l: int) -> str:
+    r"""g'(Z^(l)) in terms of Z or A; for softmax, each sample's Jacobian J_jk = a_j (δ_jk - a_k)."""
+    if name == "softmax":
+        return f"J_i = \\frac{{\\partial a_{{i\\cdot}}}}{{\\partial z_{{i\\cdot}}}},\\ (J_i)_{{jk}} = a_{{ij}}(\\delta_{{jk}} - a_{{ik}})"
+    body = _G_PRIME.get(name)
+    lhs = f"g^{{({l})\\prime}}\\big(Z^{{({l})}}\\big)"
+    return lhs + (" = " + body.format(l=l) if body else "")
+
+
+def backward_formula(quantity: str, l: int, L: int, activation: str, loss: str, mean: bool, shortcut: bool) -> str:
+    r"""The formula of one backward quantity of layer l: dA, gprime, dZ, dW, db or dA_prev.
+
+    ``shortcut``: the last layer's ∂L/∂Z comes from the loss directly (softmax + CE, sigmoid + BCE).
+    """
+    scale = "\\frac{1}{m}" if mean else ""
+    if quantity == "dA":
+        if l == L:
+            return f"{grad('A', l)} = {scale}{_wrap(_START[loss].format(L=L), mean)}"
+        return f"{grad('A', l)} = {grad('Z', l + 1)}\\, W^{{({l + 1})\\mathsf T}}"
+    if quantity == "gprime":
+        return g_prime(activation, l)
+    if quantity == "dZ":
+        if shortcut:
+            return f"{grad('Z', l)} = {scale}{_wrap(f'A^{{({l})}} - Y', mean)}"
+        if activation == "softmax":
+            return f"\\Big({grad('Z', l)}\\Big)_{{i\\cdot}} = J_i^{{\\mathsf T}} \\Big({grad('A', l)}\\Big)_{{i\\cdot}}"
+        return f"{grad('Z', l)} = {grad('A', l)} \\odot g^{{({l})\\prime}}\\big(Z^{{({l})}}\\big)"
+    if quantity == "dW":
+        return f"{grad('W', l)} = A^{{({l - 1})\\mathsf T}}\\, {grad('Z', l)}"
+    if quantity == "db":
+        return f"{grad('b', l)} = \\Big(\\mathbf 1_{{m \\times 1}}^{{\\mathsf T}}\\, {grad('Z', l)}\\Big)^{{\\mathsf T}}"
+    if quantity == "dA_prev":
+        return f"{grad('A', l - 1)} = {grad('Z', l)}\\, W^{{({l})\\mathsf T}}"
+    raise KeyError(quantity)
+
+
+def _wrap(tex: str, on: bool) -> str:
+    return f"\\big({tex}\\big)" if on else tex

@@ -1,0 +1,34 @@
+r"""Showing a matrix: LaTeX with its shape when it fits, else a table with a note saying so."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from backprop import latex
+
+from .i18n import t
+
+
+def matrix(name: str, M: np.ndarray, where=st, **highlight) -> None:
+    r"""``name = [M]`` (name is LaTeX) with its shape; a table with a note when too wide for LaTeX."""
+    if latex.fits(M):
+        where.latex(latex.labelled(name, M, **highlight))
+        return
+    where.markdown(f"${name}$ " + t("common.too_big_for_latex", shape=" × ".join(map(str, np.shape(M)))))
+    grid = M.reshape(-1, 1) if M.ndim == 1 else M
+    where.dataframe(pd.DataFrame(grid, columns=[str(j) for j in range(1, grid.shape[1] + 1)]), height=240)
+
+
+def latex_or_note(tex: str | None, note_key: str, where=st, **fmt) -> None:
+    """LaTeX if there is some, else a caption (e.g. a sum too long to write out)."""
+    if tex is None:
+        where.caption(t(note_key, **fmt))
+    else:
+        where.latex(tex)
+
+
+def one_based(n: int) -> range:
+    """1..n, the indices shown on screen."""
+    return range(1, n + 1)

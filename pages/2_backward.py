@@ -1,0 +1,79 @@
+"""Backward pass: every gradient of a layer with its formula and shape, and one entry derived three ways."""
+
+import pandas as pd
+import streamlit as st
+
+from backprop import latex, latex_entry
+from backprop.ui import diagrams, explorer, show, sidebar, state
+from backprop.ui.i18n import t
+
+st.set_page_config(page_title="Backward pass", layout="wide")
+view = sidebar.render("backward")
+spec, trace = view.spec, view.trace
+st.title(t("backward.title"))
+st.caption(t("backward.layout"))
+
+l = state.url_choice(t("backward.layer"), show.one_based(spec.L), key="bw_layer", param="layer", widget="radio", horizontal=True)
+layer = trace.layers[l - 1]
+panels = explorer.quantities(trace, l)
+for row in (panels[:3], panels[3:]):
+    for column, panel in zip(st.columns(3), row):
+        column.markdown(f"**{t('backward.q_' + panel.key, l=l, p=l - 1)}**")
+        column.latex(panel.formula)
+        if panel.values is not None:
+            show.matrix(panel.name, panel.values, column)
+        if panel.note:
+            column.caption(t(panel.note, l=l, p=l - 1, loss=spec.loss))
+
+st.subheader(t("backward.explorer_title"))
+var_names = {"A_prev": f"A^({l - 1})", "W": f"W^({l})", "b": f"b^({l})"}
+var = state.url_choice(t("backward.var"), latex_entry.VARIABLES, key="bw_var", param="var", default="W", widget="radio", horizontal=True, format_func=var_names.get)
+shape = latex_entry.shape_of(var, layer.A_prev, layer.W)
+pickers = st.columns(len(shape))
+index = tuple(
+    state.url_choice(t(f"backward.pick_{axis}", n=n), show.one_based(n), key=f"bw_{axis}_{var}", param=axis, where=col) - 1
+    for axis, n, col in zip(("i", "j") if len(shape) == 2 else ("j",), shape, pickers)
+)
+
+T, keep = latex_entry.terms(layer.A_prev, layer.W, layer.dZ, var, index)
+index_col, matrix_col, sympy_col = st.columns(3)
+index_col.markdown(f"**{t('backward.by_index')}**")
+index_col.latex(latex_entry.double_sum(var, l, index, *layer.dZ.shape))
+if latex.fits(T):
+    index_col.latex(latex_entry.term_grid(T, keep))
+index_col.caption(t("backward.terms_note", total=T.size, kept=int(keep.sum())))
+index_col.latex(latex_entry.collapsed(layer.A_prev, layer.W, layer.dZ, var, l, index))
+
+name, left, right, _, matrix_value = latex_entry.product(layer.A_prev, layer.W, layer.dZ, var, l, index)
+matrix_col.markdown(f"**{t('backward.by_matrix')}**")
+matrix_col.latex(latex.backward_formula("d" + var, l, spec.L, spec.activations[l - 1], spec.loss, False, False))
+if latex.fits(left) and latex.fits(right):
+    matrix_col.latex(latex_entry.matrix_entry(layer.A_prev, layer.W, layer.dZ, var, l, index))
+else:
+    matrix_col.latex(f"{name} = {latex.num(matrix_value)}")
+matrix_col.caption(t("backward.matrix_note"))
+
+sympy_col.markdown(f"**{t('backward.by_sympy')}**")
+arrays = state.arrays()
+sym = explorer.symbolic(trace, arrays, var, l, index)
+if sym.message:
+    sympy_col.info(sym.message)
+for step in sym.steps:
+    sympy_col.latex(step)
+if sym.truncated:
+    sympy_col.caption(t("backward.sympy_truncated"))
+
+fd, at_kink = explorer.finite_difference(spec, arrays, var, l, index)
+values = {
+    t("backward.m_backprop"): float(getattr(layer, "d" + var)[index]),
+    t("backward.m_index"): float(T.sum()),
+    t("backward.m_matrix"): matrix_value,
+    t("backward.m_sympy"): sym.value,
+}
+st.markdown(f"**{t('backward.against_fd', fd=f'{fd:.12g}')}**")
+st.dataframe(pd.DataFrame(explorer.differences(values, fd, trace.loss)), hide_index=True)
+if at_kink:
+    st.warning(t("backward.at_kink"))
+
+st.subheader(t("backward.drawing"))
+st.graphviz_chart(diagrams.bp_single_dense(trace, l))
