@@ -1,0 +1,236 @@
+r"""Plotly figures of the gradients: arrays in, ``go.Figure`` out (no streamlit here).
+
+- ``gradient_heatmaps(trace, shared=True)``: ∂L/∂W, ∂L/∂b, ∂L/∂Z, ∂L/∂A^(l-1) of every
+  layer side by side (one row per layer), on the diverging, colour-blind-safe scale
+  ``DIVERGING`` centred on 0; one scale for all panels (``shared``) or one per panel.
+  Row 0 on top, as the matrix is printed; hover gives the entry's name, its 1-based
+  indices (the notes' w_ij is W[i-1, j-1]) and its value; small matrices carry their
+  numbers in the cells. Each trace's ``z`` is the core's array itself.
+- ``error_grids(entries, spec)`` and ``rel_error_heatmaps(grids, tolerance)``: the check's
+  relative error of every entry of X, W^(l), b^(l) as log10 heatmaps (unchecked entries
+  and entries at a kink are blank).
+- ``norm_bars(trace)``: ‖∂L/∂W^(l)‖ and ‖∂L/∂b^(l)‖ per layer (log scale).
+- ``training_curves(loss, grad_norms)``: the loss and each layer's ‖∂L/∂W^(l)‖ over
+  gradient-descent steps (log scale).
+
+>>> from backprop import NetworkSpec, run
+>>> fig = gradient_heatmaps(run(NetworkSpec()))
+>>> len(fig.data), fig.data[0].name
+(8, '∂L/∂W⁽¹⁾')
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..network import Trace
+from ..spec import NetworkSpec
+from .diagrams import sup
+from .i18n import t
+
+DIVERGING = "PuOr"  # purple-orange: readable with every common colour-vision deficiency
+SEQUENTIAL = "Cividis"
+LABEL_CELLS = 64  # matrices with at most this many entries show their numbers
+ROW_HEIGHT = 230
+FLOOR = 1e-17  # a relative error of exactly 0 is drawn here on the log scale
+PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000")
+
+# the four gradients of a layer: (LayerTrace field, title, the entry's symbol in hover)
+QUANTITIES = (
+    ("dW", "∂L/∂W{s}", "∂L/∂w{s}"),
+    ("db", "∂L/∂b{s}", "∂L/∂b{s}"),
+    ("dZ", "∂L/∂Z{s}", "∂L/∂z{s}"),
+    ("dA_prev", "∂L/∂A{p}", "∂L/∂a{p}"),
+)
+
+
+def _grid(M: np.ndarray) -> np.ndarray:
+    """A vector as one row (b is drawn as 1 × n); a matrix as it is."""
+    return M.reshape(1, -1) if M.ndim == 1 else M
+
+
+def _heatmap(M: np.ndarray, name: str, symbol: str, vector: bool) -> go.Heatmap:
+    """One panel: z is M itself (1-based axes), hover with name, indices and value."""
+    Z = _grid(M)
+    rows, cols = Z.shape
+    where = "<sub>%{x}</sub>" if vector else "<sub>%{y},%{x}</sub>"
+    trace = go.Heatmap(
+        z=Z,
+        x=np.arange(1, cols + 1),
+        y=np.arange(1, rows + 1),
+        name=name,
+        hovertemplate=f"{name}<br>{symbol}{where} = %{{z:.6g}}<extra></extra>",
+        xgap=1,
+        ygap=1,
+    )
+    if Z.size <= LABEL_CELLS:
+        trace.update(texttemplate="%{z:.2g}", textfont={"size": 10})
+    return trace
+
+
+def gradient_heatmaps(trace: Trace, shared: bool = True) -> go.Figure:
+    r"""∂L/∂W^(l), ∂L/∂b^(l), ∂L/∂Z^(l), ∂L/∂A^(l-1) for l = 1..L as a grid of heatmaps.
+
+    Data order: layer by layer, in QUANTITIES order (4 L traces). ``shared``: one colour
+    axis ±max|·| over every panel; otherwise each panel is centred on 0 at its own ±max|·|.
+    """
+    L = trace.spec.L
+    titles = []
+    for layer in trace.layers:
+        s, p = sup(layer.l), sup(layer.l - 1)
+        for field, title, _ in QUANTITIES:
+            titles.append(f"{title.format(s=s, p=p)}  ({'×'.join(map(str, getattr(layer, field).shape))})")
+    fig = make_subplots(
+        rows=L,
+        cols=4,
+        subplot_titles=titles,
+        horizontal_spacing=0.05,
+        vertical_spacing=min(0.12, 0.3 / L),
+    )
+    peak = max(float(np.abs(getattr(x, f)).max(initial=0.0)) for x in trace.layers for f, _, _ in QUANTITIES)
+    for layer in trace.layers:
+        s, p = sup(layer.l), sup(layer.l - 1)
+        for col, (field, title, symbol) in enumerate(QUANTITIES, 1):
+            M = getattr(layer, field)
+            panel = _heatmap(M, title.format(s=s, p=p), symbol.format(s=s, p=p), M.ndim == 1)
+            if shared:
+                panel.update(coloraxis="coloraxis")
+            else:
+                own = float(np.abs(M).max(initial=0.0)) or 1.0
+                panel.update(zmin=-own, zmax=own, zmid=0.0, colorscale=DIVERGING, showscale=False)
+            fig.add_trace(panel, row=layer.l, col=col)
+    if shared:
+        fig.update_layout(
+            coloraxis={"colorscale": DIVERGING, "cmin": -(peak or 1.0), "cmax": peak or 1.0, "cmid": 0.0}
+        )
+    fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False)
+    fig.update_xaxes(showgrid=False, zeroline=False, side="bottom")
+    fig.update_layout(height=80 + ROW_HEIGHT * L, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def error_grids(entries, spec: NetworkSpec) -> dict[tuple[str, int], np.ndarray]:
+    r"""Relative errors as arrays shaped like their variables; NaN where unchecked or at a kink.
+
+    ``entries`` are records with ``variable`` ("X", "W", "b"), ``l``, ``index``,
+    ``rel_error`` and ``at_kink`` (``gradcheck.Entry``). Keys ("X", 0), ("W", l), ("b", l).
+    """
+    grids = {("X", 0): np.full((spec.m, spec.sizes[0]), np.nan)}
+    for l in range(1, spec.L + 1):
+        grids[("W", l)] = np.full(spec.shape_of("W", l), np.nan)
+        grids[("b", l)] = np.full(spec.shape_of("b", l), np.nan)
+    for e in entries:
+        if not e.at_kink:
+            grids[(e.variable, e.l)][tuple(e.index)] = e.rel_error
+    return grids
+
+
+def rel_error_heatmaps(grids: dict[tuple[str, int], np.ndarray], tolerance: float) -> go.Figure:
+    r"""log10 of each entry's relative error: ∂L/∂X on the first row, then ∂L/∂W^(l), ∂L/∂b^(l) per layer.
+
+    One sequential scale from 1e-16 to 1 for every panel, with the tolerance marked on it;
+    ``z`` holds log10(max(error, 1e-17)), ``customdata`` the error itself.
+    """
+    L = max(l for _, l in grids)
+    titles = ["∂L/∂X", ""] + [f"∂L/∂{v}{sup(l)}" for l in range(1, L + 1) for v in ("W", "b")]
+    fig = make_subplots(
+        rows=L + 1, cols=2, subplot_titles=titles, horizontal_spacing=0.08, vertical_spacing=0.3 / (L + 1)
+    )
+    for (variable, l), E in grids.items():
+        row, col = (1, 1) if variable == "X" else (l + 1, 1 if variable == "W" else 2)
+        grid = _grid(E)
+        with np.errstate(invalid="ignore"):
+            logs = np.log10(np.maximum(grid, FLOOR))
+        name = "∂L/∂X" if variable == "X" else f"∂L/∂{variable}{sup(l)}"
+        where = "<sub>%{x}</sub>" if E.ndim == 1 else "<sub>%{y},%{x}</sub>"
+        symbol = {"X": "x", "W": "w", "b": "b"}[variable]
+        label = t("check.plot_rel_error")
+        fig.add_trace(
+            go.Heatmap(
+                z=logs,
+                customdata=grid,
+                x=np.arange(1, grid.shape[1] + 1),
+                y=np.arange(1, grid.shape[0] + 1),
+                name=name,
+                coloraxis="coloraxis",
+                xgap=1,
+                ygap=1,
+                hovertemplate=f"{name}<br>{symbol}{where}: {label} %{{customdata:.2e}}<extra></extra>",
+            ),
+            row=row,
+            col=col,
+        )
+    ticks = list(range(-16, 1, 2))
+    tol = math.log10(tolerance)
+    fig.update_layout(
+        coloraxis={
+            "colorscale": SEQUENTIAL,
+            "cmin": -16,
+            "cmax": 0,
+            "colorbar": {
+                "title": {"text": t("check.plot_rel_error")},
+                "tickvals": ticks + [tol],
+                "ticktext": [f"1e{k}" for k in ticks] + [t("check.plot_tolerance")],
+            },
+        },
+        height=60 + 200 * (L + 1),
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    )
+    fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False)
+    fig.update_xaxes(showgrid=False, zeroline=False)
+    return fig
+
+
+def norm_bars(trace: Trace) -> go.Figure:
+    r"""‖∂L/∂W^(l)‖_F and ‖∂L/∂b^(l)‖ for each layer l, as grouped bars on a log axis."""
+    layers = [f"l = {layer.l}" for layer in trace.layers]
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=layers,
+                y=[float(np.linalg.norm(layer.dW)) for layer in trace.layers],
+                name="‖∂L/∂W⁽ˡ⁾‖",
+                marker_color=PALETTE[0],
+            ),
+            go.Bar(
+                x=layers,
+                y=[float(np.linalg.norm(layer.db)) for layer in trace.layers],
+                name="‖∂L/∂b⁽ˡ⁾‖",
+                marker_color=PALETTE[1],
+            ),
+        ]
+    )
+    fig.update_layout(
+        barmode="group",
+        yaxis={"type": "log", "title": {"text": t("heatmaps.plot_norm")}},
+        height=320,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+    )
+    return fig
+
+
+def training_curves(loss: np.ndarray, grad_norms: np.ndarray) -> go.Figure:
+    r"""Loss L (k,) and ‖∂L/∂W^(l)‖ (k, L) against the step 0..k-1, side by side, log y axes."""
+    steps = np.arange(len(loss))
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(t("heatmaps.plot_loss"), t("heatmaps.plot_norms")))
+    fig.add_trace(go.Scatter(x=steps, y=loss, name="L", mode="lines", line_color="#000000"), row=1, col=1)
+    for l in range(grad_norms.shape[1]):
+        fig.add_trace(
+            go.Scatter(
+                x=steps,
+                y=grad_norms[:, l],
+                name=f"‖∂L/∂W{sup(l + 1)}‖",
+                mode="lines",
+                line_color=PALETTE[l % len(PALETTE)],
+            ),
+            row=1,
+            col=2,
+        )
+    fig.update_yaxes(type="log")
+    fig.update_xaxes(title_text=t("heatmaps.plot_step"))
+    fig.update_layout(height=340, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig

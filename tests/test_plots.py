@@ -1,0 +1,108 @@
+"""Plotly figure builders: the data is the core's, the scale is centred, hover names the entry."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from backprop import NetworkSpec, run
+from backprop.gradcheck import Entry, check
+from backprop.ui import plots
+
+SPECS = [
+    NetworkSpec(),
+    NetworkSpec(sizes=(3, 4, 3), activations=("tanh", "softmax"), loss="softmax_ce", batch=1),
+    NetworkSpec(sizes=(12, 10, 1), activations=("relu", "identity"), batch=9),
+]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: "-".join(map(str, s.sizes)))
+@pytest.mark.parametrize("shared", [True, False])
+def test_gradient_heatmaps_hold_the_cores_arrays(spec, shared):
+    trace = run(spec)
+    fig = plots.gradient_heatmaps(trace, shared=shared)
+    assert len(fig.data) == 4 * spec.L
+    panels = iter(fig.data)
+    peak = max(np.abs(getattr(x, f)).max() for x in trace.layers for f in ("dW", "db", "dZ", "dA_prev"))
+    for layer in trace.layers:
+        for field, M in (
+            ("dW", layer.dW),
+            ("db", layer.db[None, :]),
+            ("dZ", layer.dZ),
+            ("dA_prev", layer.dA_prev),
+        ):
+            panel = next(panels)
+            np.testing.assert_array_equal(panel.z, M, err_msg=f"{field} of layer {layer.l}")
+            assert list(panel.x) == list(range(1, M.shape[1] + 1)) and list(panel.y) == list(
+                range(1, M.shape[0] + 1)
+            )
+            assert panel.name in panel.hovertemplate and "%{z" in panel.hovertemplate
+            assert (panel.texttemplate is not None) == (M.size <= plots.LABEL_CELLS)
+            if shared:
+                assert panel.coloraxis == "coloraxis"
+            else:
+                assert panel.zmin == -panel.zmax == -np.abs(M).max() and panel.zmid == 0
+    if shared:
+        axis = fig.layout.coloraxis
+        assert axis.cmin == -axis.cmax == -peak and axis.cmid == 0 and axis.colorscale
+    assert all(axis.autorange == "reversed" for axis in fig.select_yaxes())
+
+
+def test_heatmap_titles_name_the_quantity_and_shape():
+    fig = plots.gradient_heatmaps(run(NetworkSpec()))
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles[:4] == ["∂L/∂W⁽¹⁾  (3×4)", "∂L/∂b⁽¹⁾  (4)", "∂L/∂Z⁽¹⁾  (4×4)", "∂L/∂A⁽⁰⁾  (4×3)"]
+
+
+def test_all_zero_gradients_still_draw():
+    spec = NetworkSpec(sizes=(2, 2), activations=("relu",), batch=1, init="integers", seed=3)
+    trace = run(spec, X=np.array([[-5.0, -5.0]]) * 0, Y=np.zeros((1, 2)))
+    fig = plots.gradient_heatmaps(trace, shared=False)
+    assert all(np.isfinite([p.zmin, p.zmax]).all() for p in fig.data)
+
+
+def test_error_grids_place_each_entry_and_blank_the_rest():
+    spec = NetworkSpec()
+    entries = [
+        Entry("W", 2, (3, 1), 1.0, 1.0, 1e-9, False),
+        Entry("b", 1, (2,), 1.0, 1.0, 0.5, True),  # at a kink: blank
+        Entry("X", 0, (0, 2), 1.0, 1.0, 0.0, False),
+    ]
+    grids = plots.error_grids(entries, spec)
+    assert grids[("W", 2)][3, 1] == 1e-9 and np.isnan(grids[("W", 2)][0, 0])
+    assert np.isnan(grids[("b", 1)]).all() and grids[("X", 0)][0, 2] == 0.0
+    assert {k: g.shape for k, g in grids.items()} == {
+        ("X", 0): (4, 3),
+        ("W", 1): (3, 4),
+        ("b", 1): (4,),
+        ("W", 2): (4, 2),
+        ("b", 2): (2,),
+    }
+
+
+def test_rel_error_heatmaps_are_log10_of_the_report():
+    spec = NetworkSpec()
+    report = check(spec)
+    grids = plots.error_grids(report.entries, spec)
+    fig = plots.rel_error_heatmaps(grids, report.tolerance)
+    assert len(fig.data) == 2 * spec.L + 1
+    for panel in fig.data:
+        E = np.asarray(panel.customdata, dtype=float)
+        np.testing.assert_allclose(panel.z, np.log10(np.maximum(E, plots.FLOOR)))
+    by_name = {p.name: p for p in fig.data}
+    np.testing.assert_array_equal(by_name["∂L/∂W⁽²⁾"].customdata, grids[("W", 2)])
+    assert fig.layout.coloraxis.cmin == -16 and fig.layout.coloraxis.cmax == 0
+    assert np.log10(report.tolerance) in fig.layout.coloraxis.colorbar.tickvals
+
+
+def test_norm_bars_and_training_curves():
+    trace = run(NetworkSpec())
+    bars = plots.norm_bars(trace)
+    np.testing.assert_allclose(bars.data[0].y, [np.linalg.norm(x.dW) for x in trace.layers])
+    np.testing.assert_allclose(bars.data[1].y, [np.linalg.norm(x.db) for x in trace.layers])
+    assert bars.layout.yaxis.type == "log"
+    loss, norms = np.array([3.0, 2.0, 1.5]), np.array([[1.0, 2.0], [0.5, 1.0], [0.2, 0.9]])
+    curves = plots.training_curves(loss, norms)
+    np.testing.assert_array_equal(curves.data[0].y, loss)
+    np.testing.assert_array_equal(curves.data[2].y, norms[:, 1])
+    assert list(curves.data[0].x) == [0, 1, 2]
