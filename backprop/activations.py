@@ -58,9 +58,14 @@ class Activation:
         return np.diag(a_row) - np.outer(a_row, a_row)
 
 
-# exp(±708) is finite and normal in float64: clipping there keeps every exp free of
-# overflow and underflow while changing no result by more than 1e-307.
+# e^708 is the largest power of e below float64's overflow and e^-708 the smallest
+# above its underflow to subnormals. Exponents are clipped to ±708, and a result whose
+# true value lies below e^-708 (≈3e-308) is flushed to exactly 0, as float64 would round
+# it, but without raising an underflow: every result is exact to rounding or exactly 0.
 EXP_LIMIT = 708.0
+# Softmax divides by a row sum of up to 4096 terms: it flushes below e^-700 so that the
+# quotient stays a normal float.
+SOFTMAX_FLUSH = 700.0
 
 
 def _one(Z: Array, A: Array) -> Array:
@@ -74,17 +79,27 @@ def _sigmoid(Z: Array) -> Array:
     np.minimum(T, EXP_LIMIT, out=T)
     np.exp(T, out=T)
     T += 1.0
-    return np.reciprocal(T, out=T)
+    np.reciprocal(T, out=T)
+    np.copyto(T, 0.0, where=Z < -EXP_LIMIT)  # flush what would be subnormal
+    return T
 
 
-def _softplus(Z: Array) -> Array:
-    # log(1 + e^z) = max(z, 0) + log(1 + e^-|z|): no overflow for large z
-    return np.maximum(Z, 0.0) + np.log1p(np.exp(-np.minimum(np.abs(Z), EXP_LIMIT)))
+def softplus(Z: Array) -> Array:
+    r"""log(1 + e^z) = max(z, 0) + log(1 + e^-|z|): no overflow for large z. Any shape.
+
+    >>> softplus(np.array([0.0, -1e4, 1e4]))
+    array([6.93147181e-01, 0.00000000e+00, 1.00000000e+04])
+    """
+    tail = np.exp(-np.minimum(np.abs(Z), EXP_LIMIT))
+    np.copyto(tail, 0.0, where=np.abs(Z) > EXP_LIMIT)  # flush what would be subnormal
+    return np.maximum(Z, 0.0) + np.log1p(tail)
 
 
 def _softmax(Z: Array) -> Array:
-    # shift by the row max (no overflow); clip far-negative exponents (no underflow)
-    E = np.exp(np.maximum(Z - Z.max(axis=1, keepdims=True), -EXP_LIMIT))
+    # shift by the row max (no overflow); flush far-negative exponents (no underflow)
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    E = np.exp(np.maximum(shifted, -SOFTMAX_FLUSH))
+    np.copyto(E, 0.0, where=shifted < -SOFTMAX_FLUSH)
     return E / E.sum(axis=1, keepdims=True)
 
 
@@ -120,7 +135,7 @@ ACTIVATIONS: dict[str, Activation] = {
         ),
         Activation(
             "softplus",
-            _softplus,
+            softplus,
             lambda Z, A: _sigmoid(Z),
             lambda z: sp.log(1 + sp.exp(z)),
         ),

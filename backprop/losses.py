@@ -17,7 +17,7 @@ from typing import Callable
 
 import numpy as np
 
-from .activations import EXP_LIMIT
+from .activations import EXP_LIMIT, softplus
 
 Array = np.ndarray
 
@@ -46,10 +46,6 @@ class Loss:
     targets: str = "any real number"
 
 
-def _softplus(Z: Array) -> Array:
-    return np.maximum(Z, 0.0) + np.log1p(np.exp(-np.minimum(np.abs(Z), EXP_LIMIT)))
-
-
 def _mse(Z: Array, A: Array, Y: Array) -> Array:
     # l_i = ½ Σ_j (a_ij - y_ij)²
     D = A - Y
@@ -59,14 +55,14 @@ def _mse(Z: Array, A: Array, Y: Array) -> Array:
 
 def _bce(Z: Array, A: Array, Y: Array) -> Array:
     # -[y log σ(z) + (1-y) log(1-σ(z))] = softplus(z) - y z, finite for any z
-    return (_softplus(Z) - Y * Z).sum(axis=1)
+    return (softplus(Z) - Y * Z).sum(axis=1)
 
 
 def _softmax_ce(Z: Array, A: Array, Y: Array) -> Array:
-    # -Σ_j y_j log a_j with log a_j = z_j - logsumexp(z)
-    z_max = Z.max(axis=1, keepdims=True)
-    shifted = np.maximum(Z - z_max, -EXP_LIMIT)
-    log_A = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    # -Σ_j y_j log a_j with log a_j = z_j - logsumexp(z), exact however far z_j lies
+    # below the max: only the exponentials inside the sum are clipped (terms < 1e-299)
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    log_A = shifted - np.log(np.exp(np.maximum(shifted, -EXP_LIMIT)).sum(axis=1, keepdims=True))
     return -(Y * log_A).sum(axis=1)
 
 

@@ -127,8 +127,9 @@ def checked_inputs(
     if params is None:
         params = init_params(spec)
     else:
-        if len(params.W) != spec.L or len(params.b) != spec.L:
-            raise InvalidInput("number of weight matrices", len(params.W), f"{spec.L}, one per layer")
+        for name, arrays in (("weight matrices", params.W), ("bias vectors", params.b)):
+            if len(arrays) != spec.L:
+                raise InvalidInput(f"number of {name}", len(arrays), f"{spec.L}, one per layer")
         params = Params(
             tuple(check_array(f"W^({l})", W, spec.shape_of("W", l)) for l, W in enumerate(params.W, 1)),
             tuple(check_array(f"b^({l})", b, spec.shape_of("b", l)) for l, b in enumerate(params.b, 1)),

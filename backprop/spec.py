@@ -50,7 +50,8 @@ class NetworkSpec:
             if not 1 <= n <= MAX_WIDTH:
                 raise InvalidInput("sizes", self.sizes, f"widths from 1 to {MAX_WIDTH}")
         object.__setattr__(self, "sizes", sizes)
-        acts = tuple(self.activations) if not isinstance(self.activations, str) else None
+        acts = self.activations
+        acts = tuple(acts) if isinstance(acts, (tuple, list)) else None
         if acts is None or len(acts) != len(sizes) - 1:
             raise InvalidInput(
                 "activations", self.activations, f"one activation per layer ({len(sizes) - 1})"
@@ -67,18 +68,18 @@ class NetworkSpec:
             if act.last_layer_only and l != len(acts):
                 raise InvalidInput(f"activation of layer {l}", name, "softmax on the last layer only")
         object.__setattr__(self, "activations", acts)
-        if self.loss not in LOSSES:
+        if not isinstance(self.loss, str) or self.loss not in LOSSES:
             raise InvalidInput("loss", self.loss, "one of " + ", ".join(LOSSES))
         needed = LOSSES[self.loss].output
         if needed is not None and acts[-1] != needed:
             raise InvalidInput(
                 "loss", self.loss, f"{self.loss} with a {needed} output layer (the last layer is {acts[-1]})"
             )
-        if self.reduction not in REDUCTIONS:
+        if not isinstance(self.reduction, str) or self.reduction not in REDUCTIONS:
             raise InvalidInput("reduction", self.reduction, "sum or mean")
         object.__setattr__(self, "batch", _bounded_int("batch", self.batch, 1, MAX_BATCH))
         object.__setattr__(self, "seed", _bounded_int("seed", self.seed, 0, MAX_SEED))
-        if self.init not in INITS:
+        if not isinstance(self.init, str) or self.init not in INITS:
             raise InvalidInput("init", self.init, "one of " + ", ".join(INITS))
 
     @property
@@ -141,10 +142,14 @@ def _bounded_int(field: str, value: object, low: float, high: float, shown: obje
 
 def check_array(field: str, value: object, shape: tuple[int, ...]) -> np.ndarray:
     r"""value as a float64 array of the given shape with finite entries, or InvalidInput."""
+    allowed = f"real numbers in an array of shape {shape}"
     try:
-        array = np.asarray(value, dtype=np.float64)
+        raw = np.asarray(value)
+        if raw.dtype.kind == "c":
+            raise InvalidInput(field, "complex numbers", allowed)
+        array = raw.astype(np.float64)
     except (TypeError, ValueError):
-        raise InvalidInput(field, value, f"numbers in an array of shape {shape}") from None
+        raise InvalidInput(field, value, allowed) from None
     if array.shape != shape:
         raise InvalidInput(f"shape of {field}", array.shape, f"shape {shape}")
     if not np.isfinite(array).all():
