@@ -1,0 +1,58 @@
+r"""Size limits of the symbolic views, set from their measured cost, and the "too large" result.
+
+Past a limit a view returns ``TooLarge`` at once (never a long wait): it names the view,
+what was counted, the size, the limit and the smaller view that is available.
+
+>>> check_size("element sum", "terms m·n_l", 5000, 4096, "a smaller batch").message()
+'element sum: too large for this view (terms m·n_l = 5000, limit 4096). Available: a smaller batch.'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Element sums: the (s, t) table has m·n_l terms. 64 x 64 with m = 64 (4,096 terms)
+# takes ~50 ms cold for sum + LaTeX; 16,384 terms (a 128-wide layer with m = 128)
+# stay under ~0.25 s. Past that a table is unreadable anyway.
+ELEMENT_TERMS_LIMIT = 16_384
+
+# Whole-network symbolic gradients: cost grows with the edges of the computation,
+# m·Σ_l n_{l-1} n_l (+ m·n_L² for softmax). 4-8-8-3 with m = 4 has 480 edges and takes
+# ~1 s cold (build + lambdify + one evaluation); 1,200 edges take ~2.5 s.
+NETWORK_EDGES_LIMIT = 1_200
+NETWORK_LAYERS_LIMIT = 4
+
+# Printing one whole-network gradient entry: its common-subexpression steps.
+PRINT_STEPS_LIMIT = 40
+PRINT_CHARS_LIMIT = 6_000
+
+
+@dataclass(frozen=True)
+class TooLarge:
+    r"""A view refused because its size passes the limit set from its measured cost."""
+
+    view: str  # e.g. "element sum", "whole-network symbolic gradients"
+    measure: str  # what was counted, e.g. "terms m·n_l"
+    size: int
+    limit: int
+    smaller: str  # the smaller view that is available
+
+    too_large = True  # lets callers test ``getattr(result, "too_large", False)``
+
+    def message(self) -> str:
+        """One sentence: the view, its size against the limit, what is available instead."""
+        return (
+            f"{self.view}: too large for this view ({self.measure} = {self.size}, "
+            f"limit {self.limit}). Available: {self.smaller}."
+        )
+
+
+def check_size(view: str, measure: str, size: int, limit: int, smaller: str) -> TooLarge | None:
+    """TooLarge when size > limit, else None."""
+    return TooLarge(view, measure, size, limit, smaller) if size > limit else None
+
+
+def network_edges(sizes: tuple[int, ...], m: int, softmax_out: bool = False) -> int:
+    r"""Edges of the network's computation: m·Σ_l n_{l-1} n_l, plus m·n_L² for a softmax output."""
+    edges = m * sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+    return edges + (m * sizes[-1] ** 2 if softmax_out else 0)
