@@ -119,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench_p.add_argument("--quick", action="store_true", help="small cases only, few repeats")
     bench_p.add_argument("--cases", type=_csv(str), default=None, help="only these cases")
     bench_p.set_defaults(handler=_bench)
+    from .export.cli import register as register_export  # noqa: PLC0415 (the export package imports this module)
+
+    register_export(commands)
     return parser
 
 

@@ -1,0 +1,136 @@
+"""The backward pass one step at a time: in order, the steps reproduce the core's gradients exactly."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backprop import NetworkSpec, run
+from backprop.exact import exact_run
+from backprop.steps import backward_steps, gradient_of_step, ledger, matrix_tex, number_tex
+
+ELEMENTWISE = ("identity", "sigmoid", "tanh", "relu", "leaky_relu", "softplus")
+
+
+@st.composite
+def specs(draw):
+    L = draw(st.integers(1, 3))
+    sizes = tuple(draw(st.integers(1, 4)) for _ in range(L + 1))
+    hidden = tuple(draw(st.sampled_from(ELEMENTWISE)) for _ in range(L - 1))
+    loss = draw(st.sampled_from(("mse", "bce", "softmax_ce")))
+    last = {
+        "mse": draw(st.sampled_from(ELEMENTWISE + ("softmax",))),
+        "bce": "sigmoid",
+        "softmax_ce": "softmax",
+    }[loss]
+    return NetworkSpec(
+        sizes,
+        hidden + (last,),
+        loss,
+        draw(st.sampled_from(("sum", "mean"))),
+        draw(st.integers(1, 4)),
+        draw(st.integers(0, 2**32 - 1)),
+        draw(st.sampled_from(("uniform", "xavier", "he", "integers"))),
+    )
+
+
+def expected_order(spec):
+    shortcut = spec.loss != "mse"
+    order = [] if shortcut else [("dA", spec.L)]
+    for l in range(spec.L, 0, -1):
+        order += [("dZ", l), ("dW", l), ("db", l), ("dA_prev", l)]
+    return order
+
+
+@given(specs())
+def test_steps_in_order_reproduce_the_core_exactly(spec):
+    trace = run(spec)
+    steps = backward_steps(trace)
+    assert [(s.name, s.l) for s in steps] == expected_order(spec)
+    assert [s.number for s in steps] == list(range(1, len(steps) + 1))
+    for step in steps:
+        core = gradient_of_step(trace, step)
+        assert step.result.shape == core.shape, f"step {step.number} {step.name}^({step.l}) shape"
+        assert np.array_equal(step.result, core), f"step {step.number} {step.name}^({step.l}) diverged"
+    assert steps[0].shortcut == (spec.loss != "mse")
+
+
+@given(specs())
+def test_each_step_reads_what_the_one_before_produced(spec):
+    steps = backward_steps(run(spec))
+    produced = {}
+    for step in steps:
+        for use in step.uses:
+            if use.source == "backward":
+                assert np.array_equal(use.value, produced[(use.name, use.l)]), (
+                    f"step {step.number} read {use.label}"
+                )
+        key = ("dA", step.l - 1) if step.name == "dA_prev" else (step.name, step.l)
+        produced[key] = step.result
+
+
+def test_ledger_names_the_stored_forward_values_each_step_uses():
+    trace = run(NetworkSpec((3, 4, 2), ("sigmoid", "identity")))
+    labels = {(s.name, s.l): [u.label for u in s.uses] for s in backward_steps(trace)}
+    assert labels[("dA", 2)] == ["A^(2)", "Y"]
+    assert labels[("dZ", 2)] == ["dA^(2)"]  # identity: g' = 1 reads nothing stored
+    assert labels[("dW", 2)] == ["A^(1)", "dZ^(2)"]
+    assert labels[("db", 2)] == ["dZ^(2)"]
+    assert labels[("dA_prev", 2)] == ["dZ^(2)", "W^(2)"]
+    assert labels[("dZ", 1)] == ["dA^(1)", "A^(1)"]  # sigmoid' = A (1 - A) reuses the stored A
+    assert labels[("dW", 1)] == ["X", "dZ^(1)"]
+    relu = backward_steps(run(NetworkSpec((2, 3, 1), ("relu", "identity"))))
+    assert [u.label for u in relu[5].uses] == ["dA^(1)", "Z^(1)"]  # ReLU' reads the stored Z
+    stored = ledger(trace)
+    assert [u.label for u in stored] == [
+        "X",
+        "Y",
+        "W^(1)",
+        "b^(1)",
+        "Z^(1)",
+        "A^(1)",
+        "W^(2)",
+        "b^(2)",
+        "Z^(2)",
+        "A^(2)",
+    ]
+    assert stored[4].value is trace.layers[0].Z  # the very array the forward pass stored
+
+
+def test_exact_steps_match_the_exact_trace():
+    spec = NetworkSpec((3, 4, 2), ("relu", "identity"), reduction="mean", batch=3, init="integers")
+    trace = exact_run(spec)
+    steps = backward_steps(trace)
+    for step in steps:
+        assert np.array_equal(step.result, gradient_of_step(trace, step))
+    assert r"\frac{1}{3}" in steps[0].result_tex or r"\frac{2}{3}" in steps[0].result_tex
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        NetworkSpec((3, 4, 2), ("sigmoid", "identity")),
+        NetworkSpec((2, 3, 3), ("leaky_relu", "softmax"), "softmax_ce", "mean"),
+        NetworkSpec((2, 2, 2), ("tanh", "softmax"), "mse"),
+        NetworkSpec((12, 10, 9), ("softplus", "sigmoid"), "bce", batch=11),
+    ],
+)
+def test_latex_is_well_formed(spec):
+    for step in backward_steps(run(spec)):
+        tex = step.equation()
+        assert tex.count("{") == tex.count("}"), step.name
+        assert tex.count(r"\left") == tex.count(r"\right"), step.name
+        assert not re.search(r"\^\{[^{}]*\}\^", tex), f"double superscript in step {step.number}"
+        assert "nan" not in tex and "inf" not in tex
+
+
+def test_numbers_and_big_matrices():
+    assert number_tex(0.0) == "0" and number_tex(-0.0) == "0"
+    assert number_tex(1234567.0) == r"1.235 \times 10^{6}"
+    tex = matrix_tex(np.arange(100.0).reshape(10, 10))
+    assert tex.count(r"\cdots") == 7 and r"\ddots" in tex and "99" in tex and "98" not in tex
+    assert matrix_tex(np.zeros((2, 2)), blank=True).count(r"\boxed") == 4
