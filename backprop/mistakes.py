@@ -41,6 +41,11 @@ from .spec import NetworkSpec
 
 Array = np.ndarray
 
+# Multiply-adds the finite differences of one check may spend (each entry costs four
+# forward passes): ~1 s on one core. Small networks check every entry up to 200 per variable.
+CHECK_BUDGET = 2e9
+MAX_ENTRIES = 200
+
 
 @dataclass(frozen=True)
 class Mistake:
@@ -224,7 +229,7 @@ def check_mistake(
     X=None,
     Y=None,
     reference: Report | None = None,
-    max_entries: int | None = 200,
+    max_entries: int | None = MAX_ENTRIES,
 ) -> MistakeCheck:
     r"""Inject ``mistake`` and check every (or up to ``max_entries`` per variable) gradient entry.
 
@@ -235,6 +240,29 @@ def check_mistake(
         reference = check(spec, params, X, Y, max_entries=max_entries)
     injected = backward_with(spec, mistake, params, X, Y)
     return MistakeCheck(mistake, injected.refusal, judge(injected, reference))
+
+
+def sample_size(spec: NetworkSpec) -> int:
+    r"""Entries per variable to check so the finite differences stay within CHECK_BUDGET.
+
+    One forward pass costs m Σ n_{l-1} n_l multiply-adds; each entry needs four, and there
+    are 2L + 1 variables (X, W^(l), b^(l)).
+
+    >>> big = NetworkSpec(sizes=(784, 512, 256, 10), activations=("relu", "relu", "identity"), batch=256)
+    >>> sample_size(NetworkSpec()), sample_size(big)
+    (200, 1)
+    """
+    forward = spec.m * sum(a * b for a, b in zip(spec.sizes[:-1], spec.sizes[1:], strict=True))
+    per_entry = 4 * forward * (2 * spec.L + 1)
+    return max(1, min(MAX_ENTRIES, int(CHECK_BUDGET // per_entry)))
+
+
+def checks_every_entry(spec: NetworkSpec) -> bool:
+    """Whether ``sample_size`` covers every entry of every variable (X, W^(l), b^(l))."""
+    largest = max(
+        [spec.m * spec.sizes[0]] + [a * b for a, b in zip(spec.sizes[:-1], spec.sizes[1:], strict=True)]
+    )
+    return sample_size(spec) >= largest
 
 
 def harmless_here(spec: NetworkSpec, mistake: str) -> bool:

@@ -1,0 +1,70 @@
+"""Gradient check: backprop against finite differences for every entry, and the classic mistakes."""
+
+import streamlit as st
+
+from backprop.mistakes import MISTAKES, checks_every_entry, harmless_here, sample_size
+from backprop.ui import results, sidebar, state
+from backprop.ui.i18n import t
+
+NONE = "none"
+
+st.set_page_config(page_title="Gradient check", layout="wide")
+view = sidebar.render("check")
+spec = view.spec
+st.title(t("check.title"))
+st.caption(t("check.intro"))
+
+mistake = state.url_choice(
+    t("check.mistake"), (NONE, *MISTAKES), key="ck_mistake", param="ck_mistake",
+    format_func=lambda k: t(f"check.mistake_{k}"),
+)  # fmt: skip
+key, token = results.key_of(view)
+with st.spinner(t("check.working")):
+    outcome = results.mistake_check(key, token, None if mistake == NONE else mistake, view)
+
+if mistake != NONE:
+    wrong, right = st.columns(2)
+    wrong.markdown(t("check.wrong"))
+    wrong.latex(MISTAKES[mistake].wrong)
+    right.markdown(t("check.right"))
+    right.latex(MISTAKES[mistake].right)
+    if harmless_here(spec, mistake):
+        st.info(t(f"check.harmless_{mistake}"))
+
+if outcome.refusal is not None:
+    refusal = outcome.refusal
+    st.warning(t(f"check.refused_{refusal.kind}", what=refusal.what, left=refusal.left, right=refusal.right))
+    st.caption(t("check.refused_note"))
+    st.stop()
+
+report = outcome.report
+judged = len(report.judged)
+columns = st.columns(4)
+columns[0].metric(
+    t("check.checked"), judged, help=t("check.checked_help", kinks=len(report.entries) - judged)
+)
+columns[1].metric(t("check.worst"), f"{report.worst:.2e}")
+columns[2].metric(t("check.tolerance"), f"{report.tolerance:.0e}")
+columns[3].metric(t("check.verdict"), t("check.pass") if report.passed else t("check.fail"))
+if mistake == NONE:
+    (st.success if report.passed else st.warning)(
+        t("check.summary_pass" if report.passed else "check.summary_fail")
+    )
+elif report.passed:
+    st.info(t("check.not_caught"))
+else:
+    st.success(t("check.caught", worst=f"{report.worst:.2e}"))
+if not checks_every_entry(spec):
+    st.caption(t("check.sampled", n=sample_size(spec)))
+
+st.subheader(t("check.heatmaps"))
+st.caption(t("check.heatmaps_note"))
+errors = results.error_figure(key, token, mistake, view.lang, report, spec)
+st.plotly_chart(errors, key="ck_errors", alt=t("check.alt_errors"))
+st.subheader(t("check.table"))
+number = st.column_config.NumberColumn(format="%.6e")
+st.dataframe(
+    results.entry_table(key, token, mistake, view.lang, report),
+    hide_index=True,
+    column_config={t(f"check.col_{c}"): number for c in ("backprop", "numeric", "error")},
+)

@@ -1,0 +1,95 @@
+"""The check page: the correct pass passes, every classic mistake is caught, the figures are the core's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from backprop import NetworkSpec
+from backprop.gradcheck import check
+from backprop.mistakes import MISTAKES, check_mistake, harmless_here
+
+from .conftest import assert_clean, run_page
+from .u2_helpers import array, plotly_figures
+
+PAGE = "pages/4_check.py"
+NETWORKS = {
+    "default": ({}, NetworkSpec()),
+    "softmax-ce-m1": (
+        {"sizes": "3,4,3", "act1": "tanh", "act2": "softmax", "loss": "softmax_ce", "m": "1"},
+        NetworkSpec(sizes=(3, 4, 3), activations=("tanh", "softmax"), loss="softmax_ce", batch=1),
+    ),
+    "square-m3": (
+        {"sizes": "3,3,3", "act1": "relu", "act2": "identity", "m": "3", "seed": "4"},
+        NetworkSpec(sizes=(3, 3, 3), activations=("relu", "identity"), batch=3, seed=4),
+    ),
+}
+
+
+def verdict(at) -> str:
+    return {m.label: m.value for m in at.metric}["Verdict"]
+
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_correct_backward_passes_and_every_mistake_is_caught(name):
+    query, spec = NETWORKS[name]
+    at = run_page(PAGE, query)
+    assert_clean(at)
+    assert verdict(at) == "PASS"
+    for mistake in MISTAKES:
+        at.selectbox(key="ck_mistake").set_value(mistake).run()
+        assert not at.exception, mistake
+        outcome = check_mistake(spec, mistake)
+        shown = [w.value for w in at.warning]
+        if outcome.refusal is not None:
+            assert any("shapes refuse" in w and outcome.refusal.what in w for w in shown), (mistake, shown)
+            assert not at.metric  # nothing compared
+        elif harmless_here(spec, mistake):
+            assert verdict(at) == "PASS" and at.info, mistake
+        else:
+            assert verdict(at) == "FAIL", mistake
+            assert any("catches the mistake" in s.value for s in at.success), mistake
+        assert at.query_params["ck_mistake"] == mistake
+
+
+def test_error_heatmaps_and_table_are_the_cores_check():
+    at = run_page(PAGE)
+    assert_clean(at)
+    report = check(NetworkSpec())
+    figure = plotly_figures(at)[0]
+    panels = {trace["name"]: array(trace["customdata"]) for trace in figure["data"]}
+    by_entry = {(e.variable, e.l, e.index): e.rel_error for e in report.entries}
+    assert panels["∂L/∂W⁽¹⁾"][2, 3] == pytest.approx(by_entry[("W", 1, (2, 3))], rel=1e-12, abs=0)
+    assert panels["∂L/∂b⁽²⁾"].ravel()[1] == pytest.approx(by_entry[("b", 2, (1,))], rel=1e-12, abs=0)
+    table = at.dataframe[0].value
+    assert len(table) == len(report.entries)
+    np.testing.assert_allclose(table["backprop"].to_numpy(), [e.backprop for e in report.entries])
+    np.testing.assert_allclose(table["finite difference"].to_numpy(), [e.numeric for e in report.entries])
+    assert table["entry"].iloc[0] == "(1, 1)"
+
+
+def test_mean_mistake_is_harmless_with_one_sample():
+    at = run_page(PAGE, {"m": "1", "ck_mistake": "mean_not_sum"})
+    assert_clean(at)
+    assert verdict(at) == "PASS" and "m = 1" in at.info[0].value
+
+
+@pytest.mark.parametrize(
+    "query, param",
+    [
+        ({"ck_mistake": "W_not_transposed"}, "ck_mistake"),
+        ({"ck_mistake": ["none", "forgot_g_prime"]}, "ck_mistake"),
+        ({"ck_mistake": "<script>"}, "ck_mistake"),
+    ],
+)
+def test_bad_page_parameters_warn_by_name(query, param):
+    at = run_page(PAGE, query)
+    assert not at.exception
+    assert any(param in w.value for w in at.warning), [w.value for w in at.warning]
+    assert verdict(at) == "PASS"
+
+
+def test_chinese():
+    at = run_page(PAGE, {"lang": "zh", "ck_mistake": "forgot_g_prime"})
+    assert_clean(at)
+    assert {m.label: m.value for m in at.metric}["结论"] == "未通过"
