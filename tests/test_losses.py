@@ -12,7 +12,6 @@ import sympy as sp
 from conftest import assert_close
 from hypothesis import given
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 from backprop import ACTIVATIONS, LOSSES, NetworkSpec, Params, run
 from backprop.losses import REDUCTIONS
@@ -25,19 +24,19 @@ def _reference_losses(name, Z, Y):
     """l_i from the formulas of DESIGN.md, in mpmath at 400 digits, from the logits Z."""
     out = []
     with mpmath.workdps(DIGITS):
-        for z_row, y_row in zip(Z, Y):
+        for z_row, y_row in zip(Z, Y, strict=True):
             z = [mpmath.mpf(float(v)) for v in z_row]
             y = [mpmath.mpf(float(v)) for v in y_row]
             if name == "bce":  # -Σ_j [y log a + (1-y) log(1-a)], a = σ(z)
                 # log a = -log(1 + e^-z), log(1 - a) = -z - log(1 + e^-z): exact at any z
                 log_a = [-mpmath.log1p(mpmath.exp(-v)) for v in z]
-                log_1_a = [-v + la for v, la in zip(z, log_a)]
-                l = -sum(yj * la + (1 - yj) * lb for yj, la, lb in zip(y, log_a, log_1_a))
+                log_1_a = [-v + la for v, la in zip(z, log_a, strict=True)]
+                l = -sum(yj * la + (1 - yj) * lb for yj, la, lb in zip(y, log_a, log_1_a, strict=True))
             elif name == "softmax_ce":  # -Σ_j y log a, a = softmax(z)
                 total = sum(mpmath.exp(v) for v in z)
-                l = -sum(yj * mpmath.log(mpmath.exp(v) / total) for yj, v in zip(y, z))
+                l = -sum(yj * mpmath.log(mpmath.exp(v) / total) for yj, v in zip(y, z, strict=True))
             else:  # ½ Σ_j (a - y)², a = z
-                l = sum((zj - yj) ** 2 for zj, yj in zip(z, y)) / 2
+                l = sum((zj - yj) ** 2 for zj, yj in zip(z, y, strict=True)) / 2
             out.append(float(l))
     return np.array(out)
 
@@ -79,13 +78,13 @@ def test_dA_is_sympys_derivative_of_the_loss_in_a(name):
     # l as a function of the outputs a (not of z), differentiated by SymPy
     a, y = sp.symbols("a1:4", positive=True), [0.0, 1.0, 0.0]
     if name == "mse":
-        l = sum((aj - yj) ** 2 for aj, yj in zip(a, y)) / 2
+        l = sum((aj - yj) ** 2 for aj, yj in zip(a, y, strict=True)) / 2
     elif name == "bce":
-        l = -sum(yj * sp.log(aj) + (1 - yj) * sp.log(1 - aj) for aj, yj in zip(a, y))
+        l = -sum(yj * sp.log(aj) + (1 - yj) * sp.log(1 - aj) for aj, yj in zip(a, y, strict=True))
     else:
-        l = -sum(yj * sp.log(aj) for aj, yj in zip(a, y))
+        l = -sum(yj * sp.log(aj) for aj, yj in zip(a, y, strict=True))
     values = (0.2, 0.7, 0.1)
-    expected = [float(sp.diff(l, aj).subs(dict(zip(a, values)))) for aj in a]
+    expected = [float(sp.diff(l, aj).subs(dict(zip(a, values, strict=True)))) for aj in a]
     got = LOSSES[name].dA(np.array([values]), np.array([y]))
     assert_close(f"{name} ∂L/∂A", got, [expected], rtol=1e-13)
 
@@ -145,7 +144,7 @@ def test_mean_is_sum_divided_by_m_for_the_loss_and_every_gradient(name):
     assert_close("per-sample l_i", mean.losses, total.losses)
     assert_close("L = Σ l_i", total.loss, total.losses.sum())
     assert_close("L mean", mean.loss, total.loss / 4)
-    for t, u in zip(total.layers, mean.layers):
+    for t, u in zip(total.layers, mean.layers, strict=True):
         for field in ("dA", "dZ", "dW", "db", "dA_prev"):
             assert_close(f"{field}^({t.l}) mean", getattr(u, field), getattr(t, field) / 4)
 
@@ -166,16 +165,8 @@ def _saturated_trace(name, reduction):
     return run(spec, Params((Z.copy(),), (np.zeros(2),)), X, Y)
 
 
-_UNDERFLOW = pytest.mark.xfail(
-    strict=True,
-    raises=FloatingPointError,
-    reason="DEFECT: mean reduction divides the saturated output's dZ = A - Y (entries "
-    "exp(-708) = 3.3e-308) by m, which underflows to a subnormal under np.errstate(all='raise')",
-)
-
-
 @pytest.mark.parametrize("name", ["bce", "softmax_ce"])
-@pytest.mark.parametrize("reduction", ["sum", pytest.param("mean", marks=_UNDERFLOW)])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
 def test_saturated_predictions_keep_loss_and_gradients_finite(name, reduction):
     with np.errstate(all="raise"):
         trace = _saturated_trace(name, reduction)
@@ -188,21 +179,7 @@ def test_saturated_predictions_keep_loss_and_gradients_finite(name, reduction):
     assert_close(f"{name} dZ at saturation", trace.layers[0].dZ, (np.array([[1, 0], [0, 1.0]]) - Y) / m)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "bce",
-        pytest.param(
-            "softmax_ce",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="DEFECT: _softmax_ce clips z - max(z) at -708 (EXP_LIMIT), so the loss of a "
-                "sample whose target logit is 2e4 below the max is 708, not 2e4: L = 708 for "
-                "Z = [[1e4, -1e4], [-1e4, 1e4]], Y = [[1, 0], [1, 0]] (expected 20000)",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("name", ["bce", "softmax_ce"])
 def test_saturated_loss_value_is_right(name):
     # a wrong prediction at logit distance 2e4 costs 2e4 (bce: softplus(1e4) = 1e4, twice)
     Z, Y = SATURATED[name]
@@ -210,11 +187,6 @@ def test_saturated_loss_value_is_right(name):
     assert_close(f"{name} L at saturation", trace.loss, _reference_losses(name, Z, Y).sum(), rtol=1e-12)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: softmax_ce per-sample loss is capped at 708: Z = [[0, -800]], Y = [[0, 1]] "
-    "gives 708, expected 800 (the log-softmax is clipped at -EXP_LIMIT)",
-)
 def test_softmax_ce_is_exact_past_the_exp_limit():
     Z, Y = np.array([[0.0, -800.0]]), np.array([[0.0, 1.0]])
     got = LOSSES["softmax_ce"].per_sample(Z, ACTIVATIONS["softmax"].g(Z), Y)

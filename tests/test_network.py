@@ -82,7 +82,9 @@ def test_size_one_edges_every_quantity_has_its_shape(sizes, m, loss):
     assert [layer.l for layer in trace.layers] == list(range(1, spec.L + 1))
     for layer in trace.layers:
         for field, shape in _shapes(spec, layer.l).items():
-            assert getattr(layer, field).shape == shape, f"{field}^({layer.l}) has shape {getattr(layer, field).shape}, expected {shape}"
+            assert getattr(layer, field).shape == shape, (
+                f"{field}^({layer.l}) has shape {getattr(layer, field).shape}, expected {shape}"
+            )
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -101,9 +103,13 @@ def test_forward_and_chaining_follow_the_notes(seed):
         assert_close(f"Z^({layer.l})", layer.Z, Z)
         assert_close(f"A^({layer.l})", layer.A, ACTIVATIONS[spec.activations[layer.l - 1]].g(Z))
         A_prev = layer.A
-    for lower, upper in zip(trace.layers, trace.layers[1:]):
+    for lower, upper in zip(trace.layers, trace.layers[1:], strict=False):
         assert_close(f"dA^({lower.l}) = dA_prev of layer {upper.l}", lower.dA, upper.dA_prev)
-    assert_close("A^(L) feeds the loss", trace.losses, LOSSES["mse"].per_sample(trace.layers[-1].Z, trace.layers[-1].A, trace.Y))
+    assert_close(
+        "A^(L) feeds the loss",
+        trace.losses,
+        LOSSES["mse"].per_sample(trace.layers[-1].Z, trace.layers[-1].A, trace.Y),
+    )
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -114,9 +120,15 @@ def test_backward_is_the_notes_index_level_double_sums(seed):
         (m, n_out), n_in = dZ.shape, W.shape[0]
         st = list(itertools.product(range(m), range(n_out)))
         # ∂L/∂a_ij = Σ_{s,t} ∂L/∂z_st ∂z_st/∂a_ij, with ∂z_st/∂a_ij = w_jt if s = i else 0
-        dA = [[sum(dZ[s, t] * (W[j, t] if s == i else 0.0) for s, t in st) for j in range(n_in)] for i in range(m)]
+        dA = [
+            [sum(dZ[s, t] * (W[j, t] if s == i else 0.0) for s, t in st) for j in range(n_in)]
+            for i in range(m)
+        ]
         # ∂z_st/∂w_ij = a_si if t = j else 0
-        dW = [[sum(dZ[s, t] * (A_prev[s, i] if t == j else 0.0) for s, t in st) for j in range(n_out)] for i in range(n_in)]
+        dW = [
+            [sum(dZ[s, t] * (A_prev[s, i] if t == j else 0.0) for s, t in st) for j in range(n_out)]
+            for i in range(n_in)
+        ]
         # ∂z_st/∂b_i = 1 if t = i else 0
         db = [sum(dZ[s, t] * (1.0 if t == i else 0.0) for s, t in st) for i in range(n_out)]
         assert_close(f"dA_prev^({layer.l})", layer.dA_prev, dA)
@@ -171,10 +183,10 @@ def test_every_layers_dZ_and_hidden_dA_match_finite_differences(sizes, acts, los
     params = init_params(spec)
     for layer in trace.layers:
         l = layer.l
-        numeric = _central(lambda Z: _loss_above(spec, params, trace.Y, l, Z=Z), layer.Z)
+        numeric = _central(lambda Z, l=l: _loss_above(spec, params, trace.Y, l, Z=Z), layer.Z)
         assert_close(f"dZ^({l})", layer.dZ, numeric, rtol=1e-6, atol=1e-8)
         if l < spec.L:  # the output's dA is checked against SymPy in test_losses
-            numeric = _central(lambda A: _loss_above(spec, params, trace.Y, l, A=A), layer.A)
+            numeric = _central(lambda A, l=l: _loss_above(spec, params, trace.Y, l, A=A), layer.A)
             assert_close(f"dA^({l})", layer.dA, numeric, rtol=1e-6, atol=1e-8)
 
 
@@ -202,19 +214,21 @@ def _symbolic_loss(spec, Y):
     Ws = [_symbols(f"w{l}", spec.sizes[l - 1], spec.sizes[l]) for l in range(1, spec.L + 1)]
     bs = [_symbols(f"b{l}", 1, spec.sizes[l]) for l in range(1, spec.L + 1)]
     A = X
-    for W, b, name in zip(Ws, bs, spec.activations):
+    for W, b, name in zip(Ws, bs, spec.activations, strict=True):
         Z = A * W + sp.ones(m, 1) * b  # Z = A W + 1 bᵀ
         if name == "softmax":
-            A = sp.Matrix([[sp.exp(z) / sum(sp.exp(v) for v in Z.row(i)) for z in Z.row(i)] for i in range(m)])
+            A = sp.Matrix(
+                [[sp.exp(z) / sum(sp.exp(v) for v in Z.row(i)) for z in Z.row(i)] for i in range(m)]
+            )
         else:
             A = Z.applyfunc(SYMBOLIC_G[name])
     y = sp.Matrix(Y)
     if spec.loss == "mse":
-        L = sum((a - t) ** 2 for a, t in zip(A, y)) / 2
+        L = sum((a - t) ** 2 for a, t in zip(A, y, strict=True)) / 2
     elif spec.loss == "bce":
-        L = -sum(t * sp.log(a) + (1 - t) * sp.log(1 - a) for a, t in zip(A, y))
+        L = -sum(t * sp.log(a) + (1 - t) * sp.log(1 - a) for a, t in zip(A, y, strict=True))
     else:
-        L = -sum(t * sp.log(a) for a, t in zip(A, y))
+        L = -sum(t * sp.log(a) for a, t in zip(A, y, strict=True))
     if spec.reduction == "mean":
         L = L / m
     return L, X, Ws, bs
@@ -238,19 +252,28 @@ def test_sympy_differentiates_the_whole_network_to_the_same_gradients(sizes, act
     params = init_params(spec)
     L, X, Ws, bs = _symbolic_loss(spec, trace.Y)
     values = {}
-    for symbols, numbers in [(X, trace.X)] + list(zip(Ws, params.W)) + [(b, v.reshape(1, -1)) for b, v in zip(bs, params.b)]:
-        values.update(zip(symbols, np.asarray(numbers, dtype=float).ravel()))
+    for symbols, numbers in (
+        [(X, trace.X)]
+        + list(zip(Ws, params.W, strict=True))
+        + [(b, v.reshape(1, -1)) for b, v in zip(bs, params.b, strict=True)]
+    ):
+        values.update(zip(symbols, np.asarray(numbers, dtype=float).ravel(), strict=True))
     args = list(values)
     evaluate = lambda expr: np.array(sp.lambdify(args, expr, "numpy")(*values.values()), dtype=float)  # noqa: E731
     assert_close("L", trace.loss, float(evaluate(L)), rtol=1e-11)
     # sp.diff of a scalar by a matrix of symbols: denominator layout, the variable's shape
     assert_close("∂L/∂X", trace.layers[0].dA_prev, evaluate(sp.diff(L, X)), rtol=1e-9, atol=1e-12)
-    for l, (W, b) in enumerate(zip(Ws, bs), start=1):
+    for l, (W, b) in enumerate(zip(Ws, bs, strict=True), start=1):
         assert_close(f"∂L/∂W^({l})", trace.layers[l - 1].dW, evaluate(sp.diff(L, W)), rtol=1e-9, atol=1e-12)
-        assert_close(f"∂L/∂b^({l})", trace.layers[l - 1].db, evaluate(sp.diff(L, b)).ravel(), rtol=1e-9, atol=1e-12)
+        assert_close(
+            f"∂L/∂b^({l})", trace.layers[l - 1].db, evaluate(sp.diff(L, b)).ravel(), rtol=1e-9, atol=1e-12
+        )
 
 
-@pytest.mark.parametrize("sizes, acts, loss, m", [((3, 4, 2), ("tanh", "softmax"), "softmax_ce", 5), ((1, 2, 1), ("relu", "identity"), "mse", 1)])
+@pytest.mark.parametrize(
+    "sizes, acts, loss, m",
+    [((3, 4, 2), ("tanh", "softmax"), "softmax_ce", 5), ((1, 2, 1), ("relu", "identity"), "mse", 1)],
+)
 def test_matrix_calculus_gives_the_notes_three_identities(sizes, acts, loss, m):
     r"""Z = A W + 1 bᵀ and dL = tr((∂L/∂Z)ᵀ dZ): SymPy's matrix derivative of tr(Cᵀ Z), C = ∂L/∂Z
     held fixed, is ∂L/∂A = C Wᵀ, ∂L/∂W = Aᵀ C, ∂L/∂b = Cᵀ 1 (the notes' three results)."""
@@ -260,9 +283,16 @@ def test_matrix_calculus_gives_the_notes_three_identities(sizes, acts, loss, m):
         A, W = sp.MatrixSymbol("A", m, n_in), sp.MatrixSymbol("W", n_in, n_out)
         b, C = sp.MatrixSymbol("b", n_out, 1), sp.MatrixSymbol("C", m, n_out)
         linear = sp.Trace(C.T * (A * W + sp.OneMatrix(m, 1) * b.T))
-        numbers = {A: sp.ImmutableMatrix(layer.A_prev), W: sp.ImmutableMatrix(layer.W),
-                   b: sp.ImmutableMatrix(layer.b.reshape(-1, 1)), C: sp.ImmutableMatrix(layer.dZ)}  # fmt: skip
-        value = lambda expr: np.array(expr.subs(numbers).doit().as_explicit(), dtype=float)  # noqa: E731
+        numbers = {
+            A: sp.ImmutableMatrix(layer.A_prev),
+            W: sp.ImmutableMatrix(layer.W),
+            b: sp.ImmutableMatrix(layer.b.reshape(-1, 1)),
+            C: sp.ImmutableMatrix(layer.dZ),
+        }
+
+        def value(expr, numbers=numbers):
+            return np.array(expr.subs(numbers).doit().as_explicit(), dtype=float)
+
         assert linear.diff(W) == A.T * C and linear.diff(A) == C * W.T
         assert_close(f"∂L/∂A^({layer.l - 1}) = ∂L/∂Z Wᵀ", layer.dA_prev, value(linear.diff(A)))
         assert_close(f"∂L/∂W^({layer.l}) = Aᵀ ∂L/∂Z", layer.dW, value(linear.diff(W)))
@@ -280,7 +310,7 @@ def _integral(array):
 def test_integers_init_gives_small_integers_a_student_can_multiply(loss, out):
     spec = NetworkSpec((6, 8, 5), ("relu", out), loss, batch=40, seed=2, init="integers")
     params, (X, Y) = init_params(spec), make_data(spec)
-    for l, (W, b) in enumerate(zip(params.W, params.b), start=1):
+    for l, (W, b) in enumerate(zip(params.W, params.b, strict=True), start=1):
         assert _integral(W) and set(np.unique(W)) <= {-2, -1, 0, 1, 2} and len(np.unique(W)) > 2, f"W^({l})"
         assert _integral(b) and set(np.unique(b)) <= {-1, 0, 1}, f"b^({l})"
     assert _integral(X) and set(np.unique(X)) <= set(range(-3, 4)) and len(np.unique(X)) > 3
@@ -292,7 +322,7 @@ def test_integers_init_gives_small_integers_a_student_can_multiply(loss, out):
 
 def test_xavier_bounds_and_scale():
     spec = NetworkSpec((300, 200, 100), ("tanh", "identity"), batch=1, seed=5, init="xavier")
-    for W, b in zip(*init_params(spec).__dict__.values()):
+    for W, b in zip(*init_params(spec).__dict__.values(), strict=True):
         n_in, n_out = W.shape
         limit = np.sqrt(6.0 / (n_in + n_out))
         assert np.abs(W).max() <= limit and np.abs(W).max() > 0.99 * limit
@@ -302,7 +332,7 @@ def test_xavier_bounds_and_scale():
 
 def test_he_scale():
     spec = NetworkSpec((400, 200, 50), ("relu", "identity"), batch=1, seed=6, init="he")
-    for W, b in zip(*init_params(spec).__dict__.values()):
+    for W, b in zip(*init_params(spec).__dict__.values(), strict=True):
         assert abs(W.std() / np.sqrt(2.0 / W.shape[0]) - 1) < 0.03, f"std {W.std()}, n_in {W.shape[0]}"
         assert abs(W.mean()) < 0.01 and not b.any()
 
@@ -344,9 +374,9 @@ def test_run_repeats_exactly_and_leaves_given_arrays_alone():
     params, (X, Y) = init_params(spec), make_data(spec)
     copies = [a.copy() for a in (*params.W, *params.b, X, Y)]
     first, second = run(spec, params, X, Y), run(spec)
-    for before, after in zip(copies, (*params.W, *params.b, X, Y)):
+    for before, after in zip(copies, (*params.W, *params.b, X, Y), strict=True):
         assert np.array_equal(before, after), "run changed an array it was given"
     assert first.loss == second.loss
-    for a, b in zip(first.layers, second.layers):
+    for a, b in zip(first.layers, second.layers, strict=True):
         for field in FIELDS:
             assert np.array_equal(getattr(a, field), getattr(b, field)), f"{field}^({a.l}) differs"

@@ -14,11 +14,9 @@ import pytest
 from backprop import InvalidInput, NetworkSpec, Params, init_params, run
 from backprop.spec import MAX_BATCH, MAX_LAYERS, MAX_SEED, MAX_WIDTH
 
-GOOD = dict(sizes=(3, 4, 2), activations=("sigmoid", "identity"), loss="mse", reduction="sum", batch=4, seed=0)
-
-
-def _xfail(reason):
-    return pytest.mark.xfail(strict=True, reason="DEFECT: " + reason)
+GOOD = dict(
+    sizes=(3, 4, 2), activations=("sigmoid", "identity"), loss="mse", reduction="sum", batch=4, seed=0
+)
 
 
 def _expect_invalid(field: str, make):
@@ -51,8 +49,9 @@ BAD_SPECS = [
     ("activations", dict(activations=("sigmoid",))),
     ("activations", dict(activations=("sigmoid", "identity", "identity"))),
     ("activations", dict(activations="sigmoid,identity")),
-    pytest.param("activations", dict(activations=None), marks=_xfail("activations=None raises TypeError")),
-    pytest.param("activations", dict(activations=5), marks=_xfail("activations=5 raises TypeError")),
+    ("activations", dict(activations=None)),
+    ("activations", dict(activations=5)),
+    ("activations", dict(activations=iter(["sigmoid", "identity"]))),
     ("activation of layer 2", dict(activations=("sigmoid", "swish"))),
     ("activation of layer 1", dict(activations=(3, "identity"))),
     ("activation of layer 1", dict(activations=(None, "identity"))),
@@ -65,7 +64,8 @@ BAD_SPECS = [
     ("loss", dict(loss="bce", activations=("sigmoid", "softmax"))),
     ("loss", dict(loss="softmax_ce", activations=("sigmoid", "sigmoid"))),
     ("loss", dict(loss="softmax_ce")),
-    pytest.param("loss", dict(loss=["mse"]), marks=_xfail("loss=['mse'] raises TypeError: unhashable type")),
+    ("loss", dict(loss=["mse"])),
+    ("loss", dict(loss={"mse": 1})),
     ("reduction", dict(reduction="avg")),
     ("reduction", dict(reduction="SUM")),
     ("reduction", dict(reduction=None)),
@@ -101,7 +101,9 @@ def test_bad_configuration_raises_invalid_input_naming_the_field(field, override
 def test_message_names_value_and_what_is_allowed():
     error = _expect_invalid("batch", lambda: NetworkSpec(**(GOOD | dict(batch=0))))
     assert str(error) == "batch = 0 is not allowed: use a whole number from 1 to 4096."
-    error = _expect_invalid("activation of layer 1", lambda: NetworkSpec(**(GOOD | dict(activations=("softmax", "identity")))))
+    error = _expect_invalid(
+        "activation of layer 1", lambda: NetworkSpec(**(GOOD | dict(activations=("softmax", "identity"))))
+    )
     assert "'softmax'" in str(error) and "last layer" in str(error)
 
 
@@ -110,9 +112,6 @@ def test_a_huge_value_makes_a_short_message():
     assert len(str(error)) < 250
 
 
-@pytest.mark.xfail(
-    strict=True, reason="DEFECT: reduction=np.array(['sum', 'mean']) raises ValueError (ambiguous truth value)"
-)
 def test_array_reduction_is_invalid_input():
     _expect_invalid("reduction", lambda: NetworkSpec(**(GOOD | dict(reduction=np.array(["sum", "mean"])))))
 
@@ -141,7 +140,9 @@ def test_edges_of_every_range_are_accepted(overrides):
 
 
 def test_numpy_integers_and_lists_are_normalised_to_python_tuples_of_int():
-    spec = NetworkSpec(sizes=np.array([3, 4, 2]), activations=["sigmoid", "identity"], batch=np.int64(2), seed=np.uint32(7))
+    spec = NetworkSpec(
+        sizes=np.array([3, 4, 2]), activations=["sigmoid", "identity"], batch=np.int64(2), seed=np.uint32(7)
+    )
     assert spec.sizes == (3, 4, 2) and all(type(n) is int for n in spec.sizes)
     assert spec.activations == ("sigmoid", "identity")
     assert type(spec.batch) is int and type(spec.seed) is int
@@ -228,21 +229,9 @@ BAD_ARRAYS = [
     ("Y", CE, dict(Y=np.tile([1.5, -0.5], (4, 1)))),  # sums to 1, entries outside [0, 1]
     ("Y", CE, dict(Y=np.tile([1.0, 1.0], (4, 1)))),  # two hot
     ("number of weight matrices", SPEC, dict(params=Params((np.ones((3, 4)),), (np.ones(4),)))),
-    pytest.param(
-        "number of bias vectors",
-        SPEC,
-        dict(params=Params(_params().W, (np.ones(4),))),
-        marks=_xfail(
-            "one b too few is reported as 'number of weight matrices = 2 is not allowed: use 2', "
-            "naming neither b nor its count"
-        ),
-    ),
-    pytest.param(
-        "X",
-        SPEC,
-        dict(X=np.ones((4, 3)) * (1 + 2j)),
-        marks=_xfail("complex X is accepted: the imaginary part is dropped with a ComplexWarning"),
-    ),
+    ("number of bias vectors", SPEC, dict(params=Params(_params().W, (np.ones(4),)))),
+    ("X", SPEC, dict(X=np.ones((4, 3)) * (1 + 2j))),
+    ("W^(1)", SPEC, dict(params=_params(W1=np.ones((3, 4)) * 1j))),
 ]
 
 
