@@ -208,3 +208,18 @@ def backward_formula(quantity: str, l: int, L: int, activation: str, loss: str, 
 
 def _wrap(tex: str, on: bool) -> str:
     return f"\\big({tex}\\big)" if on else tex
+
+
+NOTATION = (
+    r"A^{(0)} = X \in \mathbb R^{m \times n_0}, \qquad A^{(l-1)} \in \mathbb R^{m \times n_{l-1}}"
+    r"\quad \text{(row } i \text{ = sample } i)",
+    r"W^{(l)} \in \mathbb R^{n_{l-1} \times n_l}, \qquad b^{(l)} \in \mathbb R^{n_l}",
+    r"Z^{(l)} = A^{(l-1)} W^{(l)} + \mathbf 1_{m \times 1}\, b^{(l)\mathsf T} \in \mathbb R^{m \times n_l},"
+    r"\qquad A^{(l)} = g^{(l)}\big(Z^{(l)}\big)",
+    r"z = {W^{(l)}}^{\mathsf T} a + b^{(l)} \quad \text{(one sample, } a \text{ a column)}",
+    r"L = \sum_{i=1}^{m} l_i, \qquad l_i = \tfrac12 \sum_j (a_{ij} - y_{ij})^2 \quad \text{(squared error)}",
+    r"\frac{\partial L}{\partial W^{(l)}} \in \mathbb R^{n_{l-1} \times n_l}, \quad"
+    r"\frac{\partial L}{\partial b^{(l)}} \in \mathbb R^{n_l}, \quad"
+    r"\frac{\partial L}{\partial A^{(l-1)}} \in \mathbb R^{m \times n_{l-1}}",
+)
+"""The notation box of the home page, one line each: shapes, rows as samples, the sum over samples, denominator layout."""

@@ -58,10 +58,11 @@ arrays = state.arrays()
 sym = explorer.symbolic(trace, arrays, var, l, index)
 if sym.message:
     sympy_col.info(sym.message)
-for step in sym.steps:
-    sympy_col.latex(step)
-if sym.truncated:
-    sympy_col.caption(t("backward.sympy_truncated"))
+else:
+    sympy_col.latex(sym.expanded or sym.latex)
+    with sympy_col.expander(t("backward.sympy_steps", shown=len(sym.steps), total=sym.steps_total)):
+        for step in (sym.latex, *sym.steps) if sym.expanded else sym.steps:
+            st.latex(step)
 
 fd, at_kink = explorer.finite_difference(spec, arrays, var, l, index)
 values = {

@@ -105,24 +105,26 @@ def differences(values: dict[str, float | None], reference: float, loss: float) 
 
 
 class Symbolic(NamedTuple):
-    """SymPy's derivative of one entry as printable data: LaTeX lines, its value, or why it is not shown."""
+    """SymPy's derivative of one entry as printable data, or why it is not shown."""
 
-    steps: tuple[str, ...]
+    latex: str | None  # ∂L/∂x = ... in the engine's step symbols
+    expanded: str | None  # the same in inputs, targets and parameters alone, when short
+    steps: tuple[str, ...]  # the steps it rests on, nearest first
+    steps_total: int
     value: float | None
-    truncated: bool
-    message: str | None  # set when there is no derivative to show (too large, engine not there)
+    message: str | None  # set when there is no derivative to show (too large, engine missing)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _symbolic(key: str, token: str, var: str, l: int, index: tuple, _trace: Trace) -> Symbolic:
     try:
-        from backprop.symbolic import network_entry  # noqa: PLC0415 (helper S's engine)
+        from backprop.symbolic import network_entry  # noqa: PLC0415 (helper S's engine, imported when used)
     except ImportError:
-        return Symbolic((), None, False, t("backward.sympy_missing"))
+        return Symbolic(None, None, (), 0, None, t("backward.sympy_missing"))
     entry = network_entry(_trace, var, l, index)
-    if not hasattr(entry, "steps"):  # TooLarge: says what is too large and what is available
-        return Symbolic((), None, False, entry.message() if hasattr(entry, "message") else str(entry))
-    return Symbolic(tuple(entry.steps), float(entry.value), bool(entry.truncated), None)
+    if getattr(entry, "too_large", False):  # TooLarge: what is too large and what is available instead
+        return Symbolic(None, None, (), 0, None, entry.message())
+    return Symbolic(entry.latex, entry.expanded_latex, entry.steps_latex, entry.steps_total, entry.value, None)
 
 
 def symbolic(trace: Trace, arrays: dict, var: str, l: int, index: tuple[int, ...]) -> Symbolic:

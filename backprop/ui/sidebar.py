@@ -61,6 +61,7 @@ PAGES = (
 )
 CUSTOM = "custom"  # the activation choice that opens a formula box
 DRAFTS = "_formula_drafts"  # {layer: formula text} typed but not (yet) valid
+EDIT_ON = "_edit_on"  # whether the data editors are shown (kept across pages)
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,10 @@ def render(page: str) -> View:
     _controls(side)
     spec = state.spec()
     trace = _trace(spec)
-    with side.expander(t("common.edit_arrays")):
-        editing.editors(spec, _current_arrays(trace))
+    st.session_state["sb_edit_on"] = st.session_state.get(EDIT_ON, False)
+    if side.toggle(t("common.edit_arrays"), key="sb_edit_on", on_change=_remember_toggle):
+        with side.container():
+            editing.editors(spec, _current_arrays(trace))  # drawn only when asked for: 6 editors cost ~20 ms
     state.write_url()
     _navigation(nav, page)
     state.show_notices()
@@ -110,6 +113,10 @@ def _current_arrays(trace: Trace) -> dict[str, np.ndarray]:
     return arrays
 
 
+def _remember_toggle() -> None:
+    st.session_state[EDIT_ON] = st.session_state["sb_edit_on"]
+
+
 def _language_picker(side) -> None:
     st.session_state["sb_lang"] = i18n.current_language()
     side.selectbox(
@@ -121,16 +128,23 @@ def _language_picker(side) -> None:
     )
 
 
-def _navigation(nav, page: str) -> None:
-    """A translated link to every page file that exists, carrying the configuration."""
+def existing_pages() -> list[tuple[str, str]]:
+    """(name, path) of every page whose file exists, in the order of PAGES."""
+    return [(name, path) for name, path in PAGES if (ROOT / path).exists()]
+
+
+def links(where, page: str, pages: list[tuple[str, str]] | None = None) -> None:
+    """A translated ``st.page_link`` to each page (all that exist by default), carrying the configuration."""
     query = state.config_query()
-    for name, path in PAGES:
-        if not (ROOT / path).exists():
-            continue
+    for name, path in existing_pages() if pages is None else pages:
         try:
-            nav.page_link(path, label=t(f"common.nav_{name}"), query_params=query, disabled=name == page)
+            where.page_link(path, label=t(f"common.nav_{name}"), query_params=query, disabled=name == page)
         except st.errors.StreamlitAPIException:  # run as a lone script (no multipage app)
             return
+
+
+def _navigation(nav, page: str) -> None:
+    links(nav, page)
 
 
 def _sync_widgets(spec: NetworkSpec) -> None:

@@ -10,14 +10,23 @@ Pages are reached the way a browser does: the app starts at ``app.py`` (so
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
+from streamlit.components.v2 import manifest_scanner
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
 HOME = "app.py"
 TIMEOUT = 60  # seconds; the first run of a page imports sympy and fills caches
+
+
+# Every new AppTest scans all installed distributions for component manifests (~0.3 s,
+# most of a page test's time). The installed packages do not change during a test
+# session, so the scan runs once.
+_scan_once = functools.cache(manifest_scanner.scan_component_manifests)
+manifest_scanner.scan_component_manifests = lambda max_workers=None: _scan_once()
 
 
 def page_files() -> list[str]:

@@ -1,0 +1,69 @@
+"""Median warm rerun time of every page, server-side (AppTest): ``python tests/app/bench_pages.py``.
+
+Not a test (pytest collects only test_*.py). Each page runs once cold in its own
+session, then ``--runs`` more times with the default network. Two medians are printed
+in milliseconds: ``script``, the page script's own execution (what the server spends
+per rerun, timed around Streamlit's exec of the page), and ``AppTest``, the whole
+``at.run()`` (adds the test harness's thread start and message parsing). The budget of
+issue 4 is 150 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, for `import backprop`
+
+import streamlit.runtime.scriptrunner.script_runner as script_runner  # noqa: E402
+
+from tests.app.conftest import page_files, run_page  # noqa: E402
+
+BUDGET_MS = 150.0
+_SCRIPT_MS: list[float] = []
+_exec = script_runner.exec_func_with_error_handling
+
+
+def _timed_exec(func, ctx):
+    """Streamlit's exec of a page script, timed (runs in the script thread)."""
+    start = time.perf_counter()
+    try:
+        return _exec(func, ctx)
+    finally:
+        _SCRIPT_MS.append((time.perf_counter() - start) * 1000)
+
+
+script_runner.exec_func_with_error_handling = _timed_exec
+
+
+def warm_rerun_ms(page: str, runs: int, query: dict | None = None) -> tuple[float, float, str | None]:
+    """Median warm (script, whole at.run()) times of ``page`` in ms, and the first exception if any."""
+    at = run_page(page, query)
+    _SCRIPT_MS.clear()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        at.run()
+        times.append((time.perf_counter() - start) * 1000)
+    error = at.exception[0].value if at.exception else None
+    return statistics.median(_SCRIPT_MS), statistics.median(times), error
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("pages", nargs="*", help="page files (default: every page that exists)")
+    args = parser.parse_args()
+    print(f"median warm rerun, ms ({args.runs} runs)\n{'page':28} {'script':>8} {'AppTest':>8}")
+    for page in args.pages or page_files():
+        script_ms, total_ms, error = warm_rerun_ms(page, args.runs)
+        flag = "" if script_ms <= BUDGET_MS else f"  over the {BUDGET_MS:.0f} ms budget"
+        print(f"{page:28} {script_ms:8.1f} {total_ms:8.1f}{flag}" + (f"  EXCEPTION: {error}" if error else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""The backward page: the entry explorer shows the core's gradient, and finite differences agree."""
+
+from __future__ import annotations
+
+import pytest
+
+from backprop import NetworkSpec, latex, run
+
+from .conftest import assert_clean, run_page, texts
+
+ENTRIES = [  # (query, layer l, variable, 0-based index)
+    ({"layer": "1", "var": "W", "i": "2", "j": "3"}, 1, "W", (1, 2)),
+    ({"layer": "2", "var": "b", "j": "2"}, 2, "b", (1,)),
+    ({"layer": "2", "var": "A_prev", "i": "4", "j": "3"}, 2, "A_prev", (3, 2)),  # a hidden A: FD on layers 2..L
+    ({"layer": "1", "var": "A_prev", "i": "1", "j": "1"}, 1, "A_prev", (0, 0)),  # ∂L/∂X
+]
+
+
+def table(at) -> dict[str, dict]:
+    """The comparison table, by method."""
+    frame = at.main.dataframe[-1].value
+    return {row.iloc[0]: row for _, row in frame.iterrows()}
+
+
+@pytest.mark.parametrize("query, l, var, index", ENTRIES, ids=[e[2] + str(e[1]) for e in ENTRIES])
+def test_explorer_shows_the_cores_gradient_and_agrees_with_finite_differences(query, l, var, index):
+    at = run_page("pages/2_backward.py", query)
+    assert_clean(at)
+    expected = getattr(run(NetworkSpec()).layers[l - 1], "d" + var)[index]
+    rows = table(at)
+    for method in ("backprop", "index-level sum", "matrix entry", "SymPy"):
+        assert rows[method]["value"] == pytest.approx(expected, rel=1e-12, abs=1e-14), method
+        assert rows[method]["relative error"] < 1e-8, method
+    assert f"= {latex.num(expected)}" in texts(at)
+
+
+def test_softmax_output_says_it_has_a_jacobian_and_the_shortcut():
+    at = run_page("pages/2_backward.py", {"loss": "softmax_ce", "act2": "softmax", "sizes": "3,4,3", "layer": "2"})
+    assert_clean(at)
+    assert "shortcut" in texts(at)
+    at = run_page("pages/2_backward.py", {"act2": "softmax", "sizes": "3,4,3", "layer": "2"})  # mse: no shortcut
+    assert "Jacobian" in texts(at)
+
+
+def test_changing_the_variable_changes_the_pickers():
+    at = run_page("pages/2_backward.py")
+    at.radio(key="bw_var").set_value("b").run()
+    assert_clean(at)
+    assert at.query_params["var"] == "b" and "i" not in [s.key for s in at.main.selectbox if s.key == "bw_i_b"]
+    expected = run(NetworkSpec()).layers[0].db[0]
+    assert table(at)["backprop"]["value"] == pytest.approx(expected, rel=1e-12)
+
+
+def test_every_layer_panel_shows_a_shape():
+    at = run_page("pages/2_backward.py", {"sizes": "2,3,4,1", "act2": "relu", "act3": "identity", "layer": "2"})
+    assert_clean(at)
+    shown = texts(at)
+    for shape in (r"\underset{4 \times 3}", r"\underset{3 \times 4}", r"\underset{4}", r"\underset{4 \times 3}"):
+        assert shape in shown

@@ -1,0 +1,101 @@
+"""Shareable links: a URL reproduces its configuration; hostile parameters warn by name, never raise."""
+
+from __future__ import annotations
+
+import pytest
+
+from backprop import NetworkSpec
+
+from .conftest import assert_clean, run_page, texts
+
+FULL = {
+    "sizes": "2,5,3",
+    "act1": "tanh",
+    "act2": "softmax",
+    "loss": "softmax_ce",
+    "reduction": "mean",
+    "m": "3",
+    "seed": "7",
+    "init": "xavier",
+    "lang": "en",
+}
+
+HOSTILE = [
+    ("m", {"m": "x"}),
+    ("m", {"m": "-3"}),
+    ("m", {"m": "99999999"}),
+    ("m", {"m": "３"}),
+    ("m", {"m": "٣"}),
+    ("m", {"m": "NaN"}),
+    ("m", {"m": ""}),
+    ("m", {"m": ["1", "2"]}),
+    ("seed", {"seed": "9" * 10_000}),
+    ("seed", {"seed": "1e3"}),
+    ("sizes", {"sizes": "3,abc,2"}),
+    ("sizes", {"sizes": "3"}),
+    ("sizes", {"sizes": "5000,4,2"}),
+    ("sizes", {"sizes": ",".join(["2"] * 12)}),
+    ("act1", {"act1": "swish"}),
+    ("act1", {"act1": "softmax"}),
+    ("act2", {"act2": "<script>alert(1)</script>"}),
+    ("loss", {"loss": "hinge"}),
+    ("loss", {"loss": "softmax_ce", "act2": "sigmoid"}),
+    ("reduction", {"reduction": "median"}),
+    ("init", {"init": "zeros"}),
+    ("lang", {"lang": "fr"}),
+    ("X", {"X": "1,2,3"}),
+    ("W1", {"W1": ";".join([",".join(["nan"] * 4)] * 3)}),
+    ("Y", {"loss": "bce", "act2": "sigmoid", "Y": "5,5;5,5;5,5;5,5"}),
+]
+PAGE_HOSTILE = [  # the pages' own parameters
+    ("pages/1_forward.py", "layer", {"layer": "9"}),
+    ("pages/1_forward.py", "i", {"i": "0"}),
+    ("pages/1_forward.py", "sample", {"sample": "x" * 10_000}),
+    ("pages/2_backward.py", "var", {"var": "Q"}),
+    ("pages/2_backward.py", "j", {"j": "٣"}),
+    ("pages/2_backward.py", "layer", {"layer": ["1", "2"]}),
+]
+
+
+def test_a_url_reproduces_its_configuration():
+    at = run_page("pages/1_forward.py", FULL)
+    assert_clean(at)
+    assert not at.warning
+    spec = NetworkSpec((2, 5, 3), ("tanh", "softmax"), "softmax_ce", "mean", 3, 7, "xavier")
+    assert at.sidebar.number_input(key="sb_m").value == 3
+    assert at.sidebar.selectbox(key="sb_act2").value == "softmax"
+    assert {k: at.query_params[k] for k in FULL} == FULL
+    assert at.session_state["_spec"] == spec
+
+
+@pytest.mark.parametrize("param, given", HOSTILE, ids=[f"{p}-{i}" for i, (p, _) in enumerate(HOSTILE)])
+def test_hostile_parameter_gives_a_warning_naming_it(param, given):
+    at = run_page("app.py", given)
+    assert not at.exception
+    assert any(f"URL parameter {param} = " in w.value for w in at.warning), [w.value for w in at.warning]
+    assert len(at.warning[0].value) < 400
+    assert "<script>" not in texts(at).replace("'<script>", "")  # echoed only quoted, inside a warning
+
+
+@pytest.mark.parametrize("page, param, given", PAGE_HOSTILE, ids=[f"{p}-{i}" for i, (_, p, _) in enumerate(PAGE_HOSTILE)])
+def test_hostile_page_parameter_gives_a_warning_naming_it(page, param, given):
+    at = run_page(page, given)
+    assert_clean(at)
+    assert any(f"URL parameter {param} = " in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_language_survives_a_page_switch_and_the_link():
+    at = run_page("pages/1_forward.py", {"lang": "zh", "sizes": "2,2"})
+    assert at.title[0].value == "前向传播"
+    at.switch_page("pages/2_backward.py").run()
+    assert at.title[0].value == "反向传播" and at.query_params["lang"] == "zh"
+    assert at.query_params["sizes"] == "2,2"  # the network survives too
+
+
+def test_changed_controls_go_into_the_url():
+    at = run_page()
+    at.sidebar.number_input(key="sb_seed").set_value(5).run()
+    at.sidebar.selectbox(key="sb_loss").set_value("bce").run()
+    assert at.query_params["seed"] == "5" and at.query_params["loss"] == "bce"
+    assert at.query_params["act2"] == "sigmoid"  # bce needs a sigmoid output, set with a note
+    assert any("sigmoid" in i.value for i in at.info)
