@@ -105,3 +105,14 @@ def entry_table(key: str, token: str, mistake: str, lang: str, _report: Report) 
             }
         )
     return rows
+
+
+# --- symbolic page ------------------------------------------------------------------------
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def element_sum(key: str, token: str, l: int, variable: str, index: tuple, _trace):
+    """The layer's element sum of ∂L/∂x (no whole-network leg), or TooLarge past its limit."""
+    from backprop.symbolic import element_sum as build  # noqa: PLC0415 (sympy only when asked)
+
+    return build(_trace, l, variable, index, network=False)

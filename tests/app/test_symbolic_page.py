@@ -1,0 +1,74 @@
+"""The symbolic page: SymPy's whole-network entry beside its value; past the limits, the per-layer view."""
+
+from __future__ import annotations
+
+import pytest
+
+from backprop import NetworkSpec, run
+from backprop.symbolic import network_entry
+
+from .conftest import assert_clean, run_page
+
+PAGE = "pages/3_symbolic.py"
+
+
+def shown_values(at) -> dict[str, float]:
+    table = at.dataframe[0].value
+    return dict(zip(table.iloc[:, 0], table.iloc[:, 1], strict=True))
+
+
+@pytest.mark.parametrize(
+    "query, spec, var, l, index",
+    [
+        ({}, NetworkSpec(), "W", 1, (0, 0)),
+        ({"sy_layer": "2", "sy_var": "A_prev", "sy_i": "3", "sy_j": "4"}, NetworkSpec(), "A_prev", 2, (2, 3)),
+        (
+            {"sizes": "3,4,3", "act1": "tanh", "act2": "softmax", "loss": "softmax_ce", "m": "1",
+             "sy_layer": "2", "sy_var": "b", "sy_j": "3"},
+            NetworkSpec(sizes=(3, 4, 3), activations=("tanh", "softmax"), loss="softmax_ce", batch=1),
+            "b", 2, (2,),
+        ),
+    ],
+)  # fmt: skip
+def test_sympy_entry_beside_its_value(query, spec, var, l, index):
+    at = run_page(PAGE, query)
+    assert_clean(at)
+    trace = run(spec)
+    entry = network_entry(trace, var, l, index)
+    assert entry.latex in [x.value.strip("$\n") for x in at.latex]
+    values = shown_values(at)
+    core = {"W": trace.layers[l - 1].dW, "b": trace.layers[l - 1].db, "A_prev": trace.layers[l - 1].dA_prev}[var]
+    assert values["backprop"] == core[index]
+    assert values["SymPy (whole network)"] == pytest.approx(core[index], rel=1e-10, abs=1e-14)
+
+
+def test_past_the_limit_it_names_the_limit_and_offers_the_layer():
+    query = {"sizes": "8,8,8,8,8,8", "act1": "tanh", "act2": "tanh", "act3": "tanh", "act4": "tanh", "act5": "identity"}
+    at = run_page(PAGE, query)
+    assert_clean(at)
+    message = at.info[0].value
+    assert "layers L = 5" in message and "limit 4" in message
+    assert any(r"\sum_{s=1}^{4}" in x.value for x in at.latex)  # the per-layer element sum
+    assert "SymPy (whole network)" not in shown_values(at)
+
+
+@pytest.mark.parametrize(
+    "query, param",
+    [
+        ({"sy_layer": "3"}, "sy_layer"),
+        ({"sy_var": "Z"}, "sy_var"),
+        ({"sy_i": "0"}, "sy_i"),
+        ({"sy_j": "２"}, "sy_j"),
+        ({"sy_var": "b", "sy_j": ["1", "2"]}, "sy_j"),
+    ],
+)
+def test_bad_page_parameters_warn_by_name(query, param):
+    at = run_page(PAGE, query)
+    assert not at.exception
+    assert any(param in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_chinese():
+    at = run_page(PAGE, {"lang": "zh"})
+    assert_clean(at)
+    assert "SymPy（整个网络）" in shown_values(at)
