@@ -48,6 +48,10 @@ class Use:
     value: np.ndarray
     tex: str  # its symbol in LaTeX
 
+    def value_line(self, digits: int = 4) -> str:
+        """``symbol = [values]`` in LaTeX."""
+        return self.tex + " = " + matrix_tex(self.value, digits)
+
     @property
     def label(self) -> str:
         """Plain-text symbol, e.g. "A^(1)" or "dZ^(2)"."""
@@ -76,6 +80,22 @@ class Step:
     @property
     def shape(self) -> tuple[int, ...]:
         return self.result.shape
+
+    def formula_line(self) -> str:
+        """``lhs = formula``: the step in symbols."""
+        return self.lhs + " = " + self.formula
+
+    def numbers_line(self) -> str:
+        """``= substituted``: the stored numbers put in."""
+        return "= " + self.substituted
+
+    def result_line(self) -> str:
+        """``lhs = result``."""
+        return self.lhs + " = " + self.result_tex
+
+    def shape_line(self) -> str:
+        r"""``shape of lhs = m \times n``, the shape of the variable (denominator layout)."""
+        return r"\operatorname{shape} " + self.lhs + " = " + r" \times ".join(map(str, self.shape))
 
     def equation(self) -> str:
         """The whole step as one aligned LaTeX equation (for exports)."""
@@ -265,10 +285,12 @@ def number_text(value, digits: int = 4) -> str:
     return "0" if value == 0 else f"{value:.{digits}g}"
 
 
-def matrix_tex(values, digits: int = 4, max_rows: int = 8, max_cols: int = 8, blank: bool = False) -> str:
+def matrix_tex(
+    values, digits: int = 4, max_rows: int = 8, max_cols: int = 8, blank: bool = False, raw: bool = False
+) -> str:
     r"""A matrix (or a vector, shown as a column) as a LaTeX bmatrix; big ones cut with dots.
 
-    ``blank`` draws empty boxes instead of numbers (worksheets).
+    ``blank`` draws empty boxes instead of numbers (worksheets); ``raw`` takes entries as LaTeX.
 
     >>> matrix_tex(np.array([[1.0, -0.5]]))
     '\\begin{bmatrix} 1 & -0.5 \\end{bmatrix}'
@@ -278,7 +300,12 @@ def matrix_tex(values, digits: int = 4, max_rows: int = 8, max_cols: int = 8, bl
         values = values.reshape(-1, 1)
     rows = _cut(values.shape[0], max_rows)
     cols = _cut(values.shape[1], max_cols)
-    cell = (lambda v: r"\boxed{\phantom{-0.000}}") if blank else (lambda v: number_tex(v, digits))
+    if blank:
+        cell = lambda v: r"\boxed{\phantom{-0.000}}"  # noqa: E731
+    elif raw:  # entries that are LaTeX already
+        cell = str
+    else:
+        cell = lambda v: number_tex(v, digits)  # noqa: E731
     lines = []
     for i in rows:
         if i is None:
@@ -286,6 +313,28 @@ def matrix_tex(values, digits: int = 4, max_rows: int = 8, max_cols: int = 8, bl
             continue
         lines.append(" & ".join(r"\cdots" if j is None else cell(values[i, j]) for j in cols))
     return r"\begin{bmatrix} " + r" \\ ".join(lines) + r" \end{bmatrix}"
+
+
+def sign_tex(values, max_rows: int = 8, max_cols: int = 8) -> str:
+    r"""The sign of every entry (+, −, 0) as a LaTeX matrix: what a class predicts before the numbers.
+
+    >>> sign_tex(np.array([[2.0, -1.0, 0.0]]))
+    '\\begin{bmatrix} + & - & 0 \\end{bmatrix}'
+    """
+    signs = np.sign(np.asarray(values, dtype=np.float64))
+    symbols = np.where(signs > 0, "+", np.where(signs < 0, "-", "0")).astype(object)
+    return matrix_tex(symbols, max_rows=max_rows, max_cols=max_cols, raw=True)
+
+
+def sign_counts(values) -> tuple[int, int, int]:
+    """How many entries are positive, negative and zero."""
+    signs = np.sign(np.asarray(values, dtype=np.float64))
+    return int((signs > 0).sum()), int((signs < 0).sum()), int((signs == 0).sum())
+
+
+def large(tex: str, size: str = "Large") -> str:
+    r"""LaTeX set in a larger size (``\Large``, ``\huge``, ...), for a projector."""
+    return "\\" + size + " " + tex
 
 
 def _cut(n: int, limit: int) -> list[int | None]:

@@ -1,0 +1,126 @@
+"""Practice: seeded exercises on the current or a random small network, checked at once, with hints."""
+
+import streamlit as st
+
+from backprop.errors import InvalidInput
+from backprop.exact import supports_exact
+from backprop.practice import LETTERS, Score, check_answer, exercise_set, practice_spec
+from backprop.spec import MAX_SEED
+from backprop.ui import sidebar, state
+from backprop.ui.i18n import t
+
+COUNT = 8  # exercises in a set
+
+st.set_page_config(page_title="Practice", layout="wide")
+view = sidebar.render("practice")
+st.title(t("practice.title"))
+st.caption(t("practice.intro"))
+
+source_col, set_col, score_col = st.columns([2, 1, 1])
+with source_col:
+    source = state.url_choice(
+        t("practice.source"),
+        ("random", "current"),
+        key="pr_source",
+        param="net",
+        widget="radio",
+        format_func=lambda s: t(f"practice.source_{s}"),
+    )
+with set_col:
+    seed = state.url_int(t("practice.set"), 0, MAX_SEED, key="pr_set", param="set", default=1)
+score = st.session_state.setdefault("pr_score", Score())
+score_col.metric(t("practice.score"), t("practice.score_value", right=score.right, tried=score.tried))
+if score_col.button(t("practice.reset"), key="pr_reset"):
+    st.session_state["pr_score"] = Score()
+    st.rerun()
+
+try:
+    exercises = exercise_set(seed, trace=view.trace if source == "current" else None, count=COUNT)
+except InvalidInput as error:
+    st.error(t("practice.too_big", message=str(error)))
+    st.stop()
+
+
+def move(delta: int) -> None:
+    """Previous / next exercise (the input below shows it and puts it in the URL)."""
+    current = st.session_state.get("pr_ex")
+    current = current if isinstance(current, int) else 1
+    st.session_state["pr_ex"] = min(max(current + delta, 1), COUNT)
+
+
+back, pick, forward = st.columns([1, 2, 1], vertical_alignment="bottom")
+with pick:
+    number = state.url_int(t("practice.exercise"), 1, COUNT, key="pr_ex", param="ex")
+back.button(
+    t("practice.previous"), on_click=move, args=(-1,), disabled=number == 1, key="pr_back", width="stretch"
+)
+forward.button(
+    t("practice.next"), on_click=move, args=(1,), disabled=number == COUNT, key="pr_next", width="stretch"
+)
+
+exercise = exercises[number - 1]
+spec = view.spec if source == "current" else practice_spec(seed)
+st.caption(
+    t(
+        "practice.network",
+        sizes=", ".join(map(str, spec.sizes)),
+        activations=", ".join(spec.activations),
+        loss=spec.loss,
+        reduction=spec.reduction,
+        m=spec.m,
+        init=spec.init,
+    )
+)
+if supports_exact(spec):
+    st.caption(t("practice.exact_note"))
+slot = (source, seed, number)  # this exercise, for its hints and last verdict
+hints_shown = st.session_state.setdefault("pr_hints", {}).get(slot, 0)
+verdict = st.session_state.setdefault("pr_verdicts", {}).get(slot)
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(t("practice.of", number=number, count=COUNT) + " · " + t(f"practice.kind_{exercise.kind}"))
+    st.markdown(t(exercise.prompt_key, **exercise.prompt_params))
+    st.latex(exercise.question_tex)
+    if exercise.given:
+        st.markdown(f"**{t('practice.given')}**")
+        for given in exercise.given:
+            st.latex(given.tex + " = " + given.values_tex)
+    with st.form(key=f"pr_form_{source}_{seed}_{number}"):
+        if exercise.choices:
+            picked = st.radio(
+                t("practice.choice"),
+                range(len(exercise.choices)),
+                index=None,
+                key=f"pr_pick_{source}_{seed}_{number}",
+                format_func=lambda k: f"**{LETTERS[k]}** ${exercise.choices[k].tex}$",
+            )
+            text = "" if picked is None else LETTERS[picked]
+        else:
+            text = st.text_input(
+                t("practice.answer"),
+                key=f"pr_text_{source}_{seed}_{number}",
+                max_chars=40,
+                help=t(f"practice.answer_help_{exercise.kind}"),
+            )
+        if st.form_submit_button(t("practice.check"), type="primary"):
+            verdict = check_answer(exercise, text)
+            st.session_state["pr_verdicts"][slot] = verdict
+            st.session_state["pr_score"] = st.session_state["pr_score"].record(verdict)
+            st.rerun()
+    if verdict is not None:
+        show = {"right": st.success, "wrong": st.error, "malformed": st.warning}[verdict.status]
+        show(t(verdict.message_key, **verdict.message_params))
+
+with right:
+    st.subheader(t("practice.hints"))
+    for hint in exercise.hints[:hints_shown]:
+        st.markdown(t(hint.key))
+        st.latex(hint.tex)
+    if hints_shown == 0:
+        st.caption(t("practice.no_hints"))
+    else:
+        st.caption(t("practice.hints_left", shown=hints_shown, total=len(exercise.hints)))
+    if st.button(t("practice.hint"), key="pr_hint", disabled=hints_shown >= len(exercise.hints)):
+        st.session_state["pr_hints"][slot] = hints_shown + 1
+        st.rerun()
