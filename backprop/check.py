@@ -1,41 +1,134 @@
-r"""The check of every gradient entry against independent oracles.
+r"""The three-way check of every gradient entry: SymPy, backprop and finite differences.
 
-Backprop (the core) against central finite differences in float64 (``gradcheck``);
-the symbolic engine joins as the third leg.
+For each entry of X and of every W^(l), b^(l) (a seeded sample of ``max_entries`` per
+variable on large networks, as in ``gradcheck.check``) three values are compared:
+
+- symbolic: SymPy's whole-network gradient (``backprop.symbolic.network_gradients``),
+- backprop: the core's backward pass,
+- numeric: the five-point central difference (``gradcheck``).
+
+Pairs are judged by ``gradcheck.rel_error``: symbolic vs backprop within
+``SYMBOLIC_TOLERANCE`` on every entry (both use g'(kink) from the left, so they agree at
+kinks too), and each of them vs finite differences within ``gradcheck.TOLERANCE`` except
+at a kink (``at_kink``), where the central difference legitimately differs. Past the
+symbolic engine's limit the symbolic leg is skipped with its reason and backprop vs
+finite differences still runs.
 
 >>> from backprop import NetworkSpec
->>> three_way(NetworkSpec(sizes=(2, 2, 1), activations=("tanh", "identity"))).passed
-True
+>>> result = three_way(NetworkSpec(sizes=(2, 2, 1), activations=("tanh", "identity")))
+>>> result.passed, result.symbolic_skipped
+(True, None)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .gradcheck import Report, check
-from .network import Params
+from .gradcheck import TOLERANCE, Report, check, rel_error
+from .network import Params, checked_inputs, run
 from .spec import NetworkSpec
+
+SYMBOLIC_TOLERANCE = 1e-9  # the same float64 function evaluated in two orders: ~1e-15 apart
+
+
+@dataclass(frozen=True)
+class CheckEntry:
+    r"""One entry's three values, their differences and relative errors (None: symbolic skipped)."""
+
+    variable: str  # "X", "W" or "b"
+    layer: int  # 0 for X
+    index: tuple[int, ...]  # 0-based
+    symbolic: float | None
+    backprop: float
+    numeric: float
+    symbolic_minus_backprop: float | None
+    backprop_minus_numeric: float
+    symbolic_minus_numeric: float | None
+    rel_symbolic_backprop: float | None
+    rel_backprop_numeric: float
+    rel_symbolic_numeric: float | None
+    at_kink: bool
+
+    @property
+    def passed(self) -> bool:
+        """Every judged pair of this entry is within its tolerance."""
+        ok = self.at_kink or self.rel_backprop_numeric <= TOLERANCE
+        if self.symbolic is not None:
+            ok = ok and self.rel_symbolic_backprop <= SYMBOLIC_TOLERANCE
+            ok = ok and (self.at_kink or self.rel_symbolic_numeric <= TOLERANCE)
+        return ok
+
+    def record(self) -> dict:
+        """The entry as a plain dict (a row of the check page's table)."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__} | {"passed": self.passed}
 
 
 @dataclass(frozen=True)
 class ThreeWay:
-    """The finite-difference report of every entry (the symbolic leg is still to come)."""
+    r"""Every checked entry; ``report`` is the backprop-vs-finite-differences Report behind it."""
 
     report: Report
+    entries: tuple[CheckEntry, ...]
+    symbolic_skipped: str | None  # why the symbolic leg did not run (too large), else None
 
     @property
     def passed(self) -> bool:
-        return self.report.passed
+        return all(e.passed for e in self.entries)
+
+    def worst(self, pair: str) -> float:
+        r"""The largest judged relative error of a pair: "symbolic_backprop", "backprop_numeric", "symbolic_numeric"."""
+        judged = (
+            getattr(e, f"rel_{pair}")
+            for e in self.entries
+            if getattr(e, f"rel_{pair}") is not None and (pair == "symbolic_backprop" or not e.at_kink)
+        )
+        return max(judged, default=0.0)
+
+    def records(self) -> list[dict]:
+        """One dict per entry (variable, layer, index, the three values, differences, errors, at_kink, passed)."""
+        return [e.record() for e in self.entries]
 
     def summary(self) -> str:
-        judged = self.report.judged
         verdict = "PASS" if self.passed else "FAIL"
+        judged = len(self.report.judged)
+        text = (
+            f"{verdict}: {judged} entries checked, backprop vs finite differences, worst relative error "
+            f"{self.worst('backprop_numeric'):.2e} (tolerance {TOLERANCE:.0e})"
+        )
+        if self.symbolic_skipped:
+            return f"{text}; symbolic skipped: {self.symbolic_skipped}"
+        kinks = len(self.entries) - judged
         return (
-            f"{verdict}: {len(judged)} entries checked, backprop vs finite differences, "
-            f"worst relative error {self.report.worst:.2e} (tolerance {self.report.tolerance:.0e})"
+            f"{text}; symbolic vs backprop on all {len(self.entries)} entries, worst "
+            f"{self.worst('symbolic_backprop'):.2e} (tolerance {SYMBOLIC_TOLERANCE:.0e}); symbolic vs finite "
+            f"differences worst {self.worst('symbolic_numeric'):.2e}"
+            + (f"; {kinks} entries at a kink not judged against finite differences" if kinks else "")
         )
 
 
-def three_way(spec: NetworkSpec, params: Params | None = None, X=None, Y=None) -> ThreeWay:
-    """Check every entry of X, W^(l), b^(l) of the network."""
-    return ThreeWay(check(spec, params, X, Y, max_entries=200))
+def three_way(
+    spec: NetworkSpec, params: Params | None = None, X=None, Y=None, max_entries: int | None = 200
+) -> ThreeWay:
+    r"""Symbolic, backprop and finite differences for every entry of X, W^(l), b^(l) (sampled past ``max_entries``)."""
+    from .symbolic import TooLarge, network_gradients  # noqa: PLC0415 (SymPy's engine only when checking)
+
+    params, X, Y = checked_inputs(spec, params, X, Y)
+    report = check(spec, params, X, Y, max_entries=max_entries)
+    loss = run(spec, params, X, Y).loss
+    grads = network_gradients(spec)
+    skipped = grads.message() if isinstance(grads, TooLarge) else None
+    values = None if skipped else grads.evaluate(params=params, X=X, Y=Y)
+    entries = []
+    for e in report.entries:
+        key = ("A_prev", 1) if e.variable == "X" else (e.variable, e.l)
+        sym = None if values is None else float(values[key][e.index])
+        diff = (lambda a, b: None if a is None else a - b)  # noqa: E731
+        rel = (lambda a, b: None if a is None else float(rel_error(a, b, loss)))  # noqa: E731
+        entries.append(
+            CheckEntry(
+                e.variable, e.l, e.index, sym, e.backprop, e.numeric,
+                diff(sym, e.backprop), e.backprop - e.numeric, diff(sym, e.numeric),
+                rel(sym, e.backprop), e.rel_error, rel(sym, e.numeric), e.at_kink,
+            )  # fmt: skip
+        )
+    return ThreeWay(report, tuple(entries), skipped)

@@ -23,14 +23,16 @@ renaming rows and units, a symmetry of Z = A W + 1 bᵀ that leaves x in place
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
-from itertools import product
+from functools import cached_property, lru_cache
+from itertools import islice, product
 from typing import NamedTuple
 
 import numpy as np
 import sympy as sp
 
+from ._cache import cached
 from .limits import ELEMENT_TERMS_LIMIT, TooLarge, check_size
+from .notes_latex import latex
 from .symbols import KINDS, entry_latex, index_text, info, relabel, symbol, z_entry
 
 VARIABLES = ("A_prev", "W", "b")
@@ -100,12 +102,15 @@ class ElementSum:
 
     def term(self, s: int, t: int) -> Term:
         """The (s, t) term (0-based) as a record."""
+        return self._term(s, t, entry_latex("dz", self.l, s, t))
+
+    def _term(self, s: int, t: int, upstream: str) -> Term:
         cls = self.classes[self.class_of[s, t]]
         local = self.local[s, t]
         return Term(
             s,
             t,
-            entry_latex("dz", self.l, s, t),
+            upstream,
             local,
             _latex(local),
             float(self.upstream_values[s, t]),
@@ -118,16 +123,31 @@ class ElementSum:
     @cached_property
     def terms(self) -> tuple[Term, ...]:
         """Every (s, t) term, row by row."""
-        return tuple(self.term(s, t) for s in range(self.m) for t in range(self.n_out))
+        head, tail = entry_latex("dz", self.l, 0, 0).split("{11}")  # the name around its subscript
+        reasons = [c.condition if c.vanishes else None for c in self.classes]
+        columns = zip(
+            self.local.ravel().tolist(),
+            self.class_of.ravel().tolist(),
+            self.upstream_values.ravel().tolist(),
+            self.local_values.ravel().tolist(),
+            self.term_values.ravel().tolist(),
+            self.vanishes.ravel().tolist(),
+        )
+        pairs = product(range(self.m), range(self.n_out))
+        return tuple(
+            Term(s, t, f"{head}{{{index_text((s, t))}}}{tail}", d, _latex(d), g, v, x, z, reasons[k])
+            for (s, t), (d, k, g, v, x, z) in zip(pairs, columns)
+        )
 
     def expanded_latex(self, max_terms: int = 12) -> str:
         r"""The double sum written out term by term (the first ``max_terms``, then \cdots)."""
+        pairs = product(range(self.m), range(self.n_out))
         shown = [
             rf"{entry_latex('dz', self.l, s, t)} \cdot {_latex_factor(self.local[s, t])}"
-            for s, t in product(range(self.m), range(self.n_out))
-        ][: max_terms + 1]
-        if len(shown) > max_terms:
-            shown = shown[:max_terms] + [r"\cdots"]
+            for s, t in islice(pairs, max_terms)
+        ]
+        if self.m * self.n_out > max_terms:
+            shown.append(r"\cdots")
         return " + ".join(shown)
 
 
@@ -156,23 +176,29 @@ def element_sum(trace, l: int, variable: str, index, network: bool = True) -> El
     classes, class_of = _classes(x, l, m, n_in, n_out)
     local = np.empty((m, n_out), dtype=object)
     local_values = np.zeros((m, n_out))
+    vanishes = np.zeros((m, n_out), dtype=bool)
     numbers = {"a": layer.A_prev, "w": layer.W, "b": layer.b}
     for k, cls in enumerate(classes):
+        mask = class_of == k
+        if not direct and not cls.local.free_symbols:  # a constant (0 or 1) for the whole pattern
+            local[mask], local_values[mask], vanishes[mask] = cls.local, float(cls.local), cls.vanishes
+            continue
         s0, t0 = cls.representative
-        for s, t in zip(*np.nonzero(class_of == k)):
+        for s, t in zip(*np.nonzero(mask)):
             s, t = int(s), int(t)
             if direct:
                 d = sp.diff(z_entry(l, s, t, n_in), x)
             else:
                 d = relabel(cls.local, {s0: s, s: s0}, {t0: t, t: t0})
-            local[s, t] = d
-            local_values[s, t] = _evaluate(d, numbers)
+            local[s, t], local_values[s, t], vanishes[s, t] = d, _evaluate(d, numbers), d == 0
     upstream = layer.dZ
     term_values = upstream * local_values  # (m, n_l)
-    vanishes = np.vectorize(lambda d: d == 0, otypes=[bool])(local)
     surviving = [(s, t) for s, t in zip(*np.nonzero(~vanishes))]
     collapsed = sp.Add(*[symbol("dz", l, int(s), int(t)) * local[s, t] for s, t in surviving])
-    identity, identity_value, identity_name = _identity(variable, l, index, m, n_out, layer)
+    collapsed_latex = " + ".join(
+        _product_latex(symbol("dz", l, int(s), int(t)), local[s, t]) for s, t in surviving
+    ) or "0"
+    identity, identity_latex, identity_value, identity_name = _identity(variable, l, index, m, n_out, layer)
     return ElementSum(
         l, variable, index, m, n_in, n_out, x,
         "every term" if direct else "per pattern",
@@ -183,7 +209,7 @@ def element_sum(trace, l: int, variable: str, index, network: bool = True) -> El
         identity,
         identity_value,
         sp.simplify(collapsed - identity),
-        _latex_strings(variable, l, index, m, n_out, x, classes, collapsed, identity, identity_name),
+        _latex_strings(l, m, n_out, x, classes, collapsed_latex, identity_latex, identity_name),
         _network_entry(trace, variable, l, index) if network else None,
     )  # fmt: skip
 
@@ -257,22 +283,32 @@ def _identity(variable: str, l: int, index, m: int, n_out: int, layer):
         col = sp.Matrix([symbol("dz", l, s, i) for s in range(m)])  # column i of ∂L/∂Z
         value = float(layer.dZ[:, i].sum())
         name = rf"\left(\mathbf{{1}}_{{{m} \times 1}}^{{T}} {dZ}\right)_{{{index_text(index)}}}"
-    return (row * col)[0, 0], value, name
+    written = " + ".join(_product_latex(r, c) for r, c in zip(row, col))  # row · column, in order
+    return (row * col)[0, 0], written, value, name
 
 
+@cached
+@lru_cache(maxsize=4096)
 def _latex(expr: sp.Expr) -> str:
-    return sp.latex(expr)
+    """sp.latex, remembered: a table repeats the same few local derivatives many times."""
+    return latex(expr)
 
 
 def _latex_factor(expr: sp.Expr) -> str:
     """LaTeX of a factor, in parentheses when it is a sum."""
-    text = sp.latex(expr)
+    text = _latex(expr)
     return rf"\left({text}\right)" if isinstance(expr, sp.Add) else text
 
 
-def _latex_strings(variable, l, index, m, n_out, x, classes, collapsed, identity, identity_name) -> dict[str, str]:
+def _product_latex(left: sp.Expr, right: sp.Expr) -> str:
+    """LaTeX of left · right in that order (a factor 1 is left out)."""
+    parts = [_latex_factor(f) for f in (left, right) if f != 1]
+    return " ".join(parts) or "1"
+
+
+def _latex_strings(l, m, n_out, x, classes, collapsed, identity, identity_name) -> dict[str, str]:
     r"""The LaTeX of each step: the double sum, the collapsed sum (generic and written out), the identity."""
-    x_tex = sp.latex(x)
+    x_tex = latex(x)
     z = rf"z_{{st}}^{{({l})}}"
     lhs = rf"\frac{{\partial L}}{{\partial {x_tex}}}"
     double = (
@@ -285,9 +321,9 @@ def _latex_strings(variable, l, index, m, n_out, x, classes, collapsed, identity
         "target": lhs,
         "double_sum": double,
         "collapsed_generic": generic,
-        "collapsed": sp.latex(collapsed),
+        "collapsed": collapsed,
         "identity_name": identity_name,
-        "identity": sp.latex(identity),
+        "identity": identity,
         "equation": rf"{lhs} = {double} = {generic} = {identity_name}",
     }
 
@@ -297,7 +333,7 @@ def _generic_sum(cls: TermClass, l: int, m: int, n_out: int) -> str:
     s0, t0 = cls.representative
     free = cls.free
     upstream = _with_letter(symbol("dz", l, s0, t0), free, s0, t0)
-    local = _with_letter(cls.local, free, s0, t0) if cls.local.free_symbols else sp.latex(cls.local)
+    local = _with_letter(cls.local, free, s0, t0) if cls.local.free_symbols else latex(cls.local)
     factor = "" if cls.local == 1 else f" {local}"
     bound = m if free == "s" else n_out
     return rf"\sum_{{{free}=1}}^{{{bound}}} {upstream}{factor}"
@@ -306,7 +342,7 @@ def _generic_sum(cls: TermClass, l: int, m: int, n_out: int) -> str:
 def _with_letter(expr, free: str, s0: int, t0: int) -> str:
     """LaTeX of an entry symbol with its free index written as the letter s or t."""
     if not isinstance(expr, sp.Symbol):
-        return sp.latex(expr)
+        return latex(expr)
     kind, layer, index = info(expr)
     shown = []
     for i, role in zip(index, KINDS[kind][1]):

@@ -22,6 +22,10 @@ ELEMENT_TERMS_LIMIT = 16_384
 NETWORK_EDGES_LIMIT = 1_200
 NETWORK_LAYERS_LIMIT = 4
 
+# The softmax Jacobian and softmax + cross-entropy derivations, written for n units:
+# ~0.1 s at n = 3, ~0.8 s at n = 10, ~2.6 s at n = 20 (the identities do not depend on n).
+SOFTMAX_UNITS_LIMIT = 10
+
 # Printing one whole-network gradient entry: its common-subexpression steps.
 PRINT_STEPS_LIMIT = 40
 PRINT_CHARS_LIMIT = 6_000

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from .limits import PRINT_CHARS_LIMIT, PRINT_STEPS_LIMIT
+from .notes_latex import latex
 from .symbols import entry_latex
 
 EXPANDED_OPS = 60  # an entry is also written out in the parameters when it is this short
@@ -42,7 +43,7 @@ class NetworkEntry:
 
 def step_latex(sym: sp.Symbol, expr: sp.Expr) -> str:
     """One step 'symbol = definition' in LaTeX."""
-    return f"{sp.latex(sym)} = {sp.latex(expr)}"
+    return f"{latex(sym)} = {latex(expr)}"
 
 
 def variable_latex(variable: str, l: int, index: tuple[int, ...]) -> str:
@@ -64,8 +65,8 @@ def entry_record(grads, variable: str, l: int, index: tuple[int, ...], expr: sp.
         shown.append(text)
     expanded = None
     if sum(sp.count_ops(d) for _, d in dependencies) <= EXPANDED_OPS:
-        expanded = sp.latex(grads.expand(expr))
+        expanded = latex(grads.expand(expr))
     return NetworkEntry(
-        variable, l, index, expr, value, f"{lhs} = {sp.latex(expr)}",
+        variable, l, index, expr, value, f"{lhs} = {latex(expr)}",
         tuple(shown), len(dependencies), len(shown) < len(dependencies), expanded,
     )  # fmt: skip

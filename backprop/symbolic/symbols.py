@@ -47,8 +47,9 @@ _INFO: dict[sp.Symbol, SymbolInfo] = {}
 
 def index_text(index: tuple[int, ...]) -> str:
     r"""1-based subscript text of a 0-based index: (0, 1) -> "12", (9, 2) -> "10,3"."""
-    shown = [str(i + 1) for i in index]
-    return ("," if any(len(s) > 1 for s in shown) else "").join(shown)
+    if all(i < 9 for i in index):
+        return "".join([str(i + 1) for i in index])
+    return ",".join([str(i + 1) for i in index])
 
 
 def entry_latex(kind: str, layer: int, *index: int) -> str:
