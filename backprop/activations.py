@@ -68,13 +68,18 @@ EXP_LIMIT = 708.0
 SOFTMAX_FLUSH = 700.0
 
 
+def _float_type(Z: Array):
+    """Z's dtype if it is a float, else float64 (integer arrays from a plot's grid)."""
+    return np.result_type(Z.dtype, np.float32)
+
+
 def _one(Z: Array, A: Array) -> Array:
     return np.ones_like(Z)
 
 
 def _sigmoid(Z: Array) -> Array:
     # 1 / (1 + e^-z), computed in place in one buffer (this runs on every forward pass)
-    T = np.negative(Z)
+    T = np.negative(Z, dtype=_float_type(Z))
     np.maximum(T, -EXP_LIMIT, out=T)
     np.minimum(T, EXP_LIMIT, out=T)
     np.exp(T, out=T)
@@ -129,7 +134,7 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation(
             "leaky_relu",
             lambda Z: np.where(Z > 0, Z, LEAKY_SLOPE * Z),
-            lambda Z, A: np.where(Z > 0, 1.0, LEAKY_SLOPE).astype(Z.dtype),
+            lambda Z, A: np.where(Z > 0, 1.0, LEAKY_SLOPE).astype(_float_type(Z)),
             lambda z: sp.Piecewise((z, z > 0), (sp.Rational(1, 100) * z, True)),
             kinks=(0.0,),
         ),

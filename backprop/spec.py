@@ -22,6 +22,9 @@ MAX_LAYERS = 8
 MAX_BATCH = 4096
 MAX_SEED = 2**32 - 1
 INITS = ("uniform", "xavier", "he", "integers")
+# Entries of given arrays stay within ±1e6: eight identity layers of width 4096 then
+# still cannot overflow float64, and no teaching example needs more.
+MAX_MAGNITUDE = 1e6
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,8 @@ def check_array(field: str, value: object, shape: tuple[int, ...]) -> np.ndarray
         raise InvalidInput(f"shape of {field}", array.shape, f"shape {shape}")
     if not np.isfinite(array).all():
         raise InvalidInput(field, "a NaN or infinite entry", "finite numbers only")
+    if array.size and np.abs(array).max() > MAX_MAGNITUDE:
+        raise InvalidInput(field, float(np.abs(array).max()), f"numbers with |x| ≤ {MAX_MAGNITUDE:g}")
     return array
 
 
@@ -161,5 +166,5 @@ def check_targets(spec: NetworkSpec, Y: np.ndarray) -> None:
     """Refuse targets outside what the loss allows (InvalidInput naming Y)."""
     if spec.loss in ("bce", "softmax_ce") and ((Y < 0).any() or (Y > 1).any()):
         raise InvalidInput("Y", "an entry outside [0, 1]", LOSSES[spec.loss].targets)
-    if spec.loss == "softmax_ce" and not np.allclose(Y.sum(axis=1), 1.0, atol=1e-9):
+    if spec.loss == "softmax_ce" and not np.allclose(Y.sum(axis=1), 1.0, rtol=0.0, atol=1e-9):
         raise InvalidInput("Y", "a row that does not sum to 1", LOSSES[spec.loss].targets)

@@ -113,25 +113,9 @@ def test_backward_is_dA_times_g_prime(name):
     assert_close(f"dZ for {name}", act.backward(Z, A, dA), dA * act.dg(Z, A))
 
 
-_INT_INPUT = pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="DEFECT: _sigmoid works in place in a buffer of Z's dtype: an integer Z raises "
-    "numpy UFuncTypeError (np.maximum(T, -EXP_LIMIT, out=T) cannot cast float64 to int64)",
-)
 
 
-_INT_SLOPE = pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: leaky_relu's g' is np.where(Z > 0, 1.0, 0.01).astype(Z.dtype): for an integer Z "
-    "the slope 0.01 truncates to 0, so g'(-2) = 0 instead of 0.01 (silently wrong)",
-)
-_INT_MARKS = {"sigmoid": _INT_INPUT, "softplus": _INT_INPUT, "leaky_relu": _INT_SLOPE}
-
-
-@pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=_INT_MARKS[n]) if n in _INT_MARKS else n for n in ACTIVATIONS]
-)
+@pytest.mark.parametrize("name", ACTIVATIONS)
 def test_integer_z_gives_the_same_as_float_z(name):
     # a page plotting g on np.arange(-5, 6), or a student's integer Z, must just work
     act = ACTIVATIONS[name]

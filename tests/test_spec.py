@@ -240,22 +240,11 @@ def test_bad_array_raises_invalid_input_naming_the_array(field, spec, given):
     _expect_invalid(field, lambda: run(spec, **given))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: check_targets uses np.allclose(sums, 1, atol=1e-9), whose default rtol=1e-5 "
-    "lets a softmax_ce row summing to 1.000009 through (the CE shortcut A - Y then disagrees with "
-    "finite differences: see test_gradcheck)",
-)
 def test_softmax_ce_rows_must_sum_to_one_to_1e9():
     Y = np.tile([0.500009, 0.5], (4, 1))
     _expect_invalid("Y", lambda: run(CE, Y=Y))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: finite but huge inputs pass check_array and overflow: X = 1e200 gives "
-    "RuntimeWarning 'overflow encountered in multiply' in mse and L = inf (no bound on magnitudes)",
-)
 @pytest.mark.parametrize("field", ["X", "W^(1)"])
 def test_huge_finite_values_are_refused_or_give_finite_results(field):
     given = (
