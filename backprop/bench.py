@@ -134,7 +134,8 @@ def torch_record() -> dict | None:
         return None
     torch.set_num_threads(1)
     g = torch.Generator().manual_seed(0)
-    X, Y = torch.randn(2, 3, generator=g, dtype=torch.float64), torch.randn(2, 2, generator=g, dtype=torch.float64)
+    X = torch.randn(2, 3, generator=g, dtype=torch.float64)
+    Y = torch.randn(2, 2, generator=g, dtype=torch.float64)
     W1 = torch.randn(3, 4, generator=g, dtype=torch.float64, requires_grad=True)
     b1 = torch.randn(4, generator=g, dtype=torch.float64, requires_grad=True)
     W2 = torch.randn(4, 2, generator=g, dtype=torch.float64, requires_grad=True)
@@ -158,7 +159,8 @@ def symbolic_records(cases: list[str] | None) -> list[dict]:
     for case, fn in bench_cases.CASES.items():
         if cases and case not in cases:
             continue
-        seconds, number = median_seconds(lambda fn=fn: (bench_cases.clear_caches(), fn()), repeats=3, target=0)
+        cold = lambda fn=fn: (bench_cases.clear_caches(), fn())  # noqa: E731
+        seconds, number = median_seconds(cold, repeats=3, target=0)
         records.append({"case": case, "dtype": "sympy", "median_s": seconds, "gflops": None,
                         "repeats": 3, "number": number})  # fmt: skip
     return records

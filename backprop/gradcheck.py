@@ -12,9 +12,10 @@ Agreement is judged per entry by the relative error
 
 and passes at 1e-6. The floor makes entries whose gradient is (near) zero be judged
 by their absolute error, |g - f| ≤ 1e-9 · max(1, |L|), which is still some 500 times
-the rounding noise of the estimate (ε|L|/h ≈ 2e-12 |L|) and far below any real mistake. An entry whose ±2h perturbation moves some z across a kink of relu or
-leaky_relu is reported as ``at_kink``: there the one-sided derivative that backprop
-uses and the central difference legitimately differ, and the entry is not judged.
+the rounding noise of the estimate (ε|L|/h ≈ 2e-12 |L|) and far below any real mistake.
+An entry whose ±2h perturbation moves some z across a kink of relu or leaky_relu is
+reported as ``at_kink``: there the one-sided derivative that backprop uses and the
+central difference legitimately differ, and the entry is not judged.
 
 >>> from backprop import NetworkSpec
 >>> report = check(NetworkSpec(sizes=(2, 3, 1), activations=("tanh", "identity")))
@@ -147,5 +148,6 @@ def check(
         for index in indices:
             numeric, at_kink = numeric_entry(spec, params, X, Y, variable, l, index)
             g = float(grad[index])
-            entries.append(Entry(variable, l, index, g, numeric, float(rel_error(g, numeric, trace.loss)), at_kink))
+            error = float(rel_error(g, numeric, trace.loss))
+            entries.append(Entry(variable, l, index, g, numeric, error, at_kink))
     return Report(tuple(entries))
