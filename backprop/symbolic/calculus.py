@@ -27,6 +27,11 @@ from ._cache import cached
 
 Z = sp.Symbol("z", real=True)  # the one argument of every elementwise g
 
+KINK_CONVENTION = (
+    "At a kink g'(z) is taken from the left (the z <= 0 side), as backprop does: "
+    "relu'(0) = 0, leaky_relu'(0) = 0.01; SymPy's Heaviside(z) is used as Heaviside(z, 0)."
+)
+
 
 def at_kink_convention(expr: sp.Expr) -> sp.Expr:
     r"""expr with every Heaviside(x) (value 1/2 at 0) made Heaviside(x, 0): g'(kink) from the left."""

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 # stay under ~0.25 s. Past that a table is unreadable anyway.
 ELEMENT_TERMS_LIMIT = 16_384
 
-# Whole-network symbolic gradients: cost grows with the edges of the computation,
-# m·Σ_l n_{l-1} n_l (+ m·n_L² for softmax). 4-8-8-3 with m = 4 has 480 edges and takes
-# ~1 s cold (build + lambdify + one evaluation); 1,200 edges take ~2.5 s.
-NETWORK_EDGES_LIMIT = 1_200
-NETWORK_LAYERS_LIMIT = 4
+# Whole-network symbolic gradients: the cost is linear in the edges of the computation,
+# m·Σ_l n_{l-1} n_l (+ m·n_L² for softmax), about 0.4 ms per edge cold (build + lambdify +
+# one evaluation), whatever the depth: 4-8-8-3 with m = 4 (480 edges) ~0.5 s, 1,152 edges
+# ~0.6-1 s, 4,608 edges ~2-5 s. 2,000 edges keeps a cold view near 1-2 s.
+NETWORK_EDGES_LIMIT = 2_000
 
 # The softmax Jacobian and softmax + cross-entropy derivations, written for n units:
 # ~0.1 s at n = 3, ~0.8 s at n = 10, ~2.6 s at n = 20 (the identities do not depend on n).

@@ -44,7 +44,7 @@ from sympy.printing.numpy import NumPyPrinter
 from ..activations import activation
 from ._cache import cached
 from .calculus import Z, at_kink_convention, derivative, total_loss
-from .limits import NETWORK_EDGES_LIMIT, NETWORK_LAYERS_LIMIT, TooLarge, check_size, network_edges
+from .limits import NETWORK_EDGES_LIMIT, TooLarge, check_size, network_edges
 from .symbols import info, matrix, relabel, symbol, vector, z_entry
 
 VIEW = "whole-network symbolic gradients"
@@ -116,8 +116,6 @@ def spec_key(spec) -> tuple:
 def limit_for(spec) -> TooLarge | None:
     """TooLarge when the network passes the whole-network engine's limits, else None."""
     smaller = "the element sums of each layer, and backprop vs finite differences"
-    if spec.L > NETWORK_LAYERS_LIMIT:
-        return TooLarge(VIEW, "layers L", spec.L, NETWORK_LAYERS_LIMIT, f"a network of fewer layers, {smaller}")
     softmax = not activation(spec.activations[-1]).elementwise
     return check_size(
         VIEW, "edges m·Σ n_{l-1} n_l", network_edges(spec.sizes, spec.m, softmax), NETWORK_EDGES_LIMIT,
