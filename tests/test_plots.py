@@ -37,7 +37,7 @@ def test_gradient_heatmaps_hold_the_cores_arrays(spec, shared):
                 range(1, M.shape[0] + 1)
             )
             assert panel.name in panel.hovertemplate and "%{z" in panel.hovertemplate
-            assert (panel.texttemplate is not None) == (M.size <= plots.LABEL_CELLS)
+            assert (panel.texttemplate is not None) == (M.shape[0] <= 8 and M.shape[1] <= 6)
             if shared:
                 assert panel.coloraxis == "coloraxis"
             else:

@@ -252,7 +252,6 @@ def bp_full(trace: Trace) -> str:
         _node("dX", "∂L/∂X", trace.layers[0].dA_prev, BACKWARD),
         _node("Y", "Y", trace.Y, FORWARD),
         _node("loss", f"{t('diagrams.loss')} L = {num(trace.loss)}", None, "#d9d2e9"),
-        "  { rank=same; X; dX; }",
     ]
     for layer in trace.layers:
         l, s = layer.l, sup(layer.l)
@@ -276,15 +275,16 @@ def bp_full(trace: Trace) -> str:
             _edge(f"dW{l}", f"dZ{l}", back=True),
             _edge(f"db{l}", f"dZ{l}", back=True),
             _edge(dprev, f"dZ{l}", back=True),
-            f"  {{ rank=same; {prev}; W{l}; b{l}; dW{l}; db{l}; {dprev}; }}",
-            f"  {{ rank=same; Z{l}; dZ{l}; }}",
+            # each column top to bottom: values, then their gradients beneath
+            _column([f"W{l}", prev, f"b{l}", f"dW{l}", dprev, f"db{l}"]),
+            _column([f"Z{l}", f"dZ{l}"]),
         ]
     L = spec.L
     body += [
         _edge(f"A{L}", "loss"),
         _edge("Y", "loss"),
         _edge(f"dA{L}", "loss", back=True),
-        f"  {{ rank=same; A{L}; dA{L}; Y; }}",
+        _column(["Y", f"A{L}", f"dA{L}"]),
     ]
     return _graph(body)
 

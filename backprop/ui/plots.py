@@ -34,7 +34,8 @@ from .i18n import t
 
 DIVERGING = "PuOr"  # purple-orange: readable with every common colour-vision deficiency
 SEQUENTIAL = "Cividis"
-LABEL_CELLS = 64  # matrices with at most this many entries show their numbers
+LABEL_ROWS, LABEL_COLS = 8, 6  # matrices up to this size show their numbers in the cells
+TICK_EVERY_INDEX = 20  # axes up to this long get a tick at every (whole) index
 ROW_HEIGHT = 230
 FLOOR = 1e-17  # a relative error of exactly 0 is drawn here on the log scale
 PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000")
@@ -67,9 +68,25 @@ def _heatmap(M: np.ndarray, name: str, symbol: str, vector: bool) -> go.Heatmap:
         xgap=1,
         ygap=1,
     )
-    if Z.size <= LABEL_CELLS:
+    if labelled(Z.shape):
         trace.update(texttemplate="%{z:.2g}", textfont={"size": 10})
     return trace
+
+
+def _whole_ticks(fig: go.Figure, shape: tuple[int, int], row: int, col: int) -> None:
+    """Ticks at whole indices only (never 1.5) on short axes; a vector's single row unlabelled."""
+    rows, cols = shape
+    if cols <= TICK_EVERY_INDEX:
+        fig.update_xaxes(dtick=1, row=row, col=col)
+    if rows == 1:
+        fig.update_yaxes(showticklabels=False, row=row, col=col)
+    elif rows <= TICK_EVERY_INDEX:
+        fig.update_yaxes(dtick=1, row=row, col=col)
+
+
+def labelled(shape: tuple[int, int]) -> bool:
+    """Whether a panel of this (rows, columns) shape prints its numbers in the cells."""
+    return shape[0] <= LABEL_ROWS and shape[1] <= LABEL_COLS
 
 
 def gradient_heatmaps(trace: Trace, shared: bool = True) -> go.Figure:
@@ -103,6 +120,7 @@ def gradient_heatmaps(trace: Trace, shared: bool = True) -> go.Figure:
                 own = float(np.abs(M).max(initial=0.0)) or 1.0
                 panel.update(zmin=-own, zmax=own, zmid=0.0, colorscale=DIVERGING, showscale=False)
             fig.add_trace(panel, row=layer.l, col=col)
+            _whole_ticks(fig, _grid(M).shape, row=layer.l, col=col)
     if shared:
         fig.update_layout(
             coloraxis={"colorscale": DIVERGING, "cmin": -(peak or 1.0), "cmax": peak or 1.0, "cmid": 0.0}
@@ -164,8 +182,10 @@ def rel_error_heatmaps(grids: dict[tuple[str, int], np.ndarray], tolerance: floa
             row=row,
             col=col,
         )
-    ticks = list(range(-16, 1, 2))
+        _whole_ticks(fig, grid.shape, row=row, col=col)
     tol = math.log10(tolerance)
+    ticks = [k for k in range(-16, 1, 2) if abs(k - tol) > 0.5]
+    texts = [f"1e{k}" for k in ticks] + [f"{tolerance:.0e} ({t('check.plot_tolerance')})"]
     fig.update_layout(
         coloraxis={
             "colorscale": SEQUENTIAL,
@@ -174,7 +194,7 @@ def rel_error_heatmaps(grids: dict[tuple[str, int], np.ndarray], tolerance: floa
             "colorbar": {
                 "title": {"text": t("check.plot_rel_error")},
                 "tickvals": ticks + [tol],
-                "ticktext": [f"1e{k}" for k in ticks] + [t("check.plot_tolerance")],
+                "ticktext": texts,
             },
         },
         height=60 + 200 * (L + 1),
