@@ -1,0 +1,170 @@
+r"""Run expensive work in a child process with a time and memory budget, killed past it.
+
+A SymPy derivation can take minutes or gigabytes, and while it runs in the server's
+own process it holds the interpreter lock every other session needs. In a child
+process it holds nothing of ours: the calling thread waits on a pipe (without the
+lock), and past ``seconds`` the child is killed (SIGKILL), so a heavy request costs
+its own session a refusal and no one else anything.
+
+The child comes from a "forkserver" (a small server process started once, which
+imports numpy, sympy and backprop once and forks a child per call in milliseconds).
+Its address space is limited with ``resource.setrlimit(RLIMIT_AS)`` to what it had at
+the start plus ``memory_mb``, so a memory hog gets MemoryError in the child, not the
+machine's OOM killer in the server. At most ``MAX_CHILDREN`` children run at once;
+a call that cannot get a slot within its time budget returns "busy".
+
+The function and its arguments must be picklable (a module-level function).
+
+>>> run_isolated(pow, 2, 10).value
+1024
+>>> run_isolated(pow, 2, -1, seconds=5).status
+'ok'
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import sys
+import threading
+import time
+import types
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+MAX_CHILDREN = 4
+DEFAULT_SECONDS = 10.0
+DEFAULT_MEMORY_MB = 1024
+PRELOAD = ["numpy", "sympy", "backprop"]
+
+_slots = threading.BoundedSemaphore(MAX_CHILDREN)
+_context_lock = threading.Lock()
+_context = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    r"""What became of an isolated call: status "ok", "timeout", "memory", "busy" or "error".
+
+    ``value`` is the function's result when ok; ``message`` says what went wrong
+    otherwise (the exception's type and text for "error"); ``seconds`` is wall time.
+    """
+
+    status: str
+    value: Any = None
+    message: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def run_isolated(
+    function: Callable,
+    *args,
+    seconds: float = DEFAULT_SECONDS,
+    memory_mb: int = DEFAULT_MEMORY_MB,
+    **kwargs,
+) -> Outcome:
+    r"""function(*args, **kwargs) in a child process, killed after ``seconds``, with ``memory_mb`` to spare.
+
+    Never raises for the function's sake: its exceptions, a timeout, running out of
+    memory or a crash of the child come back as an Outcome.
+    """
+    start = time.monotonic()
+    if not _slots.acquire(timeout=seconds):
+        return Outcome("busy", message=f"{MAX_CHILDREN} heavy requests are already running", seconds=seconds)
+    try:
+        return _run(function, args, kwargs, seconds, memory_mb, start)
+    finally:
+        _slots.release()
+
+
+def _run(function, args, kwargs, seconds: float, memory_mb: int, start: float) -> Outcome:
+    context = _forkserver()
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(send, memory_mb, function, args, kwargs), daemon=True)
+    child.start()
+    send.close()  # the child holds the only writing end: EOF on receive means it died
+    try:
+        remaining = max(0.0, seconds - (time.monotonic() - start))
+        if receive.poll(remaining):  # waits without the GIL
+            try:
+                status, value, message = receive.recv()
+            except (EOFError, OSError):
+                status, value, message = _died(child)
+        else:
+            status, value, message = "timeout", None, f"stopped after {seconds:g} s"
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receive.close()
+    return Outcome(status, value, message, time.monotonic() - start)
+
+
+def _died(child) -> tuple[str, None, str]:
+    """The outcome of a child that closed its pipe without an answer."""
+    child.join()
+    code = child.exitcode
+    if code is not None and code < 0:
+        return "memory" if code == -9 else "error", None, f"the child process was killed by signal {-code}"
+    return "error", None, f"the child process exited with code {code}"
+
+
+def _forkserver():
+    """The forkserver context, its server preloading numpy, sympy and backprop (started once)."""
+    global _context
+    with _context_lock:
+        if _context is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(PRELOAD + _main_imports())
+            _context = context
+        return _context
+
+
+def _main_imports() -> list[str]:
+    """The modules the main script uses, when it is a script file, for the server to preload.
+
+    multiprocessing (3.11) runs the main script again in every child ("__mp_main__");
+    under ``streamlit run`` that script is streamlit's command line, which imports
+    streamlit. Preloaded once in the server, that import costs a child nothing.
+    """
+    main = sys.modules.get("__main__")
+    if getattr(getattr(main, "__spec__", None), "name", None) is not None or not hasattr(main, "__file__"):
+        return []  # run with -m or -c: multiprocessing does not run it again
+    names = set()
+    for value in vars(main).values():
+        if isinstance(value, types.ModuleType):
+            names.add(value.__name__)
+        elif getattr(value, "__module__", None) not in (None, "__main__", "builtins"):
+            names.add(value.__module__)
+    return sorted(name for name in names if isinstance(name, str))
+
+
+def _child(send, memory_mb: int, function, args, kwargs) -> None:
+    """In the child: cap the address space, run, send (status, value, message) back."""
+    try:
+        _limit_memory(memory_mb)
+        result = ("ok", function(*args, **kwargs), "")
+    except MemoryError:
+        result = ("memory", None, f"needed more than {memory_mb} MB")
+    except BaseException as error:  # noqa: BLE001 (anything the function raises is the caller's answer)
+        result = ("error", None, f"{type(error).__name__}: {error}"[:500])
+    try:
+        send.send(result)
+    except Exception as error:  # noqa: BLE001 (e.g. an unpicklable result)
+        send.send(("error", None, f"the result could not be sent back: {type(error).__name__}"))
+    finally:
+        send.close()
+
+
+def _limit_memory(memory_mb: int) -> None:
+    """RLIMIT_AS = the address space in use now + memory_mb (shared libraries count too)."""
+    with open("/proc/self/statm") as statm:
+        in_use = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    limit = in_use + memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

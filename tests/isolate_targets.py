@@ -1,0 +1,50 @@
+"""Functions that tests/test_isolate.py runs in child processes (cheap to import: no pytest)."""
+
+from __future__ import annotations
+
+import os
+import resource
+import time
+
+
+def spin(seconds: float = 1e9) -> int:
+    """A busy loop (holds a CPU and, in-process, the GIL)."""
+    end, n = time.monotonic() + seconds, 0
+    while time.monotonic() < end:
+        n += 1
+    return n
+
+
+def heavy_sympy() -> int:
+    """A SymPy request that takes minutes: expanding (a+b+c+d+e)^60."""
+    import sympy as sp
+
+    a, b, c, d, e = sp.symbols("a b c d e")
+    return len(sp.expand((a + b + c + d + e) ** 60).args)
+
+
+def hog(step_mb: int = 64) -> int:
+    """Allocate and touch memory until something stops us."""
+    chunks = []
+    while True:
+        chunks.append(bytearray(step_mb * 2**20))
+
+
+def one_big_allocation() -> int:
+    return len(bytearray(8 * 2**30))
+
+
+def fails() -> None:
+    raise ValueError("a reason")
+
+
+def unpicklable():
+    return lambda: 0
+
+
+def exits() -> None:
+    os._exit(3)
+
+
+def child_limit() -> int:
+    return resource.getrlimit(resource.RLIMIT_AS)[0]
