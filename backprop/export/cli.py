@@ -13,6 +13,7 @@ one format to standard output. Errors exit with status 2 and a sentence naming t
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -43,6 +44,27 @@ def register(subparsers) -> None:
         help="hand-calculation mode: exact numbers (needs --init integers, identity or relu layers, mse)",
     )
     parser.set_defaults(handler=_export)
+
+
+def command_line(spec, formats: str = "all", exact: bool = False, out: str = "handout/") -> str:
+    """The ``python -m backprop export`` command that writes these exports of a seeded network.
+
+    >>> from backprop import NetworkSpec
+    >>> command_line(NetworkSpec(sizes=(2, 3, 1), activations=("relu", "identity"))).split(" --")[1:3]
+    ['sizes 2,3,1', 'activations relu,identity']
+    """
+    words = [
+        "python -m backprop export",
+        f"--sizes {','.join(map(str, spec.sizes))}",
+        "--activations " + shlex.quote(",".join(spec.activations)),
+        f"--loss {spec.loss}",
+        f"--reduction {spec.reduction}",
+        f"--batch {spec.m}",
+        f"--seed {spec.seed}",
+        f"--init {spec.init}",
+    ]
+    words += ["--exact"] if exact else []
+    return " ".join(words + [f"--format {formats}", f"--out {shlex.quote(out)}"])
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -66,7 +66,7 @@ def softplus(Z):
 def notebook(trace) -> dict:
     """The notebook as a JSON-ready dict (nbformat 4.5)."""
     spec = trace.spec
-    count = trace.X.size + trace.Y.size + sum(sum(np.size(v) for v in layer[1:]) for layer in trace.layers)
+    count = number_count(trace)
     if count > MAX_NUMBERS:
         raise InvalidInput("network for the notebook", f"{count} numbers", f"at most {MAX_NUMBERS} numbers")
     cells = [
@@ -104,6 +104,11 @@ def notebook(trace) -> dict:
         "nbformat": 4,
         "nbformat_minor": 5,
     }
+
+
+def number_count(trace) -> int:
+    """How many numbers the notebook writes out: X, Y and every array of every layer."""
+    return trace.X.size + trace.Y.size + sum(sum(np.size(v) for v in layer[1:]) for layer in trace.layers)
 
 
 def notebook_json(trace) -> bytes:

@@ -1,0 +1,73 @@
+"""Exports: every matrix (JSON, CSV, npz), the derivation, a NumPy notebook, a worksheet and its key."""
+
+import streamlit as st
+
+from backprop.exact import exact_problem
+from backprop.export import FORMATS, export, problem
+from backprop.export.cli import command_line
+from backprop.ui import sidebar, state
+from backprop.ui.i18n import t
+
+GROUPS = (
+    ("arrays", ("json", "csv", "npz")),
+    ("derivation", ("derivation-tex", "derivation-md")),
+    ("notebook", ("notebook",)),
+    ("worksheet", ("worksheet-tex", "worksheet-md", "key-tex", "key-md")),
+)
+
+st.set_page_config(page_title="Export", layout="wide")
+view = sidebar.render("export")
+st.title(t("export.title"))
+st.caption(t("export.intro"))
+
+refused = exact_problem(view.spec)
+options = ("decimal",) if refused else ("decimal", "exact")
+numbers = state.url_choice(
+    t("export.numbers"),
+    options,
+    key="ex_numbers",
+    param="numbers",
+    default=options[-1],
+    widget="radio",
+    horizontal=True,
+    format_func=lambda n: t(f"export.numbers_{n}"),
+)
+if refused:
+    st.caption(t("export.exact_unavailable", reason=str(refused)))
+exact = numbers == "exact"
+forward_given = st.checkbox(t("export.forward_given"), key="ex_forward_given")
+trace = view.trace
+
+for group, names in GROUPS:
+    st.subheader(t(f"export.group_{group}"))
+    st.caption(t(f"export.about_{group}"))
+    columns = st.columns(len(names))
+    for column, name in zip(columns, names):
+        fmt = FORMATS[name]
+        why = problem(trace, name, exact)
+        if why is not None:
+            column.caption(t("export.unavailable", name=fmt.filename, reason=str(why)))
+            continue
+        column.download_button(
+            t(f"export.format_{name}"),
+            data=lambda name=name: export(trace, name, exact=exact, forward_given=forward_given),
+            file_name=fmt.filename,
+            mime=fmt.mime,
+            key=f"ex_{name}",
+            on_click="ignore",
+            width="stretch",
+        )
+
+if problem(trace, "worksheet-md", exact) is None:
+    with st.expander(t("export.preview")):
+        sheet, key = st.tabs([t("export.preview_sheet"), t("export.preview_key")])
+        sheet.markdown(
+            export(trace, "worksheet-md", exact=exact, forward_given=forward_given).decode("utf-8")
+        )
+        key.markdown(export(trace, "key-md", exact=exact).decode("utf-8"))
+
+st.subheader(t("export.cli"))
+st.caption(t("export.cli_note"))
+st.code(command_line(view.spec, exact=exact), language="bash")
+if state.arrays():
+    st.caption(t("export.cli_edited"))
