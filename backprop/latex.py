@@ -93,9 +93,16 @@ def shape_text(M: np.ndarray) -> str:
     return " \\times ".join(str(n) for n in np.shape(M))
 
 
-def labelled(name: str, M: np.ndarray, **highlight) -> str:
-    r"""``name = [M]`` with M's shape written under the matrix."""
-    return f"{name} = \\underset{{{shape_text(M)}}}{{{matrix(M, **highlight)}}}"
+def labelled(name: str | None, M: np.ndarray, small: bool = False, **highlight) -> str:
+    r"""``name = [M]`` with M's shape written under the matrix (no ``name =`` if name is None)."""
+    shaped = f"\\underset{{{shape_text(M)}}}{{{matrix(M, **highlight)}}}"
+    tex = shaped if name is None else f"{name} = {shaped}"
+    return f"{{\\small {tex}}}" if small else tex
+
+
+def side_by_side(*parts: str) -> str:
+    r"""Several formulas on one line, spaced apart."""
+    return " \\qquad ".join(parts)
 
 
 def sup(name: str, l: int) -> str:

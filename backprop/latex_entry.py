@@ -18,11 +18,14 @@ Most terms vanish; the survivors sum to one entry of a matrix product:
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from .latex import grad, idx, matrix, num, paren, sup, transpose
 
 VARIABLES = ("A_prev", "W", "b")
+PER_LINE = 1  # products per line of a written-out sum (the three derivations share a row)
 
 
 def shape_of(var: str, A_prev: np.ndarray, W: np.ndarray) -> tuple[int, ...]:
@@ -69,9 +72,9 @@ def double_sum(var: str, l: int, index: tuple[int, ...], m: int, n_out: int) -> 
     }[var]
     x = element(var, l, index)
     return (
-        f"{partial(var, l, index)} = \\sum_{{s=1}}^{{{m}}} \\sum_{{t=1}}^{{{n_out}}} "
-        f"\\frac{{\\partial L}}{{\\partial z_{{st}}}} \\frac{{\\partial z_{{st}}}}{{\\partial {x}}}, \\qquad "
-        f"\\frac{{\\partial z_{{st}}}}{{\\partial {x}}} = {local}"
+        f"\\begin{{aligned}}{partial(var, l, index)} &= \\sum_{{s=1}}^{{{m}}} \\sum_{{t=1}}^{{{n_out}}} "
+        f"\\frac{{\\partial L}}{{\\partial z_{{st}}}} \\frac{{\\partial z_{{st}}}}{{\\partial {x}}} \\\\ "
+        f"\\frac{{\\partial z_{{st}}}}{{\\partial {x}}} &= {local}\\end{{aligned}}"
     )
 
 
@@ -100,29 +103,44 @@ def collapsed(A_prev: np.ndarray, W: np.ndarray, dZ: np.ndarray, var: str, l: in
         total = float(dZ[i] @ W[j])
     if len(parts) > 6:
         parts = parts[:4] + ["\\cdots", parts[-1]]
-    return f"{partial(var, l, index)} = {head} = " + " + ".join(parts) + f" = {num(total)}"
+    lines = [" + ".join(parts[k : k + PER_LINE]) for k in range(0, len(parts), PER_LINE)]
+    body = " \\\\ &\\quad + ".join(lines)
+    return f"\\begin{{aligned}}{partial(var, l, index)} &= {head} \\\\ &= {body} \\\\ &= {num(total)}\\end{{aligned}}"
 
 
-def product(A_prev: np.ndarray, W: np.ndarray, dZ: np.ndarray, var: str, l: int, index: tuple[int, ...]):
-    r"""The entry as (left · right)_index: the two factors with the used row and column highlighted, and its value."""
+class Product(NamedTuple):
+    """∂L/∂x as entry (i, j) of left · right: the names (LaTeX), the factors, the entry and its value."""
+
+    name: str  # e.g. (A^(l-1)T ∂L/∂Z^(l))_ij
+    left_name: str
+    left: np.ndarray
+    right_name: str
+    right: np.ndarray
+    i: int  # the row of ``left`` used
+    j: int  # the column of ``right`` used
+    value: float
+
+
+def product(A_prev: np.ndarray, W: np.ndarray, dZ: np.ndarray, var: str, l: int, index: tuple[int, ...]) -> Product:
+    r"""The entry as (left · right)_ij, computed as row i of left times column j of right."""
     dZ_name = grad("Z", l)
     if var == "W":
-        i, j = index
-        left, right = A_prev.T, dZ
-        name = f"\\Big({transpose(sup('A', l - 1))} {dZ_name}\\Big)_{{{idx(i, j)}}}"
+        (i, j), left, right = index, A_prev.T, dZ  # (A^(l-1)T ∂L/∂Z)_ij
+        left_name, right_name = transpose(sup("A", l - 1)), dZ_name
     elif var == "b":
         (j,) = index
-        i, left, right = 0, np.ones((1, dZ.shape[0])), dZ
-        name = f"\\Big(\\mathbf 1^{{\\mathsf T}} {dZ_name}\\Big)_{{{idx(j)}}}"
+        i, left, right = 0, np.ones((1, dZ.shape[0])), dZ  # (1ᵀ ∂L/∂Z)_j
+        left_name, right_name = "\\mathbf 1^{\\mathsf T}", dZ_name
     else:
-        i, j = index
-        left, right = dZ, W.T
-        name = f"\\Big({dZ_name}\\, {transpose(sup('W', l))}\\Big)_{{{idx(i, j)}}}"
+        (i, j), left, right = index, dZ, W.T  # (∂L/∂Z W^(l)T)_ij
+        left_name, right_name = dZ_name, transpose(sup("W", l))
+    shown = idx(i, j) if var != "b" else idx(j)
+    name = f"\\Big({left_name}\\, {right_name}\\Big)_{{{shown}}}"
     value = float(left[i] @ right[:, j])  # row i of the left factor times column j of the right
-    return name, left, right, (i, j), value
+    return Product(name, left_name, left, right_name, right, i, j, value)
 
 
 def matrix_entry(A_prev: np.ndarray, W: np.ndarray, dZ: np.ndarray, var: str, l: int, index: tuple[int, ...]) -> str:
-    r"""(left · right)_ij = [left, row i in blue] [right, column j in orange] = value."""
-    name, left, right, (i, j), value = product(A_prev, W, dZ, var, l, index)
-    return f"{partial(var, l, index)} = {name} = {matrix(left, rows=[i])}\\, {matrix(right, cols=[j])} \\to {num(value)}"
+    r"""∂L/∂x = (left · right)_ij = value: the entry as one line (the factors are shown beside it)."""
+    p = product(A_prev, W, dZ, var, l, index)
+    return f"{partial(var, l, index)} = {p.name} = {num(p.value)}"

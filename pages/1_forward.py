@@ -23,12 +23,8 @@ i = state.url_choice(t("forward.pick_i", m=m), show.one_based(m), key="fw_i", pa
 j = state.url_choice(t("forward.pick_j", n=n_out), show.one_based(n_out), key="fw_j", param="j", where=pick_j) - 1
 st.caption(t("forward.highlight"))
 
-columns = st.columns([3, 3, 1, 3, 3])
-show.matrix(latex.sup("A", l - 1), layer.A_prev, columns[0], rows=[i])
-show.matrix(latex.sup("W", l), layer.W, columns[1], cols=[j])
-show.matrix(latex.sup("b", l), layer.b, columns[2], cols=[j])
-show.matrix(latex.sup("Z", l), layer.Z, columns[3], cells=[(i, j)])
-show.matrix(latex.sup("A", l), layer.A, columns[4], cells=[(i, j)])
+show.matrices([(latex.sup("A", l - 1), layer.A_prev, {"rows": [i]}), (latex.sup("W", l), layer.W, {"cols": [j]}), (latex.sup("b", l), layer.b, {"cols": [j]})])
+show.matrices([(latex.sup("Z", l), layer.Z, {"cells": [(i, j)]}), (latex.sup("A", l), layer.A, {"cells": [(i, j)]})])
 st.latex(latex.entry_sum(layer.A_prev, layer.W, layer.b, i, j))
 st.caption(t("forward.then_g", g=spec.activations[l - 1], a=f"{layer.A[i, j]:.4g}"))
 

@@ -7,6 +7,8 @@ from backprop import latex, latex_entry
 from backprop.ui import diagrams, explorer, show, sidebar, state
 from backprop.ui.i18n import t
 
+NARROW = 5  # widest matrix written as LaTeX inside one of the three derivation columns
+
 st.set_page_config(page_title="Backward pass", layout="wide")
 view = sidebar.render("backward")
 spec, trace = view.spec, view.trace
@@ -16,12 +18,12 @@ st.caption(t("backward.layout"))
 l = state.url_choice(t("backward.layer"), show.one_based(spec.L), key="bw_layer", param="layer", widget="radio", horizontal=True)
 layer = trace.layers[l - 1]
 panels = explorer.quantities(trace, l)
-for row in (panels[:3], panels[3:]):
-    for column, panel in zip(st.columns(3), row):
+for row in (panels[0:2], panels[2:4], panels[4:6]):
+    for column, panel in zip(st.columns(2, border=True), row):
         column.markdown(f"**{t('backward.q_' + panel.key, l=l, p=l - 1)}**")
         column.latex(panel.formula)
         if panel.values is not None:
-            show.matrix(panel.name, panel.values, column)
+            show.matrix(panel.name, panel.values, column, named=False)
         if panel.note:
             column.caption(t(panel.note, l=l, p=l - 1, loss=spec.loss))
 
@@ -36,21 +38,20 @@ index = tuple(
 )
 
 T, keep = latex_entry.terms(layer.A_prev, layer.W, layer.dZ, var, index)
-index_col, matrix_col, sympy_col = st.columns(3)
+index_col, matrix_col, sympy_col = st.columns([1, 1.35, 1])  # the matrix column holds two matrices
 index_col.markdown(f"**{t('backward.by_index')}**")
 index_col.latex(latex_entry.double_sum(var, l, index, *layer.dZ.shape))
-if latex.fits(T):
+if latex.fits(T, max_cols=NARROW):
     index_col.latex(latex_entry.term_grid(T, keep))
 index_col.caption(t("backward.terms_note", total=T.size, kept=int(keep.sum())))
 index_col.latex(latex_entry.collapsed(layer.A_prev, layer.W, layer.dZ, var, l, index))
 
-name, left, right, _, matrix_value = latex_entry.product(layer.A_prev, layer.W, layer.dZ, var, l, index)
+product = latex_entry.product(layer.A_prev, layer.W, layer.dZ, var, l, index)
 matrix_col.markdown(f"**{t('backward.by_matrix')}**")
 matrix_col.latex(latex.backward_formula("d" + var, l, spec.L, spec.activations[l - 1], spec.loss, False, False))
-if latex.fits(left) and latex.fits(right):
-    matrix_col.latex(latex_entry.matrix_entry(layer.A_prev, layer.W, layer.dZ, var, l, index))
-else:
-    matrix_col.latex(f"{name} = {latex.num(matrix_value)}")
+matrix_col.latex(latex_entry.matrix_entry(layer.A_prev, layer.W, layer.dZ, var, l, index))
+show.matrix(product.left_name, product.left, matrix_col, small=True, max_cols=NARROW, rows=[product.i])
+show.matrix(product.right_name, product.right, matrix_col, small=True, max_cols=NARROW, cols=[product.j])
 matrix_col.caption(t("backward.matrix_note"))
 
 sympy_col.markdown(f"**{t('backward.by_sympy')}**")
@@ -59,7 +60,7 @@ sym = explorer.symbolic(trace, arrays, var, l, index)
 if sym.message:
     sympy_col.info(sym.message)
 else:
-    sympy_col.latex(sym.expanded or sym.latex)
+    sympy_col.markdown(f"${sym.expanded or sym.latex}$")  # inline math: KaTeX breaks long sums at + and =
     with sympy_col.expander(t("backward.sympy_steps", shown=len(sym.steps), total=sym.steps_total)):
         for step in (sym.latex, *sym.steps) if sym.expanded else sym.steps:
             st.latex(step)
@@ -68,11 +69,13 @@ fd, at_kink = explorer.finite_difference(spec, arrays, var, l, index)
 values = {
     t("backward.m_backprop"): float(getattr(layer, "d" + var)[index]),
     t("backward.m_index"): float(T.sum()),
-    t("backward.m_matrix"): matrix_value,
+    t("backward.m_matrix"): product.value,
     t("backward.m_sympy"): sym.value,
 }
 st.markdown(f"**{t('backward.against_fd', fd=f'{fd:.12g}')}**")
-st.dataframe(pd.DataFrame(explorer.differences(values, fd, trace.loss)), hide_index=True)
+rows = pd.DataFrame(explorer.differences(values, fd, trace.loss))
+formats = dict(zip(rows.columns[1:], ("%.12g", "%.3e", "%.3e")))
+st.dataframe(rows, hide_index=True, column_config={c: st.column_config.NumberColumn(format=f) for c, f in formats.items()})
 if at_kink:
     st.warning(t("backward.at_kink"))
 

@@ -84,7 +84,7 @@ def test_three_derivations_agree_with_backprop_for_every_entry(spec):
             gradient = getattr(layer, "d" + var)  # ∂L/∂A_prev, ∂L/∂W, ∂L/∂b
             for index in np.ndindex(*gradient.shape):
                 T, keep = latex_entry.terms(layer.A_prev, layer.W, layer.dZ, var, index)
-                *_, value = latex_entry.product(layer.A_prev, layer.W, layer.dZ, var, layer.l, index)
+                value = latex_entry.product(layer.A_prev, layer.W, layer.dZ, var, layer.l, index).value
                 assert T[~keep].tolist() == [0.0] * int((~keep).sum()), f"{var}{index}: a vanishing term"
                 np.testing.assert_allclose(T.sum(), gradient[index], rtol=1e-12, atol=1e-14, err_msg=f"{var}{index} sum")
                 np.testing.assert_allclose(value, gradient[index], rtol=1e-12, atol=1e-14, err_msg=f"{var}{index} product")
@@ -110,7 +110,8 @@ def test_entry_latex_prints_the_value_and_is_wellformed(var, index):
         latex_entry.collapsed(layer.A_prev, layer.W, layer.dZ, var, 2, index),
         latex_entry.matrix_entry(layer.A_prev, layer.W, layer.dZ, var, 2, index),
     ]
-    assert strings[2].endswith(f"= {latex.num(value)}") and strings[3].endswith(latex.num(value))
+    assert strings[2].endswith(f"= {latex.num(value)}\\end{{aligned}}")
+    assert strings[3].endswith(f"= {latex.num(value)}")
     assert strings[1].count(latex.GREY) == int((~keep).sum())
     for tex in strings:
         assert balanced(tex) and no_double_superscript(tex), tex
