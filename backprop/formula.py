@@ -172,6 +172,11 @@ class CustomActivation(Activation):
         """g'(z) as LaTeX, SymPy's derivative as it comes (long fractions as decimals)."""
         return sp.latex(_readable(self.dshown))
 
+    @property
+    def equations(self) -> tuple[str, str]:
+        r"""The two lines a page shows: "g(z) = ..." and "g'(z) = ..." in LaTeX."""
+        return "g(z) = " + self.latex_g, "g'(z) = " + self.latex_dg
+
 
 @lru_cache(maxsize=512)
 def activation_from_formula(text: str) -> CustomActivation:

@@ -463,6 +463,7 @@ def test_latex_of_g_and_g_prime():
     assert r"\sigma\left(z\right)" in act.latex_dg and "1 -" in act.latex_dg
     gelu = activation_from_formula(EXAMPLES[-1])
     assert "0.7978845608" in gelu.latex_g  # long fractions shown as decimals
+    assert act.equations == ("g(z) = " + act.latex_g, "g'(z) = " + act.latex_dg)
 
 
 def test_kinks_of_piecewise_formulas():

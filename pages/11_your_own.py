@@ -1,0 +1,107 @@
+"""Your own network: an activation g(z) typed as a formula, and W, b, X, Y from a file."""
+
+import streamlit as st
+
+from backprop.activations import CUSTOM_PREFIX
+from backprop.errors import InvalidInput
+from backprop.formula import EXAMPLES, FUNCTIONS, MAX_LENGTH, activation_from_formula, samples
+from backprop.ui import changes, sidebar, state, urlparams
+from backprop.ui.i18n import t
+from backprop.upload import MAX_BYTES, load
+
+st.set_page_config(page_title="Your own network", layout="wide")
+view = sidebar.render("your_own")
+spec = view.spec
+st.title(t("your_own.title"))
+st.caption(t("your_own.intro"))
+
+# ---- an activation by formula ---------------------------------------------------------------
+
+st.header(t("your_own.formula_header"))
+st.caption(t("your_own.formula_help", functions=", ".join(FUNCTIONS), limit=MAX_LENGTH))
+
+
+def _take_example() -> None:
+    st.session_state["yo_formula"] = st.session_state["yo_example"]
+
+
+st.session_state.setdefault("yo_formula", EXAMPLES[0])
+st.selectbox(t("your_own.examples"), EXAMPLES, key="yo_example", on_change=_take_example)
+formula = st.text_input(t("your_own.formula"), key="yo_formula", max_chars=MAX_LENGTH)
+
+try:
+    act = activation_from_formula(formula)
+except InvalidInput as error:
+    st.error(t("your_own.formula_refused", message=str(error)))
+    act = None
+
+if act is not None:
+    shown, plotted = st.columns(2)
+    g_line, dg_line = act.equations
+    shown.latex(g_line)
+    shown.latex(dg_line)
+    if act.kinks:
+        shown.caption(t("your_own.kinks", points=", ".join(f"{k:g}" for k in act.kinks)))
+    z, g, dg = samples(act)
+    plotted.line_chart({"z": z, "g(z)": g, "g'(z)": dg}, x="z", height=260)
+
+    layer = st.selectbox(
+        t("your_own.layer"),
+        range(1, spec.L + 1),
+        key="yo_layer",
+        format_func=lambda l: t("your_own.layer_option", l=l, current=spec.activations[l - 1]),
+    )
+    if st.button(t("your_own.use_formula", l=layer), key="yo_use_formula"):
+        try:
+            new, note = changes.apply_change(spec, f"act{layer}", CUSTOM_PREFIX + formula.strip())
+        except InvalidInput as error:
+            st.error(t("your_own.formula_refused", message=str(error)))
+        else:
+            if note:
+                state.notify(("info", t(note, loss=new.loss, output=new.activations[-1])))
+            state.notify(("success", t("your_own.formula_used", l=layer)))
+            state.set_spec(new, keep_arrays=True)
+            st.rerun()
+
+# ---- weights and data from a file -----------------------------------------------------------
+
+st.header(t("your_own.upload_header"))
+st.caption(t("your_own.upload_help", limit=MAX_BYTES // 2**20))
+files = st.file_uploader(
+    t("your_own.upload"), type=["npz", "zip", "csv", "json"], accept_multiple_files=True, key="yo_files"
+)
+
+
+def _parsed(files) -> tuple:
+    """(Upload, None) or (None, message), parsed once per set of files in this session."""
+    key = tuple((f.file_id, f.name, f.size) for f in files)
+    cached = st.session_state.get("yo_parsed")
+    if cached is None or cached[0] != key:
+        try:
+            upload = load([(f.name, f.getvalue()) for f in files])
+            result = (upload, upload.spec(spec), None)
+        except InvalidInput as error:
+            result = (None, None, str(error))
+        st.session_state["yo_parsed"] = cached = (key, result)
+    return cached[1]
+
+
+if files:
+    upload, new, message = _parsed(files)
+    if message is not None:
+        st.error(t("your_own.upload_refused", message=message))
+    elif max(new.sizes) > urlparams.UI_MAX_WIDTH or new.batch > urlparams.UI_MAX_BATCH:
+        st.error(t("your_own.too_big", width=urlparams.UI_MAX_WIDTH, batch=urlparams.UI_MAX_BATCH))
+    else:
+        sizes = ", ".join(str(n) for n in new.sizes)
+        data = t("your_own.with_data", m=new.batch) if upload.X is not None else t("your_own.without_data")
+        st.info(t("your_own.upload_found", sizes=sizes, layers=new.L, data=data))
+        st.caption(t("your_own.upload_config", activations=", ".join(new.activations), loss=new.loss))
+        if st.button(t("your_own.use_upload"), key="yo_use_upload"):
+            try:
+                state.set_network(new, upload.params, upload.X, upload.Y)
+            except InvalidInput as error:
+                st.error(t("your_own.upload_refused", message=str(error)))
+            else:
+                state.notify(("success", t("your_own.upload_used", sizes=sizes)))
+                st.rerun()

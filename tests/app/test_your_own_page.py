@@ -1,0 +1,79 @@
+"""The "your own network" page: a formula's g and g', its use in a layer, and uploads."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+from backprop.formula import activation_from_formula
+
+from .conftest import assert_clean, run_page, texts
+
+PAGE = "pages/11_your_own.py"
+
+
+def _npz(**arrays) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def test_default_formula_shows_g_and_g_prime_from_the_core():
+    at = run_page(PAGE)
+    assert_clean(at)
+    act = activation_from_formula("z*sigmoid(z)")
+    shown = [latex.value.strip("$\n") for latex in at.latex]
+    assert shown[:2] == list(act.equations)
+
+
+def test_hostile_formula_is_refused_on_the_page():
+    at = run_page(PAGE)
+    at.text_input(key="yo_formula").set_value("__import__('os').system('id')").run()
+    assert not at.exception
+    assert len(at.error) == 1 and "activation formula" in at.error[0].value
+    assert not at.latex
+
+
+def test_a_formula_goes_into_the_chosen_layer():
+    at = run_page(PAGE, {"sizes": "2,3,1"})
+    at.text_input(key="yo_formula").set_value("log(1+exp(z))").run()
+    at.selectbox(key="yo_layer").set_value(1).run()
+    at.button(key="yo_use_formula").click().run()
+    assert_clean(at)
+    assert at.session_state["_spec"].activations == ("custom:log(1+exp(z))", "identity")
+    assert "Layer 1 now uses your activation." in texts(at)
+
+
+def test_an_uploaded_npz_becomes_the_network():
+    at = run_page(PAGE)
+    arrays = {
+        "W1": np.full((2, 3), 0.5),
+        "b1": np.zeros(3),
+        "W2": np.ones((3, 1)),
+        "b2": np.ones(1),
+        "X": np.arange(4.0).reshape(2, 2),
+        "Y": np.ones((2, 1)),
+    }
+    at.file_uploader(key="yo_files").set_value(("mine.npz", _npz(**arrays), "application/octet-stream")).run()
+    assert_clean(at)
+    assert "sizes 2, 3, 1" in texts(at) and "m = 2" in texts(at)
+    at.button(key="yo_use_upload").click().run()
+    assert_clean(at)
+    spec = at.session_state["_spec"]
+    assert spec.sizes == (2, 3, 1) and spec.batch == 2
+    np.testing.assert_array_equal(at.session_state["_arrays"]["W1"], arrays["W1"])
+
+
+def test_a_pickled_upload_is_refused_with_a_message():
+    at = run_page(PAGE)
+    evil = _npz(W1=np.array([[{"a": 1}]], dtype=object), b1=np.zeros(1))
+    at.file_uploader(key="yo_files").set_value(("evil.npz", evil, "application/octet-stream")).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "evil.npz" in at.error[0].value and "no objects" in at.error[0].value
+
+
+def test_page_in_chinese():
+    at = run_page(PAGE, {"lang": "zh"})
+    assert_clean(at)
+    assert at.title[0].value == "你自己的网络"
