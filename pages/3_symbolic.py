@@ -1,4 +1,4 @@
-"""Symbolic derivation: SymPy's gradient of any entry of the whole network, beside its value."""
+"""Symbolic derivation at three levels: any sizes (Kronecker deltas), matrix calculus, and this network."""
 
 import streamlit as st
 
@@ -13,20 +13,38 @@ spec, trace = view.spec, view.trace
 st.title(t("symbolic.title"))
 st.caption(t("symbolic.intro"))
 
-st.header(t("symbolic.entry_title"))
+left, right = st.columns(2)
 l = state.url_choice(
-    t("symbolic.layer"),
-    show.one_based(spec.L),
-    key="sy_layer",
-    param="sy_layer",
-    widget="radio",
-    horizontal=True,
-)
-names = {"W": f"W^({l})", "b": f"b^({l})", "A_prev": "X" if l == 1 else f"A^({l - 1})"}
+    t("symbolic.layer"), show.one_based(spec.L), key="sy_layer", param="sy_layer",
+    widget="radio", horizontal=True, where=left,
+)  # fmt: skip
+names = {"W": f"W^({l})", "b": f"b^({l})", "A_prev": "X = A^(0)" if l == 1 else f"A^({l - 1})"}
 var = state.url_choice(
     t("symbolic.variable"), VARIABLES, key="sy_var", param="sy_var",
-    widget="radio", horizontal=True, format_func=names.get,
+    widget="radio", horizontal=True, format_func=names.get, where=right,
 )  # fmt: skip
+
+with st.spinner(t("symbolic.deriving")):
+    generic, matrix = results.generic(), results.matrix()
+st.header(t("symbolic.generic_title"))
+st.caption(t("symbolic.generic_note"))
+for step in generic.steps[var]:
+    st.latex(step)
+
+st.header(t("symbolic.matrix_title"))
+st.caption(t("symbolic.matrix_note"))
+for step in matrix.steps:
+    st.latex(step)
+
+st.header(t("symbolic.activation_title", l=l))
+g_name = spec.activations[l - 1]
+lines, limit = results.activation_latex(g_name, spec.sizes[l], explorer.uses_shortcut(spec, l))
+for line in lines:
+    st.latex(line)
+if limit:
+    st.info(t("symbolic.too_large", message=limit))
+
+st.header(t("symbolic.entry_title"))
 layer = trace.layers[l - 1]
 shape = {"W": layer.W.shape, "b": layer.b.shape, "A_prev": layer.A_prev.shape}[var]
 pickers = st.columns(len(shape))
@@ -37,19 +55,10 @@ index = tuple(
     - 1
     for axis, n, column in zip(("i", "j") if len(shape) == 2 else ("j",), shape, pickers, strict=True)
 )
-
+key, token = results.key_of(view)
 with st.spinner(t("symbolic.working")):
-    sym = explorer.symbolic(trace, state.arrays(), var, l, index)
-if sym.message:
-    st.info(t("symbolic.too_large", message=sym.message))
-    st.subheader(t("symbolic.per_layer_title", l=l))
-    per_layer = results.element_sum(*results.key_of(view), l, var, index, trace)
-    if getattr(per_layer, "too_large", False):
-        st.info(t("symbolic.too_large", message=per_layer.message()))
-    else:
-        st.latex(per_layer.latex["equation"])
-        st.caption(t("symbolic.per_layer_note", page=t("common.nav_backward")))
-else:
+    sym = results.network_entry(key, token, var, l, index, trace)
+if sym.status == "ok":
     st.latex(sym.latex)
     if sym.expanded:
         st.caption(t("symbolic.expanded"))
@@ -61,6 +70,15 @@ else:
             st.latex(step)
         if len(sym.steps) < sym.steps_total:
             st.caption(t("symbolic.steps_cut", shown=len(sym.steps), total=sym.steps_total))
+else:
+    st.info(t(f"symbolic.status_{sym.status}", message=sym.message, seconds=results.NETWORK_SECONDS))
+    st.subheader(t("symbolic.per_layer_title", l=l))
+    per_layer = results.element_sum(key, token, l, var, index, trace)
+    if getattr(per_layer, "too_large", False):
+        st.info(t("symbolic.too_large", message=per_layer.message()))
+    else:
+        st.latex(per_layer.latex["equation"])
+        st.caption(t("symbolic.per_layer_note", page=t("common.nav_backward")))
 
 backprop_value = float({"W": layer.dW, "b": layer.db, "A_prev": layer.dA_prev}[var][index])
 numeric, at_kink = explorer.finite_difference(spec, state.arrays(), var, l, index)

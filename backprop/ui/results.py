@@ -11,6 +11,8 @@ each cache wrapper once per process instead of on every rerun, and the pages sta
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import streamlit as st
 
 from backprop.gradcheck import Report, check
@@ -108,6 +110,88 @@ def entry_table(key: str, token: str, mistake: str, lang: str, _report: Report) 
 
 
 # --- symbolic page ------------------------------------------------------------------------
+
+NETWORK_SECONDS = 30.0  # budget of one whole-network symbolic entry in its child process
+
+
+class NetworkEntryView(NamedTuple):
+    """SymPy's whole-network derivative of one entry, as printable data (or why it is missing)."""
+
+    latex: str | None
+    expanded: str | None
+    steps: tuple[str, ...]
+    steps_total: int
+    value: float | None
+    message: str | None  # the engine's limit, or what became of the isolated call
+    status: str  # "ok", "too_large", or the isolate Outcome's status
+
+
+class _NotCached(Exception):
+    """A failed isolated call: shown, never cached (a busy server may have room next time)."""
+
+    def __init__(self, view: NetworkEntryView):
+        self.view = view
+
+
+@st.cache_resource(show_spinner=False)
+def generic():
+    """The generic-size derivation with Kronecker deltas (independent of the network)."""
+    from backprop.symbolic import generic_derivation  # noqa: PLC0415 (sympy only when asked)
+
+    return generic_derivation()
+
+
+@st.cache_resource(show_spinner=False)
+def matrix():
+    """The matrix-calculus derivation from tr(Gᵀ(A W + 1 bᵀ)) (independent of the network)."""
+    from backprop.symbolic import matrix_derivation  # noqa: PLC0415
+
+    return matrix_derivation()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def activation_latex(name: str, n: int, shortcut: bool) -> tuple[tuple[str, ...], str | None]:
+    """LaTeX of the activation step: g and g' by SymPy, softmax's Jacobian, the CE shortcut; or a limit."""
+    import backprop.symbolic as symbolic  # noqa: PLC0415
+
+    if name != "softmax":
+        return symbolic.activation_derivation(name).latex, None
+    derivations = [symbolic.softmax_jacobian(n)] + ([symbolic.softmax_ce_shortcut(n)] if shortcut else [])
+    lines, message = [], None
+    for derivation in derivations:
+        if getattr(derivation, "too_large", False):
+            message = derivation.message()
+        else:
+            lines.extend(derivation.latex)
+    return tuple(lines), message
+
+
+def network_entry(key: str, token: str, variable: str, l: int, index: tuple, trace) -> NetworkEntryView:
+    """The whole-network entry, derived in a child process with a time budget (backprop.isolate)."""
+    try:
+        return _network_entry(key, token, variable, l, index, trace)
+    except _NotCached as failed:
+        return failed.view
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _network_entry(key: str, token: str, variable: str, l: int, index: tuple, _trace) -> NetworkEntryView:
+    from backprop.isolate import run_isolated  # noqa: PLC0415
+    from backprop.symbolic import network_entry as derive  # noqa: PLC0415
+    from backprop.symbolic.network import limit_for  # noqa: PLC0415
+
+    too_large = limit_for(_trace.spec)
+    if too_large is not None:
+        return NetworkEntryView(None, None, (), 0, None, too_large.message(), "too_large")
+    outcome = run_isolated(derive, _trace, variable, l, index, seconds=NETWORK_SECONDS)
+    if not outcome.ok:
+        raise _NotCached(NetworkEntryView(None, None, (), 0, None, outcome.message, outcome.status))
+    entry = outcome.value
+    if getattr(entry, "too_large", False):
+        return NetworkEntryView(None, None, (), 0, None, entry.message(), "too_large")
+    return NetworkEntryView(
+        entry.latex, entry.expanded_latex, entry.steps_latex, entry.steps_total, entry.value, None, "ok"
+    )
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

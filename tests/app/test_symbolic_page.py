@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from backprop import NetworkSpec, run
-from backprop.symbolic import network_entry
+from backprop.symbolic import generic_derivation, matrix_derivation, network_entry
+from backprop.symbolic.network import limit_for
 
 from .conftest import assert_clean, run_page
 
@@ -37,19 +38,42 @@ def test_sympy_entry_beside_its_value(query, spec, var, l, index):
     entry = network_entry(trace, var, l, index)
     assert entry.latex in [x.value.strip("$\n") for x in at.latex]
     values = shown_values(at)
-    core = {"W": trace.layers[l - 1].dW, "b": trace.layers[l - 1].db, "A_prev": trace.layers[l - 1].dA_prev}[var]
+    core = {"W": trace.layers[l - 1].dW, "b": trace.layers[l - 1].db, "A_prev": trace.layers[l - 1].dA_prev}[
+        var
+    ]
     assert values["backprop"] == core[index]
     assert values["SymPy (whole network)"] == pytest.approx(core[index], rel=1e-10, abs=1e-14)
 
 
 def test_past_the_limit_it_names_the_limit_and_offers_the_layer():
-    query = {"sizes": "8,8,8,8,8,8", "act1": "tanh", "act2": "tanh", "act3": "tanh", "act4": "tanh", "act5": "identity"}
-    at = run_page(PAGE, query)
+    spec = NetworkSpec(sizes=(20, 20, 20), activations=("tanh", "identity"))
+    limit = limit_for(spec)
+    assert limit is not None
+    at = run_page(PAGE, {"sizes": "20,20,20", "act1": "tanh", "act2": "identity"})
     assert_clean(at)
-    message = at.info[0].value
-    assert "layers L = 5" in message and "limit 4" in message
+    message = at.info[-1].value
+    assert f"= {limit.size}" in message and f"limit {limit.limit}" in message
     assert any(r"\sum_{s=1}^{4}" in x.value for x in at.latex)  # the per-layer element sum
     assert "SymPy (whole network)" not in shown_values(at)
+
+
+@pytest.mark.parametrize("var", ["W", "b", "A_prev"])
+def test_generic_and_matrix_derivations_are_the_engines(var):
+    at = run_page(PAGE, {"sy_var": var})
+    assert_clean(at)
+    shown = [x.value.strip("$\n") for x in at.latex]
+    for step in generic_derivation().steps[var] + matrix_derivation().steps:
+        assert step in shown
+    assert any(r"\delta" in x for x in shown)
+
+
+def test_softmax_layer_shows_the_jacobian_and_the_shortcut():
+    query = {"sizes": "3,4,3", "act1": "tanh", "act2": "softmax", "loss": "softmax_ce", "sy_layer": "2"}
+    at = run_page(PAGE, query)
+    assert_clean(at)
+    shown = [x.value.strip("$\n") for x in at.latex]
+    assert r"\frac{\partial p_{i}}{\partial z_{j}} = p_{i}\left(\delta_{ij} - p_{j}\right)" in shown
+    assert any("A^{(L)} - Y" in x for x in shown)
 
 
 @pytest.mark.parametrize(
@@ -72,3 +96,18 @@ def test_chinese():
     at = run_page(PAGE, {"lang": "zh"})
     assert_clean(at)
     assert "SymPy（整个网络）" in shown_values(at)
+
+
+def test_a_derivation_past_its_time_budget_is_stopped_and_not_cached(monkeypatch):
+    from backprop.ui import results
+
+    monkeypatch.setattr(results, "NETWORK_SECONDS", 0.01)
+    query = {"seed": "987", "sy_var": "b", "sy_j": "2"}
+    at = run_page(PAGE, query)
+    assert_clean(at)
+    assert any("did not finish" in x.value for x in at.info)
+    assert any(r"\sum_{s=1}^{4}" in x.value for x in at.latex)  # the per-layer view instead
+    monkeypatch.setattr(results, "NETWORK_SECONDS", 30.0)
+    at = run_page(PAGE, query)
+    assert_clean(at)
+    assert "SymPy (whole network)" in shown_values(at)
