@@ -76,7 +76,7 @@ class ThreeWay:
         return all(e.passed for e in self.entries)
 
     def worst(self, pair: str) -> float:
-        r"""The largest judged relative error of a pair: "symbolic_backprop", "backprop_numeric", "symbolic_numeric"."""
+        r"""The largest judged relative error of a pair (symbolic_backprop, backprop_numeric, ...)."""
         judged = (
             getattr(e, f"rel_{pair}")
             for e in self.entries
@@ -85,7 +85,7 @@ class ThreeWay:
         return max(judged, default=0.0)
 
     def records(self) -> list[dict]:
-        """One dict per entry (variable, layer, index, the three values, differences, errors, at_kink, passed)."""
+        """One dict per entry: variable, layer, index, values, differences, errors, at_kink, passed."""
         return [e.record() for e in self.entries]
 
     def summary(self) -> str:
@@ -109,7 +109,10 @@ class ThreeWay:
 def three_way(
     spec: NetworkSpec, params: Params | None = None, X=None, Y=None, max_entries: int | None = 200
 ) -> ThreeWay:
-    r"""Symbolic, backprop and finite differences for every entry of X, W^(l), b^(l) (sampled past ``max_entries``)."""
+    r"""Symbolic, backprop and finite differences for every entry of X, W^(l), b^(l).
+
+    Past ``max_entries`` entries per variable a seeded sample is checked (as ``gradcheck.check``).
+    """
     from .symbolic import TooLarge, network_gradients  # noqa: PLC0415 (SymPy's engine only when checking)
 
     params, X, Y = checked_inputs(spec, params, X, Y)
@@ -122,13 +125,29 @@ def three_way(
     for e in report.entries:
         key = ("A_prev", 1) if e.variable == "X" else (e.variable, e.l)
         sym = None if values is None else float(values[key][e.index])
-        diff = (lambda a, b: None if a is None else a - b)  # noqa: E731
-        rel = (lambda a, b: None if a is None else float(rel_error(a, b, loss)))  # noqa: E731
         entries.append(
             CheckEntry(
-                e.variable, e.l, e.index, sym, e.backprop, e.numeric,
-                diff(sym, e.backprop), e.backprop - e.numeric, diff(sym, e.numeric),
-                rel(sym, e.backprop), e.rel_error, rel(sym, e.numeric), e.at_kink,
+                e.variable,
+                e.l,
+                e.index,
+                sym,
+                e.backprop,
+                e.numeric,
+                _difference(sym, e.backprop),
+                e.backprop - e.numeric,
+                _difference(sym, e.numeric),
+                _relative(sym, e.backprop, loss),
+                e.rel_error,
+                _relative(sym, e.numeric, loss),
+                e.at_kink,
             )  # fmt: skip
         )
     return ThreeWay(report, tuple(entries), skipped)
+
+
+def _difference(a: float | None, b: float) -> float | None:
+    return None if a is None else a - b
+
+
+def _relative(a: float | None, b: float, loss: float) -> float | None:
+    return None if a is None else float(rel_error(a, b, loss))

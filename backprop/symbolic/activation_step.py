@@ -27,6 +27,7 @@ from .symbols import index_text
 
 DZ = r"\frac{\partial L}{\partial z_{%s}^{(%d)}}"
 DA = r"\frac{\partial L}{\partial a_{%s}^{(%d)}}"
+DA_ROW = r"\frac{\partial L}{\partial %s}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,15 +135,17 @@ def _softmax_ce_shortcut(n: int) -> Derivation:
     in_z = sp.expand_log(loss.xreplace(dict(zip(p, softmax))), force=True)  # log p_j = z_j - log Σ_k e^{z_k}
     one_hot = {y[-1]: 1 - sp.Add(*y[:-1])}
     direct_ok = all(
-        sp.cancel(sp.expand((sp.diff(in_z, z[k]) - (softmax[k] - y[k])).xreplace(one_hot))) == 0 for k in range(n)
+        sp.cancel(sp.expand((sp.diff(in_z, z[k]) - (softmax[k] - y[k])).xreplace(one_hot))) == 0
+        for k in range(n)
     )
     agrees = direct_ok and all(sp.expand((r - f).xreplace(one_hot)) == 0 for r, f in zip(result, form))
     steps = (
         r"l = -\sum_{j} y_{j} \log p_{j}",
         r"\frac{\partial l}{\partial z_{k}} = \sum_{j} \frac{\partial l}{\partial p_{j}}"
-        r" \frac{\partial p_{j}}{\partial z_{k}} = \sum_{j} \left(-\frac{y_{j}}{p_{j}}\right) p_{j}\left(\delta_{jk} - p_{k}\right)",
+        r" \frac{\partial p_{j}}{\partial z_{k}}"
+        r" = \sum_{j} \left(-\frac{y_{j}}{p_{j}}\right) p_{j}\left(\delta_{jk} - p_{k}\right)",
         rf"\frac{{\partial l}}{{\partial z_{{1}}}} = {latex(chain[0])}",
-        rf"\sum_{{j}} y_{{j}} = 1 \;\Rightarrow\; \frac{{\partial l}}{{\partial z_{{k}}}} = p_{{k}} - y_{{k}},"
+        r"\sum_{j} y_{j} = 1 \;\Rightarrow\; \frac{\partial l}{\partial z_{k}} = p_{k} - y_{k},"
         r"\quad \frac{\partial L}{\partial Z^{(L)}} = A^{(L)} - Y",
     )
     return Derivation(result, form, agrees, steps)
@@ -179,7 +182,9 @@ def activation_step(trace, l: int, index) -> ActivationStep:
         column = tuple(float(c) for c in activation(name).jacobian(a_row)[:, t])
         value = float(np.dot(layer.dA[s], column))
         g_prime = None
-        latex = rf"{DZ % (idx, l)} = \sum_{{j}} \frac{{\partial L}}{{\partial a_{{{s + 1}j}}^{{({l})}}}} \frac{{\partial a_{{{s + 1}j}}^{{({l})}}}}{{\partial z_{{{idx}}}^{{({l})}}}}"
+        a_sj = f"a_{{{s + 1}j}}^{{({l})}}"
+        z_st = f"z_{{{idx}}}^{{({l})}}"
+        latex = rf"{DZ % (idx, l)} = \sum_{{j}} {DA_ROW % a_sj} \frac{{\partial {a_sj}}}{{\partial {z_st}}}"
     return ActivationStep(
         l, (s, t), float(layer.Z[s, t]), float(layer.dA[s, t]), g_prime, column, value,
         float(layer.dZ[s, t]), shortcut, latex,

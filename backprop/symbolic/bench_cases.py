@@ -11,7 +11,7 @@ the reverse mode replaces (one ``sp.diff`` of the expanded loss per parameter).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..network import run
 from ..spec import NetworkSpec

@@ -195,9 +195,9 @@ def element_sum(trace, l: int, variable: str, index, network: bool = True) -> El
     term_values = upstream * local_values  # (m, n_l)
     surviving = [(s, t) for s, t in zip(*np.nonzero(~vanishes))]
     collapsed = sp.Add(*[symbol("dz", l, int(s), int(t)) * local[s, t] for s, t in surviving])
-    collapsed_latex = " + ".join(
-        _product_latex(symbol("dz", l, int(s), int(t)), local[s, t]) for s, t in surviving
-    ) or "0"
+    collapsed_latex = (
+        " + ".join(_product_latex(symbol("dz", l, int(s), int(t)), local[s, t]) for s, t in surviving) or "0"
+    )
     identity, identity_latex, identity_value, identity_name = _identity(variable, l, index, m, n_out, layer)
     return ElementSum(
         l, variable, index, m, n_in, n_out, x,
@@ -263,8 +263,8 @@ def _evaluate(expr: sp.Expr, numbers: dict[str, np.ndarray]) -> float:
 
 
 def _identity(variable: str, l: int, index, m: int, n_out: int, layer):
-    r"""The matrix identity's entry: (∂L/∂Z Wᵀ)_ij, (A_prevᵀ ∂L/∂Z)_ij or (1ᵀ ∂L/∂Z)_i, symbolic and numeric."""
-    dZ = r"\frac{\partial L}{\partial Z^{(%d)}}" % l
+    r"""The identity's entry (∂L/∂Z Wᵀ)_ij, (A_prevᵀ ∂L/∂Z)_ij or (1ᵀ ∂L/∂Z)_i, symbolic and numeric."""
+    dZ = rf"\frac{{\partial L}}{{\partial Z^{{({l})}}}}"
     if variable == "A_prev":
         i, j = index
         row = sp.Matrix([[symbol("dz", l, i, t) for t in range(n_out)]])  # row i of ∂L/∂Z

@@ -34,6 +34,7 @@ a, w, b, G = (sp.IndexedBase(name) for name in ("a", "w", "b", "G"))  # G_st = �
 
 # variable -> (its entry for the local derivative ∂z_ij/∂x_pq, its entry in the notes' letters)
 ENTRIES = {"A_prev": (a[p, q], a[i, j]), "W": (w[p, q], w[i, j]), "b": (b[q], b[i])}
+DOUBLE_SUM = r"\sum_{s=1}^{m} \sum_{t=1}^{n_{l}} \frac{\partial L}{\partial z_{st}^{(l)}}"
 IDENTITY = {
     "A_prev": r"\left(\frac{\partial L}{\partial Z^{(l)}} W^{(l)T}\right)_{ij}",
     "W": r"\left(A^{(l-1)T} \frac{\partial L}{\partial Z^{(l)}}\right)_{ij}",
@@ -100,9 +101,7 @@ def _steps(x_pq, x_ij, raw, local, local_st, gradient, variable) -> tuple[str, .
         rf"z_{{ij}}^{{(l)}} = {z_ij}",
         " = ".join(dict.fromkeys([dz % ("ij", x_pq_tex), notes_latex(raw), notes_latex(local)])),
         rf"{dz % ('st', x_ij_tex)} = {notes_latex(local_st)}",
-        rf"{lhs} = \sum_{{s=1}}^{{m}} \sum_{{t=1}}^{{n_{{l}}}} \frac{{\partial L}}{{\partial z_{{st}}^{{(l)}}}}"
-        rf" {dz % ('st', x_ij_tex)} = \sum_{{s=1}}^{{m}} \sum_{{t=1}}^{{n_{{l}}}} "
-        rf"\frac{{\partial L}}{{\partial z_{{st}}^{{(l)}}}} {_factor(local_st)}",
+        rf"{lhs} = {DOUBLE_SUM} {dz % ('st', x_ij_tex)} = {DOUBLE_SUM} {_factor(local_st)}",
         rf"{lhs} = {notes_latex(gradient)} = {IDENTITY[variable]}",
     )
 

@@ -33,9 +33,9 @@ True
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Callable
 
 import numpy as np
 import sympy as sp
@@ -175,12 +175,11 @@ def _program(sizes, activations, loss_name, reduction, m):
                 for u, d in local.items():
                     u_st = relabel(u, rows, units)
                     terms.setdefault(u_st, []).append(symbol("dz", l, s, t) * relabel(d, rows, units))
-        gather = lambda u: sp.Add(*terms.get(u, []))  # noqa: E731
-        grads["W", l] = matrix("w", l, n_in, n_out).applyfunc(gather)
-        grads["b", l] = vector("b", l, n_out).applyfunc(gather)
+        grads["W", l] = matrix("w", l, n_in, n_out).applyfunc(lambda u, terms=terms: sp.Add(*terms[u]))
+        grads["b", l] = vector("b", l, n_out).applyfunc(lambda u, terms=terms: sp.Add(*terms[u]))
         for s in range(m):
             for k in range(n_in):
-                steps[symbol("da", l - 1, s, k)] = gather(symbol("a", l - 1, s, k))
+                steps[symbol("da", l - 1, s, k)] = sp.Add(*terms[symbol("a", l - 1, s, k)])
         grads["A_prev", l] = matrix("da", l - 1, m, n_in)
     ordered = {(name, l): grads[name, l] for l in range(1, L + 1) for name in ("W", "b", "A_prev")}
     return inputs, steps, ordered
@@ -201,9 +200,7 @@ def _activation_step(name: str, l: int, s: int, n_out: int) -> list[sp.Expr]:
         g_prime = derivative(name)
         return [da * g_prime.xreplace({Z: z}) for da, z in zip(da_row, z_row)]
     outs = act.sym(z_row)
-    return [
-        sp.Add(*[da * at_kink_convention(sp.diff(a, z)) for da, a in zip(da_row, outs)]) for z in z_row
-    ]
+    return [sp.Add(*[da * at_kink_convention(sp.diff(a, z)) for da, a in zip(da_row, outs)]) for z in z_row]
 
 
 def _safe_name(sym: sp.Symbol) -> str:
@@ -234,7 +231,11 @@ def _lambdify(inputs, steps, grads) -> Callable:
     # with the same names), so lambdify has nothing to rename in the program
     arguments = [sp.Symbol(names[s]) for s in inputs]
     return sp.lambdify(
-        arguments, outputs, modules="numpy", printer=_ProgramPrinter(names), cse=lambda exprs: (program, exprs)
+        arguments,
+        outputs,
+        modules="numpy",
+        printer=_ProgramPrinter(names),
+        cse=lambda exprs: (program, exprs),
     )
 
 

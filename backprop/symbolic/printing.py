@@ -52,7 +52,9 @@ def variable_latex(variable: str, l: int, index: tuple[int, ...]) -> str:
     return entry_latex(kind, l - 1 if kind == "a" else l, *index)
 
 
-def entry_record(grads, variable: str, l: int, index: tuple[int, ...], expr: sp.Expr, value: float) -> NetworkEntry:
+def entry_record(
+    grads, variable: str, l: int, index: tuple[int, ...], expr: sp.Expr, value: float
+) -> NetworkEntry:
     """The NetworkEntry of one gradient entry of ``grads`` (a NetworkGradients)."""
     lhs = rf"\frac{{\partial L}}{{\partial {variable_latex(variable, l, index)}}}"
     dependencies = list(reversed(grads.dependencies(expr)))

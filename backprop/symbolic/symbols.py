@@ -13,7 +13,7 @@ SymbolInfo(kind='dz', layer=2, index=(0, 0))
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import NamedTuple
 
 import sympy as sp
@@ -61,7 +61,7 @@ def entry_latex(kind: str, layer: int, *index: int) -> str:
 
 
 @cached
-@lru_cache(maxsize=None)
+@cache
 def symbol(kind: str, layer: int, *index: int) -> sp.Symbol:
     r"""The real symbol of one entry, named by its LaTeX (index 0-based)."""
     sym = sp.Symbol(entry_latex(kind, layer, *index), real=True)
