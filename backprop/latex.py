@@ -1,4 +1,4 @@
-r"""LaTeX made from numbers: matrices with highlighted rows, columns and entries, and sums with the numbers put in.
+r"""LaTeX made from numbers: matrices with highlighted rows, columns, entries; sums with numbers put in.
 
 KaTeX (what ``st.latex`` renders) reads every string here. Indices on screen are
 1-based, as in the notes; arguments are 0-based, as in NumPy. The symbolic package
@@ -146,8 +146,9 @@ def single_sample(W: np.ndarray, a: np.ndarray, b: np.ndarray, l: int) -> str:
 
 
 FORWARD = (
-    r"Z^{{({l})}} = \underset{{{m} \times {n_in}}}{{A^{{({p})}}}}\, \underset{{{n_in} \times {n_out}}}{{W^{{({l})}}}}"
-    r" + \mathbf 1_{{{m} \times 1}}\, b^{{({l})\mathsf T}}, \qquad A^{{({l})}} = g^{{({l})}}\big(Z^{{({l})}}\big)"
+    r"Z^{{({l})}} = \underset{{{m} \times {n_in}}}{{A^{{({p})}}}}\, "
+    r"\underset{{{n_in} \times {n_out}}}{{W^{{({l})}}}} + \mathbf 1_{{{m} \times 1}}\, b^{{({l})\mathsf T}}, "
+    r"\qquad A^{{({l})}} = g^{{({l})}}\big(Z^{{({l})}}\big)"
     r" \quad ({m} \times {n_out})"
 )
 
@@ -180,13 +181,16 @@ def g_name(name: str) -> str:
 def g_prime(name: str, l: int) -> str:
     r"""g'(Z^(l)) in terms of Z or A; for softmax, each sample's Jacobian J_jk = a_j (δ_jk - a_k)."""
     if name == "softmax":
-        return f"J_i = \\frac{{\\partial a_{{i\\cdot}}}}{{\\partial z_{{i\\cdot}}}},\\ (J_i)_{{jk}} = a_{{ij}}(\\delta_{{jk}} - a_{{ik}})"
+        jacobian = r"J_i = \frac{\partial a_{i\cdot}}{\partial z_{i\cdot}}"
+        return jacobian + r",\ (J_i)_{jk} = a_{ij}(\delta_{jk} - a_{ik})"
     body = _G_PRIME.get(name)
     lhs = f"g^{{({l})\\prime}}\\big(Z^{{({l})}}\\big)"
     return lhs + (" = " + body.format(l=l) if body else "")
 
 
-def backward_formula(quantity: str, l: int, L: int, activation: str, loss: str, mean: bool, shortcut: bool) -> str:
+def backward_formula(
+    quantity: str, l: int, L: int, activation: str, loss: str, mean: bool, shortcut: bool
+) -> str:
     r"""The formula of one backward quantity of layer l: dA, gprime, dZ, dW, db or dA_prev.
 
     ``shortcut``: the last layer's ∂L/∂Z comes from the loss directly (softmax + CE, sigmoid + BCE).
@@ -202,12 +206,14 @@ def backward_formula(quantity: str, l: int, L: int, activation: str, loss: str, 
         if shortcut:
             return f"{grad('Z', l)} = {scale}{_wrap(f'A^{{({l})}} - Y', mean)}"
         if activation == "softmax":
-            return f"\\Big({grad('Z', l)}\\Big)_{{i\\cdot}} = J_i^{{\\mathsf T}} \\Big({grad('A', l)}\\Big)_{{i\\cdot}}"
+            row = "_{i\\cdot}"  # one sample's row
+            return f"\\Big({grad('Z', l)}\\Big){row} = J_i^{{\\mathsf T}} \\Big({grad('A', l)}\\Big){row}"
         return f"{grad('Z', l)} = {grad('A', l)} \\odot g^{{({l})\\prime}}\\big(Z^{{({l})}}\\big)"
     if quantity == "dW":
         return f"{grad('W', l)} = A^{{({l - 1})\\mathsf T}}\\, {grad('Z', l)}"
     if quantity == "db":
-        return f"{grad('b', l)} = \\Big(\\mathbf 1_{{m \\times 1}}^{{\\mathsf T}}\\, {grad('Z', l)}\\Big)^{{\\mathsf T}}"
+        ones = "\\mathbf 1_{m \\times 1}^{\\mathsf T}"
+        return f"{grad('b', l)} = \\Big({ones}\\, {grad('Z', l)}\\Big)^{{\\mathsf T}}"
     if quantity == "dA_prev":
         return f"{grad('A', l - 1)} = {grad('Z', l)}\\, W^{{({l})\\mathsf T}}"
     raise KeyError(quantity)
@@ -229,4 +235,4 @@ NOTATION = (
     r"\frac{\partial L}{\partial b^{(l)}} \in \mathbb R^{n_l}, \quad"
     r"\frac{\partial L}{\partial A^{(l-1)}} \in \mathbb R^{m \times n_{l-1}}",
 )
-"""The notation box of the home page, one line each: shapes, rows as samples, the sum over samples, denominator layout."""
+"""The home page's notation box: shapes, rows as samples, the sum over samples, denominator layout."""

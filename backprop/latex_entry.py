@@ -1,4 +1,4 @@
-r"""One gradient entry derived three ways, as LaTeX with numbers: the (s, t) terms, the collapsed sum, the matrix entry.
+r"""One gradient entry derived three ways, as LaTeX with numbers: (s, t) terms, collapsed sum, matrix entry.
 
 For a layer with upstream gradient ∂L/∂Z (m, n_out), every entry x of A^(l-1), W^(l) or
 b^(l) has ∂L/∂x = Σ_{s,t} ∂L/∂z_st · ∂z_st/∂x, where z_st = Σ_k a_sk w_kt + b_t gives
@@ -84,11 +84,13 @@ def term_grid(T: np.ndarray, keep: np.ndarray) -> str:
     return f"\\big[\\,\\text{{term}}_{{st}}\\,\\big] = {matrix(T, cells=survivors, grey=~keep)}"
 
 
-def collapsed(A_prev: np.ndarray, W: np.ndarray, dZ: np.ndarray, var: str, l: int, index: tuple[int, ...]) -> str:
+def collapsed(
+    A_prev: np.ndarray, W: np.ndarray, dZ: np.ndarray, var: str, l: int, index: tuple[int, ...]
+) -> str:
     r"""The surviving single sum with its numbers: e.g. Σ_s ∂L/∂z_sj a_si = (..)(..) + ... = value."""
     if var == "W":
         i, j = index
-        head = f"\\sum_{{s=1}}^{{{dZ.shape[0]}}} \\frac{{\\partial L}}{{\\partial z_{{s{idx(j)}}}}}\\, a_{{s{idx(i)}}}"
+        head = f"\\sum_{{s=1}}^{{{dZ.shape[0]}}} {_dL_dz('s' + idx(j))}\\, a_{{s{idx(i)}}}"
         parts = [f"{paren(dZ[s, j])}{paren(A_prev[s, i])}" for s in range(dZ.shape[0])]
         total = float(dZ[:, j] @ A_prev[:, i])
     elif var == "b":
@@ -98,14 +100,19 @@ def collapsed(A_prev: np.ndarray, W: np.ndarray, dZ: np.ndarray, var: str, l: in
         total = float(dZ[:, j].sum())
     else:
         i, j = index
-        head = f"\\sum_{{t=1}}^{{{dZ.shape[1]}}} \\frac{{\\partial L}}{{\\partial z_{{{idx(i)}t}}}}\\, w_{{{idx(j)}t}}"
+        head = f"\\sum_{{t=1}}^{{{dZ.shape[1]}}} {_dL_dz(idx(i) + 't')}\\, w_{{{idx(j)}t}}"
         parts = [f"{paren(dZ[i, t])}{paren(W[j, t])}" for t in range(dZ.shape[1])]
         total = float(dZ[i] @ W[j])
     if len(parts) > 6:
         parts = parts[:4] + ["\\cdots", parts[-1]]
     lines = [" + ".join(parts[k : k + PER_LINE]) for k in range(0, len(parts), PER_LINE)]
     body = " \\\\ &\\quad + ".join(lines)
-    return f"\\begin{{aligned}}{partial(var, l, index)} &= {head} \\\\ &= {body} \\\\ &= {num(total)}\\end{{aligned}}"
+    lines = f"{partial(var, l, index)} &= {head} \\\\ &= {body} \\\\ &= {num(total)}"
+    return f"\\begin{{aligned}}{lines}\\end{{aligned}}"
+
+
+def _dL_dz(sub: str) -> str:
+    return f"\\frac{{\\partial L}}{{\\partial z_{{{sub}}}}}"
 
 
 class Product(NamedTuple):
@@ -121,7 +128,9 @@ class Product(NamedTuple):
     value: float
 
 
-def product(A_prev: np.ndarray, W: np.ndarray, dZ: np.ndarray, var: str, l: int, index: tuple[int, ...]) -> Product:
+def product(
+    A_prev: np.ndarray, W: np.ndarray, dZ: np.ndarray, var: str, l: int, index: tuple[int, ...]
+) -> Product:
     r"""The entry as (left · right)_ij, computed as row i of left times column j of right."""
     dZ_name = grad("Z", l)
     if var == "W":
@@ -140,7 +149,9 @@ def product(A_prev: np.ndarray, W: np.ndarray, dZ: np.ndarray, var: str, l: int,
     return Product(name, left_name, left, right_name, right, i, j, value)
 
 
-def matrix_entry(A_prev: np.ndarray, W: np.ndarray, dZ: np.ndarray, var: str, l: int, index: tuple[int, ...]) -> str:
+def matrix_entry(
+    A_prev: np.ndarray, W: np.ndarray, dZ: np.ndarray, var: str, l: int, index: tuple[int, ...]
+) -> str:
     r"""∂L/∂x = (left · right)_ij = value: the entry as one line (the factors are shown beside it)."""
     p = product(A_prev, W, dZ, var, l, index)
     return f"{partial(var, l, index)} = {p.name} = {num(p.value)}"

@@ -12,7 +12,9 @@ spec, trace = view.spec, view.trace
 st.title(t("forward.title"))
 st.caption(t("forward.convention"))
 
-l = state.url_choice(t("forward.layer"), show.one_based(spec.L), key="fw_layer", param="layer", widget="radio", horizontal=True)
+l = state.url_choice(
+    t("forward.layer"), show.one_based(spec.L), key="fw_layer", param="layer", widget="radio", horizontal=True
+)
 layer = trace.layers[l - 1]
 m, (n_in, n_out) = spec.m, layer.W.shape
 st.latex(latex.forward_formula(l, m, n_in, n_out))
@@ -20,11 +22,22 @@ st.latex(latex.forward_formula(l, m, n_in, n_out))
 st.subheader(t("forward.entry_title"))
 pick_i, pick_j = st.columns(2)
 i = state.url_choice(t("forward.pick_i", m=m), show.one_based(m), key="fw_i", param="i", where=pick_i) - 1
-j = state.url_choice(t("forward.pick_j", n=n_out), show.one_based(n_out), key="fw_j", param="j", where=pick_j) - 1
+j = (
+    state.url_choice(t("forward.pick_j", n=n_out), show.one_based(n_out), key="fw_j", param="j", where=pick_j)
+    - 1
+)
 st.caption(t("forward.highlight"))
 
-show.matrices([(latex.sup("A", l - 1), layer.A_prev, {"rows": [i]}), (latex.sup("W", l), layer.W, {"cols": [j]}), (latex.sup("b", l), layer.b, {"cols": [j]})])
-show.matrices([(latex.sup("Z", l), layer.Z, {"cells": [(i, j)]}), (latex.sup("A", l), layer.A, {"cells": [(i, j)]})])
+show.matrices(
+    [
+        (latex.sup("A", l - 1), layer.A_prev, {"rows": [i]}),
+        (latex.sup("W", l), layer.W, {"cols": [j]}),
+        (latex.sup("b", l), layer.b, {"cols": [j]}),
+    ]
+)
+show.matrices(
+    [(latex.sup("Z", l), layer.Z, {"cells": [(i, j)]}), (latex.sup("A", l), layer.A, {"cells": [(i, j)]})]
+)
 st.latex(latex.entry_sum(layer.A_prev, layer.W, layer.b, i, j))
 st.caption(t("forward.then_g", g=spec.activations[l - 1], a=f"{layer.A[i, j]:.4g}"))
 

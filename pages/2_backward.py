@@ -15,7 +15,14 @@ spec, trace = view.spec, view.trace
 st.title(t("backward.title"))
 st.caption(t("backward.layout"))
 
-l = state.url_choice(t("backward.layer"), show.one_based(spec.L), key="bw_layer", param="layer", widget="radio", horizontal=True)
+l = state.url_choice(
+    t("backward.layer"),
+    show.one_based(spec.L),
+    key="bw_layer",
+    param="layer",
+    widget="radio",
+    horizontal=True,
+)
 layer = trace.layers[l - 1]
 panels = explorer.quantities(trace, l)
 for row in (panels[0:2], panels[2:4], panels[4:6]):
@@ -29,11 +36,23 @@ for row in (panels[0:2], panels[2:4], panels[4:6]):
 
 st.subheader(t("backward.explorer_title"))
 var_names = {"A_prev": f"A^({l - 1})", "W": f"W^({l})", "b": f"b^({l})"}
-var = state.url_choice(t("backward.var"), latex_entry.VARIABLES, key="bw_var", param="var", default="W", widget="radio", horizontal=True, format_func=var_names.get)
+var = state.url_choice(
+    t("backward.var"),
+    latex_entry.VARIABLES,
+    key="bw_var",
+    param="var",
+    default="W",
+    widget="radio",
+    horizontal=True,
+    format_func=var_names.get,
+)
 shape = latex_entry.shape_of(var, layer.A_prev, layer.W)
 pickers = st.columns(len(shape))
 index = tuple(
-    state.url_choice(t(f"backward.pick_{axis}", n=n), show.one_based(n), key=f"bw_{axis}_{var}", param=axis, where=col) - 1
+    state.url_choice(
+        t(f"backward.pick_{axis}", n=n), show.one_based(n), key=f"bw_{axis}_{var}", param=axis, where=col
+    )
+    - 1
     for axis, n, col in zip(("i", "j") if len(shape) == 2 else ("j",), shape, pickers)
 )
 
@@ -48,7 +67,9 @@ index_col.latex(latex_entry.collapsed(layer.A_prev, layer.W, layer.dZ, var, l, i
 
 product = latex_entry.product(layer.A_prev, layer.W, layer.dZ, var, l, index)
 matrix_col.markdown(f"**{t('backward.by_matrix')}**")
-matrix_col.latex(latex.backward_formula("d" + var, l, spec.L, spec.activations[l - 1], spec.loss, False, False))
+matrix_col.latex(
+    latex.backward_formula("d" + var, l, spec.L, spec.activations[l - 1], spec.loss, False, False)
+)
 matrix_col.latex(latex_entry.matrix_entry(layer.A_prev, layer.W, layer.dZ, var, l, index))
 show.matrix(product.left_name, product.left, matrix_col, small=True, max_cols=NARROW, rows=[product.i])
 show.matrix(product.right_name, product.right, matrix_col, small=True, max_cols=NARROW, cols=[product.j])
@@ -75,7 +96,11 @@ values = {
 st.markdown(f"**{t('backward.against_fd', fd=f'{fd:.12g}')}**")
 rows = pd.DataFrame(explorer.differences(values, fd, trace.loss))
 formats = dict(zip(rows.columns[1:], ("%.12g", "%.3e", "%.3e")))
-st.dataframe(rows, hide_index=True, column_config={c: st.column_config.NumberColumn(format=f) for c, f in formats.items()})
+st.dataframe(
+    rows,
+    hide_index=True,
+    column_config={c: st.column_config.NumberColumn(format=f) for c, f in formats.items()},
+)
 if at_kink:
     st.warning(t("backward.at_kink"))
 

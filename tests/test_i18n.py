@@ -60,7 +60,8 @@ def test_translate_formats_and_falls_back():
 
 
 @pytest.mark.parametrize(
-    "locale, lang", [("zh-CN", "zh"), ("zh_TW", "zh"), ("ZH", "zh"), ("en-US", "en"), ("fr", "en"), (None, "en"), ("", "en")]
+    "locale, lang",
+    [("zh-CN", "zh"), ("zh_TW", "zh"), ("ZH", "zh"), ("en-US", "en"), ("fr", "en"), (None, "en"), ("", "en")],
 )
 def test_language_from_browser_locale(locale, lang):
     assert i18n.language_from_locale(locale) == lang

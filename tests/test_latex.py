@@ -53,7 +53,9 @@ def test_labelled_matrix_names_its_shape():
 def test_entry_sum_ends_with_the_cores_z(seed):
     rng = np.random.default_rng(seed)
     sizes = tuple(int(n) for n in rng.integers(1, 5, 3))
-    trace = run(NetworkSpec(sizes=sizes, activations=("tanh", "identity"), batch=int(rng.integers(1, 4)), seed=seed))
+    trace = run(
+        NetworkSpec(sizes=sizes, activations=("tanh", "identity"), batch=int(rng.integers(1, 4)), seed=seed)
+    )
     layer = trace.layers[0]
     i, j = int(rng.integers(layer.Z.shape[0])), int(rng.integers(layer.Z.shape[1]))
     tex = latex.entry_sum(layer.A_prev, layer.W, layer.b, i, j)
@@ -71,7 +73,9 @@ def test_single_sample_is_row_s_of_Z():
 CASES = [
     NetworkSpec(sizes=(3, 4, 2), activations=("sigmoid", "identity")),
     NetworkSpec(sizes=(1, 1), activations=("relu",), batch=1),
-    NetworkSpec(sizes=(2, 3, 3), activations=("tanh", "softmax"), loss="softmax_ce", reduction="mean", batch=3),
+    NetworkSpec(
+        sizes=(2, 3, 3), activations=("tanh", "softmax"), loss="softmax_ce", reduction="mean", batch=3
+    ),
     NetworkSpec(sizes=(2, 5, 1), activations=("leaky_relu", "sigmoid"), loss="bce", batch=5, seed=3),
 ]
 
@@ -86,8 +90,12 @@ def test_three_derivations_agree_with_backprop_for_every_entry(spec):
                 T, keep = latex_entry.terms(layer.A_prev, layer.W, layer.dZ, var, index)
                 value = latex_entry.product(layer.A_prev, layer.W, layer.dZ, var, layer.l, index).value
                 assert T[~keep].tolist() == [0.0] * int((~keep).sum()), f"{var}{index}: a vanishing term"
-                np.testing.assert_allclose(T.sum(), gradient[index], rtol=1e-12, atol=1e-14, err_msg=f"{var}{index} sum")
-                np.testing.assert_allclose(value, gradient[index], rtol=1e-12, atol=1e-14, err_msg=f"{var}{index} product")
+                np.testing.assert_allclose(
+                    T.sum(), gradient[index], rtol=1e-12, atol=1e-14, err_msg=f"{var}{index} sum"
+                )
+                np.testing.assert_allclose(
+                    value, gradient[index], rtol=1e-12, atol=1e-14, err_msg=f"{var}{index} product"
+                )
 
 
 def test_survivors_are_the_notes_single_sum():
@@ -121,7 +129,9 @@ def test_entry_latex_prints_the_value_and_is_wellformed(var, index):
 def test_backward_formulas_are_wellformed(spec):
     for l in range(1, spec.L + 1):
         for quantity in ("dA", "gprime", "dZ", "dW", "db", "dA_prev"):
-            tex = latex.backward_formula(quantity, l, spec.L, spec.activations[l - 1], spec.loss, True, l == spec.L)
+            tex = latex.backward_formula(
+                quantity, l, spec.L, spec.activations[l - 1], spec.loss, True, l == spec.L
+            )
             assert balanced(tex) and no_double_superscript(tex), tex
     for line in latex.NOTATION + (latex.forward_formula(1, 4, 3, 2),):
         assert balanced(line) and no_double_superscript(line), line

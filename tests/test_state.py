@@ -109,9 +109,17 @@ def test_warning_text_names_parameter_value_and_what_is_allowed():
     from backprop.ui.i18n import translate
 
     _, _, _, (warning,) = parse_config(q(m="-3"))
-    text = translate("en", "common.bad_param", param=warning.param, value=warning.shown_value(),
-                     allowed=translate("en", warning.allowed, **warning.fmt))
-    assert text == "URL parameter m = '-3' is not allowed (use a whole number from 1 to 1024, in ASCII digits); the default is used."
+    text = translate(
+        "en",
+        "common.bad_param",
+        param=warning.param,
+        value=warning.shown_value(),
+        allowed=translate("en", warning.allowed, **warning.fmt),
+    )
+    assert (
+        text == "URL parameter m = '-3' is not allowed (use a whole number from 1 to 1024, in ASCII digits); "
+        "the default is used."
+    )
 
 
 def test_a_valid_custom_activation_or_a_clear_refusal():

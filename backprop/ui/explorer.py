@@ -59,17 +59,27 @@ def quantities(trace: Trace, l: int) -> list[Panel]:
         g_values, g_note = act.dg(layer.Z, layer.A), None
     g_label = "J_1" if act.dg is None and not shortcut else latex.g_prime(name, l).split(" = ")[0]
     return [
-        Panel("dA", formula("dA"), latex.grad("A", l), layer.dA, "backward.dA_start" if l == spec.L else None),
+        Panel(
+            "dA", formula("dA"), latex.grad("A", l), layer.dA, "backward.dA_start" if l == spec.L else None
+        ),
         Panel("gprime", formula("gprime"), g_label, g_values, g_note),
         Panel("dZ", formula("dZ"), latex.grad("Z", l), layer.dZ, None),
         Panel("dW", formula("dW"), latex.grad("W", l), layer.dW, None),
         Panel("db", formula("db"), latex.grad("b", l), layer.db, None),
-        Panel("dA_prev", formula("dA_prev"), latex.grad("A", l - 1), layer.dA_prev, "backward.dA_prev_next" if l > 1 else "backward.dA_prev_x"),
+        Panel(
+            "dA_prev",
+            formula("dA_prev"),
+            latex.grad("A", l - 1),
+            layer.dA_prev,
+            "backward.dA_prev_next" if l > 1 else "backward.dA_prev_x",
+        ),
     ]
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _finite_difference(key: str, token: str, var: str, l: int, index: tuple, _arrays: dict) -> tuple[float, bool]:
+def _finite_difference(
+    key: str, token: str, var: str, l: int, index: tuple, _arrays: dict
+) -> tuple[float, bool]:
     spec = cache.spec_from_key(key)
     params, X, Y = cache.inputs(spec, _arrays)
     if var in ("W", "b"):
@@ -77,12 +87,22 @@ def _finite_difference(key: str, token: str, var: str, l: int, index: tuple, _ar
     if l == 1:
         return numeric_entry(spec, params, X, Y, "X", 0, index)
     A_prev = forward(spec, params, X)[l - 2][1]  # the input of layer l
-    tail = NetworkSpec(spec.sizes[l - 1 :], spec.activations[l - 1 :], spec.loss, spec.reduction, spec.batch, spec.seed, spec.init)
+    tail = NetworkSpec(
+        spec.sizes[l - 1 :],
+        spec.activations[l - 1 :],
+        spec.loss,
+        spec.reduction,
+        spec.batch,
+        spec.seed,
+        spec.init,
+    )
     tail_params = Params(params.W[l - 1 :], params.b[l - 1 :])
     return numeric_entry(tail, tail_params, A_prev, Y, "X", 0, index)
 
 
-def finite_difference(spec: NetworkSpec, arrays: dict, var: str, l: int, index: tuple[int, ...]) -> tuple[float, bool]:
+def finite_difference(
+    spec: NetworkSpec, arrays: dict, var: str, l: int, index: tuple[int, ...]
+) -> tuple[float, bool]:
     r"""(five-point estimate of ∂L/∂x, whether a step crosses a kink of relu/leaky_relu)."""
     return _finite_difference(cache.spec_key(spec), cache.arrays_token(arrays), var, l, tuple(index), arrays)
 
@@ -124,7 +144,9 @@ def _symbolic(key: str, token: str, var: str, l: int, index: tuple, _trace: Trac
     entry = network_entry(_trace, var, l, index)
     if getattr(entry, "too_large", False):  # TooLarge: what is too large and what is available instead
         return Symbolic(None, None, (), 0, None, entry.message())
-    return Symbolic(entry.latex, entry.expanded_latex, entry.steps_latex, entry.steps_total, entry.value, None)
+    return Symbolic(
+        entry.latex, entry.expanded_latex, entry.steps_latex, entry.steps_total, entry.value, None
+    )
 
 
 def symbolic(trace: Trace, arrays: dict, var: str, l: int, index: tuple[int, ...]) -> Symbolic:

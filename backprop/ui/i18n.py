@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import string
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 LANGUAGES = ("en", "zh")
@@ -28,7 +28,7 @@ LOCALES = Path(__file__).with_name("locales")
 SESSION_KEY = "_lang"
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict[str, str]:
     """Every key of one language, read once from all its area files."""
     merged: dict[str, str] = {}

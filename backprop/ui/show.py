@@ -12,9 +12,15 @@ from .i18n import t
 
 
 def matrix(
-    name: str, M: np.ndarray, where=st, named: bool = True, small: bool = False, max_cols: int = latex.MAX_COLS, **highlight
+    name: str,
+    M: np.ndarray,
+    where=st,
+    named: bool = True,
+    small: bool = False,
+    max_cols: int = latex.MAX_COLS,
+    **highlight,
 ) -> None:
-    r"""``name = [M]`` (name is LaTeX) with its shape; a table with a note when too wide for LaTeX (or ``max_cols``)."""
+    r"""``name = [M]`` (name is LaTeX) with its shape; a table with a note when too large (``max_cols``)."""
     if latex.fits(M, max_cols=max_cols):
         where.latex(latex.labelled(name if named else None, M, small=small, **highlight))
         return

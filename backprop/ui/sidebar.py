@@ -80,6 +80,7 @@ class View:
 def render(page: str) -> View:
     r"""Draw the shared sidebar for ``page`` and return the session's network and trace."""
     state.init_session()
+    st.set_page_config(page_title=t(f"common.nav_{page}"))  # the tab's title, in the session's language
     side = st.sidebar
     _language_picker(side)
     nav = side.container()
@@ -182,11 +183,16 @@ def _controls(side) -> None:
         )
     for l in range(1, spec.L + 1):
         choice = side.selectbox(
-            t("common.activation", l=l), (*NAMES, CUSTOM), key=f"sb_act{l}",
-            format_func=lambda a: t("common.custom") if a == CUSTOM else a, **on(f"act{l}"),
+            t("common.activation", l=l),
+            (*NAMES, CUSTOM),
+            key=f"sb_act{l}",
+            format_func=lambda a: t("common.custom") if a == CUSTOM else a,
+            **on(f"act{l}"),
         )
         if choice == CUSTOM:
-            side.text_input(t("common.formula", l=l), key=f"sb_formula{l}", placeholder="z**2/2", **on(f"formula{l}"))
+            side.text_input(
+                t("common.formula", l=l), key=f"sb_formula{l}", placeholder="z**2/2", **on(f"formula{l}")
+            )
     side.selectbox(t("common.loss"), tuple(LOSSES), key="sb_loss", **on("loss"))
     side.selectbox(t("common.reduction"), REDUCTIONS, key="sb_reduction", **on("reduction"))
     side.number_input(t("common.batch"), 1, urlparams.UI_MAX_BATCH, key="sb_m", **on("m"))

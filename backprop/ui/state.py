@@ -18,7 +18,7 @@ For pages:
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import streamlit as st
@@ -212,5 +212,11 @@ def url_int(
         value = remembered
     else:
         given = _url_value(param, lambda s: urlparams.parse_int(s, low, high))
-        value = given if given is not None else (default if default is not None and low <= default <= high else low)
-    return _bound(where.number_input, label, key, param, value, str, min_value=low, max_value=high, step=1, **kwargs)
+        value = (
+            given
+            if given is not None
+            else (default if default is not None and low <= default <= high else low)
+        )
+    return _bound(
+        where.number_input, label, key, param, value, str, min_value=low, max_value=high, step=1, **kwargs
+    )

@@ -168,7 +168,9 @@ def parse_config(query: dict) -> tuple[NetworkSpec, dict, str | None, list[Param
         "sizes": sizes,
         "activations": acts,
         "loss": loss,
-        "reduction": read(query, "reduction", lambda s: parse_choice(s, REDUCTIONS), DEFAULT.reduction, warnings),
+        "reduction": read(
+            query, "reduction", lambda s: parse_choice(s, REDUCTIONS), DEFAULT.reduction, warnings
+        ),
         "batch": read(query, "m", lambda s: parse_int(s, 1, UI_MAX_BATCH), DEFAULT.batch, warnings),
         "seed": read(query, "seed", lambda s: parse_int(s, 0, MAX_SEED), DEFAULT.seed, warnings),
         "init": read(query, "init", lambda s: parse_choice(s, INITS), DEFAULT.init, warnings),
@@ -242,7 +244,9 @@ def parse_arrays(spec: NetworkSpec, query: dict, warnings: list[ParamWarning]) -
             try:
                 check_targets(spec, array)
             except InvalidInput as error:
-                warnings.append(ParamWarning("Y", _given(query, "Y"), "common.allowed_core", {"allowed": error.allowed}))
+                warnings.append(
+                    ParamWarning("Y", _given(query, "Y"), "common.allowed_core", {"allowed": error.allowed})
+                )
                 continue
         arrays[name] = array
     return arrays
@@ -268,7 +272,7 @@ def is_config_param(name: str) -> bool:
 
 
 def resized(spec: NetworkSpec, L: int) -> tuple[tuple[int, ...], tuple[str, ...]]:
-    """Sizes and activations for L layers: the input and output layers stay, hidden ones are cut or added (width 4, sigmoid)."""
+    """Sizes and activations for L layers: input and output stay, hidden ones are cut or added."""
     hidden_sizes = (spec.sizes[1:-1] + (4,) * L)[: L - 1]
     hidden_acts = (spec.activations[:-1] + ("sigmoid",) * L)[: L - 1]
     return (spec.sizes[0], *hidden_sizes, spec.sizes[-1]), (*hidden_acts, spec.activations[-1])

@@ -61,7 +61,9 @@ def main() -> int:
     for page in args.pages or page_files():
         script_ms, total_ms, error = warm_rerun_ms(page, args.runs)
         flag = "" if script_ms <= BUDGET_MS else f"  over the {BUDGET_MS:.0f} ms budget"
-        print(f"{page:28} {script_ms:8.1f} {total_ms:8.1f}{flag}" + (f"  EXCEPTION: {error}" if error else ""))
+        print(
+            f"{page:28} {script_ms:8.1f} {total_ms:8.1f}{flag}" + (f"  EXCEPTION: {error}" if error else "")
+        )
     return 0
 
 

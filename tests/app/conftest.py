@@ -48,7 +48,18 @@ def run_page(page: str = HOME, query: dict | None = None, timeout: float = TIMEO
 def texts(at: AppTest) -> str:
     """Everything written on the page (markdown, LaTeX, captions, titles, alerts) as one string."""
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "latex", "caption", "info", "warning", "error", "success"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "latex",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+    ):
         parts.extend(str(element.value) for element in getattr(at, kind))
     return "\n".join(parts)
 

@@ -11,7 +11,12 @@ from .conftest import assert_clean, run_page, texts
 ENTRIES = [  # (query, layer l, variable, 0-based index)
     ({"layer": "1", "var": "W", "i": "2", "j": "3"}, 1, "W", (1, 2)),
     ({"layer": "2", "var": "b", "j": "2"}, 2, "b", (1,)),
-    ({"layer": "2", "var": "A_prev", "i": "4", "j": "3"}, 2, "A_prev", (3, 2)),  # a hidden A: FD on layers 2..L
+    (
+        {"layer": "2", "var": "A_prev", "i": "4", "j": "3"},
+        2,
+        "A_prev",
+        (3, 2),
+    ),  # a hidden A: FD on layers 2..L
     ({"layer": "1", "var": "A_prev", "i": "1", "j": "1"}, 1, "A_prev", (0, 0)),  # ∂L/∂X
 ]
 
@@ -35,10 +40,14 @@ def test_explorer_shows_the_cores_gradient_and_agrees_with_finite_differences(qu
 
 
 def test_softmax_output_says_it_has_a_jacobian_and_the_shortcut():
-    at = run_page("pages/2_backward.py", {"loss": "softmax_ce", "act2": "softmax", "sizes": "3,4,3", "layer": "2"})
+    at = run_page(
+        "pages/2_backward.py", {"loss": "softmax_ce", "act2": "softmax", "sizes": "3,4,3", "layer": "2"}
+    )
     assert_clean(at)
     assert "shortcut" in texts(at)
-    at = run_page("pages/2_backward.py", {"act2": "softmax", "sizes": "3,4,3", "layer": "2"})  # mse: no shortcut
+    at = run_page(
+        "pages/2_backward.py", {"act2": "softmax", "sizes": "3,4,3", "layer": "2"}
+    )  # mse: no shortcut
     assert "Jacobian" in texts(at)
 
 
@@ -46,14 +55,23 @@ def test_changing_the_variable_changes_the_pickers():
     at = run_page("pages/2_backward.py")
     at.radio(key="bw_var").set_value("b").run()
     assert_clean(at)
-    assert at.query_params["var"] == "b" and "i" not in [s.key for s in at.main.selectbox if s.key == "bw_i_b"]
+    assert at.query_params["var"] == "b" and "i" not in [
+        s.key for s in at.main.selectbox if s.key == "bw_i_b"
+    ]
     expected = run(NetworkSpec()).layers[0].db[0]
     assert table(at)["backprop"]["value"] == pytest.approx(expected, rel=1e-12)
 
 
 def test_every_layer_panel_shows_a_shape():
-    at = run_page("pages/2_backward.py", {"sizes": "2,3,4,1", "act2": "relu", "act3": "identity", "layer": "2"})
+    at = run_page(
+        "pages/2_backward.py", {"sizes": "2,3,4,1", "act2": "relu", "act3": "identity", "layer": "2"}
+    )
     assert_clean(at)
     shown = texts(at)
-    for shape in (r"\underset{4 \times 3}", r"\underset{3 \times 4}", r"\underset{4}", r"\underset{4 \times 3}"):
+    for shape in (
+        r"\underset{4 \times 3}",
+        r"\underset{3 \times 4}",
+        r"\underset{4}",
+        r"\underset{4 \times 3}",
+    ):
         assert shape in shown

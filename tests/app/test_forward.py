@@ -13,7 +13,13 @@ from .conftest import assert_clean, run_page, texts
 NETWORKS = {
     "default": {},
     "one-layer": {"sizes": "3,2", "act1": "identity"},
-    "four-layers": {"sizes": "3,4,4,4,2", "act1": "relu", "act2": "tanh", "act3": "softplus", "act4": "identity"},
+    "four-layers": {
+        "sizes": "3,4,4,4,2",
+        "act1": "relu",
+        "act2": "tanh",
+        "act3": "softplus",
+        "act4": "identity",
+    },
     "m=1": {"m": "1"},
     "softmax-ce": {"loss": "softmax_ce", "act2": "softmax", "sizes": "3,4,3"},
     "wide": {"sizes": "20,12,2", "m": "12"},  # too wide for LaTeX: tables

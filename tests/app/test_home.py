@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from backprop import NetworkSpec, run
+from backprop.ui.i18n import translate
+from backprop.ui.sidebar import existing_pages
+
 from .conftest import assert_clean, run_page, texts
 
 
@@ -15,3 +19,47 @@ def test_home_in_chinese():
     at = run_page(query={"lang": "zh"})
     assert_clean(at)
     assert "反向传播" in texts(at)
+
+
+def test_home_describes_every_existing_page():
+    at = run_page()
+    shown = texts(at)
+    for name, _ in existing_pages()[1:]:
+        assert translate("en", f"home.about_{name}") in shown, name
+
+
+def test_the_language_picker_switches_and_goes_into_the_url():
+    at = run_page()
+    at.sidebar.selectbox(key="sb_lang").set_value("zh").run()
+    assert_clean(at)
+    assert at.title[0].value == "反向传播推导浏览器" and at.query_params["lang"] == "zh"
+
+
+def test_a_custom_formula_becomes_the_activation_and_a_bad_one_is_refused_by_name():
+    at = run_page("pages/1_forward.py")
+    at.sidebar.selectbox(key="sb_act1").set_value("custom").run()
+    assert not at.exception and at.sidebar.text_input(key="sb_formula1")
+    at.sidebar.text_input(key="sb_formula1").set_value("z**2/2").run()
+    assert_clean(at)
+    assert at.query_params["act1"] == "custom:z**2/2"
+    at.sidebar.text_input(key="sb_formula1").set_value("__import__('os')").run()
+    assert not at.exception
+    assert any("activation of layer 1" in e.value for e in at.error)
+    assert at.query_params["act1"] == "custom:z**2/2"  # the previous formula is kept
+
+
+def test_the_number_of_layers_resizes_the_controls():
+    at = run_page()
+    at.sidebar.number_input(key="sb_L").set_value(4).run()
+    assert_clean(at)
+    assert at.query_params["sizes"] == "3,4,4,4,2" and at.sidebar.selectbox(key="sb_act4").value == "identity"
+
+
+def test_the_array_editors_appear_when_asked_for():
+    at = run_page()
+    assert not at.sidebar.dataframe
+    at.sidebar.toggle(key="sb_edit_on").set_value(True).run()
+    assert_clean(at)
+    keys = [d.key for d in at.sidebar.dataframe]
+    assert keys == [f"sb_edit_{n}_0" for n in ("X", "Y", "W1", "b1", "W2", "b2")]
+    assert at.sidebar.dataframe[2].value.to_numpy().tolist() == run(NetworkSpec()).layers[0].W.tolist()

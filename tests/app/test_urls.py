@@ -77,7 +77,9 @@ def test_hostile_parameter_gives_a_warning_naming_it(param, given):
     assert "<script>" not in texts(at).replace("'<script>", "")  # echoed only quoted, inside a warning
 
 
-@pytest.mark.parametrize("page, param, given", PAGE_HOSTILE, ids=[f"{p}-{i}" for i, (_, p, _) in enumerate(PAGE_HOSTILE)])
+@pytest.mark.parametrize(
+    "page, param, given", PAGE_HOSTILE, ids=[f"{p}-{i}" for i, (_, p, _) in enumerate(PAGE_HOSTILE)]
+)
 def test_hostile_page_parameter_gives_a_warning_naming_it(page, param, given):
     at = run_page(page, given)
     assert_clean(at)
