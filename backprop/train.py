@@ -27,7 +27,7 @@ import numpy as np
 
 from .errors import InvalidInput
 from .network import Params, Trace, checked_inputs, run
-from .spec import NetworkSpec
+from .spec import MAX_MAGNITUDE, NetworkSpec
 
 MAX_STEPS = 1000
 MAX_RATE = 10.0
@@ -59,8 +59,8 @@ class History:
     r"""What gradient descent did: record k is taken before step k+1 (k = 0..steps_done).
 
     loss (k,), grad_norms (k, L) = ‖∂L/∂W^(l)‖_F, bias_norms (k, L) = ‖∂L/∂b^(l)‖,
-    the final parameters and the trace at them; ``diverged`` if the loss blew up (the
-    records stop at the last finite one).
+    the final parameters and the trace at them; ``diverged`` if the loss blew up or a
+    parameter passed MAX_MAGNITUDE (the records stop at the last step before).
     """
 
     rate: float
@@ -114,8 +114,8 @@ def train(
                 tuple(layer.W - rate * layer.dW for layer in trace.layers),
                 tuple(layer.b - rate * layer.db for layer in trace.layers),
             )
-            if not all(np.isfinite(W).all() for W in new.W + new.b):
-                diverged = True
+            if not all(np.isfinite(P).all() and np.abs(P).max() <= MAX_MAGNITUDE for P in new.W + new.b):
+                diverged = True  # a parameter left what the core accepts (|x| ≤ MAX_MAGNITUDE)
                 break
             candidate = run(spec, new, X, Y)
             if not math.isfinite(candidate.loss) or candidate.loss > DIVERGED:
