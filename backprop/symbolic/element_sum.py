@@ -23,16 +23,15 @@ renaming rows and units, a symmetry of Z = A W + 1 bᵀ that leaves x in place
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from itertools import islice, product
 from typing import NamedTuple
 
 import numpy as np
 import sympy as sp
 
-from ._cache import cached
+from .element_latex import cached_latex, latex_factor, product_latex, step_strings
 from .limits import ELEMENT_TERMS_LIMIT, TooLarge, check_size
-from .notes_latex import latex
 from .symbols import KINDS, entry_latex, index_text, info, relabel, symbol, z_entry
 
 VARIABLES = ("A_prev", "W", "b")
@@ -112,7 +111,7 @@ class ElementSum:
             t,
             upstream,
             local,
-            _latex(local),
+            cached_latex(local),
             float(self.upstream_values[s, t]),
             float(self.local_values[s, t]),
             float(self.term_values[s, t]),
@@ -135,7 +134,7 @@ class ElementSum:
         )
         pairs = product(range(self.m), range(self.n_out))
         return tuple(
-            Term(s, t, f"{head}{{{index_text((s, t))}}}{tail}", d, _latex(d), g, v, x, z, reasons[k])
+            Term(s, t, f"{head}{{{index_text((s, t))}}}{tail}", d, cached_latex(d), g, v, x, z, reasons[k])
             for (s, t), (d, k, g, v, x, z) in zip(pairs, columns)
         )
 
@@ -143,7 +142,7 @@ class ElementSum:
         r"""The double sum written out term by term (the first ``max_terms``, then \cdots)."""
         pairs = product(range(self.m), range(self.n_out))
         shown = [
-            rf"{entry_latex('dz', self.l, s, t)} \cdot {_latex_factor(self.local[s, t])}"
+            rf"{entry_latex('dz', self.l, s, t)} \cdot {latex_factor(self.local[s, t])}"
             for s, t in islice(pairs, max_terms)
         ]
         if self.m * self.n_out > max_terms:
@@ -196,7 +195,7 @@ def element_sum(trace, l: int, variable: str, index, network: bool = True) -> El
     surviving = [(s, t) for s, t in zip(*np.nonzero(~vanishes))]
     collapsed = sp.Add(*[symbol("dz", l, int(s), int(t)) * local[s, t] for s, t in surviving])
     collapsed_latex = (
-        " + ".join(_product_latex(symbol("dz", l, int(s), int(t)), local[s, t]) for s, t in surviving) or "0"
+        " + ".join(product_latex(symbol("dz", l, int(s), int(t)), local[s, t]) for s, t in surviving) or "0"
     )
     identity, identity_latex, identity_value, identity_name = _identity(variable, l, index, m, n_out, layer)
     return ElementSum(
@@ -209,7 +208,7 @@ def element_sum(trace, l: int, variable: str, index, network: bool = True) -> El
         identity,
         identity_value,
         sp.simplify(collapsed - identity),
-        _latex_strings(l, m, n_out, x, classes, collapsed_latex, identity_latex, identity_name),
+        step_strings(l, m, n_out, x, classes, collapsed_latex, identity_latex, identity_name),
         _network_entry(trace, variable, l, index) if network else None,
     )  # fmt: skip
 
@@ -283,75 +282,8 @@ def _identity(variable: str, l: int, index, m: int, n_out: int, layer):
         col = sp.Matrix([symbol("dz", l, s, i) for s in range(m)])  # column i of ∂L/∂Z
         value = float(layer.dZ[:, i].sum())
         name = rf"\left(\mathbf{{1}}_{{{m} \times 1}}^{{T}} {dZ}\right)_{{{index_text(index)}}}"
-    written = " + ".join(_product_latex(r, c) for r, c in zip(row, col))  # row · column, in order
+    written = " + ".join(product_latex(r, c) for r, c in zip(row, col))  # row · column, in order
     return (row * col)[0, 0], written, value, name
-
-
-@cached
-@lru_cache(maxsize=4096)
-def _latex(expr: sp.Expr) -> str:
-    """sp.latex, remembered: a table repeats the same few local derivatives many times."""
-    return latex(expr)
-
-
-def _latex_factor(expr: sp.Expr) -> str:
-    """LaTeX of a factor, in parentheses when it is a sum."""
-    text = _latex(expr)
-    return rf"\left({text}\right)" if isinstance(expr, sp.Add) else text
-
-
-def _product_latex(left: sp.Expr, right: sp.Expr) -> str:
-    """LaTeX of left · right in that order (a factor 1 is left out)."""
-    parts = [_latex_factor(f) for f in (left, right) if f != 1]
-    return " ".join(parts) or "1"
-
-
-def _latex_strings(l, m, n_out, x, classes, collapsed, identity, identity_name) -> dict[str, str]:
-    r"""The LaTeX of each step: the double sum, the collapsed sum (generic and written out), the identity."""
-    x_tex = latex(x)
-    z = rf"z_{{st}}^{{({l})}}"
-    lhs = rf"\frac{{\partial L}}{{\partial {x_tex}}}"
-    double = (
-        rf"\sum_{{s=1}}^{{{m}}} \sum_{{t=1}}^{{{n_out}}} \frac{{\partial L}}{{\partial {z}}}"
-        rf" \frac{{\partial {z}}}{{\partial {x_tex}}}"
-    )
-    surviving = [c for c in classes if not c.vanishes]
-    generic = " + ".join(_generic_sum(c, l, m, n_out) for c in surviving) or "0"
-    return {
-        "target": lhs,
-        "double_sum": double,
-        "collapsed_generic": generic,
-        "collapsed": collapsed,
-        "identity_name": identity_name,
-        "identity": identity,
-        "equation": rf"{lhs} = {double} = {generic} = {identity_name}",
-    }
-
-
-def _generic_sum(cls: TermClass, l: int, m: int, n_out: int) -> str:
-    r"""The surviving pattern as one sum over its free index, e.g. \sum_{s=1}^{4} ∂L/∂z_{s2} a_{s1}."""
-    s0, t0 = cls.representative
-    free = cls.free
-    upstream = _with_letter(symbol("dz", l, s0, t0), free, s0, t0)
-    local = _with_letter(cls.local, free, s0, t0) if cls.local.free_symbols else latex(cls.local)
-    factor = "" if cls.local == 1 else f" {local}"
-    bound = m if free == "s" else n_out
-    return rf"\sum_{{{free}=1}}^{{{bound}}} {upstream}{factor}"
-
-
-def _with_letter(expr, free: str, s0: int, t0: int) -> str:
-    """LaTeX of an entry symbol with its free index written as the letter s or t."""
-    if not isinstance(expr, sp.Symbol):
-        return latex(expr)
-    kind, layer, index = info(expr)
-    shown = []
-    for i, role in zip(index, KINDS[kind][1]):
-        if free == "s" and role == "sample" and i == s0 or free == "t" and role == "out" and i == t0:
-            shown.append(free)
-        else:
-            shown.append(str(i + 1))
-    joined = ("," if any(len(s) > 1 for s in shown) else "").join(shown)
-    return KINDS[kind][0].format(idx=joined, layer=layer)
 
 
 def _network_entry(trace, variable: str, l: int, index):
