@@ -93,7 +93,7 @@ with left:
                 range(len(exercise.choices)),
                 index=None,
                 key=f"pr_pick_{source}_{seed}_{number}",
-                format_func=lambda k: f"**{LETTERS[k]}** ${exercise.choices[k].tex}$",
+                format_func=lambda k: f"**{LETTERS[k]}:** ${exercise.choices[k].tex}$",
             )
             text = "" if picked is None else LETTERS[picked]
         else:
