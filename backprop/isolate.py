@@ -10,7 +10,8 @@ The child comes from a "forkserver" (a small server process started once, which
 imports numpy, sympy and backprop once and forks a child per call in milliseconds).
 Its address space is limited with ``resource.setrlimit(RLIMIT_AS)`` to what it had at
 the start plus ``memory_mb``, so a memory hog gets MemoryError in the child, not the
-machine's OOM killer in the server. At most ``MAX_CHILDREN`` children run at once;
+machine's OOM killer in the server. Children run at nice 10, so on a busy machine
+the server's own (interactive) work comes first. At most ``MAX_CHILDREN`` children run at once;
 a call that cannot get a slot within its time budget returns "busy".
 
 The function and its arguments must be picklable (a module-level function).
@@ -38,6 +39,7 @@ MAX_CHILDREN = 4
 DEFAULT_SECONDS = 10.0
 DEFAULT_MEMORY_MB = 1024
 PRELOAD = ["numpy", "sympy", "backprop"]
+NICENESS = 10  # children yield the CPU to the server's interactive work
 
 _slots = threading.BoundedSemaphore(MAX_CHILDREN)
 _context_lock = threading.Lock()
@@ -148,6 +150,7 @@ def _main_imports() -> list[str]:
 def _child(send, memory_mb: int, function, args, kwargs) -> None:
     """In the child: cap the address space, run, send (status, value, message) back."""
     try:
+        os.nice(NICENESS)
         _limit_memory(memory_mb)
         result = ("ok", function(*args, **kwargs), "")
     except MemoryError:

@@ -48,3 +48,7 @@ def exits() -> None:
 
 def child_limit() -> int:
     return resource.getrlimit(resource.RLIMIT_AS)[0]
+
+
+def niceness() -> int:
+    return os.nice(0)

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import threading
 import time
 
 import pytest
-from isolate_targets import child_limit, exits, fails, heavy_sympy, hog, one_big_allocation, spin, unpicklable
+from isolate_targets import (
+    child_limit,
+    exits,
+    fails,
+    heavy_sympy,
+    hog,
+    niceness,
+    one_big_allocation,
+    spin,
+    unpicklable,
+)
 
 from backprop import isolate
 from backprop.isolate import run_isolated
@@ -91,3 +102,7 @@ def test_a_call_without_a_free_slot_is_busy(monkeypatch):
     holder.join()
     assert outcome.status == "busy"
     assert run_isolated(abs, -2, seconds=5).value == 2
+
+
+def test_children_run_at_a_lower_priority():
+    assert run_isolated(niceness).value >= os.nice(0) + isolate.NICENESS
