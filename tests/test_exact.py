@@ -5,12 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy as sp
-from conftest import assert_close
 from hypothesis import given
 from hypothesis import strategies as st
 
 from backprop import InvalidInput, NetworkSpec, Params, run
 from backprop.exact import MAX_PRODUCTS, exact_problem, exact_run, supports_exact, to_float
+
+
+def assert_close(name: str, actual, expected, **tol) -> None:
+    """np.testing.assert_allclose naming the quantity (kept here: 'conftest' is ambiguous with tests/browser)."""
+    np.testing.assert_allclose(actual, expected, **tol, err_msg=f"{name} diverged")
+
 
 FIELDS = ("A_prev", "W", "b", "Z", "A", "dA", "dZ", "dW", "db", "dA_prev")
 
