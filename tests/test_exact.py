@@ -13,7 +13,7 @@ from backprop.exact import MAX_PRODUCTS, exact_problem, exact_run, supports_exac
 
 
 def assert_close(name: str, actual, expected, **tol) -> None:
-    """np.testing.assert_allclose naming the quantity (kept here: 'conftest' is ambiguous with tests/browser)."""
+    """assert_allclose naming the quantity (here, as the name conftest is ambiguous with tests/browser)."""
     np.testing.assert_allclose(actual, expected, **tol, err_msg=f"{name} diverged")
 
 
