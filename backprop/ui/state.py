@@ -112,11 +112,11 @@ def set_network(new: NetworkSpec, params: Params | None = None, X=None, Y=None) 
     Raises InvalidInput (naming the array) if an array does not fit; call
     ``st.rerun()`` afterwards so the sidebar shows the new configuration.
     """
-    params, X_, Y_ = checked_inputs(new, params, X, Y)
-    given = {"X": X_, "Y": Y_} if X is not None and Y is not None else {}
-    if params is not None:
+    checked, X_, Y_ = checked_inputs(new, params, X, Y)
+    given = {name: array for name, array, passed in (("X", X_, X), ("Y", Y_, Y)) if passed is not None}
+    if params is not None:  # the seeded W, b are not stored: they follow the seed
         for l in range(1, new.L + 1):
-            given[f"W{l}"], given[f"b{l}"] = params.W[l - 1], params.b[l - 1]
+            given[f"W{l}"], given[f"b{l}"] = checked.W[l - 1], checked.b[l - 1]
     st.session_state[SPEC] = new
     st.session_state[ARRAYS] = given
 
@@ -186,7 +186,9 @@ def url_choice(
         value = live
     elif remembered in options:  # chosen on an earlier visit to this page
         value = remembered
-    else:
+    elif key in st.session_state[PAGE_VALUES]:  # chosen before, now out of range (the network changed)
+        value = default if default in options else options[0]
+    else:  # first sight in this session: the URL's choice
         given = _url_value(param, lambda text: _pick(text, options, texts))
         value = given if given is not None else (default if default in options else options[0])
     return _bound(getattr(where, widget), label, key, param, value, str, options=options, **kwargs)
@@ -210,6 +212,8 @@ def url_int(
         value = live
     elif isinstance(remembered, int) and low <= remembered <= high:
         value = remembered
+    elif key in st.session_state[PAGE_VALUES]:  # chosen before, now out of range
+        value = min(max(remembered, low), high) if isinstance(remembered, int) else low
     else:
         given = _url_value(param, lambda s: urlparams.parse_int(s, low, high))
         value = (

@@ -75,3 +75,11 @@ def test_the_layer_choice_survives_a_visit_to_another_page():
 def test_too_wide_matrices_are_tables_with_a_note():
     at = run_page("pages/1_forward.py", NETWORKS["wide"])
     assert at.main.dataframe and "too large for LaTeX" in texts(at)
+
+
+def test_a_smaller_network_moves_the_page_choices_back_in_range_without_warnings():
+    at = run_page("pages/1_forward.py", {"layer": "2", "i": "4"})
+    at.sidebar.number_input(key="sb_L").set_value(1).run()
+    at.sidebar.number_input(key="sb_m").set_value(2).run()
+    assert_clean(at)
+    assert not at.warning and at.query_params["layer"] == "1" and at.query_params["i"] == "1"

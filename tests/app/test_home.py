@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from streamlit.testing.v1 import AppTest
+
 from backprop import NetworkSpec, run
 from backprop.ui.i18n import translate
 from backprop.ui.sidebar import existing_pages
@@ -63,3 +65,28 @@ def test_the_array_editors_appear_when_asked_for():
     keys = [d.key for d in at.sidebar.dataframe]
     assert keys == [f"sb_edit_{n}_0" for n in ("X", "Y", "W1", "b1", "W2", "b2")]
     assert at.sidebar.dataframe[2].value.to_numpy().tolist() == run(NetworkSpec()).layers[0].W.tolist()
+
+
+def test_set_network_replaces_the_sessions_network_and_its_arrays():
+    """What the upload page does: state.set_network(spec, X=..., Y=...), then the sidebar shows it."""
+
+    def script():
+        import numpy as np
+        import streamlit as st
+
+        from backprop import NetworkSpec
+        from backprop.ui import sidebar, state
+
+        if "uploaded" not in st.session_state:
+            st.session_state.uploaded = True
+            spec = NetworkSpec(sizes=(2, 1), activations=("identity",), batch=1)
+            state.set_network(spec, X=np.array([[1.0, 2.0]]), Y=np.array([[3.0]]))
+        view = sidebar.render("your_own")
+        st.write(f"X = {view.X.tolist()}, L = {view.trace.loss:.6f}")
+
+    at = AppTest.from_function(script, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    expected = run(NetworkSpec(sizes=(2, 1), activations=("identity",), batch=1), X=[[1.0, 2.0]], Y=[[3.0]])
+    assert at.markdown[-1].value == f"X = [[1.0, 2.0]], L = {expected.loss:.6f}"
+    assert at.query_params["X"] == "1.0,2.0" and at.query_params["sizes"] == "2,1"
+    assert "W1" not in at.query_params  # W, b were not given: they follow the seed
