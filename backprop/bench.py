@@ -163,6 +163,15 @@ def symbolic_records(cases: list[str] | None) -> list[dict]:
         seconds, number = median_seconds(cold, repeats=3, target=0)
         records.append({"case": case, "dtype": "sympy", "median_s": seconds, "gflops": None,
                         "repeats": 3, "number": number})  # fmt: skip
+    # the naive way the reverse mode replaces, once (one sp.diff of the expanded loss per parameter)
+    naive = "symbolic-network-3-4-2-m2-naive"
+    if not cases or naive in cases:
+        spec = NetworkSpec(sizes=(3, 4, 2), activations=("sigmoid", "identity"), batch=2, seed=0)
+        bench_cases.clear_caches()
+        start = time.perf_counter()
+        bench_cases.naive_network_gradients(spec)
+        records.append({"case": naive, "dtype": "sympy", "median_s": time.perf_counter() - start,
+                        "gflops": None, "repeats": 1, "number": 1})  # fmt: skip
     return records
 
 
