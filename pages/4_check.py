@@ -1,7 +1,8 @@
-"""Gradient check: backprop against finite differences for every entry, and the classic mistakes."""
+"""Gradient check: SymPy, backprop and finite differences for every entry, and the classic mistakes."""
 
 import streamlit as st
 
+from backprop.check import SYMBOLIC_TOLERANCE
 from backprop.mistakes import MISTAKES, checks_every_entry, harmless_here, sample_size
 from backprop.ui import results, sidebar, state
 from backprop.ui.i18n import t
@@ -20,9 +21,12 @@ mistake = state.url_choice(
 )  # fmt: skip
 key, token = results.key_of(view)
 with st.spinner(t("check.working")):
-    outcome = results.mistake_check(key, token, None if mistake == NONE else mistake, view)
+    full = results.full_check(key, token, view)
+    outcome = None if mistake == NONE else results.mistake_check(key, token, mistake, view, full.reference)
+if full.message:
+    st.info(t(f"check.symbolic_{full.status}", message=full.message, seconds=results.CHECK_SECONDS))
 
-if mistake != NONE:
+if outcome is not None:
     wrong, right = st.columns(2)
     wrong.markdown(t("check.wrong"))
     wrong.latex(MISTAKES[mistake].wrong)
@@ -30,26 +34,34 @@ if mistake != NONE:
     right.latex(MISTAKES[mistake].right)
     if harmless_here(spec, mistake):
         st.info(t(f"check.harmless_{mistake}"))
+    if outcome.refusal is not None:
+        refusal = outcome.refusal
+        st.warning(
+            t(f"check.refused_{refusal.kind}", what=refusal.what, left=refusal.left, right=refusal.right)
+        )
+        st.caption(t("check.refused_note"))
+        st.stop()
 
-if outcome.refusal is not None:
-    refusal = outcome.refusal
-    st.warning(t(f"check.refused_{refusal.kind}", what=refusal.what, left=refusal.left, right=refusal.right))
-    st.caption(t("check.refused_note"))
-    st.stop()
-
-report = outcome.report
+report = full.reference if outcome is None else outcome.report
+three = full.three if full.three is not None and full.three.symbolic_skipped is None else None
+passed = report.passed and (three is None or outcome is not None or three.passed)
 judged = len(report.judged)
-columns = st.columns(4)
+columns = st.columns(5 if three is not None else 4)
 columns[0].metric(
     t("check.checked"), judged, help=t("check.checked_help", kinks=len(report.entries) - judged)
 )
-columns[1].metric(t("check.worst"), f"{report.worst:.2e}")
-columns[2].metric(t("check.tolerance"), f"{report.tolerance:.0e}")
-columns[3].metric(t("check.verdict"), t("check.pass") if report.passed else t("check.fail"))
-if mistake == NONE:
-    (st.success if report.passed else st.warning)(
-        t("check.summary_pass" if report.passed else "check.summary_fail")
-    )
+columns[1].metric(
+    t("check.worst"), f"{report.worst:.2e}", help=t("check.tolerance_help", tol=f"{report.tolerance:.0e}")
+)
+if three is not None:
+    columns[2].metric(
+        t("check.worst_symbolic"), f"{three.worst('symbolic_backprop'):.2e}",
+        help=t("check.tolerance_help", tol=f"{SYMBOLIC_TOLERANCE:.0e}"),
+    )  # fmt: skip
+columns[-2].metric(t("check.tolerance"), f"{report.tolerance:.0e}")
+columns[-1].metric(t("check.verdict"), t("check.pass") if passed else t("check.fail"))
+if outcome is None:
+    (st.success if passed else st.warning)(t("check.summary_pass" if passed else "check.summary_fail"))
 elif report.passed:
     st.info(t("check.not_caught"))
 else:
@@ -63,8 +75,9 @@ errors = results.error_figure(key, token, mistake, view.lang, report, spec)
 st.plotly_chart(errors, key="ck_errors", alt=t("check.alt_errors"))
 st.subheader(t("check.table"))
 number = st.column_config.NumberColumn(format="%.6e")
+numbers = ("symbolic", "backprop", "numeric", "error", "error_symbolic")
 st.dataframe(
-    results.entry_table(key, token, mistake, view.lang, report),
+    results.entry_table(key, token, mistake, view.lang, view.trace.loss, report, three),
     hide_index=True,
-    column_config={t(f"check.col_{c}"): number for c in ("backprop", "numeric", "error")},
+    column_config={t(f"check.col_{c}"): number for c in numbers},
 )

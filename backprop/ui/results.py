@@ -15,7 +15,8 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from backprop.gradcheck import Report, check
+from backprop.check import ThreeWay, three_way
+from backprop.gradcheck import Report, check, rel_error
 from backprop.mistakes import MistakeCheck, check_mistake, sample_size
 from backprop.train import History, train
 
@@ -30,24 +31,95 @@ def key_of(view) -> tuple[str, str]:
 
 # --- check page ---------------------------------------------------------------------------
 
+CHECK_SECONDS = 60.0  # budget of the three-way check (symbolic build + finite differences) in its child
+
+
+class Failed(Exception):
+    """An isolated call that did not succeed: shown to the user, never cached."""
+
+    def __init__(self, status: str, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+class FullCheck(NamedTuple):
+    """The three-way check if it ran, the backprop-vs-finite-differences report, and why not if not."""
+
+    three: ThreeWay | None
+    reference: Report
+    status: str  # "ok" or the isolate Outcome's status
+    message: str | None  # why the symbolic leg is missing (too large, timeout, ...), else None
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _three_way(key: str, token: str, _view) -> ThreeWay:
+    from backprop.isolate import run_isolated  # noqa: PLC0415
+
+    v = _view
+    outcome = run_isolated(three_way, v.spec, v.params, v.X, v.Y, sample_size(v.spec), seconds=CHECK_SECONDS)
+    if not outcome.ok:
+        raise Failed(outcome.status, outcome.message)
+    return outcome.value
+
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def reference(key: str, token: str, _view) -> Report:
-    """Backprop against finite differences on ``sample_size`` entries per variable."""
+    """Backprop against finite differences on ``sample_size`` entries per variable (in this process)."""
     return check(_view.spec, _view.params, _view.X, _view.Y, max_entries=sample_size(_view.spec))
 
 
+def full_check(key: str, token: str, view) -> FullCheck:
+    """SymPy, backprop and finite differences in a child with a time budget; backprop vs FD if that fails."""
+    try:
+        three = _three_way(key, token, view)
+    except Failed as failed:
+        return FullCheck(None, reference(key, token, view), failed.status, failed.message)
+    return FullCheck(three, three.report, "ok", three.symbolic_skipped)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
-def mistake_check(key: str, token: str, mistake: str | None, _view) -> MistakeCheck:
-    """The check with ``mistake`` injected (None: the correct pass), sharing the finite differences."""
-    ref = reference(key, token, _view)
-    return check_mistake(_view.spec, mistake, _view.params, _view.X, _view.Y, reference=ref)
+def mistake_check(key: str, token: str, mistake: str, _view, _reference: Report) -> MistakeCheck:
+    """The check with ``mistake`` injected, judged against the finite differences of ``_reference``."""
+    return check_mistake(_view.spec, mistake, _view.params, _view.X, _view.Y, reference=_reference)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def error_figure(key: str, token: str, mistake: str | None, lang: str, _report: Report, _spec):
     """Heatmaps of log10 relative error per variable."""
     return plots.rel_error_heatmaps(plots.error_grids(_report.entries, _spec), _report.tolerance)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def entry_table(
+    key: str, token: str, mistake: str, lang: str, loss: float, _report: Report, _three
+) -> list[dict]:
+    """One row per checked entry (indices 1-based), columns in the session's language.
+
+    With the three-way check (``_three``), SymPy's value and its relative error against
+    backprop join the row; ``_report`` holds the backprop values shown (with the mistake, if any).
+    """
+    symbolic = {}
+    if _three is not None and _three.symbolic_skipped is None:
+        symbolic = {(e.variable, e.layer, e.index): e.symbolic for e in _three.entries}
+    rows = []
+    for e in _report.entries:
+        row = {
+            t("check.col_variable"): e.variable + (f"^({e.l})" if e.l else ""),
+            t("check.col_index"): "(" + ", ".join(str(i + 1) for i in e.index) + ")",
+        }
+        if symbolic:
+            row[t("check.col_symbolic")] = symbolic[(e.variable, e.l, e.index)]
+        row[t("check.col_backprop")] = e.backprop
+        row[t("check.col_numeric")] = e.numeric
+        row[t("check.col_error")] = e.rel_error
+        if symbolic:
+            row[t("check.col_error_symbolic")] = float(
+                rel_error(symbolic[(e.variable, e.l, e.index)], e.backprop)
+            )
+        row[t("check.col_judged")] = not e.at_kink
+        row[t("check.col_pass")] = e.at_kink or e.rel_error <= _report.tolerance
+        rows.append(row)
+    return rows
 
 
 # --- heatmaps page ------------------------------------------------------------------------
@@ -90,25 +162,6 @@ def drawings(kind: str, key: str, token: str, lang: str, l: int, sample: int, _t
     return diagrams.fp_single_dense(_trace, l, sample), diagrams.bp_single_dense(_trace, l)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def entry_table(key: str, token: str, mistake: str, lang: str, _report: Report) -> list[dict]:
-    """One row per checked entry, columns named in the session's language (indices 1-based)."""
-    rows = []
-    for e in _report.entries:
-        rows.append(
-            {
-                t("check.col_variable"): e.variable + (f"^({e.l})" if e.l else ""),
-                t("check.col_index"): "(" + ", ".join(str(i + 1) for i in e.index) + ")",
-                t("check.col_backprop"): e.backprop,
-                t("check.col_numeric"): e.numeric,
-                t("check.col_error"): e.rel_error,
-                t("check.col_judged"): not e.at_kink,
-                t("check.col_pass"): e.at_kink or e.rel_error <= _report.tolerance,
-            }
-        )
-    return rows
-
-
 # --- symbolic page ------------------------------------------------------------------------
 
 NETWORK_SECONDS = 30.0  # budget of one whole-network symbolic entry in its child process
@@ -124,13 +177,6 @@ class NetworkEntryView(NamedTuple):
     value: float | None
     message: str | None  # the engine's limit, or what became of the isolated call
     status: str  # "ok", "too_large", or the isolate Outcome's status
-
-
-class _NotCached(Exception):
-    """A failed isolated call: shown, never cached (a busy server may have room next time)."""
-
-    def __init__(self, view: NetworkEntryView):
-        self.view = view
 
 
 @st.cache_resource(show_spinner=False)
@@ -170,8 +216,8 @@ def network_entry(key: str, token: str, variable: str, l: int, index: tuple, tra
     """The whole-network entry, derived in a child process with a time budget (backprop.isolate)."""
     try:
         return _network_entry(key, token, variable, l, index, trace)
-    except _NotCached as failed:
-        return failed.view
+    except Failed as failed:
+        return NetworkEntryView(None, None, (), 0, None, failed.message, failed.status)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -185,7 +231,7 @@ def _network_entry(key: str, token: str, variable: str, l: int, index: tuple, _t
         return NetworkEntryView(None, None, (), 0, None, too_large.message(), "too_large")
     outcome = run_isolated(derive, _trace, variable, l, index, seconds=NETWORK_SECONDS)
     if not outcome.ok:
-        raise _NotCached(NetworkEntryView(None, None, (), 0, None, outcome.message, outcome.status))
+        raise Failed(outcome.status, outcome.message)
     entry = outcome.value
     if getattr(entry, "too_large", False):
         return NetworkEntryView(None, None, (), 0, None, entry.message(), "too_large")

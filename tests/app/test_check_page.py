@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from backprop import NetworkSpec
+from backprop.check import SYMBOLIC_TOLERANCE, three_way
 from backprop.gradcheck import check
 from backprop.mistakes import MISTAKES, check_mistake, harmless_here
 
@@ -66,6 +67,19 @@ def test_error_heatmaps_and_table_are_the_cores_check():
     np.testing.assert_allclose(table["backprop"].to_numpy(), [e.backprop for e in report.entries])
     np.testing.assert_allclose(table["finite difference"].to_numpy(), [e.numeric for e in report.entries])
     assert table["entry"].iloc[0] == "(1, 1)"
+    three = three_way(NetworkSpec())
+    np.testing.assert_array_equal(table["SymPy"].to_numpy(), [e.symbolic for e in three.entries])
+    assert (table["relative error SymPy vs backprop"] <= SYMBOLIC_TOLERANCE).all()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Worst relative error, SymPy vs backprop"] == f"{three.worst('symbolic_backprop'):.2e}"
+
+
+def test_past_the_symbolic_limit_the_check_still_runs_without_sympy():
+    at = run_page(PAGE, {"sizes": "20,30,2", "act1": "tanh", "act2": "identity"})
+    assert_clean(at)
+    assert any("SymPy leg is skipped" in x.value for x in at.info)
+    assert verdict(at) == "PASS"
+    assert "SymPy" not in at.dataframe[0].value.columns
 
 
 def test_mean_mistake_is_harmless_with_one_sample():
@@ -93,3 +107,13 @@ def test_chinese():
     at = run_page(PAGE, {"lang": "zh", "ck_mistake": "forgot_g_prime"})
     assert_clean(at)
     assert {m.label: m.value for m in at.metric}["结论"] == "未通过"
+
+
+def test_a_three_way_check_past_its_budget_falls_back_to_finite_differences(monkeypatch):
+    from backprop.ui import results
+
+    monkeypatch.setattr(results, "CHECK_SECONDS", 0.01)
+    at = run_page(PAGE, {"seed": "321"})
+    assert_clean(at)
+    assert any("did not finish" in x.value for x in at.info)
+    assert verdict(at) == "PASS" and "SymPy" not in at.dataframe[0].value.columns
