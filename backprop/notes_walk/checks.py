@@ -96,6 +96,8 @@ def same(lhs: str, rhs: str, X, Y, mask=None) -> tuple[bool, Evidence]:
         return False, Evidence("shapes_differ", fmt, data={"left": X.shape, "right": Y.shape})
     fmt = {"lhs": f"${lhs}$", "rhs": f"${rhs}$", "count": str(X.size), "diff": fmt_number(worst, 2)}
     data = {"lhs": X, "rhs": Y, "worst": worst, "where": where}
+    if X.size == 1:  # one number each: no entries to count or name
+        return ok, Evidence("agree_one" if ok else "disagree_one", fmt, data=data)
     if ok:
         return True, Evidence("agree", fmt, data=data)
     fmt["entry"] = fmt_index(where)

@@ -145,7 +145,7 @@ def _softmax_step(trace: Trace, f: Focus) -> Step:
         (
             Evidence(
                 ev.key,
-                {**ev.fmt, "sample": str(f.sample + 1)},
+                ev.fmt,
                 r"a_j = \frac{e^{z_j}}{\sum_k e^{z_k}}",
                 ev.data,
             ),

@@ -1,0 +1,190 @@
+"""The notes, checked: the source notes step by step, each verified or refuted live; mistakes corrected."""
+
+import streamlit as st
+
+from backprop import layout, notes
+from backprop.notes_walk.model import Mistake, Step
+from backprop.ui import cache, diagrams, show, sidebar, state
+from backprop.ui.i18n import t
+
+st.set_page_config(page_title="The notes, checked", layout="wide")
+view = sidebar.render("notes")
+spec, trace = view.spec, view.trace
+st.title(t("notes.title"))
+st.markdown(t("notes.intro"))
+st.caption(t("notes.layout_note"))
+
+BADGE = {"verified": "green", "refuted": "red", "unjudged": "gray"}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _walk(spec_key: str, token: str, focus: tuple, _trace) -> notes.Walk:
+    return notes.walk(_trace, *focus)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _layout(spec_key: str, token: str, l: int, _trace) -> tuple:
+    return layout.layouts(_trace, l), layout.conventions(_trace, l), layout.candidates(_trace, l)
+
+
+def badge(verdict: str) -> str:
+    return f":{BADGE[verdict]}-badge[{t('notes.verdict.' + verdict)}]"
+
+
+def render_check(check, where=st) -> None:
+    where.markdown(f"**{t('notes.method.' + check.method)}** {badge(check.verdict)}")
+    for evidence in check.evidence:
+        where.markdown(t("notes.evidence." + evidence.key, **evidence.params))
+        if evidence.latex:
+            where.latex(evidence.latex)
+
+
+def render_step(step: Step) -> None:
+    with st.container(border=True):
+        extra = f" :blue-badge[{t('notes.omitted_badge')}]" if step.origin == "omitted" else ""
+        st.markdown(f"#### {t(f'notes.step.{step.key}.title')}\n{badge(step.verdict)}{extra}")
+        st.markdown(t(f"notes.step.{step.key}.text"))
+        st.latex(step.statement)
+        if step.typos:
+            st.caption(t("notes.typos_here", numbers=", ".join(map(str, step.typos))))
+        for column, check in zip(st.columns(len(step.checks)), step.checks, strict=True):
+            render_check(check, column)
+
+
+def render_mistake(mistake: Mistake) -> None:
+    key = f"notes.mistake.{mistake.key}"
+    with st.container(border=True):
+        title = f"{t('notes.mistake_label', number=mistake.number)}: {t(key + '.title')}"
+        st.markdown(f"#### {title}\n{badge(mistake.refutation.verdict)} → {badge(mistake.corrected_verdict)}")
+        wrote, fixed = st.columns(2)
+        wrote.markdown(f"**{t('notes.notes_write')}**")
+        if mistake.key in ("what_to_find", "broken_sentence"):
+            wrote.markdown(t(key + ".quote"))
+        if mistake.statement:
+            wrote.latex(mistake.statement)
+        wrote.markdown(f"**{t('notes.why')}.** {t(key + '.why')}")
+        render_check(mistake.refutation, wrote)
+        fixed.markdown(f"**{t('notes.corrected')}**")
+        fixed.latex(mistake.corrected)
+        fixed.markdown(t(key + ".fix"))
+        for check in mistake.correction:
+            render_check(check, fixed)
+
+
+def render_figure(name: str, l: int, sample: int) -> None:
+    st.info(t("notes.figure_missing", name=f"{name}.drawio.svg"))
+    dot = {
+        "fp-single-dense": lambda: diagrams.fp_single_dense(trace, l, sample),
+        "bp-full": lambda: diagrams.bp_full(trace),
+        "bp-single-dense": lambda: diagrams.bp_single_dense(trace, l),
+    }[name]()
+    st.graphviz_chart(dot)
+
+
+# --- what the student looks at: layer, sample, entries (kept in the URL) ---
+pick_layer, pick_sample = st.columns(2)
+l = state.url_choice(
+    t("notes.layer"),
+    show.one_based(spec.L),
+    key="nt_layer",
+    param="layer",
+    default=spec.L,
+    widget="radio",
+    horizontal=True,
+    where=pick_layer,
+)
+n_in, n_out = spec.sizes[l - 1], spec.sizes[l]
+sample = (
+    state.url_choice(
+        t("notes.sample"), show.one_based(spec.m), key="nt_sample", param="sample", where=pick_sample
+    )
+    - 1
+)
+with st.expander(t("notes.entries")):
+    cols = st.columns(5)
+    pickers = [
+        ("a_i", "ai", spec.m),
+        ("a_j", "aj", n_in),
+        ("w_i", "wi", n_in),
+        ("w_j", "wj", n_out),
+        ("b_i", "bi", n_out),
+    ]
+    ai, aj, wi, wj, bi = (
+        state.url_choice(t("notes." + label), show.one_based(n), key=f"nt_{param}", param=param, where=column)
+        - 1
+        for (label, param, n), column in zip(pickers, cols, strict=True)
+    )
+
+spec_key, token = cache.spec_key(spec), cache.arrays_token(state.arrays())
+with st.spinner():
+    tour = _walk(spec_key, token, (l, sample, (ai, aj), (wi, wj), bi), trace)
+
+steps, wrong = tour.steps, tour.mistakes
+verdicts = [step.verdict for step in steps]
+st.markdown(
+    t(
+        "notes.summary",
+        verified=verdicts.count("verified"),
+        total=len(steps),
+        unjudged=verdicts.count("unjudged"),
+        refuted=verdicts.count("refuted"),
+        mistakes=sum(m.refutation.holds is False for m in wrong),
+        corrected=sum(m.corrected_holds is True for m in wrong),
+    )
+)
+if "refuted" in verdicts:
+    st.warning(t("notes.summary_refuted"))
+
+walk_tab, mistakes_tab, layout_tab = st.tabs(
+    [t("notes.tab_walk"), t("notes.tab_mistakes"), t("notes.tab_layout")]
+)
+
+with walk_tab:
+    for section in tour.sections:
+        st.header(t(f"notes.section.{section.key}.title"))
+        st.markdown(t(f"notes.section.{section.key}.intro"))
+        if section.figure:
+            render_figure(section.figure, l, sample)
+        for item in section.items:
+            (render_step if isinstance(item, Step) else render_mistake)(item)
+
+with mistakes_tab:
+    st.markdown(t("notes.mistakes_intro"))
+    for mistake in wrong:
+        render_mistake(mistake)
+
+with layout_tab:
+    pairs, conventions, candidates = _layout(spec_key, token, l, trace)
+    st.markdown(t("notes.layout.intro"))
+    st.subheader(t("notes.layout.layouts_title"))
+    st.markdown(t("notes.layout.layouts_intro"))
+    for pair in pairs:
+        st.markdown(f"**{t('notes.layout.pair.' + pair.key)}**")
+        left, right, verdict = st.columns([2, 2, 2])
+        left.caption(t("notes.layout.denominator"))
+        show.matrix(pair.left_latex, pair.left, left)
+        right.caption(t("notes.layout.numerator"))
+        show.matrix(pair.right_latex, pair.right, right)
+        render_check(pair.check, verdict)
+
+    st.subheader(t("notes.layout.conventions_title"))
+    st.markdown(t("notes.layout.conventions_intro"))
+    for pair in conventions:
+        st.markdown(f"**{t('notes.layout.conv.' + pair.key)}**")
+        left, right, verdict = st.columns([2, 2, 2])
+        left.caption(t("notes.layout.rows"))
+        show.matrix(pair.left_latex, pair.left, left)
+        right.caption(t("notes.layout.columns"))
+        show.matrix(pair.right_latex, pair.right, right)
+        render_check(pair.check, verdict)
+
+    st.subheader(t("notes.layout.candidates_title"))
+    st.markdown(t("notes.layout.candidates_intro"))
+    shapes = {"W": (n_in, n_out), "A_prev": (spec.m, n_in), "b": (n_out,)}
+    for target in ("W", "A_prev", "b"):
+        st.markdown(f"**{t('notes.layout.target.' + target, shape=' × '.join(map(str, shapes[target])))}**")
+        for candidate in (c for c in candidates if c.target == target):
+            formula, verdict = st.columns([2, 5])
+            formula.latex(candidate.latex)
+            formula.caption(t("notes.layout.the_notes" if candidate.correct else "notes.layout.tempting"))
+            render_check(candidate.check, verdict)
