@@ -253,7 +253,7 @@ def numerator_refutes(trace: Trace, l: int) -> Check:
     layer = trace.layers[l - 1]
     notes = layer.A_prev.T @ layer.dZ  # (n_in, n_out)
     m, n_in, n_out = symbolic.window(trace.spec, l)
-    s = symbolic.layer_symbols(m, max(n_in, 2), max(n_out, 2))
+    s = symbolic.layer_symbols(m, max(n_in, 2), max(n_out, 2), l)
     general = s.A.T * s.D
     evidence = [
         Evidence(

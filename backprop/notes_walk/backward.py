@@ -45,7 +45,7 @@ def differential(trace: Trace, f: Focus) -> Step:
     r"""dz = Wᵀ da + db: SymPy (z is affine, so z(a + da, b + db) - z(a, b) is exactly that) and numbers."""
     layer = trace.layers[f.l - 1]
     _, n_in, n_out = symbolic.window(trace.spec, f.l)
-    s = symbolic.layer_symbols(1, n_in, n_out)
+    s = symbolic.layer_symbols(1, n_in, n_out, f.l)
     a, b = s.A.T, s.b
     da = sp.Matrix(n_in, 1, lambda j, _: sp.Symbol(rf"\mathrm{{d}}a_{{{j + 1}}}"))
     db = sp.Matrix(n_out, 1, lambda t, _: sp.Symbol(rf"\mathrm{{d}}b_{{{t + 1}}}"))

@@ -190,7 +190,7 @@ def steps(trace: Trace, f: Focus, key: str) -> list[Step]:
     var = VARIABLES[key]
     layer = trace.layers[f.l - 1]
     index = var.entry(f)
-    sym = _sympy_checks(symbolic.window(trace.spec, f.l), key)
+    sym = _sympy_checks(symbolic.window(trace.spec, f.l), key, f.l)
     dZ_local = _local_by_differences(layer, key, index)  # ∂Z/∂x, measured
     double_sum = float((layer.dZ * dZ_local).sum())  # Σ_{s,t} ∂L/∂z_st ∂z_st/∂x over every term
 
@@ -308,10 +308,10 @@ def _shape_check(product, layer: LayerTrace, key: str, latex: str) -> Check:
 
 
 @lru_cache(maxsize=64)
-def _sympy_checks(window: tuple[int, int, int], key: str) -> dict[str, Check]:
+def _sympy_checks(window: tuple[int, int, int], key: str, l: int) -> dict[str, Check]:
     r"""The four steps' SymPy checks on a window of the layer (they depend on its sizes only)."""
     var = VARIABLES[key]
-    s = symbolic.layer_symbols(*window)
+    s = symbolic.layer_symbols(*window, l)
     X = var.symbols(s)
     m, _, n_out = window
     entries = [(r, c) if key != "b" else (r,) for r in range(X.rows) for c in range(X.cols)]

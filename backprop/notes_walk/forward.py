@@ -203,7 +203,7 @@ def _window_evidence(trace: Trace, l: int) -> dict[str, str]:
 def _sympy_z_i(trace: Trace, l: int) -> Check:
     r"""SymPy: aᵀ w_i + b_i = Σ_j a_j w_ji + b_i = entry i of (aᵀ W)ᵀ + b, for every i of the window."""
     _, n_in, n_out = symbolic.window(trace.spec, l)
-    s = symbolic.layer_symbols(1, n_in, n_out)
+    s = symbolic.layer_symbols(1, n_in, n_out, l)
     a = s.A.T  # the sample as a column
     ok = all(
         symbolic.is_zero((a.T * s.W[:, i])[0] + s.b[i] - ((a.T * s.W).T + s.b)[i])
@@ -217,7 +217,7 @@ def _sympy_z_i(trace: Trace, l: int) -> Check:
 def _sympy_z_vector(trace: Trace, l: int) -> Check:
     r"""SymPy: (aᵀ W)ᵀ + b = Wᵀ a + b."""
     _, n_in, n_out = symbolic.window(trace.spec, l)
-    s = symbolic.layer_symbols(1, n_in, n_out)
+    s = symbolic.layer_symbols(1, n_in, n_out, l)
     a = s.A.T
     ok = symbolic.is_zero((a.T * s.W).T + s.b - (s.W.T * a + s.b))
     latex = r"(\boldsymbol{a}^\mathrm{T}\mathbf{W})^\mathrm{T} + \boldsymbol{b} = " + sp.latex(
@@ -271,7 +271,7 @@ def _rows_are_samples(trace: Trace, l: int) -> Check:
 def _sympy_batch(trace: Trace, l: int) -> Check:
     r"""SymPy: entry (s, t) of A W + 1 bᵀ is Σ_j a_sj w_jt + b_t, sample s's own z_t."""
     m, n_in, n_out = symbolic.window(trace.spec, l)
-    s = symbolic.layer_symbols(m, n_in, n_out)
+    s = symbolic.layer_symbols(m, n_in, n_out, l)
     ok = all(
         symbolic.is_zero(s.Z[r, t] - (sum(s.A[r, j] * s.W[j, t] for j in range(n_in)) + s.b[t]))
         and symbolic.is_zero(s.Z[r, :].T - ((s.A[r, :] * s.W).T + s.b))

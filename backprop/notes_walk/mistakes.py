@@ -239,7 +239,7 @@ def differential(trace: Trace, f: Focus) -> Mistake:
     r"""4. ∂(dz)/∂a is 0 (dz holds no a); ∂z/∂a = W and ∂z/∂b = I_{n_l}, not 1_{n_l×1}."""
     spec, layer = trace.spec, trace.layers[f.l - 1]
     _, n_in, n_out = symbolic.window(spec, f.l)
-    s = symbolic.layer_symbols(1, n_in, n_out)
+    s = symbolic.layer_symbols(1, n_in, n_out, f.l)
     a, b = s.A.T, s.b
     da = sp.Matrix(n_in, 1, lambda j, _: sp.Symbol(rf"\mathrm{{d}}a_{{{j + 1}}}"))
     db = sp.Matrix(n_out, 1, lambda t, _: sp.Symbol(rf"\mathrm{{d}}b_{{{t + 1}}}"))
@@ -304,7 +304,7 @@ def loss_gradients(trace: Trace, f: Focus) -> Mistake:
     r"""5. ∂l/∂a = W ∂l/∂z (not W) and ∂l/∂b = ∂l/∂z (not 1), by SymPy, shapes and a live counterexample."""
     spec, layer = trace.spec, trace.layers[f.l - 1]
     _, n_in, n_out = symbolic.window(spec, f.l)
-    s = symbolic.layer_symbols(1, n_in, n_out)
+    s = symbolic.layer_symbols(1, n_in, n_out, f.l)
     by_sympy = sp.Matrix([symbolic.chain_rule(s, x) for x in s.A])  # ∂l/∂a (n_in, 1)
     evidence = [
         Evidence(

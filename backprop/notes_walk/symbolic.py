@@ -22,6 +22,7 @@ from typing import NamedTuple
 import sympy as sp
 
 from ..spec import NetworkSpec
+from ..symbolic import symbols
 
 WINDOW = (2, 3, 3)  # at most m, n_in, n_out checked symbolically
 
@@ -45,14 +46,18 @@ def window(spec: NetworkSpec, l: int) -> tuple[int, int, int]:
     )
 
 
-@lru_cache(maxsize=32)
-def layer_symbols(m: int, n_in: int, n_out: int) -> LayerSymbols:
-    r"""The symbols a_{sj}, w_{jt}, b_{t}, z_{st} = Σ_j a_sj w_jt + b_t and ∂L/∂z_st (1-based, as the notes)."""
-    A = sp.Matrix(m, n_in, lambda s, j: sp.Symbol(f"a_{{{s + 1}{j + 1}}}"))
-    W = sp.Matrix(n_in, n_out, lambda j, t: sp.Symbol(f"w_{{{j + 1}{t + 1}}}"))
-    b = sp.Matrix(n_out, 1, lambda t, _: sp.Symbol(f"b_{{{t + 1}}}"))
+@lru_cache(maxsize=64)
+def layer_symbols(m: int, n_in: int, n_out: int, l: int = 1) -> LayerSymbols:
+    r"""Layer l's a_{sj}^{(l-1)}, w_{jt}^{(l)}, b_{t}^{(l)}, Z = A W + 1 bᵀ and ∂L/∂z_st^{(l)}.
+
+    The symbols are the symbolic engine's (``backprop.symbolic.symbols``), printed as the
+    notes write them, so this page's SymPy lines read like the rest of the app's.
+    """
+    A = symbols.matrix("a", l - 1, m, n_in)
+    W = symbols.matrix("w", l, n_in, n_out)
+    b = symbols.vector("b", l, n_out)
     Z = A * W + sp.ones(m, 1) * b.T  # (m, n_out)
-    D = sp.Matrix(m, n_out, lambda s, t: sp.Symbol(rf"\frac{{\partial L}}{{\partial z_{{{s + 1}{t + 1}}}}}"))
+    D = symbols.matrix("dz", l, m, n_out)
     return LayerSymbols(A, W, b, Z, D)
 
 
