@@ -60,7 +60,7 @@ ScriptCache.get_bytecode = _shared_bytecode
 
 
 def warm_rerun_ms(page: str, runs: int, query: dict | None = None) -> tuple[float, float, float, str | None]:
-    """Median warm (script CPU, script wall, whole at.run()) times of ``page`` in ms, and an exception if any."""
+    """Median warm (script CPU, script wall, at.run()) times of ``page`` in ms, and an exception if any."""
     at = run_page(page, query)
     _SCRIPT_MS.clear()
     _SCRIPT_CPU_MS.clear()
