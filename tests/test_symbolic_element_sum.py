@@ -18,7 +18,7 @@ from backprop.gradcheck import numeric_entry, rel_error
 from backprop.network import Params
 from backprop.symbolic import VARIABLES, element_sum
 from backprop.symbolic.element_sum import DIRECT_TERMS
-from backprop.symbolic.limits import ELEMENT_TERMS_LIMIT
+from backprop.symbolic.limits import ELEMENT_INPUTS_LIMIT, ELEMENT_TERMS_LIMIT
 from backprop.symbolic.symbols import symbol, z_entry
 
 # (hidden activation, output activation, loss): every activation and every loss
@@ -172,6 +172,14 @@ def test_past_the_limit_is_too_large_at_once():
     assert time.perf_counter() - start < 0.5
     assert result.too_large and result.size == m * 128 and result.limit == ELEMENT_TERMS_LIMIT
     assert "too large for this view" in result.message() and "Available" in result.message()
+
+
+def test_too_many_inputs_is_too_large_at_once():
+    trace = run(NetworkSpec(sizes=(ELEMENT_INPUTS_LIMIT + 1, 2), activations=("identity",), batch=2))
+    start = time.perf_counter()
+    result = element_sum(trace, 1, "A_prev", (0, 0))
+    assert time.perf_counter() - start < 0.5
+    assert result.too_large and result.size == ELEMENT_INPUTS_LIMIT + 1
 
 
 @pytest.mark.parametrize(

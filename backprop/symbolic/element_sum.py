@@ -5,11 +5,12 @@ with its local derivative ∂z_st/∂x (``sp.diff`` of the actual z_st = Σ_k a_
 the terms that vanish and why, the single sum left over, and the matrix-product entry
 it equals, each with its value at the trace's numbers.
 
-Small tables (m·n_l ≤ 64 terms) differentiate every z_st. Larger ones differentiate one
-representative z_st per pattern (s = i or s ≠ i, t = j or t ≠ j: which of the row and
-unit of x the term shares) and carry the result to the other terms of the pattern by
-renaming rows and units, a symmetry of Z = A W + 1 bᵀ that leaves x in place
-(``symbols.relabel``); the tests check both ways agree. Numbers come from numpy.
+Small tables (m·n_l ≤ 64 terms, m·n_l·n_{l-1} ≤ 256 products) differentiate every
+z_st. Larger ones differentiate one representative z_st per pattern (s = i or s ≠ i,
+t = j or t ≠ j: which of the row and unit of x the term shares) and carry the result to
+the other terms of the pattern by renaming rows and units, a symmetry of Z = A W + 1 bᵀ
+that leaves x in place (``symbols.relabel``); the tests check both ways agree. Numbers
+come from numpy.
 
 >>> from backprop import NetworkSpec, run
 >>> trace = run(NetworkSpec(sizes=(3, 4, 2), activations=("sigmoid", "identity")))
@@ -31,11 +32,13 @@ import numpy as np
 import sympy as sp
 
 from .element_latex import cached_latex, latex_factor, product_latex, step_strings
-from .limits import ELEMENT_TERMS_LIMIT, TooLarge, check_size
+from .limits import ELEMENT_INPUTS_LIMIT, ELEMENT_TERMS_LIMIT, TooLarge, check_size
 from .symbols import KINDS, entry_latex, index_text, info, relabel, symbol, z_entry
 
 VARIABLES = ("A_prev", "W", "b")
-DIRECT_TERMS = 64  # up to this many terms, every z_st is differentiated
+# up to this many terms and products a_sk w_kt in all, every z_st is differentiated
+DIRECT_TERMS = 64
+DIRECT_PRODUCTS = 256
 
 # variable -> (symbol kind, the notes' letters for its indices)
 _KIND = {"A_prev": ("a", ("i", "j")), "W": ("w", ("i", "j")), "b": ("b", ("i",))}
@@ -166,12 +169,16 @@ def element_sum(trace, l: int, variable: str, index, network: bool = True) -> El
         f"a layer and batch with m·n_l ≤ {ELEMENT_TERMS_LIMIT} (for example m ≤ 128, n_l ≤ 128), "
         "or the matrix identity alone",
     )  # fmt: skip
+    too_large = too_large or check_size(
+        "element sum", "inputs n_{l-1} (terms of each z_st)", n_in, ELEMENT_INPUTS_LIMIT,
+        f"a layer with at most {ELEMENT_INPUTS_LIMIT} inputs, or the matrix identity alone",
+    )  # fmt: skip
     if too_large:
         return too_large
     index = _checked_index(variable, index, {"A_prev": (m, n_in), "W": (n_in, n_out), "b": (n_out,)})
     kind, _letters = _KIND[variable]
     x = symbol(kind, l - 1 if kind == "a" else l, *index)
-    direct = m * n_out <= DIRECT_TERMS
+    direct = m * n_out <= DIRECT_TERMS and m * n_out * n_in <= DIRECT_PRODUCTS
     classes, class_of = _classes(x, l, m, n_in, n_out)
     local = np.empty((m, n_out), dtype=object)
     local_values = np.zeros((m, n_out))

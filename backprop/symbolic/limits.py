@@ -15,6 +15,9 @@ from dataclasses import dataclass
 # takes ~50 ms cold for sum + LaTeX; 16,384 terms (a 128-wide layer with m = 128)
 # stay under ~0.25 s. Past that a table is unreadable anyway.
 ELEMENT_TERMS_LIMIT = 16_384
+# Each pattern's z_st is written out with its n_{l-1} products: ~0.25 ms each cold, so a
+# 4096-input layer costs ~1 s before any term; 1,024 inputs keep it near 0.25 s.
+ELEMENT_INPUTS_LIMIT = 1_024
 
 # Whole-network symbolic gradients: the cost is linear in the edges of the computation,
 # m·Σ_l n_{l-1} n_l (+ m·n_L² for softmax), about 0.4 ms per edge cold (build + lambdify +
