@@ -83,5 +83,12 @@ else:
 backprop_value = float({"W": layer.dW, "b": layer.db, "A_prev": layer.dA_prev}[var][index])
 numeric, at_kink = explorer.finite_difference(spec, state.arrays(), var, l, index)
 values = {t("symbolic.sympy"): sym.value, t("symbolic.backprop"): backprop_value}
-st.dataframe(explorer.differences(values, numeric, trace.loss), hide_index=True)
+precise, tiny = st.column_config.NumberColumn(format="%.12g"), st.column_config.NumberColumn(format="%.2e")
+st.dataframe(
+    explorer.differences(values, numeric, trace.loss),
+    hide_index=True,
+    column_config={
+        t("backward.col_value"): precise, t("backward.col_minus_fd"): tiny, t("backward.col_rel"): tiny,
+    },
+)  # fmt: skip
 st.caption(t("symbolic.fd_note", value=f"{numeric:.12g}") + (" " + t("symbolic.at_kink") if at_kink else ""))
