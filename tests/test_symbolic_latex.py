@@ -21,7 +21,7 @@ from backprop.symbolic import (
     softmax_ce_shortcut,
     softmax_jacobian,
 )
-from backprop.symbolic.symbols import entry_latex, index_text, info, relabel, symbol
+from backprop.symbolic.symbols import entry_latex, index_text, info, layer_symbols, relabel, symbol, z_entry
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "symbolic_latex.json"
 
@@ -62,6 +62,16 @@ def test_symbols_print_as_the_notes_write_them():
     assert sp.latex(symbol("z", 1, 1, 1)) == "z_{22}^{(1)}"
     assert sp.latex(symbol("dz", 2, 0, 1)) == r"\frac{\partial L}{\partial z_{12}^{(2)}}"
     assert entry_latex("y", 0, 0, 0) == "y_{11}" and index_text((8, 9)) == "9,10"
+
+
+def test_layer_symbol_matrices():
+    layer = layer_symbols(2, 3, 4, 2)
+    assert layer.A_prev.shape == (3, 4) and layer.W.shape == (4, 2) and layer.b.shape == (2, 1)
+    assert layer.Z.shape == layer.dZ.shape == (3, 2)
+    assert sp.latex(layer.A_prev[2, 3]) == "a_{34}^{(1)}" and sp.latex(layer.b[1]) == "b_{2}^{(2)}"
+    assert sp.latex(layer.dZ[0, 1]) == r"\frac{\partial L}{\partial z_{12}^{(2)}}"
+    Z = layer.A_prev * layer.W + sp.ones(3, 1) * layer.b.T  # the notes' Z = A W + 1 bᵀ
+    assert Z[1, 0] == z_entry(2, 1, 0, 4)
 
 
 def test_relabel_renames_rows_and_output_units_only():

@@ -48,9 +48,10 @@ Symbolic page:
     {"loss": L, ("W", l): array, ("b", l): array, ("A_prev", l): array}; ``loss`` is L as
     one expression; ``steps`` the program; cached on (sizes, activations, loss, reduction, m).
 
-Other: ``naive_gradients(spec)`` (one sp.diff of the expanded loss per parameter, the
-slow way, for the benchmark), ``clear_caches()`` (every cache, SymPy's included), ``latex``
-(the engine's printer), ``KINK_CONVENTION``.
+Other: ``layer_symbols(l, m, n_in, n_out)`` -> LayerSymbols (A_prev, W, b, Z, dZ as
+SymPy matrices of the notes' symbols); ``naive_gradients(spec)`` (one sp.diff of the
+expanded loss per parameter: the slow way, for the benchmark); ``clear_caches()`` (every
+cache, SymPy's included); ``latex`` (the engine's printer); ``KINK_CONVENTION``.
 
 >>> from backprop import NetworkSpec, run
 >>> trace = run(NetworkSpec(sizes=(3, 4, 2), activations=("sigmoid", "identity")))
@@ -80,6 +81,7 @@ from .matrix_calculus import MatrixDerivation, matrix_derivation
 from .network import NetworkGradients, naive_gradients, network_entry, network_gradients
 from .notes_latex import latex
 from .printing import NetworkEntry
+from .symbols import LayerSymbols, layer_symbols
 
 __all__ = [
     "KINK_CONVENTION",
@@ -89,6 +91,7 @@ __all__ = [
     "Derivation",
     "ElementSum",
     "GenericDerivation",
+    "LayerSymbols",
     "MatrixDerivation",
     "NetworkEntry",
     "NetworkGradients",
@@ -101,6 +104,7 @@ __all__ = [
     "element_sum",
     "generic_derivation",
     "latex",
+    "layer_symbols",
     "loss_derivation",
     "matrix_derivation",
     "naive_gradients",

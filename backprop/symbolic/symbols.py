@@ -84,6 +84,32 @@ def vector(kind: str, layer: int, n: int) -> sp.Matrix:
     return sp.Matrix(n, 1, lambda r, _c: symbol(kind, layer, int(r)))
 
 
+class LayerSymbols(NamedTuple):
+    r"""The symbol matrices of layer l: A^(l-1) (m, n_in), W^(l) (n_in, n_out), b^(l) (n_out, 1),
+    Z^(l) and ∂L/∂Z^(l) (m, n_out), every entry a free symbol named as in the notes."""
+
+    A_prev: sp.Matrix
+    W: sp.Matrix
+    b: sp.Matrix
+    Z: sp.Matrix
+    dZ: sp.Matrix
+
+
+def layer_symbols(l: int, m: int, n_in: int, n_out: int) -> LayerSymbols:
+    r"""The symbol matrices of layer l (see LayerSymbols).
+
+    >>> layer_symbols(1, 2, 3, 1).W.T
+    Matrix([[w_{11}^{(1)}, w_{21}^{(1)}, w_{31}^{(1)}]])
+    """
+    return LayerSymbols(
+        matrix("a", l - 1, m, n_in),
+        matrix("w", l, n_in, n_out),
+        vector("b", l, n_out),
+        matrix("z", l, m, n_out),
+        matrix("dz", l, m, n_out),
+    )
+
+
 def z_entry(l: int, s: int, t: int, n_in: int, a_layer: int | None = None) -> sp.Expr:
     r"""The actual z_st^(l) = Σ_k a_sk^(l-1) w_kt^(l) + b_t^(l): entry (s, t) of A W + 1 bᵀ.
 
