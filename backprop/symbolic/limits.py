@@ -11,25 +11,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Element sums: the (s, t) table has m·n_l terms. 64 x 64 with m = 64 (4,096 terms)
-# takes ~50 ms cold for sum + LaTeX; 16,384 terms (a 128-wide layer with m = 128)
-# stay under ~0.25 s. Past that a table is unreadable anyway.
+# Element sums: the (s, t) table has m·n_l terms. Cold (SymPy's cache cleared), sum +
+# LaTeX + every term as a record takes ~30 ms CPU at 64 x 64 with m = 64 (4,096 terms) and
+# ~0.1 s at 128 x 128 with m = 128 (16,384 terms). Past that a table is unreadable anyway.
 ELEMENT_TERMS_LIMIT = 16_384
 # Each pattern's z_st is written out with its n_{l-1} products: ~0.25 ms each cold, so a
 # 4096-input layer costs ~1 s before any term; 1,024 inputs keep it near 0.25 s.
 ELEMENT_INPUTS_LIMIT = 1_024
 
 # Whole-network symbolic gradients: the cost is linear in the edges of the computation,
-# m·Σ_l n_{l-1} n_l (+ m·n_L² for softmax), about 0.4 ms per edge cold (build + lambdify +
-# one evaluation), whatever the depth: 4-8-8-3 with m = 4 (480 edges) ~0.5 s, 1,152 edges
-# ~0.6-1 s, 4,608 edges ~2-5 s. 2,000 edges keeps a cold view near 1-2 s.
+# m·Σ_l n_{l-1} n_l (+ m·n_L² for softmax), ~0.4 ms CPU per edge cold (build + lambdify +
+# one evaluation) whatever the depth: 4-8-8-3 with m = 4 (480 edges) ~0.2-0.5 s, 8-16-16-4
+# with m = 4 (1,792 edges) ~0.7 s, 4,608 edges ~2 s. 2,000 edges keeps a cold view under ~1 s.
 NETWORK_EDGES_LIMIT = 2_000
 
 # The softmax Jacobian and softmax + cross-entropy derivations, written for n units:
 # ~0.1 s at n = 3, ~0.8 s at n = 10, ~2.6 s at n = 20 (the identities do not depend on n).
 SOFTMAX_UNITS_LIMIT = 10
 
-# Printing one whole-network gradient entry: its common-subexpression steps.
+# Printing one whole-network gradient entry: the steps it rests on, nearest first.
 PRINT_STEPS_LIMIT = 40
 PRINT_CHARS_LIMIT = 6_000
 
