@@ -13,9 +13,9 @@ Every local derivative is ``sp.diff`` of the actual local expression (for z_st, 
 renamed to (s, t): ``symbols.relabel``); the chain rule only multiplies and adds them
 (reverse mode). The steps are the common sub-expressions, so
 ``lambdify(..., cse=<the program>)`` turns the loss and every gradient into one numeric
-function directly. Measured at 4-8-8-3 with m = 4 (CPU time, cold): this ~0.2-0.5 s;
-SymPy's general ``cse=True`` on the expanded gradients ~100 s; one ``sp.diff`` of the
-expanded loss per parameter (``naive_gradients``, the way the issue replaces) ~60 s.
+function directly. Measured cold at 4-8-8-3 with m = 4: this ~0.2-0.5 s CPU; SymPy's
+general ``cse=True`` on the expanded gradients ~100 s (wall, busy machine); one ``sp.diff``
+of the expanded loss per parameter (``naive_gradients``, the way the issue replaces) ~60 s CPU.
 ``expand`` writes any step out in the inputs a^{(0)} = X, targets y and parameters alone
 (the loss as one expression).
 
