@@ -37,10 +37,27 @@ def trace_to_dict(trace: Trace) -> dict:
 
 
 def _csv(kind):
-    return lambda text: [kind(part) for part in text.split(",") if part.strip() != ""]
+    return lambda text: [kind(part) for part in split_top_level(text) if part.strip() != ""]
 
 
-def _network_options(parser: argparse.ArgumentParser) -> None:
+def split_top_level(text: str) -> list[str]:
+    """text split at the commas outside parentheses, so "relu,custom:max(z, 0.1*z)" is two names.
+
+    >>> split_top_level("sigmoid,custom:max(z, 0.1*z)")
+    ['sigmoid', 'custom:max(z, 0.1*z)']
+    """
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [part.strip() for part in parts]
+
+
+def add_network_options(parser: argparse.ArgumentParser) -> None:
+    """The options that describe a network: --sizes, --activations, --loss, ... (run, check, export)."""
     parser.add_argument("--sizes", type=_csv(int), default=[3, 4, 2], help="n_0,...,n_L (default 3,4,2)")
     parser.add_argument(
         "--activations",
@@ -106,13 +123,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     run_p = commands.add_parser("run", help="one forward and backward pass; every matrix")
-    _network_options(run_p)
+    add_network_options(run_p)
     run_p.add_argument("--json", action="store_true", help="print the stable JSON object")
     run_p.set_defaults(handler=_run)
     check_p = commands.add_parser(
         "check", help="symbolic vs backprop vs finite differences; exit 1 on any disagreement"
     )
-    _network_options(check_p)
+    add_network_options(check_p)
     check_p.set_defaults(handler=_check)
     bench_p = commands.add_parser("bench", help="timings of forward + backward against plain matmul")
     bench_p.add_argument("--json", action="store_true", help="print a list of JSON records")

@@ -1,10 +1,9 @@
-"""Shared test helpers and settings."""
+"""Test settings shared by the whole suite (helpers to import are in helpers.py)."""
 
 from __future__ import annotations
 
 import os
 
-import numpy as np
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -13,7 +12,3 @@ settings.register_profile(
 settings.register_profile("ci", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
-
-def assert_close(name: str, actual, expected, rtol: float = 1e-9, atol: float = 1e-12) -> None:
-    """np.testing.assert_allclose whose failure names the quantity that diverged."""
-    np.testing.assert_allclose(actual, expected, rtol=rtol, atol=atol, err_msg=f"{name} diverged")

@@ -14,7 +14,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from conftest import assert_close
+from helpers import assert_close
 from hypothesis import example, given
 from hypothesis import strategies as st
 

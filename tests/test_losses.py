@@ -9,7 +9,7 @@ import mpmath
 import numpy as np
 import pytest
 import sympy as sp
-from conftest import assert_close
+from helpers import assert_close
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -13,7 +13,7 @@ import itertools
 import numpy as np
 import pytest
 import sympy as sp
-from conftest import assert_close
+from helpers import assert_close
 
 from backprop import ACTIVATIONS, LOSSES, NetworkSpec, Params, init_params, make_data, run
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import assert_close
+from helpers import assert_close
 
 from backprop import NetworkSpec, init_params, make_data, run
 

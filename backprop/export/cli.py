@@ -24,14 +24,14 @@ from . import FORMATS, export
 
 def register(subparsers) -> None:
     """Add the ``export`` subcommand to the command line's subparsers."""
-    from ..cli import _network_options  # noqa: PLC0415 (the shared network options, defined there)
+    from ..cli import add_network_options  # noqa: PLC0415 (the shared network options, defined there)
 
     parser = subparsers.add_parser(
         "export",
         help="write the network's matrices, derivation, notebook or worksheet to files",
         description="Write exports of one network: " + ", ".join(FORMATS) + ".",
     )
-    _network_options(parser)
+    add_network_options(parser)
     parser.add_argument(
         "--format", default="all", help=f"all (default) or a comma-separated list of {', '.join(FORMATS)}"
     )
