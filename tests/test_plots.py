@@ -106,3 +106,28 @@ def test_norm_bars_and_training_curves():
     np.testing.assert_array_equal(curves.data[0].y, loss)
     np.testing.assert_array_equal(curves.data[2].y, norms[:, 1])
     assert list(curves.data[0].x) == [0, 1, 2]
+
+
+def test_big_panels_are_drawn_in_blocks_keeping_each_blocks_extreme():
+    rng = np.random.default_rng(0)
+    M = rng.standard_normal((200, 97))
+    Z, rows, cols, block = plots.blocks(M, max_side=50)
+    assert block == (4, 2) and Z.shape == (50, 49)
+    assert list(rows[:2]) == [1, 5] and list(cols[:2]) == [1, 3]
+    top_left = M[:4, :2]
+    assert Z[0, 0] == top_left.ravel()[np.abs(top_left).argmax()]
+    assert np.abs(Z).max() == np.abs(M).max()  # the largest gradient is never averaged away
+    E = np.full((200, 97), np.nan)
+    E[7, 3] = 1e-3
+    worst, *_ = plots.blocks(E, reduce="max", max_side=50)
+    assert worst[1, 1] == 1e-3 and np.isnan(worst[0, 0])
+
+
+def test_a_wide_network_is_drawn_in_blocks():
+    spec = NetworkSpec(sizes=(300, 120, 2), activations=("tanh", "identity"), batch=2)
+    fig = plots.gradient_heatmaps(run(spec))
+    assert fig.data[0].z.shape[0] <= plots.MAX_SIDE and fig.data[0].z.shape[1] <= plots.MAX_SIDE
+    assert "in blocks" in fig.layout.annotations[0].text
+    db = run(spec).layers[0].db  # 120 entries > MAX_SIDE: pairs, each drawn as its larger |·|
+    np.testing.assert_array_equal(fig.data[1].z, plots.blocks(db)[0])
+    assert fig.data[1].z.shape == (1, 60) and list(fig.data[1].x[:2]) == [1, 3]

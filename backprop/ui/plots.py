@@ -22,6 +22,7 @@ r"""Plotly figures of the gradients: arrays in, ``go.Figure`` out (no streamlit 
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import plotly.graph_objects as go
@@ -36,6 +37,7 @@ DIVERGING = "PuOr"  # purple-orange: readable with every common colour-vision de
 SEQUENTIAL = "Cividis"
 LABEL_ROWS, LABEL_COLS = 8, 6  # matrices up to this size show their numbers in the cells
 TICK_EVERY_INDEX = 20  # axes up to this long get a tick at every (whole) index
+MAX_SIDE = 96  # a longer side is drawn in blocks, so a 1024 × 1024 panel stays a light page
 ROW_HEIGHT = 230
 FLOOR = 1e-17  # a relative error of exactly 0 is drawn here on the log scale
 PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000")
@@ -54,20 +56,46 @@ def _grid(M: np.ndarray) -> np.ndarray:
     return M.reshape(1, -1) if M.ndim == 1 else M
 
 
+def blocks(M: np.ndarray, reduce: str = "extreme", max_side: int = MAX_SIDE):
+    r"""M in blocks so no side passes ``max_side``: (reduced, row starts, column starts, block shape).
+
+    ``reduce`` "extreme" keeps each block's entry of largest magnitude, sign and all (a
+    large gradient stays visible); "max" keeps its largest value, NaN ignored (the worst
+    error). Starts are 1-based. A matrix that fits comes back as it is, with (1, 1) blocks.
+
+    >>> Z, rows, cols, block = blocks(np.arange(6.0).reshape(1, 6) - 3, max_side=2)
+    >>> Z.tolist(), cols.tolist(), block
+    ([[-3.0, 2.0]], [1, 4], (1, 3))
+    """
+    G = _grid(M)
+    fr, fc = (-(-n // max_side) for n in G.shape)  # ceil: the block's rows and columns
+    if (fr, fc) == (1, 1):
+        return G, np.arange(1, G.shape[0] + 1), np.arange(1, G.shape[1] + 1), (1, 1)
+    R, C = -(-G.shape[0] // fr), -(-G.shape[1] // fc)
+    padded = np.full((R * fr, C * fc), np.nan)
+    padded[: G.shape[0], : G.shape[1]] = G
+    cells = padded.reshape(R, fr, C, fc).transpose(0, 2, 1, 3).reshape(R, C, fr * fc)
+    if reduce == "extreme":
+        pick = np.nan_to_num(np.abs(cells), nan=-1.0).argmax(axis=2)
+        reduced = np.take_along_axis(cells, pick[..., None], axis=2)[..., 0]
+    else:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN block stays NaN
+            reduced = np.nanmax(cells, axis=2)
+    return reduced, np.arange(R) * fr + 1, np.arange(C) * fc + 1, (fr, fc)
+
+
 def _heatmap(M: np.ndarray, name: str, symbol: str, vector: bool) -> go.Heatmap:
-    """One panel: z is M itself (1-based axes), hover with name, indices and value."""
-    Z = _grid(M)
-    rows, cols = Z.shape
+    """One panel: z is M itself (1-based axes), hover with name, indices and value; big ones in blocks."""
+    Z, rows_at, cols_at, block = blocks(M)
     where = "<sub>%{x}</sub>" if vector else "<sub>%{y},%{x}</sub>"
-    trace = go.Heatmap(
-        z=Z,
-        x=np.arange(1, cols + 1),
-        y=np.arange(1, rows + 1),
-        name=name,
-        hovertemplate=f"{name}<br>{symbol}{where} = %{{z:.6g}}<extra></extra>",
-        xgap=1,
-        ygap=1,
-    )
+    hover = f"{name}<br>{symbol}{where} = %{{z:.6g}}<extra></extra>"
+    if block != (1, 1):
+        hover = (
+            f"{name}<br>{t('heatmaps.plot_block', rows=block[0], cols=block[1])} {symbol}{where}: %{{z:.6g}}"
+        )
+        hover += "<extra></extra>"
+    trace = go.Heatmap(z=Z, x=cols_at, y=rows_at, name=name, hovertemplate=hover, xgap=1, ygap=1)
     if labelled(Z.shape):
         trace.update(texttemplate="%{z:.2g}", textfont={"size": 10})
     return trace
@@ -100,7 +128,9 @@ def gradient_heatmaps(trace: Trace, shared: bool = True) -> go.Figure:
     for layer in trace.layers:
         s, p = sup(layer.l), sup(layer.l - 1)
         for field, title, _ in QUANTITIES:
-            titles.append(f"{title.format(s=s, p=p)}  ({'×'.join(map(str, getattr(layer, field).shape))})")
+            M = getattr(layer, field)
+            cut = "" if blocks(M)[3] == (1, 1) else ", " + t("heatmaps.plot_blocks")
+            titles.append(f"{title.format(s=s, p=p)}  ({'×'.join(map(str, M.shape))}{cut})")
     fig = make_subplots(
         rows=L,
         cols=4,
@@ -120,7 +150,7 @@ def gradient_heatmaps(trace: Trace, shared: bool = True) -> go.Figure:
                 own = float(np.abs(M).max(initial=0.0)) or 1.0
                 panel.update(zmin=-own, zmax=own, zmid=0.0, colorscale=DIVERGING, showscale=False)
             fig.add_trace(panel, row=layer.l, col=col)
-            _whole_ticks(fig, _grid(M).shape, row=layer.l, col=col)
+            _whole_ticks(fig, panel.z.shape, row=layer.l, col=col)
     if shared:
         fig.update_layout(
             coloraxis={"colorscale": DIVERGING, "cmin": -(peak or 1.0), "cmax": peak or 1.0, "cmid": 0.0}
@@ -160,19 +190,21 @@ def rel_error_heatmaps(grids: dict[tuple[str, int], np.ndarray], tolerance: floa
     )
     for (variable, l), E in grids.items():
         row, col = (1, 1) if variable == "X" else (l + 1, 1 if variable == "W" else 2)
-        grid = _grid(E)
+        grid, rows_at, cols_at, block = blocks(E, reduce="max")
         with np.errstate(invalid="ignore"):
             logs = np.log10(np.maximum(grid, FLOOR))
         name = "∂L/∂X" if variable == "X" else f"∂L/∂{variable}{sup(l)}"
         where = "<sub>%{x}</sub>" if E.ndim == 1 else "<sub>%{y},%{x}</sub>"
         symbol = {"X": "x", "W": "w", "b": "b"}[variable]
         label = t("check.plot_rel_error")
+        if block != (1, 1):
+            label = t("check.plot_block", rows=block[0], cols=block[1]) + " " + label
         fig.add_trace(
             go.Heatmap(
                 z=logs,
                 customdata=grid,
-                x=np.arange(1, grid.shape[1] + 1),
-                y=np.arange(1, grid.shape[0] + 1),
+                x=cols_at,
+                y=rows_at,
                 name=name,
                 coloraxis="coloraxis",
                 xgap=1,
