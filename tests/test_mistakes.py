@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import assert_close
 
 from backprop import NetworkSpec, run
 from backprop.gradcheck import check, gradient_of, variables
 from backprop.mistakes import MISTAKES, backward_with, check_mistake, harmless_here
-from tests.conftest import assert_close
 
 SPECS = [
     NetworkSpec(),

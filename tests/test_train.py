@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import assert_close
 
 from backprop import InvalidInput, NetworkSpec, run
 from backprop.network import Params
 from backprop.train import DEMOS, MAX_STEPS, early_to_late, max_steps, train
-from tests.conftest import assert_close
 
 
 def test_one_step_is_w_minus_rate_times_the_gradient():
