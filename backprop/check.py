@@ -8,11 +8,13 @@ variable on large networks, as in ``gradcheck.check``) three values are compared
 - numeric: the five-point central difference (``gradcheck``).
 
 Pairs are judged by ``gradcheck.rel_error``: symbolic vs backprop within
-``SYMBOLIC_TOLERANCE`` on every entry (both use g'(kink) from the left, so they agree at
-kinks too), and each of them vs finite differences within ``gradcheck.TOLERANCE`` except
-at a kink (``at_kink``), where the central difference legitimately differs. Past the
-symbolic engine's limit the symbolic leg is skipped with its reason and backprop vs
-finite differences still runs.
+``SYMBOLIC_TOLERANCE`` on every entry (both take g'(kink) from the left, so they agree at
+kinks too; where an activation's backprop g' takes another value at its kink, as a custom
+formula may, those entries are reported, not judged, and ``kink_note`` says why), and each
+of them vs finite differences within ``gradcheck.TOLERANCE`` except at a kink
+(``at_kink``), where the central difference legitimately differs. Past the symbolic
+engine's limit the symbolic leg is skipped with its reason and backprop vs finite
+differences still runs.
 
 >>> from backprop import NetworkSpec
 >>> result = three_way(NetworkSpec(sizes=(2, 2, 1), activations=("tanh", "identity")))
@@ -29,6 +31,11 @@ from .network import Params, checked_inputs, run
 from .spec import NetworkSpec
 
 SYMBOLIC_TOLERANCE = 1e-9  # the same float64 function evaluated in two orders: ~1e-15 apart
+PAIRS = {
+    "symbolic_backprop": SYMBOLIC_TOLERANCE,
+    "backprop_numeric": TOLERANCE,
+    "symbolic_numeric": TOLERANCE,
+}
 
 
 @dataclass(frozen=True)
@@ -48,15 +55,24 @@ class CheckEntry:
     rel_backprop_numeric: float
     rel_symbolic_numeric: float | None
     at_kink: bool
+    kink_conventions_agree: bool = True  # SymPy's g'(kink) equals backprop's for every activation
+
+    def judged(self, pair: str) -> bool:
+        """Whether a pair ("symbolic_backprop", "backprop_numeric", "symbolic_numeric") is judged here."""
+        if pair != "backprop_numeric" and self.symbolic is None:
+            return False
+        if pair == "symbolic_backprop":
+            return not self.at_kink or self.kink_conventions_agree
+        return not self.at_kink
 
     @property
     def passed(self) -> bool:
         """Every judged pair of this entry is within its tolerance."""
-        ok = self.at_kink or self.rel_backprop_numeric <= TOLERANCE
-        if self.symbolic is not None:
-            ok = ok and self.rel_symbolic_backprop <= SYMBOLIC_TOLERANCE
-            ok = ok and (self.at_kink or self.rel_symbolic_numeric <= TOLERANCE)
-        return ok
+        return all(
+            getattr(self, f"rel_{pair}") <= tolerance
+            for pair, tolerance in PAIRS.items()
+            if self.judged(pair)
+        )
 
     def record(self) -> dict:
         """The entry as a plain dict (a row of the check page's table)."""
@@ -70,6 +86,7 @@ class ThreeWay:
     report: Report
     entries: tuple[CheckEntry, ...]
     symbolic_skipped: str | None  # why the symbolic leg did not run (too large), else None
+    kink_note: str | None = None  # activations whose g'(kink) differs between SymPy and backprop
 
     @property
     def passed(self) -> bool:
@@ -77,12 +94,7 @@ class ThreeWay:
 
     def worst(self, pair: str) -> float:
         r"""The largest judged relative error of a pair (symbolic_backprop, backprop_numeric, ...)."""
-        judged = (
-            getattr(e, f"rel_{pair}")
-            for e in self.entries
-            if getattr(e, f"rel_{pair}") is not None and (pair == "symbolic_backprop" or not e.at_kink)
-        )
-        return max(judged, default=0.0)
+        return max((getattr(e, f"rel_{pair}") for e in self.entries if e.judged(pair)), default=0.0)
 
     def records(self) -> list[dict]:
         """One dict per entry: variable, layer, index, values, differences, errors, at_kink, passed."""
@@ -99,10 +111,12 @@ class ThreeWay:
             return f"{text}; symbolic skipped: {self.symbolic_skipped}"
         kinks = len(self.entries) - judged
         return (
-            f"{text}; symbolic vs backprop on all {len(self.entries)} entries, worst "
+            f"{text}; symbolic vs backprop on {sum(e.judged('symbolic_backprop') for e in self.entries)} "
+            f"entries, worst "
             f"{self.worst('symbolic_backprop'):.2e} (tolerance {SYMBOLIC_TOLERANCE:.0e}); symbolic vs finite "
             f"differences worst {self.worst('symbolic_numeric'):.2e}"
             + (f"; {kinks} entries at a kink not judged against finite differences" if kinks else "")
+            + (f"; {self.kink_note}" if self.kink_note else "")
         )
 
 
@@ -113,7 +127,7 @@ def three_way(
 
     Past ``max_entries`` entries per variable a seeded sample is checked (as ``gradcheck.check``).
     """
-    from .symbolic import TooLarge, network_gradients  # noqa: PLC0415 (SymPy's engine only when checking)
+    from .symbolic import TooLarge, kink_disagreements, network_gradients  # noqa: PLC0415 (SymPy only here)
 
     params, X, Y = checked_inputs(spec, params, X, Y)
     report = check(spec, params, X, Y, max_entries=max_entries)
@@ -121,6 +135,10 @@ def three_way(
     grads = network_gradients(spec)
     skipped = grads.message() if isinstance(grads, TooLarge) else None
     values = None if skipped else grads.evaluate(params=params, X=X, Y=Y)
+    disagreements = kink_disagreements(spec.activations)
+    note = None
+    if disagreements:  # e.g. a custom formula whose backprop takes H(0) = 1/2
+        note = "symbolic vs backprop not judged at kinks: " + "; ".join(disagreements)
     entries = []
     for e in report.entries:
         key = ("A_prev", 1) if e.variable == "X" else (e.variable, e.l)
@@ -140,9 +158,10 @@ def three_way(
                 e.rel_error,
                 _relative(sym, e.numeric, loss),
                 e.at_kink,
+                not disagreements,
             )  # fmt: skip
         )
-    return ThreeWay(report, tuple(entries), skipped)
+    return ThreeWay(report, tuple(entries), skipped, note)
 
 
 def _difference(a: float | None, b: float) -> float | None:

@@ -16,7 +16,7 @@ from backprop.network import Params, init_params
 FIELDS = {
     "variable", "layer", "index", "symbolic", "backprop", "numeric", "symbolic_minus_backprop",
     "backprop_minus_numeric", "symbolic_minus_numeric", "rel_symbolic_backprop", "rel_backprop_numeric",
-    "rel_symbolic_numeric", "at_kink", "passed",
+    "rel_symbolic_numeric", "at_kink", "kink_conventions_agree", "passed",
 }  # fmt: skip
 
 
@@ -96,3 +96,25 @@ def test_command_line_exit_codes(capsys):
     assert main(["check", "--sizes", "2,3,1", "--activations", "tanh,identity", "--batch", "2"]) == 0
     assert capsys.readouterr().out.startswith("PASS: ")
     assert main(["check", "--sizes", "2,3,1", "--loss", "nope"]) == 2
+
+
+def test_relu_kinks_are_judged_symbolic_against_backprop():
+    # integers init puts z exactly at relu's kink; both legs take relu'(0) = 0
+    result = three_way(
+        NetworkSpec(sizes=(3, 4, 2), activations=("relu", "identity"), init="integers", seed=5)
+    )
+    at_kink = [e for e in result.entries if e.at_kink]
+    assert at_kink and all(e.judged("symbolic_backprop") and e.rel_symbolic_backprop == 0 for e in at_kink)
+    assert result.passed and result.kink_note is None
+
+
+def test_a_custom_kink_with_another_convention_is_reported_not_judged():
+    # custom:abs(z): backprop's g'(0) = 0 (formula.py), SymPy's Piecewise derivative gives 1
+    result = three_way(
+        NetworkSpec(sizes=(3, 4, 2), activations=("custom:abs(z)", "identity"), init="integers", seed=5)
+    )
+    assert "custom:abs(z): g'(0) is 0 in backprop, 1 in SymPy" in result.kink_note
+    at_kink = [e for e in result.entries if e.at_kink]
+    assert at_kink and not any(e.judged("symbolic_backprop") for e in at_kink)
+    assert all(e.judged("symbolic_backprop") for e in result.entries if not e.at_kink)
+    assert result.passed and result.kink_note in result.summary()

@@ -51,7 +51,8 @@ Symbolic page:
 Other: ``layer_symbols(l, m, n_in, n_out)`` -> LayerSymbols (A_prev, W, b, Z, dZ as
 SymPy matrices of the notes' symbols); ``naive_gradients(spec)`` (one sp.diff of the
 expanded loss per parameter: the slow way, for the benchmark); ``clear_caches()`` (every
-cache, SymPy's included); ``latex`` (the engine's printer); ``KINK_CONVENTION``.
+cache, SymPy's included); ``latex`` (the engine's printer); ``KINK_CONVENTION`` and
+``kink_disagreements(names)`` (activations whose backprop g'(kink) differs from SymPy's).
 
 >>> from backprop import NetworkSpec, run
 >>> trace = run(NetworkSpec(sizes=(3, 4, 2), activations=("sigmoid", "identity")))
@@ -73,7 +74,7 @@ from .activation_step import (
     softmax_ce_shortcut,
     softmax_jacobian,
 )
-from .calculus import KINK_CONVENTION
+from .calculus import KINK_CONVENTION, kink_disagreements
 from .element_sum import VARIABLES, ElementSum, Term, TermClass, element_sum
 from .generic import GenericDerivation, generic_derivation
 from .limits import TooLarge
@@ -103,6 +104,7 @@ __all__ = [
     "clear_caches",
     "element_sum",
     "generic_derivation",
+    "kink_disagreements",
     "latex",
     "layer_symbols",
     "loss_derivation",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import sympy as sp
 
 from ..activations import activation
@@ -49,6 +50,26 @@ def derivative(name: str) -> sp.Expr:
     if not act.elementwise:
         raise ValueError(f"{name} is not elementwise: use softmax_jacobian")
     return at_kink_convention(sp.diff(act.sym(Z), Z))
+
+
+def kink_disagreements(names) -> list[str]:
+    r"""Where SymPy's g'(kink) differs from backprop's g' at the same kink, one sentence each.
+
+    >>> kink_disagreements(["relu", "leaky_relu", "tanh"])
+    []
+    """
+    out = []
+    for name in dict.fromkeys(names):
+        act = activation(name)
+        if not act.elementwise:
+            continue
+        for kink in act.kinks:
+            at = np.array([float(kink)])
+            numeric = float(act.dg(at, act.g(at))[0])
+            symbolic = float(derivative(name).subs(Z, kink))
+            if not np.isclose(numeric, symbolic, rtol=1e-12, atol=1e-15):
+                out.append(f"{name}: g'({kink:g}) is {numeric:g} in backprop, {symbolic:g} in SymPy")
+    return out
 
 
 def sigmoid_prime_form() -> sp.Expr:
