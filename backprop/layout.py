@@ -280,7 +280,7 @@ def numerator_refutes(trace: Trace, l: int) -> Check:
 
 
 def shapes_match_variables(trace: Trace) -> Check:
-    r"""Denominator layout on the whole trace: ∂L/∂W, ∂L/∂b, ∂L/∂Z, ∂L/∂A^(l-1) have their variable's shape."""
+    r"""Denominator layout, whole trace: ∂L/∂W, ∂L/∂b, ∂L/∂Z, ∂L/∂A^(l-1) have their variable's shape."""
     pairs = [(la.dW.shape, la.W.shape) for la in trace.layers] + [
         (la.db.shape, la.b.shape) for la in trace.layers
     ]

@@ -54,9 +54,11 @@ def walk(
     Raises InvalidInput naming the field if the layer, sample or an entry is out of range.
     """
     f = focus(trace, l, sample, a_entry, w_entry, b_entry)
-    wrong = {mistake.number: mistake for mistake in mistakes.all_mistakes(trace, f)}
+    chain_a, chain_W, chain_b = (chain.steps(trace, f, key) for key in ("a", "W", "b"))
+    # the matrix steps' finite differences (last check) also serve mistakes 8 and 9
+    shared = {"A_prev": chain_a[-1].checks[-1], "W": chain_W[-1].checks[-1], "b": chain_b[-1].checks[-1]}
+    wrong = {mistake.number: mistake for mistake in mistakes.all_mistakes(trace, f, shared)}
     single = forward.single_sample(trace, f)
-    chain_a = chain.steps(trace, f, "a")
     sections = (
         Section("forward_single", (single[0], wrong[1], wrong[2], *single[1:]), "fp-single-dense"),
         Section("forward_batch", tuple(forward.batch(trace, f))),
@@ -67,8 +69,8 @@ def walk(
             "bp-single-dense",
         ),
         Section("chain_a", (chain_a[0], wrong[6], *chain_a[1:])),
-        Section("chain_W", tuple(chain.steps(trace, f, "W"))),
-        Section("chain_b", tuple(chain.steps(trace, f, "b"))),
+        Section("chain_W", tuple(chain_W)),
+        Section("chain_b", tuple(chain_b)),
         Section("omitted", tuple(omitted.omitted_steps(trace, f))),
         Section("layout", (wrong[9],)),
     )

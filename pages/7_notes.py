@@ -160,23 +160,23 @@ with layout_tab:
     st.markdown(t("notes.layout.layouts_intro"))
     for pair in pairs:
         st.markdown(f"**{t('notes.layout.pair.' + pair.key)}**")
-        left, right, verdict = st.columns([2, 2, 2])
+        left, right = st.columns(2)
         left.caption(t("notes.layout.denominator"))
         show.matrix(pair.left_latex, pair.left, left)
         right.caption(t("notes.layout.numerator"))
         show.matrix(pair.right_latex, pair.right, right)
-        render_check(pair.check, verdict)
+        render_check(pair.check)
 
     st.subheader(t("notes.layout.conventions_title"))
     st.markdown(t("notes.layout.conventions_intro"))
     for pair in conventions:
         st.markdown(f"**{t('notes.layout.conv.' + pair.key)}**")
-        left, right, verdict = st.columns([2, 2, 2])
+        left, right = st.columns(2)
         left.caption(t("notes.layout.rows"))
         show.matrix(pair.left_latex, pair.left, left)
         right.caption(t("notes.layout.columns"))
         show.matrix(pair.right_latex, pair.right, right)
-        render_check(pair.check, verdict)
+        render_check(pair.check)
 
     st.subheader(t("notes.layout.candidates_title"))
     st.markdown(t("notes.layout.candidates_intro"))

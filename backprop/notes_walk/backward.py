@@ -74,7 +74,8 @@ def differential(trace: Trace, f: Focus) -> Step:
     nums = numbers(
         [
             (
-                r"\boldsymbol{z}(\boldsymbol{a} + \mathrm{d}\boldsymbol{a}, \boldsymbol{b} + \mathrm{d}\boldsymbol{b})"
+                r"\boldsymbol{z}(\boldsymbol{a} + \mathrm{d}\boldsymbol{a},"
+                r" \boldsymbol{b} + \mathrm{d}\boldsymbol{b})"
                 r" - \boldsymbol{z}(\boldsymbol{a}, \boldsymbol{b})",
                 r"\mathbf{W}^\mathrm{T} \mathrm{d}\boldsymbol{a} + \mathrm{d}\boldsymbol{b}",
                 moved,

@@ -77,17 +77,21 @@ A_VAR = Variable(
     "a",
     "A_prev",
     (
-        rf"\cfrac{{\partial {_L}}}{{a_{{ij}}^{{(l-1)}}}} = \sum_{{s,t}} \cfrac{{\partial {_L}}}{{z_{{st}}^{{(l)}}}}"
+        rf"\cfrac{{\partial {_L}}}{{a_{{ij}}^{{(l-1)}}}} ="
+        rf" \sum_{{s,t}} \cfrac{{\partial {_L}}}{{z_{{st}}^{{(l)}}}}"
         r" \cfrac{z_{st}^{(l)}}{a_{ij}^{(l-1)}}",
-        r"\cfrac{\partial z_{st}^{(l)}}{\partial a_{ij}^{(l-1)}} = \begin{cases} w_{jt}^{(l)} & s = i \\ 0 & s \neq i \end{cases}",
-        rf"\cfrac{{\partial {_L}}}{{a_{{ij}}^{{(l-1)}}}} = \sum_{{s=i,t}} \cfrac{{\partial {_L}}}{{z_{{st}}^{{(l)}}}}"
+        r"\cfrac{\partial z_{st}^{(l)}}{\partial a_{ij}^{(l-1)}} ="
+        r" \begin{cases} w_{jt}^{(l)} & s = i \\ 0 & s \neq i \end{cases}",
+        rf"\cfrac{{\partial {_L}}}{{a_{{ij}}^{{(l-1)}}}} ="
+        rf" \sum_{{s=i,t}} \cfrac{{\partial {_L}}}{{z_{{st}}^{{(l)}}}}"
         r" \cfrac{\partial z_{st}^{(l)}}{a_{ij}^{(l-1)}} = \sum_{t} \cfrac{\partial "
         + _L
         + r"}{\partial z_{i,t}^{(l)}}"
         r" \cfrac{\partial z_{i,t}^{(l)}}{\partial a_{ij}^{(l-1)}} = \sum_{t} \cfrac{\partial "
         + _L
         + r"}{\partial z_{i,t}^{(l)}} w_{jt}^{(l)}",
-        rf"\cfrac{{\partial {_L}}}{{\partial \mathbf{{A}}^{{(l-1)}}}} = \cfrac{{\partial {_L}}}{{\partial \mathbf{{Z}}^{{(l)}}}}"
+        rf"\cfrac{{\partial {_L}}}{{\partial \mathbf{{A}}^{{(l-1)}}}}"
+        rf" = \cfrac{{\partial {_L}}}{{\partial \mathbf{{Z}}^{{(l)}}}}"
         r"{\mathbf{W}^{(l)}}^\mathrm{T}",
     ),
     ((6,), (), (6,), ()),
@@ -107,11 +111,15 @@ W_VAR = Variable(
     (
         r"\cfrac{\partial L}{\partial w_{ij}^{(l)}} = \sum_{s, t}\cfrac{\partial L}{\partial z_{st}^{(l)}}"
         r" \cfrac{\partial z_{st}^{(l)}}{\partial w_{ij}^{(l)}}",
-        r"\cfrac{\partial z_{st}^{(l)}}{\partial w_{ij}^{(l)}} = \begin{cases} a_{si}^{(l-1)} & t = j \\ 0 & t \neq j \end{cases}",
+        r"\cfrac{\partial z_{st}^{(l)}}{\partial w_{ij}^{(l)}} ="
+        r" \begin{cases} a_{si}^{(l-1)} & t = j \\ 0 & t \neq j \end{cases}",
         r"\cfrac{\partial L}{\partial w_{ij}^{(l)}} = \sum_{s,t=j} \cfrac{\partial L}{\partial z_{st}^{(l)}}"
-        r" \cfrac{\partial z_{st}^{(l)}}{\partial w_{ij}^{(l)}} = \sum_{s} \cfrac{\partial L}{\partial z_{sj}^{(l)}}"
-        r" \cfrac{\partial z_{sj}^{l}}{\partial w_{ij}^{(l)}} = \sum_{s}\cfrac{\partial L}{\partial z_{sj}^{(l)}}a_{si}^{(l-1)}",
-        r"\cfrac{\partial L}{\partial \mathbf{W}^{(l)}} = {\mathbf{A}^{(l-1)}}^\mathrm{T} \cfrac{\partial L}{\partial \mathbf{Z}^{(l)}}",
+        r" \cfrac{\partial z_{st}^{(l)}}{\partial w_{ij}^{(l)}}"
+        r" = \sum_{s} \cfrac{\partial L}{\partial z_{sj}^{(l)}}"
+        r" \cfrac{\partial z_{sj}^{l}}{\partial w_{ij}^{(l)}} ="
+        r" \sum_{s}\cfrac{\partial L}{\partial z_{sj}^{(l)}}a_{si}^{(l-1)}",
+        r"\cfrac{\partial L}{\partial \mathbf{W}^{(l)}} ="
+        r" {\mathbf{A}^{(l-1)}}^\mathrm{T} \cfrac{\partial L}{\partial \mathbf{Z}^{(l)}}",
     ),
     ((), (), (2,), ()),
     lambda f: f.w_entry,
@@ -132,10 +140,13 @@ B_VAR = Variable(
     (
         r"\cfrac{\partial L}{\partial b_i^{(l)}} = \sum_{s, t}\cfrac{\partial L}{\partial z_{st}^{(l)}}"
         r" \cfrac{\partial z_{st}^{(l)}}{\partial b_i^{(l)}}",
-        r"\cfrac{\partial z_{st}^{(l)}}{\partial b_i^{(l)}} = \begin{cases} 1 & t = i \\ 0 & t \neq i \end{cases}",
+        r"\cfrac{\partial z_{st}^{(l)}}{\partial b_i^{(l)}} ="
+        r" \begin{cases} 1 & t = i \\ 0 & t \neq i \end{cases}",
         r"\cfrac{\partial L}{\partial b_i^{(l)}} = \sum_{s, t = i}\cfrac{\partial L}{\partial z_{st}^{(l)}}"
-        r" \cfrac{\partial z_{st}^{(l)}}{\partial b_i^{(l)}} = \sum_{s}\cfrac{\partial L}{\partial z_{si}^{(l)}}"
-        r" \cfrac{\partial z_{si}^{(l)}}{\partial b_i^{(l)}} = \sum_{s}\cfrac{\partial L}{\partial z_{si}^{(l)}}",
+        r" \cfrac{\partial z_{st}^{(l)}}{\partial b_i^{(l)}}"
+        r" = \sum_{s}\cfrac{\partial L}{\partial z_{si}^{(l)}}"
+        r" \cfrac{\partial z_{si}^{(l)}}{\partial b_i^{(l)}}"
+        r" = \sum_{s}\cfrac{\partial L}{\partial z_{si}^{(l)}}",
         r"\cfrac{\partial L}{\partial \boldsymbol{b}^{(l)}} = (\boldsymbol{1}_{m \times 1}^\mathrm{T}"
         r" \cfrac{\partial L}{\partial \mathbf{Z}^{(l)}})^\mathrm{T}",
     ),
@@ -328,14 +339,14 @@ def _sympy_checks(window: tuple[int, int, int], key: str, l: int) -> dict[str, C
         ok["collapse"] &= symbolic.is_zero(double - survivors)
         ok["matrix"] &= symbolic.is_zero(by_sympy - (product[index] if key != "b" else product[index[0], 0]))
     first = X[0, 0]
+    x, dx = sp.latex(first), sp.latex(symbolic.chain_rule(s, first))
+    by_chain_rule = rf"\frac{{\partial L}}{{\partial {x}}} = {dx}"
     fmt = {"m": str(m), "n_in": str(window[1]), "n_out": str(n_out), "count": str(len(entries))}
     latex = {
-        "sum": rf"\frac{{\partial L}}{{\partial {sp.latex(first)}}} = {sp.latex(symbolic.chain_rule(s, first))}",
-        "local": r"\frac{\partial \mathbf{Z}}{\partial "
-        + sp.latex(first)
-        + "} = "
+        "sum": by_chain_rule,
+        "local": rf"\frac{{\partial \mathbf{{Z}}}}{{\partial {sp.latex(first)}}} = "
         + sp.latex(s.Z.applyfunc(lambda z: sp.diff(z, first))),
-        "collapse": rf"\frac{{\partial L}}{{\partial {sp.latex(first)}}} = {sp.latex(symbolic.chain_rule(s, first))}",
+        "collapse": by_chain_rule,
         "matrix": sp.latex(product),
     }
     return {

@@ -46,7 +46,9 @@ def focus(trace: Trace, l=None, sample=0, a_entry=(0, 0), w_entry=(0, 0), b_entr
     _within("entry of A", a_entry, (0, 0), (m - 1, n_in - 1))
     _within("entry of W", w_entry, (0, 0), (n_in - 1, n_out - 1))
     _within("entry of b", b_entry, 0, n_out - 1)
-    return Focus(int(l), int(sample), tuple(int(i) for i in a_entry), tuple(int(i) for i in w_entry), int(b_entry))
+    return Focus(
+        int(l), int(sample), tuple(int(i) for i in a_entry), tuple(int(i) for i in w_entry), int(b_entry)
+    )
 
 
 def _within(field: str, value, low, high) -> None:
@@ -57,7 +59,9 @@ def _within(field: str, value, low, high) -> None:
         pairs = list(zip(value, low, high, strict=True))
     else:
         pairs = [(value, low, high)]
-    ok = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and lo <= v <= hi for v, lo, hi in pairs)
+    ok = all(
+        isinstance(v, (int, np.integer)) and not isinstance(v, bool) and lo <= v <= hi for v, lo, hi in pairs
+    )
     if not ok:
         raise InvalidInput(field, value, f"from {low} to {high}")
 
@@ -153,7 +157,7 @@ def finite_differences(
     count: int = FD_ENTRIES,
     sample: int | None = None,
 ) -> Check:
-    r"""Finite differences of L (or of l_s, see ``oracle``) with respect to ``variable`` against ``predicted``.
+    r"""Finite differences of L (or of l_s, see ``oracle``) in ``variable`` against ``predicted``.
 
     ``predicted`` is an array of the variable's shape, or a function of an index (for a
     value costly to compute everywhere). Judged on ``count`` entries (``first`` among
@@ -189,7 +193,11 @@ def finite_differences(
     holds = (max(errors) <= TOLERANCE) if errors else None
     if worst is not None:
         index, p, f = judged[worst]
-        key = "fd_agree" if holds else "fd_disagree"
+        key = (
+            ("fd_agree" if holds else "fd_disagree")
+            if sample is None
+            else ("fd_sample_agree" if holds else "fd_sample_disagree")
+        )
         fmt = {
             "lhs": f"${lhs}$",
             "count": str(len(judged)),
@@ -199,6 +207,8 @@ def finite_differences(
             "err": fmt_number(errors[worst], 2),
             "tol": fmt_number(TOLERANCE),
         }
+        if sample is not None:
+            fmt["sample"] = str(sample + 1)
         evidence.append(Evidence(key, fmt, data=data))
     if kinks:
         evidence.append(Evidence("fd_kinks", {"count": str(len(kinks))}, data={"kinks": kinks}))

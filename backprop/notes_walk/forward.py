@@ -49,13 +49,17 @@ Z_VECTOR = (
 )
 
 BATCH_DEF = r"""\begin{gathered}
-\mathbf{A}^{(l-1)} = (\boldsymbol{a_1}^{(l-1)}, \dots, \boldsymbol{a_m}^{(l-1)})^\mathrm{T} \in \mathbb{R}^{m \times n_{l-1}} \\
-\mathbf{Z}^{(l)} = (\boldsymbol{z_1}^{(l)}, \dots, \boldsymbol{z_m}^{(l)})^\mathrm{T} \in \mathbb{R}^{m \times n_l} \\
-\mathbf{G}^{(l)} = (\underbrace{\boldsymbol{g}^{(l)}, \dots, \boldsymbol{g}^{(l)}}_m)^\mathrm{T} \in \mathbb{R}^{m \times n_l}
+\mathbf{A}^{(l-1)} = (\boldsymbol{a_1}^{(l-1)}, \dots, \boldsymbol{a_m}^{(l-1)})^\mathrm{T}
+    \in \mathbb{R}^{m \times n_{l-1}} \\
+\mathbf{Z}^{(l)} = (\boldsymbol{z_1}^{(l)}, \dots, \boldsymbol{z_m}^{(l)})^\mathrm{T}
+    \in \mathbb{R}^{m \times n_l} \\
+\mathbf{G}^{(l)} = (\underbrace{\boldsymbol{g}^{(l)}, \dots, \boldsymbol{g}^{(l)}}_m)^\mathrm{T}
+    \in \mathbb{R}^{m \times n_l}
 \end{gathered}"""
 
 BATCH_Z = r"""\begin{gathered}
-\mathbf{Z}^{(l)} = \mathbf{A}^{(l-1)} \mathbf{W}^{(l)} + \boldsymbol{1}_{m \times 1} {\boldsymbol{b}^{(l)}}^\mathrm{T} \\
+\mathbf{Z}^{(l)} = \mathbf{A}^{(l-1)} \mathbf{W}^{(l)}
+    + \boldsymbol{1}_{m \times 1} {\boldsymbol{b}^{(l)}}^\mathrm{T} \\
 \mathbf{A}^{(l)} = \mathbf{G}^{(l)}(\mathbf{Z}^{(l)})
 \end{gathered}"""
 
@@ -92,7 +96,8 @@ def single_sample(trace: Trace, f: Focus) -> list[Step]:
                 numbers(
                     [
                         (
-                            r"({\boldsymbol{a}^{(l-1)}}^\mathrm{T} \mathbf{W}^{(l)})^\mathrm{T} + \boldsymbol{b}^{(l)}",
+                            r"({\boldsymbol{a}^{(l-1)}}^\mathrm{T}"
+                            r" \mathbf{W}^{(l)})^\mathrm{T} + \boldsymbol{b}^{(l)}",
                             r"\boldsymbol{z}^{(l)}",
                             (a[None] @ W).T[:, 0] + b,
                             z,
@@ -121,7 +126,8 @@ def batch(trace: Trace, f: Focus) -> list[Step]:
                 numbers(
                     [
                         (
-                            r"\mathbf{A}^{(l-1)} \mathbf{W}^{(l)} + \boldsymbol{1}_{m \times 1} {\boldsymbol{b}^{(l)}}^\mathrm{T}",
+                            r"\mathbf{A}^{(l-1)} \mathbf{W}^{(l)} + \boldsymbol{1}_{m"
+                            r" \times 1} {\boldsymbol{b}^{(l)}}^\mathrm{T}",
                             r"\mathbf{Z}^{(l)}",
                             A_prev @ W + ones @ b[None],
                             Z,

@@ -28,18 +28,25 @@ from .model import Check, Evidence, Mistake, fmt_index, fmt_number, fmt_shape, m
 W_COLUMN = r"\boldsymbol{w_i}^{(l)} = (w_{1i}^{(l)}, \dots, w_{n_{l}i}^{(l)})^\mathrm{T}"
 W_COLUMN_FIXED = r"\boldsymbol{w_i}^{(l)} = (w_{1i}^{(l)}, \dots, w_{n_{l-1}i}^{(l)})^\mathrm{T}"
 TYPOS = (
-    r"g_2^{l}, \quad (\boldsymbol{a}^{l-1})^\mathrm{T}, \quad \cfrac{\partial z_{sj}^{l}}{\partial w_{ij}^{(l)}},"
+    r"g_2^{l}, \quad (\boldsymbol{a}^{l-1})^\mathrm{T}, \quad"
+    r" \cfrac{\partial z_{sj}^{l}}{\partial w_{ij}^{(l)}},"
     r" \quad \boldsymbol{b} = (b_1^{(l)}, \dots, b_{n_l}^{(l)})^\mathrm{T}"
 )
 TYPOS_FIXED = (
-    r"g_2^{(l)}, \quad (\boldsymbol{a}^{(l-1)})^\mathrm{T}, \quad \cfrac{\partial z_{sj}^{(l)}}{\partial w_{ij}^{(l)}},"
+    r"g_2^{(l)}, \quad (\boldsymbol{a}^{(l-1)})^\mathrm{T},"
+    r" \quad \cfrac{\partial z_{sj}^{(l)}}{\partial w_{ij}^{(l)}},"
     r" \quad \boldsymbol{b}^{(l)} = (b_1^{(l)}, \dots, b_{n_l}^{(l)})^\mathrm{T}"
 )
 FIND = r"\boldsymbol{a}^{(l-1)}, \quad \boldsymbol{b}^{(l)}"
-FIND_FIXED = r"\cfrac{\partial l}{\partial \boldsymbol{a}^{(l-1)}}, \quad \cfrac{\partial l}{\partial \boldsymbol{b}^{(l)}}"
+FIND_FIXED = (
+    r"\cfrac{\partial l}{\partial \boldsymbol{a}^{(l-1)}}, \quad"
+    r" \cfrac{\partial l}{\partial \boldsymbol{b}^{(l)}}"
+)
 DZ = (
-    r"\begin{cases} \cfrac{\partial \mathrm{d} \boldsymbol{z}^{(l)}}{\partial \boldsymbol{a}^{(l-1)}} = \mathbf{W}^{(l)} \\"
-    r" \cfrac{\partial \mathrm{d} \boldsymbol{z}^{(l)}}{\partial \boldsymbol{b}^{(l)}} = \boldsymbol{1}_{n_l \times 1} \end{cases}"
+    r"\begin{cases} \cfrac{\partial \mathrm{d} \boldsymbol{z}^{(l)}}{\partial"
+    r" \boldsymbol{a}^{(l-1)}} = \mathbf{W}^{(l)} \\"
+    r" \cfrac{\partial \mathrm{d} \boldsymbol{z}^{(l)}}{\partial"
+    r" \boldsymbol{b}^{(l)}} = \boldsymbol{1}_{n_l \times 1} \end{cases}"
 )
 DZ_FIXED = (
     r"\begin{cases} \cfrac{\partial \boldsymbol{z}^{(l)}}{\partial \boldsymbol{a}^{(l-1)}} = \mathbf{W}^{(l)}"
@@ -47,22 +54,27 @@ DZ_FIXED = (
     r" \cfrac{\partial \boldsymbol{z}^{(l)}}{\partial \boldsymbol{b}^{(l)}} = \mathbf{I}_{n_l} \end{cases}"
 )
 DL = (
-    r"\begin{cases} \cfrac{\partial \mathrm{d} l(\boldsymbol{\theta})}{\partial \boldsymbol{a}^{(l-1)}} = \mathbf{W}^{(l)} \\"
-    r" \cfrac{\partial \mathrm{d} l(\boldsymbol{\theta})}{\partial \boldsymbol{b}^{(l)}} = \boldsymbol{1}_{n_l \times 1}"
+    r"\begin{cases} \cfrac{\partial \mathrm{d} l(\boldsymbol{\theta})}{\partial"
+    r" \boldsymbol{a}^{(l-1)}} = \mathbf{W}^{(l)} \\"
+    r" \cfrac{\partial \mathrm{d} l(\boldsymbol{\theta})}{\partial"
+    r" \boldsymbol{b}^{(l)}} = \boldsymbol{1}_{n_l \times 1}"
     r" \end{cases}"
 )
 DL_FIXED = (
     r"\begin{cases} \cfrac{\partial l}{\partial \boldsymbol{a}^{(l-1)}} = \mathbf{W}^{(l)}"
     r" \cfrac{\partial l}{\partial \boldsymbol{z}^{(l)}} \\"
-    r" \cfrac{\partial l}{\partial \boldsymbol{b}^{(l)}} = \cfrac{\partial l}{\partial \boldsymbol{z}^{(l)}} \end{cases}"
+    r" \cfrac{\partial l}{\partial \boldsymbol{b}^{(l)}} ="
+    r" \cfrac{\partial l}{\partial \boldsymbol{z}^{(l)}} \end{cases}"
 )
 NO_PARTIAL = (
-    r"\cfrac{\partial L(\boldsymbol{\theta})}{a_{ij}^{(l-1)}} = \sum_{s,t} \cfrac{\partial L(\boldsymbol{\theta})}{z_{st}^{(l)}}"
+    r"\cfrac{\partial L(\boldsymbol{\theta})}{a_{ij}^{(l-1)}} ="
+    r" \sum_{s,t} \cfrac{\partial L(\boldsymbol{\theta})}{z_{st}^{(l)}}"
     r" \cfrac{\partial z_{st}^{(l)}}{a_{ij}^{(l-1)}}"
 )
 NO_PARTIAL_FIXED = (
     r"\cfrac{\partial L(\boldsymbol{\theta})}{\partial a_{ij}^{(l-1)}} = \sum_{s,t}"
-    r" \cfrac{\partial L(\boldsymbol{\theta})}{\partial z_{st}^{(l)}} \cfrac{\partial z_{st}^{(l)}}{\partial a_{ij}^{(l-1)}}"
+    r" \cfrac{\partial L(\boldsymbol{\theta})}{\partial z_{st}^{(l)}}"
+    r" \cfrac{\partial z_{st}^{(l)}}{\partial a_{ij}^{(l-1)}}"
 )
 LOSS_SUM = r"L(\boldsymbol{\theta}) = \sum_i^m l(\boldsymbol{\theta})"
 LOSS_SUM_FIXED = {
@@ -71,15 +83,20 @@ LOSS_SUM_FIXED = {
 }
 FIGURE_FIXED = (
     r"\cfrac{\partial L}{\partial \mathbf{Z}^{(l)}} \longrightarrow \begin{cases}"
-    r" \cfrac{\partial L}{\partial \mathbf{W}^{(l)}} = {\mathbf{A}^{(l-1)}}^\mathrm{T} \cfrac{\partial L}{\partial \mathbf{Z}^{(l)}} \\"
+    r" \cfrac{\partial L}{\partial \mathbf{W}^{(l)}} ="
+    r" {\mathbf{A}^{(l-1)}}^\mathrm{T} \cfrac{\partial L}{\partial \mathbf{Z}^{(l)}} \\"
     r" \cfrac{\partial L}{\partial \boldsymbol{b}^{(l)}} = (\boldsymbol{1}_{m \times 1}^\mathrm{T}"
     r" \cfrac{\partial L}{\partial \mathbf{Z}^{(l)}})^\mathrm{T} \\"
     r" \cfrac{\partial L}{\partial \mathbf{A}^{(l-1)}} = \cfrac{\partial L}{\partial \mathbf{Z}^{(l)}}"
     r" {\mathbf{W}^{(l)}}^\mathrm{T} \end{cases}"
 )
-NO_LAYOUT = r"\cfrac{\partial L}{\partial \mathbf{W}^{(l)}} = {\mathbf{A}^{(l-1)}}^\mathrm{T} \cfrac{\partial L}{\partial \mathbf{Z}^{(l)}}"
+NO_LAYOUT = (
+    r"\cfrac{\partial L}{\partial \mathbf{W}^{(l)}} ="
+    r" {\mathbf{A}^{(l-1)}}^\mathrm{T} \cfrac{\partial L}{\partial \mathbf{Z}^{(l)}}"
+)
 NO_LAYOUT_FIXED = (
-    r"\left(\cfrac{\partial L}{\partial \mathbf{W}^{(l)}}\right)_{ij} = \cfrac{\partial L}{\partial w_{ij}^{(l)}}"
+    r"\left(\cfrac{\partial L}{\partial \mathbf{W}^{(l)}}\right)_{ij}"
+    r" = \cfrac{\partial L}{\partial w_{ij}^{(l)}}"
     r" \;\Rightarrow\; \cfrac{\partial L}{\partial \mathbf{W}^{(l)}} = {\mathbf{A}^{(l-1)}}^\mathrm{T}"
     r" \cfrac{\partial L}{\partial \mathbf{Z}^{(l)}} \in \mathbb{R}^{n_{l-1} \times n_l}"
 )
@@ -427,33 +444,29 @@ def loss_per_sample(trace: Trace, f: Focus) -> Mistake:
     )
 
 
-def broken_sentence(trace: Trace, f: Focus) -> Mistake:
-    r"""8. "由图可以看出" stops mid-sentence; what the figure shows: ∂L/∂Z in, three gradients out."""
-    layer = trace.layers[f.l - 1]
+def broken_sentence(trace: Trace, f: Focus, shared: dict | None = None) -> Mistake:
+    r"""8. "由图可以看出" stops mid-sentence; what the figure shows: ∂L/∂Z in, three gradients out.
+
+    ``shared`` may hold the chain steps' finite-difference checks of the same products
+    ("W", "b", "A_prev"), so they are not run twice.
+    """
+    layer, shared = trace.layers[f.l - 1], shared or {}
     refutation = Check("reading", False, (Evidence("breaks_off", {}),))
-    checks = [
-        finite_differences(
-            trace,
-            "W",
-            f.l,
+    products = {
+        "W": (
             layer.A_prev.T @ layer.dZ,
             r"{\mathbf{A}^{(l-1)}}^\mathrm{T} \frac{\partial L}{\partial \mathbf{Z}^{(l)}}",
         ),
-        finite_differences(
-            trace,
-            "b",
-            f.l,
+        "b": (
             layer.dZ.sum(axis=0),
             r"(\boldsymbol{1}^\mathrm{T} \frac{\partial L}{\partial \mathbf{Z}^{(l)}})^\mathrm{T}",
         ),
-        finite_differences(
-            trace,
-            "A_prev",
-            f.l,
+        "A_prev": (
             layer.dZ @ layer.W.T,
             r"\frac{\partial L}{\partial \mathbf{Z}^{(l)}} {\mathbf{W}^{(l)}}^\mathrm{T}",
         ),
-    ]
+    }
+    checks = [shared.get(name) or finite_differences(trace, name, f.l, *products[name]) for name in products]
     if f.l > 1:  # what goes down is the layer below's upstream gradient, ∂L/∂A^(l-1)
         checks.append(
             finite_differences(
@@ -463,23 +476,21 @@ def broken_sentence(trace: Trace, f: Focus) -> Mistake:
     return Mistake(8, "broken_sentence", "", refutation, FIGURE_FIXED, tuple(checks))
 
 
-def layout_unstated(trace: Trace, f: Focus) -> Mistake:
+def layout_unstated(trace: Trace, f: Focus, shared: dict | None = None) -> Mistake:
     r"""9. Without a layout A_prevᵀ ∂L/∂Z is ambiguous: numerator layout holds its transpose."""
     from .. import layout  # noqa: PLC0415 (layout imports this package's checks)
 
     refutation = layout.numerator_refutes(trace, f.l)
     layer = trace.layers[f.l - 1]
-    fixed = (
-        layout.shapes_match_variables(trace),
-        finite_differences(
-            trace,
-            "W",
-            f.l,
-            layer.A_prev.T @ layer.dZ,
-            r"{\mathbf{A}^{(l-1)}}^\mathrm{T} \frac{\partial L}{\partial \mathbf{Z}^{(l)}}",
-            first=f.w_entry,
-        ),
+    fd = (shared or {}).get("W") or finite_differences(
+        trace,
+        "W",
+        f.l,
+        layer.A_prev.T @ layer.dZ,
+        r"{\mathbf{A}^{(l-1)}}^\mathrm{T} \frac{\partial L}{\partial \mathbf{Z}^{(l)}}",
+        first=f.w_entry,
     )
+    fixed = (layout.shapes_match_variables(trace), fd)
     return Mistake(9, "layout_unstated", NO_LAYOUT, refutation, NO_LAYOUT_FIXED, fixed)
 
 
@@ -496,6 +507,9 @@ BUILDERS = (
 )
 
 
-def all_mistakes(trace: Trace, f: Focus) -> list[Mistake]:
-    """The nine mistakes of NOTES.md, in its order, checked on the trace."""
-    return [build(trace, f) for build in BUILDERS]
+def all_mistakes(trace: Trace, f: Focus, shared: dict | None = None) -> list[Mistake]:
+    """The nine mistakes of NOTES.md in its order, checked on the trace (``shared``: see broken_sentence)."""
+    return [
+        build(trace, f, shared) if build in (broken_sentence, layout_unstated) else build(trace, f)
+        for build in BUILDERS
+    ]

@@ -35,12 +35,16 @@ ELEMENTWISE = (
     r" \odot {g^{(l)}}'(\mathbf{Z}^{(l)})"
 )
 JACOBIAN = (
-    r"\cfrac{\partial L}{\partial \boldsymbol{z}_s^{(l)}} = \mathbf{J}_s^\mathrm{T} \cfrac{\partial L}{\partial \boldsymbol{a}_s^{(l)}},"
-    r" \quad (\mathbf{J}_s)_{jk} = \cfrac{\partial a_{sj}^{(l)}}{\partial z_{sk}^{(l)}} = a_{sj}^{(l)}(\delta_{jk} - a_{sk}^{(l)})"
+    r"\cfrac{\partial L}{\partial \boldsymbol{z}_s^{(l)}} ="
+    r" \mathbf{J}_s^\mathrm{T} \cfrac{\partial L}{\partial \boldsymbol{a}_s^{(l)}},"
+    r" \quad (\mathbf{J}_s)_{jk} = \cfrac{\partial a_{sj}^{(l)}}{\partial"
+    r" z_{sk}^{(l)}} = a_{sj}^{(l)}(\delta_{jk} - a_{sk}^{(l)})"
 )
 CHAINING = (
-    r"\cfrac{\partial L}{\partial \mathbf{A}^{(l-1)}} = \cfrac{\partial L}{\partial \mathbf{Z}^{(l)}} {\mathbf{W}^{(l)}}^\mathrm{T}"
-    r" \;\Longrightarrow\; \cfrac{\partial L}{\partial \mathbf{Z}^{(l-1)}} = \cfrac{\partial L}{\partial \mathbf{A}^{(l-1)}}"
+    r"\cfrac{\partial L}{\partial \mathbf{A}^{(l-1)}} = \cfrac{\partial"
+    r" L}{\partial \mathbf{Z}^{(l)}} {\mathbf{W}^{(l)}}^\mathrm{T}"
+    r" \;\Longrightarrow\; \cfrac{\partial L}{\partial \mathbf{Z}^{(l-1)}}"
+    r" = \cfrac{\partial L}{\partial \mathbf{A}^{(l-1)}}"
     r" \odot {g^{(l-1)}}'(\mathbf{Z}^{(l-1)}) \;\Longrightarrow\; \cdots \;\Longrightarrow\;"
     r" \cfrac{\partial L}{\partial \mathbf{W}^{(1)}}, \cfrac{\partial L}{\partial \boldsymbol{b}^{(1)}}"
 )
@@ -271,7 +275,8 @@ def shortcut(trace: Trace, f: Focus) -> Step:
     general = act.backward(top.Z, top.A, top.dA)  # through g' or the Jacobian, without any shortcut
     lhs = r"\cfrac{\partial L}{\partial \mathbf{Z}^{(L)}}"
     if LOSSES[spec.loss].dZ_shortcut is None:
-        statement = rf"{lhs} = {m_latex}(\mathbf{{A}}^{{(L)}} - \mathbf{{Y}}) \odot {{g^{{(L)}}}}'(\mathbf{{Z}}^{{(L)}})"
+        g_prime = r"{g^{(L)}}'(\mathbf{Z}^{(L)})"
+        statement = rf"{lhs} = {m_latex}(\mathbf{{A}}^{{(L)}} - \mathbf{{Y}}) \odot {g_prime}"
         predicted = general
         checks = ()
     else:
@@ -294,7 +299,7 @@ def shortcut(trace: Trace, f: Focus) -> Step:
 
 
 def _sympy_shortcut(loss: str) -> Check:
-    r"""SymPy: ∂/∂z_k of -Σ y_j log softmax_j(z) is a_k Σ_j y_j - y_k (= a_k - y_k when Σ y = 1); BCE: σ(z) - y."""
+    r"""SymPy: ∂/∂z_k of -Σ_j y_j log softmax_j(z) = a_k Σ_j y_j - y_k; BCE: σ(z) - y."""
     if loss == "bce":
         z, y = sp.symbols("z y")
         sig = 1 / (1 + sp.exp(-z))
@@ -337,7 +342,8 @@ def chaining(trace: Trace, f: Focus) -> Step:
                 "A",
                 k - 1,
                 handed,
-                rf"\frac{{\partial L}}{{\partial \mathbf{{Z}}^{{({k})}}}}{{\mathbf{{W}}^{{({k})}}}}^\mathrm{{T}}",
+                rf"\frac{{\partial L}}{{\partial"
+                rf" \mathbf{{Z}}^{{({k})}}}}{{\mathbf{{W}}^{{({k})}}}}^\mathrm{{T}}",
                 count=2,
             )
         )
@@ -346,7 +352,7 @@ def chaining(trace: Trace, f: Focus) -> Step:
 
 
 def _end_to_end(trace: Trace) -> Check:
-    r"""The chained gradients at the bottom (W^(1), b^(1), X) against ``gradcheck``'s differences of the whole network."""
+    r"""The gradients chained to the bottom (W^(1), b^(1), X) against gradcheck's differences."""
     spec, first = trace.spec, trace.layers[0]
     params = Params(tuple(x.W for x in trace.layers), tuple(x.b for x in trace.layers))
     judged = []

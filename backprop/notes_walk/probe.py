@@ -53,7 +53,7 @@ def loss_of_A(name: str, A: np.ndarray, Y: np.ndarray) -> float:
 
 
 def _run_up(trace: Trace, l: int, A_prev: np.ndarray, rows, W=None, b=None):
-    """(Σ_{i in rows} l_i, kink pattern) from A^(l-1) through layers l..L, W^(l), b^(l) optionally replaced."""
+    """(Σ_{i in rows} l_i, kink pattern) from A^(l-1) through layers l..L (W^(l), b^(l) may be replaced)."""
     spec, pattern, A = trace.spec, [], A_prev
     for k in range(l, spec.L + 1):
         layer = trace.layers[k - 1]
@@ -105,7 +105,7 @@ def _evaluator(trace: Trace, variable: str, l: int, index: tuple[int, ...], samp
 def estimate(
     trace: Trace, variable: str, l: int, index: tuple[int, ...], h: float = STEP, sample: int | None = None
 ) -> Estimate:
-    r"""The five-point estimate of ∂L/∂x for x = entry ``index`` (0-based) of A^(l-1), Z^(l), A^(l), W^(l) or b^(l).
+    r"""Five-point estimate of ∂L/∂x, x = entry ``index`` (0-based) of A^(l-1), Z^(l), A^(l), W^(l) or b^(l).
 
     With ``sample`` s (W and b only), the estimate of ∂l_s/∂x instead: one sample's loss
     (divided by m under the mean reduction, as L is).
@@ -121,13 +121,16 @@ def estimate(
         value, pattern = evaluate(target)
         values.append(value)
         patterns.append(pattern)
-    at_kink = any(not np.array_equal(a, b) for later in patterns[1:] for a, b in zip(patterns[0], later, strict=True))
+    first = patterns[0]
+    at_kink = any(
+        not np.array_equal(a, b) for later in patterns[1:] for a, b in zip(first, later, strict=True)
+    )
     plus2, plus1, minus1, minus2 = values
     return Estimate((-plus2 + 8 * plus1 - 8 * minus1 + minus2) / (12 * h), at_kink)
 
 
 def pick_entries(shape: tuple[int, ...], count: int, seed: int, first=None) -> list[tuple[int, ...]]:
-    r"""Up to ``count`` distinct indices of an array of ``shape``, ``first`` leading, the rest drawn from the seed.
+    r"""Up to ``count`` distinct indices of an array of ``shape``: ``first``, then some drawn from the seed.
 
     >>> pick_entries((2, 2), 10, 0)
     [(0, 0), (0, 1), (1, 0), (1, 1)]
