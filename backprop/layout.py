@@ -146,9 +146,8 @@ def layouts(trace: Trace, l: int, sample: int = 0) -> tuple[Pair, ...]:
     A, W, D = layer.A_prev, layer.W, layer.dZ
     a = A[sample]
     h = 1e-3
-    jacobian = np.array(
-        [((a + h * e) @ W - (a - h * e) @ W) / (2 * h) for e in np.eye(len(a))]
-    ).T  # ∂z_t/∂a_j
+    steps = h * np.eye(len(a))  # row j moves a_j alone
+    jacobian = (((a + steps) @ W - (a - steps) @ W) / (2 * h)).T  # ∂z_t/∂a_j, (n_out, n_in)
     delta = D[sample] * (trace.spec.m if trace.spec.reduction == "mean" else 1)  # ∂l/∂z for the sample
     rows = [
         (

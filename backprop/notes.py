@@ -23,10 +23,34 @@ from dataclasses import dataclass
 
 from .network import Trace
 from .notes_walk import backward, chain, forward, mistakes, omitted
-from .notes_walk.checks import Focus, focus
+from .notes_walk.checks import FD_BUDGET, FD_ENTRIES, Focus, focus
 from .notes_walk.model import Check, Evidence, Mistake, Section, Step
 
 FIGURES = ("fp-single-dense", "bp-full", "bp-single-dense")
+# The walk reruns the network some hundred times (finite differences, single samples,
+# difference quotients): past this many multiply-adds per forward pass it would take
+# minutes. A 784-512-256-10 network with m = 256 is 1.4e8 and takes a few seconds.
+MAX_MACS = 200_000_000
+
+
+def forward_macs(spec) -> int:
+    r"""Multiply-adds of one forward pass: m Σ_l n_{l-1} n_l.
+
+    >>> from backprop import NetworkSpec
+    >>> forward_macs(NetworkSpec(sizes=(3, 4, 2), batch=4))
+    80
+    """
+    return spec.m * sum(n_in * n_out for n_in, n_out in zip(spec.sizes[:-1], spec.sizes[1:], strict=True))
+
+
+def fits(spec) -> bool:
+    """Whether the walk runs on this network in seconds (``forward_macs`` at most MAX_MACS)."""
+    return forward_macs(spec) <= MAX_MACS
+
+
+def thinned(spec) -> bool:
+    """Whether finite differences judge fewer entries per check than usual here (to stay fast)."""
+    return 4 * forward_macs(spec) > FD_BUDGET // FD_ENTRIES
 
 
 @dataclass(frozen=True)
@@ -77,4 +101,18 @@ def walk(
     return Walk(f, sections)
 
 
-__all__ = ["Check", "Evidence", "FIGURES", "Focus", "Mistake", "Section", "Step", "Walk", "walk"]
+__all__ = [
+    "Check",
+    "Evidence",
+    "FIGURES",
+    "Focus",
+    "MAX_MACS",
+    "Mistake",
+    "Section",
+    "Step",
+    "Walk",
+    "fits",
+    "forward_macs",
+    "thinned",
+    "walk",
+]

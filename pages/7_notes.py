@@ -115,6 +115,13 @@ with st.expander(t("notes.entries")):
         for (label, param, n), column in zip(pickers, cols, strict=True)
     )
 
+if not notes.fits(spec):
+    st.info(t("notes.too_large", macs=f"{notes.forward_macs(spec):.3g}", limit=f"{notes.MAX_MACS:.3g}"))
+    st.stop()
+
+if notes.thinned(spec):
+    st.caption(t("notes.slow"))
+
 spec_key, token = cache.spec_key(spec), cache.arrays_token(state.arrays())
 with st.spinner():
     tour = _walk(spec_key, token, (l, sample, (ai, aj), (wi, wj), bi), trace)

@@ -231,7 +231,9 @@ def counterexample(
     claimed, actual = np.asarray(claimed, dtype=np.float64), np.asarray(actual, dtype=np.float64)
     gap = np.abs(claimed - actual)
     tries = max(2, min(8, FD_BUDGET // probe.cost(trace, variable, l, sample)))
-    for flat in np.argsort(-gap, axis=None, kind="stable")[:tries]:
+    flat_gap = gap.ravel()
+    top = np.argpartition(-flat_gap, tries - 1)[:tries] if flat_gap.size > tries else np.arange(flat_gap.size)
+    for flat in top[np.argsort(-flat_gap[top], kind="stable")]:  # largest gaps first
         index = tuple(int(i) for i in np.unravel_index(int(flat), gap.shape))
         if rel_error(claimed[index], actual[index], trace.loss) <= TOLERANCE:
             return None  # the largest remaining gaps are rounding: no counterexample here

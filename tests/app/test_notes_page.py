@@ -91,3 +91,10 @@ def test_a_hostile_page_parameter_warns_by_name(param, given):
     at = run_page(PAGE, {param: given})
     assert_clean(at)
     assert any(f"URL parameter {param} = " in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_a_network_too_big_to_walk_says_so_and_why():
+    at = run_page(PAGE, {"sizes": "1000,1000,2", "m": "300"})  # 3.006e8 multiply-adds per forward pass
+    assert_clean(at)
+    assert any("3.01e+08" in i.value and "2e+08" in i.value for i in at.info), [i.value for i in at.info]
+    assert not at.tabs  # nothing half-checked is shown
