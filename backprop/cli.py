@@ -93,12 +93,12 @@ def _run(args) -> int:
     if args.json:
         print(json.dumps(trace_to_dict(trace)))
         return 0
-    np.set_printoptions(precision=4, suppress=True)
-    print(f"L = {trace.loss:.6g}   (l_i = {trace.losses})")
-    for layer in trace.layers:
-        for name in ("W", "b", "Z", "A", "dZ", "dW", "db"):
-            value = getattr(layer, name)
-            print(f"{name}^({layer.l}) {value.shape}:\n{value}")
+    with np.printoptions(precision=4, suppress=True):  # local: callers' print options stay theirs
+        print(f"L = {trace.loss:.6g}   (l_i = {trace.losses})")
+        for layer in trace.layers:
+            for name in ("W", "b", "Z", "A", "dZ", "dW", "db"):
+                value = getattr(layer, name)
+                print(f"{name}^({layer.l}) {value.shape}:\n{value}")
     return 0
 
 
