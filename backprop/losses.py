@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import sympy as sp
 
 from .activations import EXP_LIMIT, softplus
 
@@ -33,6 +34,8 @@ class Loss:
     r"""One loss: l_i per sample, ∂(Σ_i l_i)/∂A, and the shortcut for ∂/∂Z if it has one.
 
     ``per_sample(Z, A, Y)`` gives l (m,); ``dA(A, Y)`` gives ∂(Σ l_i)/∂A (m, n_L);
+    ``sym(a, y)`` is l of one sample as a SymPy expression of its outputs and targets
+    (lists of expressions): the symbolic engine and the numbers read the same registry;
     ``dZ_shortcut(A, Y)``, where not None, gives ∂(Σ l_i)/∂Z (m, n_L) directly for the
     output activation ``output`` (the general path multiplies dA by g'(Z) or the
     softmax Jacobian, and the tests check both paths agree).
@@ -41,6 +44,7 @@ class Loss:
     name: str
     per_sample: Callable[[Array, Array, Array], Array]
     dA: Callable[[Array, Array], Array]
+    sym: Callable[[list, list], sp.Expr]
     output: str | None = None  # the output activation this loss requires, if any
     dZ_shortcut: Callable[[Array, Array], Array] | None = None
     targets: str = "any real number"
@@ -66,6 +70,18 @@ def _softmax_ce(Z: Array, A: Array, Y: Array) -> Array:
     return -(Y * log_A).sum(axis=1)
 
 
+def _mse_sym(a: list, y: list) -> sp.Expr:
+    return sp.Rational(1, 2) * sp.Add(*[(aj - yj) ** 2 for aj, yj in zip(a, y)])
+
+
+def _bce_sym(a: list, y: list) -> sp.Expr:
+    return -sp.Add(*[yj * sp.log(aj) + (1 - yj) * sp.log(1 - aj) for aj, yj in zip(a, y)])
+
+
+def _softmax_ce_sym(a: list, y: list) -> sp.Expr:
+    return -sp.Add(*[yj * sp.log(aj) for aj, yj in zip(a, y)])
+
+
 def _bce_dA(A: Array, Y: Array) -> Array:
     A = np.clip(A, _CLIP, 1.0 - 1e-16)
     return (A - Y) / (A * (1.0 - A))
@@ -78,11 +94,12 @@ def _softmax_ce_dA(A: Array, Y: Array) -> Array:
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
-        Loss("mse", _mse, lambda A, Y: A - Y),
+        Loss("mse", _mse, lambda A, Y: A - Y, _mse_sym),
         Loss(
             "bce",
             _bce,
             _bce_dA,
+            _bce_sym,
             output="sigmoid",
             dZ_shortcut=lambda A, Y: A - Y,
             targets="values from 0 to 1",
@@ -91,6 +108,7 @@ LOSSES: dict[str, Loss] = {
             "softmax_ce",
             _softmax_ce,
             _softmax_ce_dA,
+            _softmax_ce_sym,
             output="softmax",
             # Σ_j y_j = 1 per row, so ∂l/∂z_k = a_k Σ_j y_j - y_k = a_k - y_k
             dZ_shortcut=lambda A, Y: A - Y,

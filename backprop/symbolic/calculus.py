@@ -24,6 +24,7 @@ import numpy as np
 import sympy as sp
 
 from ..activations import activation
+from ..losses import LOSSES
 from ._cache import cached
 
 Z = sp.Symbol("z", real=True)  # the one argument of every elementwise g
@@ -84,13 +85,7 @@ def loss_per_sample(name: str, a: list, y: list) -> sp.Expr:
     mse: ½ Σ_j (a_j - y_j)²; bce: -Σ_j [y_j log a_j + (1 - y_j) log(1 - a_j)];
     softmax_ce: -Σ_j y_j log a_j (DESIGN.md's definitions).
     """
-    if name == "mse":
-        return sp.Rational(1, 2) * sp.Add(*[(aj - yj) ** 2 for aj, yj in zip(a, y)])
-    if name == "bce":
-        return -sp.Add(*[yj * sp.log(aj) + (1 - yj) * sp.log(1 - aj) for aj, yj in zip(a, y)])
-    if name == "softmax_ce":
-        return -sp.Add(*[yj * sp.log(aj) for aj, yj in zip(a, y)])
-    raise KeyError(name)
+    return LOSSES[name].sym(a, y)
 
 
 def total_loss(name: str, reduction: str, A: list[list], Y: list[list]) -> sp.Expr:
