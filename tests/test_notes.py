@@ -286,7 +286,7 @@ def test_an_entry_out_of_range_is_refused_by_name(kwargs, field):
 SOURCES = [
     "backprop/notes.py",
     "backprop/layout.py",
-    *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "backprop/notes_walk").glob("*.py")),
+    *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "backprop/notes_walk").rglob("*.py")),
 ]
 
 
