@@ -2,7 +2,10 @@ r"""LaTeX made from numbers: matrices with highlighted rows, columns, entries; s
 
 KaTeX (what ``st.latex`` renders) reads every string here. Indices on screen are
 1-based, as in the notes; arguments are 0-based, as in NumPy. The symbolic package
-(``backprop.symbolic``) prints SymPy's own LaTeX; this module prints numbers.
+(``backprop.symbolic``) prints SymPy's own LaTeX; this module prints numbers, two ways:
+``num``/``matrix`` (3 digits, highlights, for the forward and backward pages) and
+``number_tex``/``matrix_tex`` (4 digits, exact SymPy values, big matrices cut with dots,
+for the steps, practice and exports; ``num(x, d)`` is ``number_tex(float(x), d)``).
 
 >>> matrix(np.array([[1.0, -2.5]]), rows=[0])
 '\\begin{bmatrix}\\textcolor{#2166ac}{\\mathbf{1}} & \\textcolor{#2166ac}{\\mathbf{-2.5}}\\end{bmatrix}'
@@ -15,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
+import sympy as sp
 
 ROW, COLUMN, CELL, GREY = "#2166ac", "#b35806", "#762a83", "#9e9e9e"  # blue/orange: colour-blind safe
 DIGITS = 3
@@ -24,11 +28,7 @@ MAX_TERMS = 6  # a longer sum shows its first and last terms around \cdots
 
 def num(x: float, digits: int = DIGITS) -> str:
     r"""x with ``digits`` significant digits; 1e-05 -> 1 \times 10^{-5}; -0 -> 0."""
-    text = f"{float(x):.{digits}g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa} \\times 10^{{{int(exponent)}}}"
-    return "0" if text in ("-0", "-0.0") else text
+    return number_tex(float(x), digits)
 
 
 def paren(x: float, digits: int = DIGITS) -> str:
@@ -236,3 +236,85 @@ NOTATION = (
     r"\frac{\partial L}{\partial A^{(l-1)}} \in \mathbb R^{m \times n_{l-1}}",
 )
 """The home page's notation box: shapes, rows as samples, the sum over samples, denominator layout."""
+
+
+# ---- numbers and matrices as the steps, practice and exports print them ------------------
+
+
+def number_tex(value, digits: int = 4) -> str:
+    r"""One number for LaTeX: exact ones as integers or \frac, floats to ``digits`` significant digits.
+
+    >>> number_tex(0.123456), number_tex(-2.5e-7), number_tex(sp.Rational(-3, 4))
+    ('0.1235', '-2.5 \\times 10^{-7}', '-\\frac{3}{4}')
+    """
+    if isinstance(value, sp.Basic):
+        return sp.latex(value).replace("- ", "-")
+    value = float(value)
+    if value == 0:
+        return "0"
+    text = f"{value:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return text
+
+
+def number_text(value, digits: int = 4) -> str:
+    """One number as plain text: "3/4", "-2", "0.1235", "2.5e-07"."""
+    if isinstance(value, sp.Basic):
+        return str(value)
+    value = float(value)
+    return "0" if value == 0 else f"{value:.{digits}g}"
+
+
+def matrix_tex(
+    values, digits: int = 4, max_rows: int = 8, max_cols: int = 8, blank: bool = False, raw: bool = False
+) -> str:
+    r"""A matrix (or a vector, shown as a column) as a LaTeX bmatrix; big ones cut with dots.
+
+    ``blank`` draws empty boxes instead of numbers (worksheets); ``raw`` takes entries as LaTeX.
+
+    >>> matrix_tex(np.array([[1.0, -0.5]]))
+    '\\begin{bmatrix} 1 & -0.5 \\end{bmatrix}'
+    """
+    values = np.asarray(values)
+    if values.ndim == 1:
+        values = values.reshape(-1, 1)
+    rows = _cut(values.shape[0], max_rows)
+    cols = _cut(values.shape[1], max_cols)
+    if blank:
+        cell = lambda v: r"\boxed{\phantom{-0.000}}"  # noqa: E731
+    elif raw:  # entries that are LaTeX already
+        cell = str
+    else:
+        cell = lambda v: number_tex(v, digits)  # noqa: E731
+    lines = []
+    for i in rows:
+        if i is None:
+            lines.append(" & ".join(r"\vdots" if j is not None else r"\ddots" for j in cols))
+            continue
+        lines.append(" & ".join(r"\cdots" if j is None else cell(values[i, j]) for j in cols))
+    return r"\begin{bmatrix} " + r" \\ ".join(lines) + r" \end{bmatrix}"
+
+
+def sign_tex(values, max_rows: int = 8, max_cols: int = 8) -> str:
+    r"""The sign of every entry (+, −, 0) as a LaTeX matrix: what a class predicts before the numbers.
+
+    >>> sign_tex(np.array([[2.0, -1.0, 0.0]]))
+    '\\begin{bmatrix} + & - & 0 \\end{bmatrix}'
+    """
+    signs = np.sign(np.asarray(values, dtype=np.float64))
+    symbols = np.where(signs > 0, "+", np.where(signs < 0, "-", "0")).astype(object)
+    return matrix_tex(symbols, max_rows=max_rows, max_cols=max_cols, raw=True)
+
+
+def large(tex: str, size: str = "Large") -> str:
+    r"""LaTeX set in a larger size (``\Large``, ``\huge``, ...), for a projector."""
+    return "\\" + size + " " + tex
+
+
+def _cut(n: int, limit: int) -> list[int | None]:
+    """Indices to show of n, with None where the dots go when n passes the limit."""
+    if n <= limit:
+        return list(range(n))
+    return list(range(limit - 2)) + [None, n - 1]

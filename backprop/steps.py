@@ -27,10 +27,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import sympy as sp
 
 from .activations import activation
 from .exact import column_sums, exact_backward, exact_dg, exact_start, is_exact
+
+# sym and grad_sym are latex.sup and latex.grad; the number and matrix printers are
+# re-exported (``as`` names): backprop.latex is the one place LaTeX is made from numbers
+from .latex import grad as grad_sym
+from .latex import large as large
+from .latex import matrix_tex as matrix_tex
+from .latex import number_tex as number_tex
+from .latex import number_text as number_text
+from .latex import sign_tex as sign_tex
+from .latex import sup as sym
 from .losses import LOSSES
 
 # Where a value in a step's ledger comes from.
@@ -234,22 +243,12 @@ def gradient_of_step(trace, step: Step) -> np.ndarray:
     return getattr(trace.layers[step.l - 1], step.name)
 
 
-# ---- LaTeX of symbols, numbers and matrices -------------------------------------------
-
-
-def sym(name: str, l: int) -> str:
-    """LaTeX of a stored value: Z^{(2)}; A^{(0)} is X."""
-    return f"{name}^{{({l})}}"
+# ---- LaTeX of symbols (numbers and matrices: backprop.latex) ------------------------
 
 
 def sym_t(name: str, l: int) -> str:
     r"""LaTeX of a transposed stored value: W^{(2)\top} (one superscript, as LaTeX requires)."""
     return f"{name}^{{({l})\\top}}"
-
-
-def grad_sym(name: str, l: int) -> str:
-    r"""LaTeX of ∂L/∂name^(l): \frac{\partial L}{\partial W^{(2)}}."""
-    return r"\frac{\partial L}{\partial " + sym(name, l) + "}"
 
 
 def lhs_of(name: str, l: int) -> str:
@@ -259,89 +258,10 @@ def lhs_of(name: str, l: int) -> str:
     return grad_sym(name[1:], l)
 
 
-def number_tex(value, digits: int = 4) -> str:
-    r"""One number for LaTeX: exact ones as integers or \frac, floats to ``digits`` significant digits.
-
-    >>> number_tex(0.123456), number_tex(-2.5e-7), number_tex(sp.Rational(-3, 4))
-    ('0.1235', '-2.5 \\times 10^{-7}', '-\\frac{3}{4}')
-    """
-    if isinstance(value, sp.Basic):
-        return sp.latex(value).replace("- ", "-")
-    value = float(value)
-    if value == 0:
-        return "0"
-    text = f"{value:.{digits}g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
-    return text
-
-
-def number_text(value, digits: int = 4) -> str:
-    """One number as plain text: "3/4", "-2", "0.1235", "2.5e-07"."""
-    if isinstance(value, sp.Basic):
-        return str(value)
-    value = float(value)
-    return "0" if value == 0 else f"{value:.{digits}g}"
-
-
-def matrix_tex(
-    values, digits: int = 4, max_rows: int = 8, max_cols: int = 8, blank: bool = False, raw: bool = False
-) -> str:
-    r"""A matrix (or a vector, shown as a column) as a LaTeX bmatrix; big ones cut with dots.
-
-    ``blank`` draws empty boxes instead of numbers (worksheets); ``raw`` takes entries as LaTeX.
-
-    >>> matrix_tex(np.array([[1.0, -0.5]]))
-    '\\begin{bmatrix} 1 & -0.5 \\end{bmatrix}'
-    """
-    values = np.asarray(values)
-    if values.ndim == 1:
-        values = values.reshape(-1, 1)
-    rows = _cut(values.shape[0], max_rows)
-    cols = _cut(values.shape[1], max_cols)
-    if blank:
-        cell = lambda v: r"\boxed{\phantom{-0.000}}"  # noqa: E731
-    elif raw:  # entries that are LaTeX already
-        cell = str
-    else:
-        cell = lambda v: number_tex(v, digits)  # noqa: E731
-    lines = []
-    for i in rows:
-        if i is None:
-            lines.append(" & ".join(r"\vdots" if j is not None else r"\ddots" for j in cols))
-            continue
-        lines.append(" & ".join(r"\cdots" if j is None else cell(values[i, j]) for j in cols))
-    return r"\begin{bmatrix} " + r" \\ ".join(lines) + r" \end{bmatrix}"
-
-
-def sign_tex(values, max_rows: int = 8, max_cols: int = 8) -> str:
-    r"""The sign of every entry (+, −, 0) as a LaTeX matrix: what a class predicts before the numbers.
-
-    >>> sign_tex(np.array([[2.0, -1.0, 0.0]]))
-    '\\begin{bmatrix} + & - & 0 \\end{bmatrix}'
-    """
-    signs = np.sign(np.asarray(values, dtype=np.float64))
-    symbols = np.where(signs > 0, "+", np.where(signs < 0, "-", "0")).astype(object)
-    return matrix_tex(symbols, max_rows=max_rows, max_cols=max_cols, raw=True)
-
-
 def sign_counts(values) -> tuple[int, int, int]:
     """How many entries are positive, negative and zero."""
     signs = np.sign(np.asarray(values, dtype=np.float64))
     return int((signs > 0).sum()), int((signs < 0).sum()), int((signs == 0).sum())
-
-
-def large(tex: str, size: str = "Large") -> str:
-    r"""LaTeX set in a larger size (``\Large``, ``\huge``, ...), for a projector."""
-    return "\\" + size + " " + tex
-
-
-def _cut(n: int, limit: int) -> list[int | None]:
-    """Indices to show of n, with None where the dots go when n passes the limit."""
-    if n <= limit:
-        return list(range(n))
-    return list(range(limit - 2)) + [None, n - 1]
 
 
 def _paren(tex: str, on: bool) -> str:

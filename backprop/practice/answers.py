@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..errors import InvalidInput
-from ..steps import number_text
+from ..latex import number_text
 from .exercise import LETTERS, MAX_ANSWER_CHARS, Exercise
 
 

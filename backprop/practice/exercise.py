@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..steps import matrix_tex
+from ..latex import matrix_tex
 
 KINDS = ("entry", "shape", "formula", "vanish")
 TARGETS = ("W", "b", "A_prev")

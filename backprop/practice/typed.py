@@ -7,7 +7,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from ..steps import number_tex, number_text
+from ..latex import number_tex, number_text
 from .exercise import GIVEN_DIGITS, TARGETS, TOL_ABS, TOL_REL, Exercise, Given, Hint
 from .unfold import entry_symbol, grad_tex, sum_hints
 
