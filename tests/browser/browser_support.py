@@ -1,0 +1,354 @@
+r"""Streamlit-aware helpers for the browser tests; the fixtures live in conftest.py.
+
+See conftest.py's docstring for the waiting strategy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SERVER_START_TIMEOUT_S = 60
+SETTLE_TIMEOUT_MS = 30_000
+CHART_TIMEOUT_MS = 15_000
+QUIET_MS = 150
+VIEWPORT = {"width": 1400, "height": 900}
+
+# Counts script runs that finished; see conftest.py's docstring.
+WATCH_SCRIPT = """
+(() => {
+  if (window.__stWatch) return;
+  const w = window.__stWatch = {finished: 0, started: 0, last: performance.now()};
+  new MutationObserver(records => {
+    for (const r of records) {
+      const el = r.target;
+      if (!el.getAttribute || el.getAttribute('data-testid') !== 'stApp') continue;
+      const now = el.getAttribute(r.attributeName);
+      if (now === r.oldValue) continue;
+      if (r.attributeName === 'data-test-script-state') {
+        if (now === 'running') w.started++;
+        if (now === 'notRunning') w.finished++;
+      }
+      w.last = performance.now();
+    }
+  }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                        attributeFilter: ['data-test-script-state', 'data-test-connection-state']});
+})();
+"""
+
+_SETTLED = """
+({after, quiet}) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const w = window.__stWatch;
+  if (!app || !w) return false;
+  if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
+  if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (w.finished <= after) return false;
+  if (document.querySelector('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')) return false;
+  if (document.querySelector('[data-testid="stElementContainer"][data-stale="true"]')) return false;
+  return performance.now() - w.last >= quiet;
+}
+"""
+
+_APP_STATE = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const w = window.__stWatch || {};
+  return {
+    connection: app && app.getAttribute('data-test-connection-state'),
+    script: app && app.getAttribute('data-test-script-state'),
+    finished: w.finished, started: w.started,
+    skeletons: document.querySelectorAll('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]').length,
+    stale: document.querySelectorAll('[data-testid="stElementContainer"][data-stale="true"]').length,
+  };
+}
+"""
+
+# Every visible Plotly chart drawn: an SVG layer and a graph div holding traces.
+_PLOTLY_DRAWN = """
+() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+  .filter(c => c.offsetParent !== null)
+  .every(c => {
+    const gd = c.querySelector('.js-plotly-plot');
+    return gd && gd.querySelector('.main-svg') && Array.isArray(gd._fullData) && gd._fullData.length > 0;
+  })
+"""
+
+# Every visible Graphviz chart drawn: an svg with at least one node.
+_GRAPHVIZ_DRAWN = """
+() => [...document.querySelectorAll('[data-testid="stGraphVizChart"]')]
+  .filter(c => c.offsetParent !== null)
+  .every(c => c.querySelector('svg g.node'))
+"""
+
+
+@dataclass
+class AppPage:
+    """A Playwright page on the app, with Streamlit-aware waits and the console it logged."""
+
+    page: object  # playwright.sync_api.Page
+    base_url: str
+    console_errors: list[tuple[str, str]] = field(default_factory=list)  # (text, url of its source)
+
+    def runs_finished(self) -> int:
+        return self.page.evaluate("() => (window.__stWatch || {finished: 0}).finished")
+
+    def state(self) -> dict:
+        return self.page.evaluate(_APP_STATE)
+
+    def settle(self, after: int = 0, timeout_ms: int = SETTLE_TIMEOUT_MS) -> None:
+        """Wait until a Streamlit run has finished after the `after`-th one and nothing is pending."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            self.page.wait_for_function(_SETTLED, arg={"after": after, "quiet": QUIET_MS}, timeout=timeout_ms)
+        except PlaywrightTimeout:
+            raise AssertionError(
+                f"Streamlit did not settle within {timeout_ms} ms at {self.page.url}: {self.state()}"
+            ) from None
+
+    def act(self, action: Callable[[], object]) -> None:
+        """Do something that makes Streamlit rerun, then wait for that rerun to finish."""
+        before = self.runs_finished()
+        action()
+        self.settle(after=before)
+
+    def open(self, path: str = "/") -> AppPage:
+        """Load a path of the app in this page and wait for its first run to finish."""
+        self.page.goto(self.base_url + path)
+        self.settle(after=0)
+        return self
+
+    def wait_for_charts(self) -> None:
+        """Wait until every visible Plotly and Graphviz chart has drawn."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        for name, script in (("Plotly", _PLOTLY_DRAWN), ("Graphviz", _GRAPHVIZ_DRAWN)):
+            try:
+                self.page.wait_for_function(script, timeout=CHART_TIMEOUT_MS)
+            except PlaywrightTimeout:
+                raise AssertionError(f"a {name} chart stayed blank at {self.page.url}") from None
+
+    def screenshot(self, name: str) -> Path:
+        """Save a full-page screenshot to artifacts/screenshots/<name>.png.
+
+        Streamlit scrolls inside its main container, not the document, so the viewport is
+        first made as tall as that content (a full_page screenshot would cut it off).
+        """
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        height = self.page.evaluate(
+            """() => Math.max(document.documentElement.scrollHeight,
+                 ...[...document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebarContent"]')]
+                   .filter(e => e.getBoundingClientRect().right > 0)  // a collapsed sidebar is off screen
+                   .map(e => e.scrollHeight + e.getBoundingClientRect().top))"""
+        )
+        size = self.page.viewport_size
+        self.page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 16_000)})
+        self.page.evaluate("() => document.fonts.ready")
+        self.settle(after=0)  # a resize may re-layout charts; make sure nothing is pending
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        self.page.set_viewport_size(size)
+        return path
+
+    def visible_text(self, root: str = "body") -> str:
+        """The text a student reads: typeset math, code blocks and inputs left out."""
+        return self.page.evaluate(
+            """(root) => {
+                 const clone = document.querySelector(root).cloneNode(true);
+                 // KaTeX keeps its TeX source in a visually hidden MathML annotation; code
+                 // blocks may show LaTeX source on purpose (a copyable snippet).
+                 clone.querySelectorAll('.katex, [data-testid="stCode"], pre, code, script, style')
+                      .forEach(e => e.remove());
+                 return clone.textContent;
+               }""",
+            root,
+        )
+
+
+def page_files() -> list[str]:
+    """The app's page files that exist now: app.py, then pages/*.py in their numbered order."""
+    pages = sorted(REPO.glob("pages/*.py"), key=lambda p: int(re.match(r"\d+", p.name).group()))
+    return ["app.py", *(f"pages/{p.name}" for p in pages)]
+
+
+def page_name(page_file: str) -> str:
+    """'app.py' -> 'home', 'pages/9_step_through.py' -> 'step_through'."""
+    return "home" if page_file == "app.py" else re.sub(r"^\d+_", "", Path(page_file).stem)
+
+
+def page_path(page_file: str) -> str:
+    """URL path Streamlit gives a page file: 'pages/1_forward.py' -> '/forward', app.py -> '/'."""
+    return "/" if page_file == "app.py" else "/" + page_name(page_file)
+
+
+def is_streamlit_noise(text: str, url: str, base: str) -> bool:
+    """Console errors that are Streamlit's own, not the app's; each one justified here.
+
+    Opening a page's URL directly (http://host/forward) makes Streamlit's frontend try that
+    path as the server's base URL first: it asks <path>/_stcore/health and
+    <path>/_stcore/host-config, gets 404, and falls back to the root, which answers. Chromium
+    logs each 404 as "Failed to load resource". Only those two URLs under a page path are ignored.
+    """
+    if not text.startswith("Failed to load resource: the server responded with a status of 404"):
+        return False
+    paths = "|".join(re.escape(page_name(f)) for f in page_files() if f != "app.py")
+    return re.fullmatch(rf"{re.escape(base)}/(?:{paths})/_stcore/(?:health|host-config)", url) is not None
+
+
+def console_errors(app: AppPage) -> list[str]:
+    """The page's console errors and uncaught exceptions, Streamlit's own base-path probes left out."""
+    return [
+        f"{text} ({url})"
+        for text, url in app.console_errors
+        if not is_streamlit_noise(text, url, app.base_url)
+    ]
+
+
+# ---- reading numbers back from the typeset TeX -------------------------------------------------
+
+_NUMBER = r"-?\d+(?:\.\d+)?(?: \\times 10\^\{-?\d+\})?"
+
+
+def tex_number(text: str) -> float:
+    r"""'1.5' -> 1.5; '-2 \times 10^{-5}' -> -2e-05 (the form backprop.latex.num prints)."""
+    text = text.strip()
+    match = re.fullmatch(r"(-?\d+(?:\.\d+)?) \\times 10\^\{(-?\d+)\}", text)
+    return float(f"{match.group(1)}e{match.group(2)}") if match else float(text)
+
+
+def _entry(tex: str) -> float:
+    """One bmatrix entry, its colour (\\textcolor{#2166ac}{...}) and bold wrapper dropped."""
+    match = re.search(_NUMBER, re.sub(r"\\textcolor\{[^}]*\}", "", tex))
+    if match is None:
+        raise AssertionError(f"no number in matrix entry {tex!r}")
+    return tex_number(match.group(0))
+
+
+def tex_sources(app: AppPage) -> list[str]:
+    """The TeX source of every typeset formula on the page (KaTeX keeps it in a MathML annotation)."""
+    return app.page.locator('.katex annotation[encoding="application/x-tex"]').all_text_contents()
+
+
+_MATRIX = re.compile(r"\\underset\{([^}]*)\}\{\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}\}")
+
+
+def _parse_matrix(match: re.Match) -> tuple[str, list[list[float]]]:
+    shape, body = match.group(match.lastindex - 1), match.group(match.lastindex)
+    return shape.strip(), [[_entry(x) for x in row.split("&")] for row in body.split(r"\\")]
+
+
+def shown_matrix(sources: list[str], name: str) -> tuple[str, list[list[float]]]:
+    r"""The matrix shown as ``name = \underset{shape}{\begin{bmatrix}...\end{bmatrix}}``: (shape, rows)."""
+    named = re.compile(re.escape(name) + " = " + _MATRIX.pattern)
+    for tex in sources:
+        match = named.search(tex)
+        if match:
+            return _parse_matrix(match)
+    raise AssertionError(f"no matrix {name} = ... on the page; formulas shown: {[s[:60] for s in sources]}")
+
+
+def matrix_after(sources: list[str], head: str) -> tuple[str, list[list[float]]]:
+    r"""The first unnamed ``\underset{shape}{bmatrix}`` shown after the formula that starts with ``head``."""
+    for k, tex in enumerate(sources):
+        if tex.startswith(head):
+            for later in sources[k + 1 :]:
+                match = _MATRIX.match(later.strip())
+                if match:
+                    return _parse_matrix(match)
+    raise AssertionError(f"no matrix after {head!r}; formulas shown: {[s[:60] for s in sources]}")
+
+
+def final_number(sources: list[str], head: str) -> float:
+    """The final '= number' of the first formula containing ``head`` that ends in a number."""
+    for tex in sources:
+        if head in tex:
+            numbers = re.findall(r"= (" + _NUMBER + r")\s*(?:\\end\{aligned\})?\s*$", tex.strip())
+            if numbers:
+                return tex_number(numbers[-1])
+    raise AssertionError(
+        f"no formula with {head!r} ending in a number; formulas shown: {[s[:80] for s in sources]}"
+    )
+
+
+# ---- driving Streamlit's widgets as a student does -------------------------------------------
+
+
+def open_sidebar(app: AppPage) -> None:
+    """Expand the sidebar if the page collapsed it (the presenter page does), as a student would."""
+    expand = app.page.locator('[data-testid="stExpandSidebarButton"]')
+    if expand.count() and expand.is_visible():
+        expand.click()
+        app.page.locator('[data-testid="stSidebar"][data-collapsed="false"]').wait_for()
+
+
+def set_number(app: AppPage, key: str, value: int) -> None:
+    """Type a value into the number_input with widget key ``key`` and press Enter; wait for the rerun."""
+    field = app.page.locator(f".st-key-{key} input")
+    field.fill(str(value))
+    app.act(lambda: field.press("Enter"))
+
+
+def choose(app: AppPage, key: str, option: str) -> None:
+    """Pick ``option`` in the selectbox with widget key ``key``: focus it, open its list, click the option.
+
+    The list is opened with the keyboard (ArrowDown): a click on the small "Open" button is
+    sometimes swallowed when the page re-lays out (charts, fonts) right after a run, and the
+    popover stays shut. Opening is tried three times before giving up.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    field = app.page.locator(f".st-key-{key} input[role='combobox']")
+    listbox = app.page.get_by_role("listbox")
+    for _ in range(3):
+        field.focus()
+        field.press("ArrowDown")
+        try:
+            listbox.wait_for(timeout=3000)
+            break
+        except PlaywrightTimeout:
+            field.press("Escape")
+    else:
+        raise AssertionError(f"the list of selectbox {key} did not open at {app.page.url}")
+    app.act(listbox.get_by_role("option", name=option, exact=True).click)
+
+
+def pick_radio(app: AppPage, key: str, option: str) -> None:
+    """Click the radio option labelled ``option`` of the radio with widget key ``key``."""
+    label = app.page.locator(f".st-key-{key} [data-testid='stRadioOption']").filter(
+        has_text=re.compile(rf"^\s*{re.escape(option)}\s*$")
+    )
+    app.act(label.click)
+
+
+def widget_values(app: AppPage, prefixes: tuple[str, ...] = ("sb_", "bw_", "fw_")) -> dict[str, str]:
+    """Every keyed input's shown value (number inputs, selectboxes, the checked radio option)."""
+    return app.page.evaluate(
+        """(prefixes) => {
+             const out = {};
+             for (const el of document.querySelectorAll('[class*="st-key-"]')) {
+               const key = [...el.classList].find(c => c.startsWith('st-key-')).slice(7);
+               if (!prefixes.some(p => key.startsWith(p))) continue;
+               const checked = el.querySelector('[data-testid="stRadioOption"][data-selected="true"]');
+               const input = el.querySelector('input[type="text"], input[type="number"]');
+               if (checked) out[key] = checked.textContent.trim();
+               else if (input) out[key] = input.value;
+             }
+             return out;
+           }""",
+        list(prefixes),
+    )

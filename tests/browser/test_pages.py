@@ -1,0 +1,148 @@
+r"""Every page in a real browser: no exception, no error alert, math typeset by KaTeX, charts drawn,
+a clean console, a navigation that reaches every other page, and a full-page screenshot.
+
+Pages are found on disk at collection time (app.py and pages/*.py), so a new page is covered
+as soon as its file exists. Screenshots land in artifacts/screenshots/<page>.png.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from browser_support import REPO, AppPage, console_errors, open_sidebar, page_files, page_name, page_path
+
+pytestmark = pytest.mark.browser
+
+PAGE_FILES = page_files()
+NAMES = {f: page_name(f) for f in PAGE_FILES}
+
+# Pages whose brief asks for formulas on screen (issues 4 and 5; the notes, practice,
+# step-through and presenter pages): these must hold typeset KaTeX. Every page, listed or
+# not, must be free of raw LaTeX.
+MATH_PAGES = {"home", "forward", "backward", "symbolic", "notes", "practice", "step_through", "presenter"}
+# Pages that must draw at least one chart (Plotly or Graphviz): the layer drawings of the
+# forward and backward pages, the error heatmaps of the check page, the gradient heatmaps,
+# the computation graph.
+CHART_PAGES = {"forward", "backward", "check", "heatmaps", "graph"}
+
+# LaTeX left untypeset: a control sequence KaTeX would have consumed, display-math
+# delimiters, an inline $...$ span holding TeX syntax, or TeX's braced sub/superscript
+# (n_{l-1}) written into plain text.
+RAW_LATEX = re.compile(
+    r"\\(frac|begin|end|partial|sum|prod|left|right|math[a-z]+|cdot|odot|delta|sigma|top|times|text"
+    r"|operatorname|displaystyle|quad|qquad|sqrt|exp|log|tanh|underset|textcolor|tr|nabla|in|le|ge)\b"
+    r"|\$\$|\$[^$\n]*[\\^_{}][^$\n]*\$|\w[_^]\{[^}\n]*\}"
+)
+
+
+def _areas() -> list[str]:
+    """i18n areas (the catalogue file names): a key shown as such means a missing translation."""
+    return sorted({p.stem for p in (REPO / "backprop/ui/locales").glob("*/*.json")} | set(NAMES.values()))
+
+
+UNTRANSLATED = re.compile(r"\b(?:" + "|".join(map(re.escape, _areas())) + r")\.[a-z][a-z0-9_]*\b")
+
+
+def _problems(app: AppPage) -> dict[str, object]:
+    """Everything a student should never see on a settled page."""
+    page = app.page
+    text = app.visible_text('[data-testid="stApp"]')
+    return {
+        "exception boxes": page.locator('[data-testid="stException"]').all_inner_texts(),
+        "error alerts": page.locator('[data-testid="stAlertContentError"]').all_inner_texts(),
+        "KaTeX parse errors": page.locator(".katex-error").evaluate_all(
+            "els => els.map(e => e.getAttribute('title') || e.textContent)"
+        ),
+        "raw LaTeX": sorted({m.group(0) for m in RAW_LATEX.finditer(text)}),
+        "untranslated keys": sorted({m.group(0) for m in UNTRANSLATED.finditer(text)}),
+        "console errors": console_errors(app),
+    }
+
+
+def _links(app: AppPage) -> list[dict]:
+    """The sidebar's page links: raw href, the href as the browser resolves it, disabled or not."""
+    return app.page.locator('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]').evaluate_all(
+        "els => els.map(e => ({raw: e.getAttribute('href'), resolved: e.href,"
+        " disabled: e.hasAttribute('disabled')}))"
+    )
+
+
+def _path(url: str) -> str:
+    return urlparse(url).path.rstrip("/") or "/"
+
+
+def _navigation_problems(app: AppPage, page_file: str) -> list[str]:
+    """Links missing, extra, or without the configuration. Streamlit's router resolves a page
+    link against the app's root (not the current page), so the raw href is resolved that way."""
+    links = _links(app)
+    active = {
+        _path(urljoin(app.base_url + "/", link["raw"])): link["raw"] for link in links if not link["disabled"]
+    }
+    disabled = [_path(urljoin(app.base_url + "/", link["raw"])) for link in links if link["disabled"]]
+    expected = {page_path(f) for f in PAGE_FILES if f != page_file}
+    problems = []
+    if set(active) != expected:
+        problems.append(f"links go to {sorted(active)}, expected {sorted(expected)}")
+    if disabled != [page_path(page_file)]:
+        problems.append(f"the current page's link should be the one disabled, disabled: {disabled}")
+    problems += [f"{raw} drops the configuration" for raw in active.values() if "sizes=" not in raw]
+    return problems
+
+
+@pytest.mark.parametrize("page_file", PAGE_FILES, ids=NAMES.get)
+def test_page_renders_cleanly(page_file: str, app: AppPage) -> None:
+    """No exception, no error alert, no KaTeX error or raw LaTeX, no untranslated key, a clean
+    console, math and charts where the page has them, and a link to every other page."""
+    name = NAMES[page_file]
+    app.open(page_path(page_file))
+    app.wait_for_charts()
+    screenshot = app.screenshot(name)
+    problems = {
+        k: v for k, v in {**_problems(app), "navigation": _navigation_problems(app, page_file)}.items() if v
+    }
+    assert not problems, (
+        f"{name} ({screenshot}): " + json.dumps(problems, ensure_ascii=False, indent=1)[:3000]
+    )
+
+    if name in MATH_PAGES:
+        assert app.page.locator(".katex").count() > 0, f"{name} shows no typeset formula ({screenshot})"
+    if name in CHART_PAGES:
+        charts = app.page.locator(
+            '[data-testid="stPlotlyChart"] .main-svg, [data-testid="stGraphVizChart"] svg'
+        )
+        assert charts.count() > 0, f"{name} draws no chart ({screenshot})"
+
+
+def test_clicking_through_every_page(app: AppPage) -> None:
+    """Follow the sidebar links home -> 1 -> 2 -> ... -> last -> home, each page settling cleanly."""
+    app.open("/?sizes=2%2C3%2C2&m=3")
+    for page_file in [*PAGE_FILES[1:], "app.py"]:
+        target = page_path(page_file)
+        open_sidebar(app)
+        paths = [_path(urljoin(app.base_url + "/", link["raw"])) for link in _links(app)]
+        assert target in paths, f"no link to {target} on {app.page.url}: {paths}"
+        link = app.page.locator('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]').nth(
+            paths.index(target)
+        )
+        app.act(link.click)
+        assert _path(app.page.url) == target, f"clicking the link to {target} led to {app.page.url}"
+        assert "sizes=2%2C3%2C2" in app.page.url, f"the configuration was lost on {target}: {app.page.url}"
+        assert app.page.locator('[data-testid="stException"]').count() == 0, f"exception on {target}"
+        errors = app.page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
+        assert not errors, f"error alerts on {target}: {errors}"
+    assert not console_errors(app), console_errors(app)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Streamlit 1.67 writes the main page's st.page_link as a bare '?query' href, which a "
+    "browser resolves against the current page: Home opened in a new tab from /forward shows /forward",
+)
+def test_home_link_opens_home_in_a_new_tab(app: AppPage) -> None:
+    """What 'open link in new tab' (or a copied link) does: the href as the browser resolves it."""
+    app.open("/forward")
+    home = [link for link in _links(app) if _path(urljoin(app.base_url + "/", link["raw"])) == "/"]
+    assert home and _path(home[0]["resolved"]) == "/", home
