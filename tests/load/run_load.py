@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     server = None
     url = args.url
     if url is None:
-        server, url = _start_server(args.port or _free_port())
+        server, url = _start_server(args.port or _free_port(), args.option)
     check_loopback(url)
     pids = [int(p) for p in args.pids.split(",")] if args.pids else [server.pid]
     try:
@@ -64,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(_line(row), flush=True)
         print()
         print(_table(rows))
+        for row in rows:
+            for message in row["exception_messages"]:
+                print(f"exception ({row['sessions']} sessions, heavy {row['heavy']}): {message}")
         if args.json:
             Path(args.json).write_text(json.dumps(rows, indent=1))
     finally:
@@ -84,6 +87,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--port", type=int, default=0, help="port of the server this script starts (default: a free one)"
     )
+    parser.add_argument(
+        "--option", action="append", default=[], metavar="NAME=VALUE",
+        help="a Streamlit option for the server it starts, e.g. runner.postScriptGC=false (repeatable)",
+    )  # fmt: skip
     parser.add_argument("--pids", help="server processes whose memory to report (with --url)")
     parser.add_argument("--json", help="also write the rows to this file")
     return parser
@@ -96,12 +103,15 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start_server(port: int) -> tuple[subprocess.Popen, str]:
+def _start_server(port: int, options: list[str]) -> tuple[subprocess.Popen, str]:
     """``streamlit run app.py`` on 127.0.0.1:port in its own process group; waits until healthy."""
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
         "--server.port", str(port), "--server.headless", "true",
     ]  # fmt: skip
+    for option in options:
+        name, _, value = option.partition("=")
+        command += [f"--{name}", value]
     log = open(f"/tmp/run_load_server_{port}.log", "w")  # noqa: SIM115 (lives as long as the server)
     server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
@@ -168,6 +178,7 @@ async def _scenario(url: str, n: int, heavy: bool, args, pids: list[int]) -> dic
         "heavy_median_s": float(np.median(heavy_latencies)) if heavy_latencies else None,
         "failures": failures[0],
         "exceptions": sum(s.exceptions for s in sessions),
+        "exception_messages": sorted({m for s in sessions for m in s.exception_messages})[:5],
         "sessions_per_replica": dict(Counter(s.replica_of_stream for s in sessions if s.replica_of_stream)),
         "not_sticky": sum(s.replica_of_page != s.replica_of_stream for s in sessions),
         "server_peak_rss_mb": peak_mb,

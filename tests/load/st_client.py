@@ -45,6 +45,7 @@ class Session:
     widget_ids: dict[str, str] = field(default_factory=dict)  # user key -> widget id
     page_hashes: dict[str, str] = field(default_factory=dict)  # url pathname -> page script hash
     exceptions: int = 0  # st.exception elements seen (a page that crashed)
+    exception_messages: list[str] = field(default_factory=list)  # the first few, for the report
     replica_of_page: str = ""  # behind tests/load/nginx.conf: which replica served the page
     replica_of_stream: str = ""  # ... and which one the websocket reached (the same, if sticky)
     _ws: object = None
@@ -95,6 +96,8 @@ class Session:
         kind = element.WhichOneof("type")
         if kind == "exception":
             self.exceptions += 1
+            if len(self.exception_messages) < 3:
+                self.exception_messages.append(f"{element.exception.type}: {element.exception.message}"[:300])
         proto = getattr(element, kind) if kind else None
         widget_id = getattr(proto, "id", "")
         if isinstance(widget_id, str) and widget_id.startswith("$$ID-"):
