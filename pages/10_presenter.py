@@ -5,13 +5,12 @@ import streamlit as st
 from backprop.errors import InvalidInput
 from backprop.exact import exact_problem, with_values
 from backprop.steps import backward_steps, large, sign_counts, sign_tex
-from backprop.ui import sidebar, state
+from backprop.ui import page, state
 from backprop.ui.i18n import t
 
 STAGES = ("shape", "formula", "numbers", "result")  # revealed in this order
 
-st.set_page_config(page_title="Presenter", layout="wide", initial_sidebar_state="collapsed")
-view = sidebar.render("presenter")
+view = page.start("presenter", "Presenter", initial_sidebar_state="collapsed")
 exact = exact_problem(view.spec) is None
 try:
     trace = with_values(view.trace, exact)
@@ -20,12 +19,7 @@ except InvalidInput:  # edited arrays that are not whole numbers: decimals
 steps = backward_steps(trace, digits=3)
 total = len(steps)
 revealed = st.session_state.setdefault("ps_revealed", {})
-
-
-def move(delta: int) -> None:
-    current = st.session_state.get("ps_slide")
-    current = current if isinstance(current, int) else 1
-    st.session_state["ps_slide"] = min(max(current + delta, 1), total)
+move = page.mover("ps_slide", total)
 
 
 def reveal(slide: int, stage: int) -> None:

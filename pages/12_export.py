@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from backprop.exact import exact_problem
 from backprop.export import FORMATS, export, problem
 from backprop.export.cli import command_line
-from backprop.ui import sidebar, state
+from backprop.ui import page, state
 from backprop.ui.i18n import t
 
 GROUPS = (
@@ -15,26 +14,8 @@ GROUPS = (
     ("worksheet", ("worksheet-tex", "worksheet-md", "key-tex", "key-md")),
 )
 
-st.set_page_config(page_title="Export", layout="wide")
-view = sidebar.render("export")
-st.title(t("export.title"))
-st.caption(t("export.intro"))
-
-refused = exact_problem(view.spec)
-options = ("decimal",) if refused else ("decimal", "exact")
-numbers = state.url_choice(
-    t("export.numbers"),
-    options,
-    key="ex_numbers",
-    param="numbers",
-    default=options[-1],
-    widget="radio",
-    horizontal=True,
-    format_func=lambda n: t(f"export.numbers_{n}"),
-)
-if refused:
-    st.caption(t("export.exact_unavailable", reason=str(refused)))
-exact = numbers == "exact"
+view = page.start("export", "Export", area="export")
+exact = page.exact_choice(view.spec, "export", key="ex_numbers")
 forward_given = st.checkbox(t("export.forward_given"), key="ex_forward_given")
 trace = view.trace
 

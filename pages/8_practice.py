@@ -6,15 +6,12 @@ from backprop.errors import InvalidInput
 from backprop.exact import supports_exact
 from backprop.practice import LETTERS, Score, check_answer, exercise_set, practice_spec
 from backprop.spec import MAX_SEED
-from backprop.ui import sidebar, state
+from backprop.ui import page, state
 from backprop.ui.i18n import t
 
 COUNT = 8  # exercises in a set
 
-st.set_page_config(page_title="Practice", layout="wide")
-view = sidebar.render("practice")
-st.title(t("practice.title"))
-st.caption(t("practice.intro"))
+view = page.start("practice", "Practice", area="practice")
 
 source_col, set_col, score_col = st.columns([2, 1, 1])
 with source_col:
@@ -40,22 +37,13 @@ except InvalidInput as error:
     st.error(t("practice.too_big", message=str(error)))
     st.stop()
 
-
-def move(delta: int) -> None:
-    """Previous / next exercise (the input below shows it and puts it in the URL)."""
-    current = st.session_state.get("pr_ex")
-    current = current if isinstance(current, int) else 1
-    st.session_state["pr_ex"] = min(max(current + delta, 1), COUNT)
-
-
-back, pick, forward = st.columns([1, 2, 1], vertical_alignment="bottom")
-with pick:
-    number = state.url_int(t("practice.exercise"), 1, COUNT, key="pr_ex", param="ex")
-back.button(
-    t("practice.previous"), on_click=move, args=(-1,), disabled=number == 1, key="pr_back", width="stretch"
-)
-forward.button(
-    t("practice.next"), on_click=move, args=(1,), disabled=number == COUNT, key="pr_next", width="stretch"
+number = page.stepper(
+    t("practice.exercise"),
+    COUNT,
+    key="pr_ex",
+    param="ex",
+    back=(t("practice.previous"), "pr_back"),
+    forward=(t("practice.next"), "pr_next"),
 )
 
 exercise = exercises[number - 1]

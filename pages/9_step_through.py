@@ -4,66 +4,29 @@ import pandas as pd
 import streamlit as st
 
 from backprop.errors import InvalidInput
-from backprop.exact import exact_problem, with_values
+from backprop.exact import with_values
 from backprop.steps import backward_steps, ledger
-from backprop.ui import sidebar, state
+from backprop.ui import page
 from backprop.ui.i18n import t
 
-st.set_page_config(page_title="Step through", layout="wide")
-view = sidebar.render("step_through")
-st.title(t("steps.title"))
-st.caption(t("steps.intro"))
-
-problem = exact_problem(view.spec)
-options = ("decimal",) if problem else ("decimal", "exact")
-numbers = state.url_choice(
-    t("steps.numbers"),
-    options,
-    key="st_numbers",
-    param="numbers",
-    default=options[-1],
-    widget="radio",
-    horizontal=True,
-    format_func=lambda n: t(f"steps.numbers_{n}"),
-)
-if problem:
-    st.caption(t("steps.exact_unavailable", reason=str(problem)))
+view = page.start("step_through", "Step through", area="steps")
+exact = page.exact_choice(view.spec, "steps", key="st_numbers")
 try:
-    trace = with_values(view.trace, numbers == "exact")
+    trace = with_values(view.trace, exact)
 except InvalidInput as error:  # edited arrays that are not whole numbers
     st.warning(t("steps.exact_refused", message=str(error)))
     trace = view.trace
 steps = backward_steps(trace)
 total = len(steps)
 
-
-def move(delta: int) -> None:
-    """Back / forward: the next run draws the step input with the new value (and puts it in the URL)."""
-    current = st.session_state.get("st_step")
-    current = current if isinstance(current, int) else 1
-    st.session_state["st_step"] = min(max(current + delta, 1), total)
-
-
-back, pick, forward = st.columns([1, 2, 1], vertical_alignment="bottom")
-with pick:
-    number = state.url_int(t("steps.step"), 1, total, key="st_step", param="step")
-back.button(
-    t("steps.back"),
-    on_click=move,
-    args=(-1,),
-    disabled=number == 1,
-    key="st_back",
-    shortcut="Left",
-    width="stretch",
-)
-forward.button(
-    t("steps.forward"),
-    on_click=move,
-    args=(1,),
-    disabled=number == total,
-    key="st_forward",
-    shortcut="Right",
-    width="stretch",
+number = page.stepper(
+    t("steps.step"),
+    total,
+    key="st_step",
+    param="step",
+    back=(t("steps.back"), "st_back"),
+    forward=(t("steps.forward"), "st_forward"),
+    arrow_keys=True,
 )
 
 step = steps[number - 1]

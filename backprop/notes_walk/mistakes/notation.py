@@ -62,42 +62,18 @@ def superscripts(trace: Trace, f: Focus) -> Mistake:
         act = activation(trace.spec.activations[k - 1])
         # read literally: (a^{l-1})ᵀ w_i is Σ_j a_j^(l-1) w_ji with a raised to the power l-1
         Z_power = layer.A_prev ** (k - 1) @ layer.W + layer.b  # (m, n_out)
-        ok, worst, where = _agree(Z_power, layer.Z)
+        ok, _, where = _agree(Z_power, layer.Z)
         if not ok:
-            fmt = {
-                "layer": str(k),
-                "power": str(k - 1),
-                "entry": fmt_index(where),
-                "literal": fmt_number(Z_power[where]),
-                "actual": fmt_number(layer.Z[where]),
-            }
-            evidence.append(
-                Evidence(
-                    "power_reading",
-                    fmt,
-                    data={"layer": k, "index": where, "which": "a", "literal": float(Z_power[where])},
-                )
-            )
+            literal = _read_as_power(k, k - 1, "a", where, Z_power[where], layer.Z[where])
+            evidence.append(Evidence("power_reading", **literal))
             break
         if layer.Z.shape[1] >= 2 and act.elementwise:
             g2_power = layer.A[:, 1] ** k  # g_2^{l} read as the l-th power of g_2
-            ok, worst, where = _agree(g2_power, layer.A[:, 1])
+            ok, _, where = _agree(g2_power, layer.A[:, 1])
             if not ok:
                 index = (where[0], 1)
-                fmt = {
-                    "layer": str(k),
-                    "power": str(k),
-                    "entry": fmt_index(index),
-                    "literal": fmt_number(g2_power[where]),
-                    "actual": fmt_number(layer.A[index]),
-                }
-                evidence.append(
-                    Evidence(
-                        "power_reading_g",
-                        fmt,
-                        data={"layer": k, "index": index, "which": "g", "literal": float(g2_power[where])},
-                    )
-                )
+                literal = _read_as_power(k, k, "g", index, g2_power[where], layer.A[index])
+                evidence.append(Evidence("power_reading_g", **literal))
                 break
     refutation = Check("reading", False, tuple(evidence))
     layer = trace.layers[f.l - 1]
@@ -114,6 +90,18 @@ def superscripts(trace: Trace, f: Focus) -> Mistake:
         ]
     )
     return Mistake(2, "superscripts", TYPOS, refutation, TYPOS_FIXED, (fixed,))
+
+
+def _read_as_power(k: int, power: int, which: str, index: tuple, literal, actual) -> dict:
+    """The fmt and data of an Evidence: ``which`` ("a" or "g") of layer k raised to ``power`` at ``index``."""
+    fmt = {
+        "layer": str(k),
+        "power": str(power),
+        "entry": fmt_index(index),
+        "literal": fmt_number(literal),
+        "actual": fmt_number(actual),
+    }
+    return {"fmt": fmt, "data": {"layer": k, "index": index, "which": which, "literal": float(literal)}}
 
 
 def _agree(X, Y):
