@@ -27,6 +27,7 @@ SETTLE_TIMEOUT_MS = 30_000
 CHART_TIMEOUT_MS = 15_000
 QUIET_MS = 150
 VIEWPORT = {"width": 1400, "height": 900}
+MAX_SHOT_HEIGHT = 30_000  # px; the notes page is about 21,000 px tall
 
 # Counts script runs that finished; see conftest.py's docstring.
 WATCH_SCRIPT = """
@@ -81,7 +82,7 @@ _APP_STATE = """
 # Every visible Plotly chart drawn: an SVG layer and a graph div holding traces.
 _PLOTLY_DRAWN = """
 () => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-  .filter(c => c.offsetParent !== null)
+  .filter(c => c.checkVisibility())
   .every(c => {
     const gd = c.querySelector('.js-plotly-plot');
     return gd && gd.querySelector('.main-svg') && Array.isArray(gd._fullData) && gd._fullData.length > 0;
@@ -91,7 +92,7 @@ _PLOTLY_DRAWN = """
 # Every visible Graphviz chart drawn: an svg with at least one node.
 _GRAPHVIZ_DRAWN = """
 () => [...document.querySelectorAll('[data-testid="stGraphVizChart"]')]
-  .filter(c => c.offsetParent !== null)
+  .filter(c => c.checkVisibility())
   .every(c => c.querySelector('svg g.node'))
 """
 
@@ -157,9 +158,13 @@ class AppPage:
                    .map(e => e.scrollHeight + e.getBoundingClientRect().top))"""
         )
         size = self.page.viewport_size
-        self.page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 16_000)})
+        self.page.set_viewport_size(
+            {"width": size["width"], "height": min(int(height) + 40, MAX_SHOT_HEIGHT)}
+        )
         self.page.evaluate("() => document.fonts.ready")
         self.settle(after=0)  # a resize may re-layout charts; make sure nothing is pending
+        for stale in SCREENSHOTS.glob(f"{name}-cut-*.png"):  # close-ups of an earlier run
+            stale.unlink()
         path = SCREENSHOTS / f"{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
         self.page.set_viewport_size(size)
