@@ -79,13 +79,15 @@ _APP_STATE = """
 }
 """
 
-# Every visible Plotly chart drawn: an SVG layer and a graph div holding traces.
+# Every visible Plotly chart drawn: an SVG layer, a graph div holding traces, and their marks
+# (heatmaps draw one <image> per trace inside .hm; bars, lines and markers live in .trace).
 _PLOTLY_DRAWN = """
 () => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
   .filter(c => c.checkVisibility())
   .every(c => {
     const gd = c.querySelector('.js-plotly-plot');
-    return gd && gd.querySelector('.main-svg') && Array.isArray(gd._fullData) && gd._fullData.length > 0;
+    return gd && gd.querySelector('.main-svg') && Array.isArray(gd._fullData) && gd._fullData.length > 0
+      && gd.querySelector('.hm image, .trace');
   })
 """
 
@@ -94,6 +96,13 @@ _GRAPHVIZ_DRAWN = """
 () => [...document.querySelectorAll('[data-testid="stGraphVizChart"]')]
   .filter(c => c.checkVisibility())
   .every(c => c.querySelector('svg g.node'))
+"""
+
+# Every visible Vega-Lite chart (st.line_chart and friends) drawn: a canvas or svg with a size.
+_VEGA_DRAWN = """
+() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+  .filter(c => c.checkVisibility())
+  .every(c => [...c.querySelectorAll('canvas, svg.marks')].some(e => e.clientWidth > 0 && e.clientHeight > 0))
 """
 
 
@@ -135,10 +144,14 @@ class AppPage:
         return self
 
     def wait_for_charts(self) -> None:
-        """Wait until every visible Plotly and Graphviz chart has drawn."""
+        """Wait until every visible Plotly, Graphviz and Vega-Lite chart has drawn."""
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-        for name, script in (("Plotly", _PLOTLY_DRAWN), ("Graphviz", _GRAPHVIZ_DRAWN)):
+        for name, script in (
+            ("Plotly", _PLOTLY_DRAWN),
+            ("Graphviz", _GRAPHVIZ_DRAWN),
+            ("Vega-Lite", _VEGA_DRAWN),
+        ):
             try:
                 self.page.wait_for_function(script, timeout=CHART_TIMEOUT_MS)
             except PlaywrightTimeout:

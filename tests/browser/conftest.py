@@ -1,8 +1,9 @@
 r"""Browser fixtures: one Streamlit server per session, Debian's Chromium driven by Playwright.
 
 >>> def test_home(app):                      # doctest: +SKIP
-...     page = app.open("/")                 # waits until Streamlit's run has finished
-...     assert not page.locator('[data-testid="stException"]').count()
+...     app.open("/")                        # waits until Streamlit's first run has finished
+...     set_number(app, "sb_m", 3)           # browser_support: type, Enter, wait for the rerun
+...     assert not app.page.locator('[data-testid="stException"]').count()
 
 Waiting strategy (no fixed sleeps). The app root ``[data-testid="stApp"]`` carries
 ``data-test-connection-state`` (CONNECTING, CONNECTED, ...) and ``data-test-script-state``
@@ -18,11 +19,13 @@ settled when:
 * the script state has not changed for QUIET_MS: ``st.rerun()`` ends a run with
   FINISHED_EARLY_FOR_RERUN and a short notRunning gap before the next run starts
   (streamlit/runtime/app_session.py); the quiet window bridges that gap. It is a condition
-  polled by the browser, not a sleep: a page that is already quiet passes at once.
+  polled by the browser, not a sleep: it adds at most QUIET_MS after the last state change.
 
-Charts draw after the run: Plotly charts are waited for until every visible
-``[data-testid="stPlotlyChart"]`` holds a ``.main-svg`` and the graph div has data, and
-Graphviz charts until their ``svg`` has nodes.
+Charts draw after the run, so they are waited for separately (AppPage.wait_for_charts):
+every visible ``[data-testid="stPlotlyChart"]`` until it holds a ``.main-svg``, its graph div
+has data and its marks are drawn; every ``stGraphVizChart`` until its ``svg`` has nodes;
+every ``stVegaLiteChart`` until its canvas has a size. "Visible" is ``checkVisibility()``:
+charts in closed expanders and unselected tabs are not drawn until opened.
 
 Without /usr/bin/chromium (or without the playwright package) every browser test skips,
 saying how to install it, unless REQUIRE_BROWSER=1 (set by .ci/run), where they fail.

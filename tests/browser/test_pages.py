@@ -33,10 +33,14 @@ NAMES = {f: page_name(f) for f in PAGE_FILES}
 # step-through and presenter pages): these must hold typeset KaTeX. Every page, listed or
 # not, must be free of raw LaTeX.
 MATH_PAGES = {"home", "forward", "backward", "symbolic", "notes", "practice", "step_through", "presenter"}
-# Pages that must draw at least one chart (Plotly or Graphviz): the layer drawings of the
-# forward and backward pages, the error heatmaps of the check page, the gradient heatmaps,
-# the computation graph.
-CHART_PAGES = {"forward", "backward", "check", "heatmaps", "graph"}
+# Pages that must draw at least one chart (Plotly, Graphviz or Vega-Lite): the layer drawings
+# of the forward and backward pages, the error heatmaps of the check page, the gradient
+# heatmaps, the computation graph, the plot of a student's own g and g'.
+CHART_PAGES = {"forward", "backward", "check", "heatmaps", "graph", "your_own"}
+CHARTS = (
+    '[data-testid="stPlotlyChart"] .main-svg, [data-testid="stGraphVizChart"] svg, '
+    '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks'
+)
 
 # LaTeX left untypeset: a control sequence KaTeX would have consumed, display-math
 # delimiters, an inline $...$ span holding TeX syntax, or TeX's braced sub/superscript
@@ -148,10 +152,7 @@ def test_page_renders_cleanly(page_file: str, app: AppPage) -> None:
     if name in MATH_PAGES:
         assert app.page.locator(".katex").count() > 0, f"{name} shows no typeset formula ({screenshot})"
     if name in CHART_PAGES:
-        charts = app.page.locator(
-            '[data-testid="stPlotlyChart"] .main-svg, [data-testid="stGraphVizChart"] svg'
-        )
-        assert charts.count() > 0, f"{name} draws no chart ({screenshot})"
+        assert app.page.locator(CHARTS).count() > 0, f"{name} draws no chart ({screenshot})"
 
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
