@@ -94,7 +94,7 @@ def _fd_shown(app: AppPage) -> float:
         .filter(has_text="finite differences")
         .first.inner_text()
     )
-    return float(re.search(r":\s*(-?[\d.]+(?:e-?\d+)?)\s*$", text.strip()).group(1))
+    return float(re.search(r":\s*(-?[\d.]+(?:e[+-]?\d+)?)\s*$", text.strip()).group(1))
 
 
 def test_backward_explorer_follows_the_chosen_entry(app: AppPage) -> None:
