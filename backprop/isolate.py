@@ -10,8 +10,9 @@ The child comes from a "forkserver" (a small server process started once, which
 imports numpy, sympy and backprop once and forks a child per call in milliseconds).
 Its address space is limited with ``resource.setrlimit(RLIMIT_AS)`` to what it had at
 the start plus ``memory_mb``, so a memory hog gets MemoryError in the child, not the
-machine's OOM killer in the server. Children run at nice 10, so on a busy machine
-the server's own (interactive) work comes first. At most ``MAX_CHILDREN`` children run at once;
+machine's OOM killer in the server. Children run at nice 10 under Linux's SCHED_IDLE
+policy, so on a busy machine the server's own (interactive) work comes first and a
+heavy request only uses CPU time nobody else wants. At most ``MAX_CHILDREN`` children run at once;
 a call that cannot get a slot within its time budget returns "busy".
 
 The function and its arguments must be picklable (a module-level function).
@@ -150,7 +151,7 @@ def _main_imports() -> list[str]:
 def _child(send, memory_mb: int, function, args, kwargs) -> None:
     """In the child: cap the address space, run, send (status, value, message) back."""
     try:
-        os.nice(NICENESS)
+        _lower_priority()
         _limit_memory(memory_mb)
         result = ("ok", function(*args, **kwargs), "")
     except MemoryError:
@@ -163,6 +164,15 @@ def _child(send, memory_mb: int, function, args, kwargs) -> None:
         send.send(("error", None, f"the result could not be sent back: {type(error).__name__}"))
     finally:
         send.close()
+
+
+def _lower_priority() -> None:
+    """nice 10, and Linux's SCHED_IDLE: the child gets only CPU time the server's threads leave."""
+    os.nice(NICENESS)
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        pass  # not Linux: nice alone
 
 
 def _limit_memory(memory_mb: int) -> None:

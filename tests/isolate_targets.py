@@ -52,3 +52,7 @@ def child_limit() -> int:
 
 def niceness() -> int:
     return os.nice(0)
+
+
+def scheduler() -> int:
+    return os.sched_getscheduler(0)

@@ -16,6 +16,7 @@ from isolate_targets import (
     hog,
     niceness,
     one_big_allocation,
+    scheduler,
     spin,
     unpicklable,
 )
@@ -106,3 +107,4 @@ def test_a_call_without_a_free_slot_is_busy(monkeypatch):
 
 def test_children_run_at_a_lower_priority():
     assert run_isolated(niceness).value >= os.nice(0) + isolate.NICENESS
+    assert run_isolated(scheduler).value == os.SCHED_IDLE
