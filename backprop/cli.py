@@ -105,9 +105,31 @@ def _run(args) -> int:
 def _check(args) -> int:
     from .check import three_way  # noqa: PLC0415 (kept lazy: it pulls in SymPy's engine)
 
-    result = three_way(spec_from_args(args))
-    print(result.summary())
+    spec = spec_from_args(args)
+    result = three_way(spec)
+    if args.json:
+        print(json.dumps(check_to_dict(spec, result)))
+    else:
+        print(result.summary())
     return 0 if result.passed else 1
+
+
+def check_to_dict(spec: NetworkSpec, result) -> dict:
+    """The check's JSON object: verdict, worst errors with tolerances, and every entry's record."""
+    from .check import PAIRS  # noqa: PLC0415
+
+    return {
+        "config": spec.to_dict(),
+        "passed": result.passed,
+        "summary": result.summary(),
+        "tolerances": PAIRS,
+        "worst": {pair: result.worst(pair) for pair in PAIRS},
+        "symbolic_skipped": result.symbolic_skipped,
+        "kink_note": result.kink_note,
+        "entries": [
+            record | {"index": list(record["index"])} for record in result.records()
+        ],
+    }
 
 
 def _bench(args) -> int:
@@ -130,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="symbolic vs backprop vs finite differences; exit 1 on any disagreement"
     )
     add_network_options(check_p)
+    check_p.add_argument("--json", action="store_true", help="print the verdict and every entry as JSON")
     check_p.set_defaults(handler=_check)
     bench_p = commands.add_parser("bench", help="timings of forward + backward against plain matmul")
     bench_p.add_argument("--json", action="store_true", help="print a list of JSON records")
