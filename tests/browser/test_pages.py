@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
@@ -132,27 +134,98 @@ def _navigation_problems(app: AppPage, page_file: str) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("page_file", PAGE_FILES, ids=NAMES.get)
-def test_page_renders_cleanly(page_file: str, app: AppPage) -> None:
-    r"""No exception, no error alert, no KaTeX error or raw LaTeX, no untranslated key, a clean
-    console, math and charts where the page has them, and a link to every other page."""
-    name = NAMES[page_file]
-    app.open(page_path(page_file))
-    app.wait_for_charts()
-    screenshot = app.screenshot(name)
-    problems = {
-        k: v for k, v in {**_problems(app), "navigation": _navigation_problems(app, page_file)}.items() if v
-    }
-    if "formulas cut off" in problems:
-        problems["close-ups of the cut formulas"] = _close_ups(app, name)
-    assert not problems, (
-        f"{name} ({screenshot}): " + json.dumps(problems, ensure_ascii=False, indent=1)[:3000]
+@dataclass(frozen=True)
+class Visit:
+    """What one settled page showed: its screenshot and everything the checks below read."""
+
+    name: str
+    screenshot: Path
+    problems: dict[str, list]
+    formulas: int  # typeset KaTeX elements
+    charts: int  # drawn Plotly, Graphviz and Vega-Lite charts
+
+
+_VISITS: dict[str, Visit] = {}
+
+
+def visit(page_file: str, app: AppPage) -> Visit:
+    """Load a page once per session (charts drawn, screenshot taken); later checks reuse it."""
+    if page_file not in _VISITS:
+        name = NAMES[page_file]
+        app.open(page_path(page_file))
+        app.wait_for_charts()
+        screenshot = app.screenshot(name)
+        problems = {**_problems(app), "navigation": _navigation_problems(app, page_file)}
+        if problems["formulas cut off"]:
+            problems["close-ups of the cut formulas"] = _close_ups(app, name)
+        formulas, charts = app.page.locator(".katex").count(), app.page.locator(CHARTS).count()
+        _VISITS[page_file] = Visit(name, screenshot, problems, formulas, charts)
+    return _VISITS[page_file]
+
+
+def assert_none(found: Visit, *kinds: str) -> None:
+    """None of the given kinds of problem on the page (the message names the screenshot)."""
+    shown = {kind: found.problems[kind] for kind in kinds if found.problems.get(kind)}
+    if "formulas cut off" in shown:
+        shown["close-ups"] = found.problems["close-ups of the cut formulas"]
+    assert not shown, (
+        f"{found.name} ({found.screenshot}): " + json.dumps(shown, ensure_ascii=False, indent=1)[:3000]
     )
 
-    if name in MATH_PAGES:
-        assert app.page.locator(".katex").count() > 0, f"{name} shows no typeset formula ({screenshot})"
-    if name in CHART_PAGES:
-        assert app.page.locator(CHARTS).count() > 0, f"{name} draws no chart ({screenshot})"
+
+# Checks of other people's pages that still fail, each a defect reported to its owner:
+# (check, page) -> reason. strict: the test fails as soon as the defect is fixed, so the
+# entry is removed then.
+KNOWN_DEFECTS: dict[tuple[str, str], str] = {}
+
+
+def pages_for(check: str) -> list:
+    """Every page file, as parameters, with the known defects of this check marked xfail(strict)."""
+    return [
+        pytest.param(
+            f,
+            id=NAMES[f],
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_DEFECTS[check, NAMES[f]])]
+            if (check, NAMES[f]) in KNOWN_DEFECTS
+            else [],
+        )
+        for f in PAGE_FILES
+    ]
+
+
+@pytest.mark.parametrize("page_file", pages_for("errors"))
+def test_page_loads_without_errors(page_file: str, app: AppPage) -> None:
+    """No exception box, no error alert, no KaTeX parse error, nothing in the console."""
+    assert_none(
+        visit(page_file, app), "exception boxes", "error alerts", "KaTeX parse errors", "console errors"
+    )
+
+
+@pytest.mark.parametrize("page_file", pages_for("text"))
+def test_page_text_has_no_raw_latex_or_untranslated_key(page_file: str, app: AppPage) -> None:
+    assert_none(visit(page_file, app), "raw LaTeX", "untranslated keys")
+
+
+@pytest.mark.parametrize("page_file", pages_for("fit"))
+def test_page_formulas_fit_their_boxes(page_file: str, app: AppPage) -> None:
+    """No typeset formula is cut off at the edge of its column (close-ups saved beside the screenshot)."""
+    assert_none(visit(page_file, app), "formulas cut off")
+
+
+@pytest.mark.parametrize("page_file", pages_for("content"))
+def test_page_shows_its_math_and_charts(page_file: str, app: AppPage) -> None:
+    """KaTeX formulas on the pages that show math, drawn charts on the pages that have them."""
+    found = visit(page_file, app)
+    if found.name in MATH_PAGES:
+        assert found.formulas > 0, f"{found.name} shows no typeset formula ({found.screenshot})"
+    if found.name in CHART_PAGES:
+        assert found.charts > 0, f"{found.name} draws no chart ({found.screenshot})"
+
+
+@pytest.mark.parametrize("page_file", pages_for("navigation"))
+def test_page_links_every_other_page(page_file: str, app: AppPage) -> None:
+    """A link to every other page file that exists, carrying the configuration; its own disabled."""
+    assert_none(visit(page_file, app), "navigation")
 
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
