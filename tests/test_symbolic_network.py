@@ -146,3 +146,15 @@ def test_network_entry():
     assert entry.steps_total >= len(entry.steps_latex) and entry.expanded_latex
     x_entry = network_entry(trace, "X", 0, (0, 1))
     assert x_entry.value == pytest.approx(trace.layers[0].dA_prev[0, 1], rel=1e-12)
+
+
+def test_an_a_entry_is_shown_by_its_definition_not_as_itself():
+    # ∂L/∂a is a step of the program: printing the step symbol would read "x = x"
+    from backprop import NetworkSpec, run
+    from backprop.symbolic import network_entry
+
+    trace = run(NetworkSpec(sizes=(3, 4, 2), activations=("sigmoid", "identity")))
+    entry = network_entry(trace, "A_prev", 2, (1, 2))
+    lhs, rhs = entry.latex.split(" = ", 1)
+    assert lhs not in rhs and r"\partial z_{21}^{(2)}" in rhs and "w_{31}^{(2)}" in rhs
+    assert entry.value == trace.layers[1].dA_prev[1, 2]

@@ -57,6 +57,8 @@ def entry_record(
 ) -> NetworkEntry:
     """The NetworkEntry of one gradient entry of ``grads`` (a NetworkGradients)."""
     lhs = rf"\frac{{\partial L}}{{\partial {variable_latex(variable, l, index)}}}"
+    if expr in grads.steps:  # the entry is a step symbol itself (∂L/∂a): show its definition
+        expr = grads.steps[expr]
     dependencies = list(reversed(grads.dependencies(expr)))
     shown, chars = [], 0
     for sym, definition in dependencies:
@@ -67,7 +69,7 @@ def entry_record(
         shown.append(text)
     expanded = None
     if sum(sp.count_ops(d) for _, d in dependencies) <= EXPANDED_OPS:
-        expanded = latex(grads.expand(expr))
+        expanded = f"{lhs} = {latex(grads.expand(expr))}"
     return NetworkEntry(
         variable, l, index, expr, value, f"{lhs} = {latex(expr)}",
         tuple(shown), len(dependencies), len(shown) < len(dependencies), expanded,
