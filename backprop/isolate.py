@@ -13,7 +13,8 @@ the start plus ``memory_mb``, so a memory hog gets MemoryError in the child, not
 machine's OOM killer in the server. Children run at nice 10 under Linux's SCHED_IDLE
 policy, so on a busy machine the server's own (interactive) work comes first and a
 heavy request only uses CPU time nobody else wants. At most ``MAX_CHILDREN`` children run at once;
-a call that cannot get a slot within its time budget returns "busy".
+a call that cannot get a slot within its time budget returns "busy" (one core less than
+the machine has, so the classroom's interactive reruns always keep a core).
 
 The function and its arguments must be picklable (a module-level function).
 
@@ -36,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-MAX_CHILDREN = 4
+MAX_CHILDREN = max(1, (os.cpu_count() or 2) - 1)  # one core at least stays with the server
 DEFAULT_SECONDS = 10.0
 DEFAULT_MEMORY_MB = 1024
 PRELOAD = ["numpy", "sympy", "backprop"]

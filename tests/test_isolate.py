@@ -76,7 +76,8 @@ def test_errors_come_back_as_outcomes():
     assert exited.status == "error" and "code 3" in exited.message
 
 
-def test_the_waiting_thread_uses_no_cpu_and_calls_run_in_parallel():
+def test_the_waiting_thread_uses_no_cpu_and_calls_run_in_parallel(monkeypatch):
+    monkeypatch.setattr(isolate, "_slots", threading.BoundedSemaphore(2))
     before = resource.getrusage(resource.RUSAGE_SELF).ru_utime
     start = time.monotonic()
     outcomes = []
@@ -108,3 +109,7 @@ def test_a_call_without_a_free_slot_is_busy(monkeypatch):
 def test_children_run_at_a_lower_priority():
     assert run_isolated(niceness).value >= os.nice(0) + isolate.NICENESS
     assert run_isolated(scheduler).value == os.SCHED_IDLE
+
+
+def test_one_core_stays_with_the_server():
+    assert isolate.MAX_CHILDREN == max(1, os.cpu_count() - 1)
