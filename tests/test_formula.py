@@ -512,3 +512,22 @@ def test_message_says_what_is_allowed():
         activation_from_formula("z" * (MAX_LENGTH + 1))
     with pytest.raises(InvalidInput, match="not the name 'x'"):
         activation_from_formula("x")
+
+
+def test_nested_and_non_polynomial_kinks_are_found():
+    # a kink missed here is judged as a backprop error by the gradient check
+    from backprop.formula import activation_from_formula as parse
+
+    assert parse("min(max(z,-1),1)").kinks == (-1.0, 1.0)
+    assert parse("abs(z-1)+max(abs(z),2)").kinks == (-2.0, 0.0, 1.0, 2.0)
+    sine = parse("abs(sin(z))").kinks
+    assert 0.0 in sine and any(abs(k - np.pi) < 1e-12 for k in sine)
+
+
+def test_a_clipped_identity_with_integer_weights_passes_the_check():
+    from backprop import NetworkSpec
+    from backprop.check import three_way
+
+    spec = NetworkSpec(activations=("custom:min(max(z,-1),1)", "identity"), init="integers")
+    result = three_way(spec)
+    assert result.passed, result.summary()
