@@ -12,18 +12,8 @@ import re
 
 import numpy as np
 import pytest
-from browser_support import (
-    AppPage,
-    choose,
-    console_errors,
-    final_number,
-    matrix_after,
-    pick_radio,
-    set_number,
-    shown_matrix,
-    tex_sources,
-    widget_values,
-)
+from browser_support import AppPage, choose, console_errors, pick_radio, set_number, widget_values
+from tex_on_page import final_number, matrix_after, shown_matrix, tex_sources
 
 from backprop.network import run
 from backprop.spec import NetworkSpec
