@@ -57,7 +57,9 @@ index = tuple(
 )
 
 T, keep = latex_entry.terms(layer.A_prev, layer.W, layer.dZ, var, index)
-index_col, matrix_col, sympy_col = st.columns([1, 1.35, 1])  # the matrix column holds two matrices
+# two columns side by side (the matrix column holds two matrices); SymPy's line below them
+index_col, matrix_col = st.columns([1, 1.4])
+sympy_col = st.container()
 index_col.markdown(f"**{t('backward.by_index')}**")
 index_col.latex(latex_entry.double_sum(var, l, index, *layer.dZ.shape))
 if latex.fits(T, max_cols=NARROW):

@@ -177,8 +177,6 @@ def assert_none(found: Visit, *kinds: str) -> None:
 # (check, page) -> reason. strict: the test fails as soon as the defect is fixed, so the
 # entry is removed then.
 KNOWN_DEFECTS: dict[tuple[str, str], str] = {
-    ("fit", "backward"): "the matrix-level column is too narrow at 1400 px for the 4x4 "
-    "dL/dZ^(1) matrix (402 px in 368 px) and the term grid's closing bracket (277 in 270)",
     ("fit", "notes"): "wide sums and symbolic matrices in the notes' columns are cut off "
     "(e.g. 992 px in 446 px for (A^T dL/dZ)^T, 326 in 292 for z_1 = ...)",
 }
