@@ -9,6 +9,14 @@ from backprop.ui import changes, sidebar, state, urlparams
 from backprop.ui.i18n import t
 from backprop.upload import MAX_BYTES, load
 
+MARKDOWN = set("\\`*_{}[]()#+-.!|<>~$:")
+
+
+def plain(text: str) -> str:
+    """User text (a formula, a file name inside a message) with Markdown's special characters escaped."""
+    return "".join("\\" + c if c in MARKDOWN else c for c in text)
+
+
 st.set_page_config(page_title="Your own network", layout="wide")
 view = sidebar.render("your_own")
 spec = view.spec
@@ -32,7 +40,7 @@ formula = st.text_input(t("your_own.formula"), key="yo_formula", max_chars=MAX_L
 try:
     act = activation_from_formula(formula)
 except InvalidInput as error:
-    st.error(t("your_own.formula_refused", message=str(error)))
+    st.error(t("your_own.formula_refused", message=plain(str(error))))
     act = None
 
 if act is not None:
@@ -55,7 +63,7 @@ if act is not None:
         try:
             new, note = changes.apply_change(spec, f"act{layer}", CUSTOM_PREFIX + formula.strip())
         except InvalidInput as error:
-            st.error(t("your_own.formula_refused", message=str(error)))
+            st.error(t("your_own.formula_refused", message=plain(str(error))))
         else:
             if note:
                 state.notify(("info", t(note, loss=new.loss, output=new.activations[-1])))
@@ -89,7 +97,7 @@ def _parsed(files) -> tuple:
 if files:
     upload, new, message = _parsed(files)
     if message is not None:
-        st.error(t("your_own.upload_refused", message=message))
+        st.error(t("your_own.upload_refused", message=plain(message)))
     elif max(new.sizes) > urlparams.UI_MAX_WIDTH or new.batch > urlparams.UI_MAX_BATCH:
         st.error(t("your_own.too_big", width=urlparams.UI_MAX_WIDTH, batch=urlparams.UI_MAX_BATCH))
     else:
@@ -101,7 +109,7 @@ if files:
             try:
                 state.set_network(new, upload.params, upload.X, upload.Y)
             except InvalidInput as error:
-                st.error(t("your_own.upload_refused", message=str(error)))
+                st.error(t("your_own.upload_refused", message=plain(str(error))))
             else:
                 state.notify(("success", t("your_own.upload_used", sizes=sizes)))
                 st.rerun()

@@ -70,10 +70,19 @@ def test_a_pickled_upload_is_refused_with_a_message():
     evil = _npz(W1=np.array([[{"a": 1}]], dtype=object), b1=np.zeros(1))
     at.file_uploader(key="yo_files").set_value(("evil.npz", evil, "application/octet-stream")).run()
     assert not at.exception
-    assert len(at.error) == 1 and "evil.npz" in at.error[0].value and "no objects" in at.error[0].value
+    assert len(at.error) == 1 and r"evil\.npz" in at.error[0].value and "no objects" in at.error[0].value
 
 
 def test_page_in_chinese():
     at = run_page(PAGE, {"lang": "zh"})
     assert_clean(at)
     assert at.title[0].value == "你自己的网络"
+
+
+def test_user_text_in_a_refusal_cannot_format_or_link():
+    at = run_page(PAGE)
+    name = "[click](http://example.com) __x__.npz"
+    at.file_uploader(key="yo_files").set_value((name, b"", "text/plain")).run()
+    assert not at.exception
+    body = at.error[0].value
+    assert r"\[click\]\(http\:" in body and r"\_\_x\_\_" in body
