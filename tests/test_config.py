@@ -29,6 +29,8 @@ def _option(key: str):
         ("browser.gatherUsageStats", False, "no usage statistics leave the classroom"),
         ("server.headless", True, "a server opens no browser"),
         ("server.runOnSave", False, "editing a file on the server does not rerun every session"),
+        ("server.fileWatcherType", "none", "no module is re-imported under a live class"),
+        ("runner.postScriptGC", False, "no full garbage collection holding the lock after every rerun"),
     ],
 )
 def test_production_setting(key, wanted, why):
