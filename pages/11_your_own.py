@@ -7,15 +7,8 @@ from backprop.errors import InvalidInput
 from backprop.formula import EXAMPLES, FUNCTIONS, MAX_LENGTH, activation_from_formula, samples
 from backprop.ui import changes, sidebar, state, urlparams
 from backprop.ui.i18n import t
+from backprop.ui.show import plain
 from backprop.upload import MAX_BYTES, load
-
-MARKDOWN = set("\\`*_{}[]()#+-.!|<>~$:")
-
-
-def plain(text: str) -> str:
-    """User text (a formula, a file name inside a message) with Markdown's special characters escaped."""
-    return "".join("\\" + c if c in MARKDOWN else c for c in text)
-
 
 st.set_page_config(page_title="Your own network", layout="wide")
 view = sidebar.render("your_own")

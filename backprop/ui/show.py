@@ -56,3 +56,13 @@ def latex_or_note(tex: str | None, note_key: str, where=st, **fmt) -> None:
 def one_based(n: int) -> range:
     """1..n, the indices shown on screen."""
     return range(1, n + 1)
+
+
+# the characters that make links (autolinks too: "." and ":"), images, math, HTML, code or
+# emphasis out of plain text
+MARKDOWN = set("\\`*_{}[]()#+-.!|<>~$:")
+
+
+def plain(text: str) -> str:
+    """User text (a URL value, a formula, a file name) escaped for Markdown: no link, no math, no HTML."""
+    return "".join("\\" + c if c in MARKDOWN else c for c in str(text))

@@ -40,7 +40,7 @@ from backprop.losses import LOSSES, REDUCTIONS
 from backprop.network import Params, Trace
 from backprop.spec import INITS, MAX_LAYERS, MAX_SEED, NetworkSpec
 
-from . import cache, changes, editing, i18n, state, urlparams
+from . import cache, changes, editing, i18n, show, state, urlparams
 from .i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]  # where app.py and pages/ live
@@ -102,7 +102,7 @@ def _trace(spec: NetworkSpec) -> Trace:
     try:
         return cache.trace(spec, state.arrays())
     except InvalidInput as error:
-        st.error(t("common.arrays_dropped", reason=str(error)))
+        st.error(t("common.arrays_dropped", reason=show.plain(error)))
         state.set_spec(spec)
         return cache.trace(spec, {})
 
@@ -220,7 +220,7 @@ def _changed(field: str) -> None:
     try:
         new, note = changes.apply_change(spec, field, value)
     except InvalidInput as error:
-        state.notify(("error", t("common.refused", message=str(error))))
+        state.notify(("error", t("common.refused", message=show.plain(error))))
         return
     except ImportError:
         state.notify(("error", t("common.no_formulas")))

@@ -27,7 +27,7 @@ from backprop.errors import InvalidInput
 from backprop.network import Params, checked_inputs
 from backprop.spec import NetworkSpec, check_targets
 
-from . import i18n, urlparams
+from . import i18n, show, urlparams
 from .i18n import t
 
 SPEC = "_spec"  # the current valid NetworkSpec
@@ -44,7 +44,12 @@ def query() -> dict[str, list[str]]:
 def warning_text(warning: urlparams.ParamWarning) -> str:
     """A refused URL parameter as a sentence in the session's language."""
     allowed = t(warning.allowed, **warning.fmt)
-    return t("common.bad_param", param=warning.param, value=warning.shown_value(), allowed=allowed)
+    return t(
+        "common.bad_param",
+        param=warning.param,  # one of the app's own names
+        value=show.plain(warning.shown_value()),
+        allowed=allowed,
+    )
 
 
 def init_session() -> None:
