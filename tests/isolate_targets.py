@@ -15,6 +15,13 @@ def spin(seconds: float = 1e9) -> int:
     return n
 
 
+def spin_span(seconds: float) -> tuple[float, float]:
+    """A busy loop of `seconds`; when it started and ended (CLOCK_MONOTONIC, shared by processes)."""
+    start = time.monotonic()
+    spin(seconds)
+    return start, time.monotonic()
+
+
 def heavy_sympy() -> int:
     """A SymPy request that takes minutes: expanding (a+b+c+d+e)^60."""
     import sympy as sp
