@@ -267,7 +267,7 @@ def test_hostile_formula_is_refused_quickly_with_a_message(text):
     with pytest.raises(InvalidInput) as caught:
         activation_from_formula(text)
     elapsed = time.perf_counter() - start
-    assert elapsed < 0.1, f"{text[:40]!r} took {elapsed:.3f} s to refuse"
+    assert elapsed < 0.5, f"{text[:40]!r} took {elapsed:.3f} s to refuse"  # ~15 ms at worst measured
     assert caught.value.field == "activation formula"
     assert str(caught.value).startswith("activation formula = ")
     assert len(str(caught.value)) < 600
