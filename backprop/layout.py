@@ -258,8 +258,10 @@ def numerator_refutes(trace: Trace, l: int) -> Check:
         Evidence(
             "layout_general",
             {},
-            latex=r"\left({\mathbf{A}}^\mathrm{T}"
-            rf"{DZ}\right)^\mathrm{{T}} = {sp.latex(general.T)} \neq {sp.latex(general)}",
+            # two lines: side by side the two symbolic matrices are wider than the page
+            latex=r"\begin{aligned} \left({\mathbf{A}}^\mathrm{T}"
+            rf"{DZ}\right)^\mathrm{{T}} &= {sp.latex(general.T)} \\ &\neq {sp.latex(general)}"
+            r" \end{aligned}",
         )
     ]
     if notes.shape[0] != notes.shape[1]:

@@ -47,8 +47,10 @@ def render_step(step: Step) -> None:
         st.latex(step.statement)
         if step.typos:
             st.caption(t("notes.typos_here", numbers=", ".join(map(str, step.typos))))
-        for column, check in zip(st.columns(len(step.checks)), step.checks, strict=True):
-            render_check(check, column)
+        # one check under the other, each the box's full width: their sums and symbolic
+        # matrices are too wide for a third or half of it
+        for check in step.checks:
+            render_check(check)
 
 
 def render_mistake(mistake: Mistake) -> None:
@@ -56,7 +58,7 @@ def render_mistake(mistake: Mistake) -> None:
     with st.container(border=True):
         title = f"{t('notes.mistake_label', number=mistake.number)}: {t(key + '.title')}"
         st.markdown(f"#### {title}\n{badge(mistake.refutation.verdict)} → {badge(mistake.corrected_verdict)}")
-        wrote, fixed = st.columns(2)
+        wrote, fixed = st.container(), st.container()  # one under the other: the formulas are wide
         wrote.markdown(f"**{t('notes.notes_write')}**")
         if mistake.key in ("what_to_find", "broken_sentence"):
             wrote.markdown(t(key + ".quote"))
@@ -64,11 +66,29 @@ def render_mistake(mistake: Mistake) -> None:
             wrote.latex(mistake.statement)
         wrote.markdown(f"**{t('notes.why')}.** {t(key + '.why')}")
         render_check(mistake.refutation, wrote)
+        fixed.divider()
         fixed.markdown(f"**{t('notes.corrected')}**")
         fixed.latex(mistake.corrected)
         fixed.markdown(t(key + ".fix"))
         for check in mistake.correction:
             render_check(check, fixed)
+
+
+SIDE_BY_SIDE_COLS = 4  # matrix columns that still fit, with their name, in half the page
+
+
+def render_pair(pair, left_caption: str, right_caption: str, stacked: bool = False) -> None:
+    """The two forms of one quantity side by side, or one under the other when they are too wide."""
+    widest = max(1 if M.ndim == 1 else M.shape[1] for M in (pair.left, pair.right))
+    if stacked or widest > SIDE_BY_SIDE_COLS:
+        left, right = st.container(), st.container()
+    else:
+        left, right = st.columns(2)
+    left.caption(left_caption)
+    show.matrix(pair.left_latex, pair.left, left)
+    right.caption(right_caption)
+    show.matrix(pair.right_latex, pair.right, right)
+    render_check(pair.check)
 
 
 def render_figure(name: str, l: int, sample: int) -> None:
@@ -167,23 +187,14 @@ with layout_tab:
     st.markdown(t("notes.layout.layouts_intro"))
     for pair in pairs:
         st.markdown(f"**{t('notes.layout.pair.' + pair.key)}**")
-        left, right = st.columns(2)
-        left.caption(t("notes.layout.denominator"))
-        show.matrix(pair.left_latex, pair.left, left)
-        right.caption(t("notes.layout.numerator"))
-        show.matrix(pair.right_latex, pair.right, right)
-        render_check(pair.check)
+        render_pair(pair, t("notes.layout.denominator"), t("notes.layout.numerator"))
 
     st.subheader(t("notes.layout.conventions_title"))
     st.markdown(t("notes.layout.conventions_intro"))
     for pair in conventions:
         st.markdown(f"**{t('notes.layout.conv.' + pair.key)}**")
-        left, right = st.columns(2)
-        left.caption(t("notes.layout.rows"))
-        show.matrix(pair.left_latex, pair.left, left)
-        right.caption(t("notes.layout.columns"))
-        show.matrix(pair.right_latex, pair.right, right)
-        render_check(pair.check)
+        # named by whole equations (Z_c = W_c X + b 1ᵀ = [...]): too wide for half the page
+        render_pair(pair, t("notes.layout.rows"), t("notes.layout.columns"), stacked=True)
 
     st.subheader(t("notes.layout.candidates_title"))
     st.markdown(t("notes.layout.candidates_intro"))

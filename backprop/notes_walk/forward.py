@@ -284,5 +284,9 @@ def _sympy_batch(trace: Trace, l: int) -> Check:
         for r in range(m)
         for t in range(n_out)
     )
-    latex = rf"\mathbf{{Z}} = {sp.latex(s.Z)}"
+    if n_out <= 2:
+        latex = rf"\mathbf{{Z}} = {sp.latex(s.Z)}"
+    else:  # three columns of three-term sums are wider than the page: one column a line
+        lines = (rf"\mathbf{{Z}}_{{:,{t + 1}}} &= {sp.latex(s.Z[:, t])}" for t in range(n_out))
+        latex = r"\begin{aligned} " + r" \\ ".join(lines) + r" \end{aligned}"
     return Check("sympy", ok, (Evidence("sympy_identity", _window_evidence(trace, l), latex=latex),))

@@ -177,8 +177,6 @@ def assert_none(found: Visit, *kinds: str) -> None:
 # (check, page) -> reason. strict: the test fails as soon as the defect is fixed, so the
 # entry is removed then.
 KNOWN_DEFECTS: dict[tuple[str, str], str] = {
-    ("fit", "notes"): "wide sums and symbolic matrices in the notes' columns are cut off "
-    "(e.g. 992 px in 446 px for (A^T dL/dZ)^T, 326 in 292 for z_1 = ...)",
 }
 
 
