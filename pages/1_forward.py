@@ -3,11 +3,10 @@
 import streamlit as st
 
 from backprop import latex
-from backprop.ui import diagrams, show, sidebar, state
+from backprop.ui import diagrams, page, show, state
 from backprop.ui.i18n import t
 
-st.set_page_config(page_title="Forward pass", layout="wide")
-view = sidebar.render("forward")
+view = page.start("forward", "Forward pass")
 spec, trace = view.spec, view.trace
 st.title(t("forward.title"))
 st.caption(t("forward.convention"))

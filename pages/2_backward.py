@@ -4,13 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from backprop import latex, latex_entry
-from backprop.ui import diagrams, explorer, show, sidebar, state
+from backprop.ui import diagrams, explorer, page, show, state
 from backprop.ui.i18n import t
 
 NARROW = 5  # widest matrix written as LaTeX inside one of the three derivation columns
 
-st.set_page_config(page_title="Backward pass", layout="wide")
-view = sidebar.render("backward")
+view = page.start("backward", "Backward pass")
 spec, trace = view.spec, view.trace
 st.title(t("backward.title"))
 st.caption(t("backward.layout"))
