@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from backprop import latex
+from backprop.derivation import latex
 from backprop.ui import sidebar
 from backprop.ui.i18n import t
 

@@ -6,11 +6,21 @@ r"""The backprop derivation explorer's core: numpy, sympy and the standard libra
 [(3, 4), (4, 2)]
 """
 
-from .activations import ACTIVATIONS, Activation
-from .errors import InvalidInput
-from .losses import LOSSES, Loss
-from .network import LayerTrace, Params, Trace, backward, forward, init_params, loss_value, make_data, run
-from .spec import NetworkSpec
+from backprop.core.activations import ACTIVATIONS, Activation
+from backprop.core.errors import InvalidInput
+from backprop.core.losses import LOSSES, Loss
+from backprop.core.network import (
+    LayerTrace,
+    Params,
+    Trace,
+    backward,
+    forward,
+    init_params,
+    loss_value,
+    make_data,
+    run,
+)
+from backprop.core.spec import NetworkSpec
 
 __all__ = [
     "ACTIVATIONS",

@@ -1,7 +1,7 @@
-"""``python -m backprop``: see backprop/cli.py."""
+"""``python -m backprop``: see backprop/io/cli.py."""
 
 import sys
 
-from .cli import main
+from backprop.io.cli import main
 
 sys.exit(main())

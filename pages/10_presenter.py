@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from backprop.errors import InvalidInput
-from backprop.exact import exact_problem, with_values
-from backprop.steps import backward_steps, large, sign_counts, sign_tex
+from backprop.core.errors import InvalidInput
+from backprop.derivation.exact import exact_problem, with_values
+from backprop.derivation.steps import backward_steps, large, sign_counts, sign_tex
 from backprop.ui import page, state
 from backprop.ui.i18n import t
 

@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from backprop.activations import CUSTOM_PREFIX
-from backprop.errors import InvalidInput
-from backprop.formula import EXAMPLES, FUNCTIONS, MAX_LENGTH, activation_from_formula, samples
+from backprop.core.activations import CUSTOM_PREFIX
+from backprop.core.errors import InvalidInput
+from backprop.core.formula import EXAMPLES, FUNCTIONS, MAX_LENGTH, activation_from_formula, samples
+from backprop.io.upload import MAX_BYTES, load
 from backprop.ui import changes, sidebar, state, urlparams
 from backprop.ui.i18n import t
 from backprop.ui.show import plain
-from backprop.upload import MAX_BYTES, load
 
 st.set_page_config(page_title="Your own network", layout="wide")
 view = sidebar.render("your_own")

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from backprop.export import FORMATS, export, problem
-from backprop.export.cli import command_line
+from backprop.io.export import FORMATS, export, problem
+from backprop.io.export.cli import command_line
 from backprop.ui import page, state
 from backprop.ui.i18n import t
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from backprop import latex, latex_entry
+from backprop.derivation import entry_latex, latex
 from backprop.ui import diagrams, explorer, page, show, state
 from backprop.ui.i18n import t
 
@@ -37,7 +37,7 @@ st.subheader(t("backward.explorer_title"))
 var_names = {"A_prev": f"A^({l - 1})", "W": f"W^({l})", "b": f"b^({l})"}
 var = state.url_choice(
     t("backward.var"),
-    latex_entry.VARIABLES,
+    entry_latex.VARIABLES,
     key="bw_var",
     param="var",
     default="W",
@@ -45,7 +45,7 @@ var = state.url_choice(
     horizontal=True,
     format_func=var_names.get,
 )
-shape = latex_entry.shape_of(var, layer.A_prev, layer.W)
+shape = entry_latex.shape_of(var, layer.A_prev, layer.W)
 pickers = st.columns(len(shape))
 index = tuple(
     state.url_choice(
@@ -55,23 +55,23 @@ index = tuple(
     for axis, n, col in zip(("i", "j") if len(shape) == 2 else ("j",), shape, pickers)
 )
 
-T, keep = latex_entry.terms(layer.A_prev, layer.W, layer.dZ, var, index)
+T, keep = entry_latex.terms(layer.A_prev, layer.W, layer.dZ, var, index)
 # two columns side by side (the matrix column holds two matrices); SymPy's line below them
 index_col, matrix_col = st.columns([1, 1.4])
 sympy_col = st.container()
 index_col.markdown(f"**{t('backward.by_index')}**")
-index_col.latex(latex_entry.double_sum(var, l, index, *layer.dZ.shape))
+index_col.latex(entry_latex.double_sum(var, l, index, *layer.dZ.shape))
 if latex.fits(T, max_cols=NARROW):
-    index_col.latex(latex_entry.term_grid(T, keep))
+    index_col.latex(entry_latex.term_grid(T, keep))
 index_col.caption(t("backward.terms_note", total=T.size, kept=int(keep.sum())))
-index_col.latex(latex_entry.collapsed(layer.A_prev, layer.W, layer.dZ, var, l, index))
+index_col.latex(entry_latex.collapsed(layer.A_prev, layer.W, layer.dZ, var, l, index))
 
-product = latex_entry.product(layer.A_prev, layer.W, layer.dZ, var, l, index)
+product = entry_latex.product(layer.A_prev, layer.W, layer.dZ, var, l, index)
 matrix_col.markdown(f"**{t('backward.by_matrix')}**")
 matrix_col.latex(
     latex.backward_formula("d" + var, l, spec.L, spec.activations[l - 1], spec.loss, False, False)
 )
-matrix_col.latex(latex_entry.matrix_entry(layer.A_prev, layer.W, layer.dZ, var, l, index))
+matrix_col.latex(entry_latex.matrix_entry(layer.A_prev, layer.W, layer.dZ, var, l, index))
 show.matrix(product.left_name, product.left, matrix_col, small=True, max_cols=NARROW, rows=[product.i])
 show.matrix(product.right_name, product.right, matrix_col, small=True, max_cols=NARROW, cols=[product.j])
 matrix_col.caption(t("backward.matrix_note"))

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from backprop.check import SYMBOLIC_TOLERANCE
-from backprop.mistakes import MISTAKES, checks_every_entry, harmless_here, sample_size
+from backprop.derivation.classic_mistakes import MISTAKES, checks_every_entry, harmless_here, sample_size
+from backprop.derivation.three_way import SYMBOLIC_TOLERANCE
 from backprop.ui import results, sidebar, state
 from backprop.ui.i18n import t
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from backprop.train import DEMOS, MAX_RATE, max_steps
+from backprop.teaching.train import DEMOS, MAX_RATE, max_steps
 from backprop.ui import results, sidebar, state
 from backprop.ui.i18n import t
 

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from backprop import layout, notes
-from backprop.notes_walk.model import Mistake, Step
+from backprop.teaching import layout, notes
+from backprop.teaching.notes_walk.model import Mistake, Step
 from backprop.ui import cache, diagrams, show, sidebar, state
 from backprop.ui.i18n import t
 

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from backprop.errors import InvalidInput
-from backprop.exact import supports_exact
-from backprop.practice import LETTERS, Score, check_answer, exercise_set, practice_spec
-from backprop.spec import MAX_SEED
+from backprop.core.errors import InvalidInput
+from backprop.core.spec import MAX_SEED
+from backprop.derivation.exact import supports_exact
+from backprop.teaching.practice import LETTERS, Score, check_answer, exercise_set, practice_spec
 from backprop.ui import page, state
 from backprop.ui.i18n import t
 

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from backprop.errors import InvalidInput
-from backprop.exact import with_values
-from backprop.steps import backward_steps, ledger
+from backprop.core.errors import InvalidInput
+from backprop.derivation.exact import with_values
+from backprop.derivation.steps import backward_steps, ledger
 from backprop.ui import page
 from backprop.ui.i18n import t
 

@@ -1,8 +1,8 @@
-"""Independent recomputation for the notes-walk and layout tests (no code of backprop.notes_walk).
+"""Independent recomputation for the notes-walk and layout tests (no code of backprop.teaching.notes_walk).
 
 The loss is rerun from any layer with the activations' g and the losses' per-sample
 values, and differentiated by plain central differences; W and b also go through
-``backprop.gradcheck.numeric_entry``, which perturbs the whole network from X.
+``backprop.core.gradcheck.numeric_entry``, which perturbs the whole network from X.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from backprop import NetworkSpec, run
-from backprop.activations import activation
-from backprop.gradcheck import numeric_entry, rel_error
-from backprop.losses import LOSSES
-from backprop.network import Params
+from backprop.core.activations import activation
+from backprop.core.gradcheck import numeric_entry, rel_error
+from backprop.core.losses import LOSSES
+from backprop.core.network import Params
 
 H = 1e-5
 

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from backprop.activations import ACTIVATIONS, LEAKY_SLOPE, activation
+from backprop.core.activations import ACTIVATIONS, LEAKY_SLOPE, activation
 
 ELEMENTWISE = [name for name, act in ACTIVATIONS.items() if act.elementwise]
 z = sp.Symbol("z", real=True)

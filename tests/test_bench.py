@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from backprop.bench import blas_info, dense_records
+from backprop.core.bench import blas_info, dense_records
 
 
 def test_dense_records_pair_the_pass_with_its_matmul_baseline():

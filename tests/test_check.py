@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from backprop import NetworkSpec
-from backprop.check import SYMBOLIC_TOLERANCE, three_way
-from backprop.cli import main
-from backprop.gradcheck import TOLERANCE
-from backprop.network import Params, init_params
+from backprop.core.gradcheck import TOLERANCE
+from backprop.core.network import Params, init_params
+from backprop.derivation.three_way import SYMBOLIC_TOLERANCE, three_way
+from backprop.io.cli import main
 
 FIELDS = {
     "variable", "layer", "index", "symbolic", "backprop", "numeric", "symbolic_minus_backprop",
@@ -46,7 +46,7 @@ def test_every_entry_agrees_three_ways(spec):
 
 def test_a_wrong_parameter_gradient_fails(monkeypatch):
     # backprop made wrong (dW doubled in layer 1): all three legs must notice
-    import backprop.gradcheck as gradcheck
+    import backprop.core.gradcheck as gradcheck
 
     real = gradcheck.gradient_of
 

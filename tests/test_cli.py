@@ -3,7 +3,7 @@ the core's; `check` exits 0 on a correct network and 1 on a wrong derivative; `-
 on each subcommand; bad options exit 2 with a message naming the field, no traceback.
 
 A few cases run `python -m backprop` in a subprocess (all started at once); the tables
-call `backprop.cli.main(argv)` in process, which is what `python -m backprop` runs.
+call `backprop.io.cli.main(argv)` in process, which is what `python -m backprop` runs.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import backprop.network
+import backprop.core.network
 from backprop import ACTIVATIONS, NetworkSpec, run
-from backprop.cli import main
+from backprop.io.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT = (
@@ -124,9 +124,9 @@ def test_check_exits_zero_on_a_correct_network(processes):
 
 def test_check_exits_one_on_a_wrong_derivative(capsys, monkeypatch):
     wrong = dataclasses.replace(ACTIVATIONS["sigmoid"], dg=lambda Z, A: A)  # σ' written as σ
-    real = backprop.network.activation
+    real = backprop.core.network.activation
     monkeypatch.setattr(
-        backprop.network, "activation", lambda name: wrong if name == "sigmoid" else real(name)
+        backprop.core.network, "activation", lambda name: wrong if name == "sigmoid" else real(name)
     )
     assert main(["check", *CONTRACT]) == 1
     assert capsys.readouterr().out.startswith("FAIL")

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 from backprop import NetworkSpec
-from backprop.check import PAIRS, three_way
+from backprop.derivation.three_way import PAIRS, three_way
 
 
 def _check_json(*options):

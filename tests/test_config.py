@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from backprop.upload import MAX_BYTES
+from backprop.io.upload import MAX_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
@@ -40,7 +40,7 @@ def test_production_setting(key, wanted, why):
 def test_upload_limit_is_small_and_matches_the_core():
     limit_mb = _option("server.maxUploadSize")
     assert isinstance(limit_mb, int) and 1 <= limit_mb <= 10, "server.maxUploadSize: a few MB at most"
-    assert limit_mb * 2**20 == MAX_BYTES, "backprop.upload.MAX_BYTES and server.maxUploadSize disagree"
+    assert limit_mb * 2**20 == MAX_BYTES, "backprop.io.upload.MAX_BYTES and server.maxUploadSize disagree"
 
 
 def test_every_key_is_an_option_of_the_installed_streamlit():

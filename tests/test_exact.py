@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backprop import InvalidInput, NetworkSpec, Params, run
-from backprop.exact import MAX_PRODUCTS, exact_problem, exact_run, supports_exact, to_float
+from backprop.derivation.exact import MAX_PRODUCTS, exact_problem, exact_run, supports_exact, to_float
 
 
 def assert_close(name: str, actual, expected, **tol) -> None:

@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 
 from backprop import InvalidInput, NetworkSpec, run
-from backprop.cli import main
-from backprop.export import FORMATS, arrays_of, export, notebook, read_csv
-from backprop.export.derivation import derivation_markdown
-from backprop.export.worksheet import worksheet_markdown
+from backprop.io.cli import main
+from backprop.io.export import FORMATS, arrays_of, export, notebook, read_csv
+from backprop.io.export.derivation import derivation_markdown
+from backprop.io.export.worksheet import worksheet_markdown
 
 SPECS = {
     "sigmoid-mse": NetworkSpec((3, 4, 2), ("sigmoid", "identity")),

@@ -1,4 +1,4 @@
-"""backprop.formula: hostile text is refused fast and runs nothing; accepted g' is right."""
+"""backprop.core.formula: hostile text is refused fast and runs nothing; accepted g' is right."""
 
 from __future__ import annotations
 
@@ -15,16 +15,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backprop import NetworkSpec
-from backprop.activations import activation
-from backprop.errors import InvalidInput
-from backprop.formula import (
+from backprop.core.activations import activation
+from backprop.core.errors import InvalidInput
+from backprop.core.formula import (
     EXAMPLES,
     MAX_LENGTH,
     CustomActivation,
     activation_from_formula,
     samples,
 )
-from backprop.gradcheck import check
+from backprop.core.gradcheck import check
 
 CODE_EXECUTION = [
     "__import__('os').system('id')",
@@ -281,8 +281,8 @@ def test_formula_not_real_and_finite_on_the_probe_is_refused(text):
 
 AUDIT_SCRIPT = r"""
 import json, sys
-from backprop.formula import activation_from_formula
-from backprop.errors import InvalidInput
+from backprop.core.formula import activation_from_formula
+from backprop.core.errors import InvalidInput
 activation_from_formula("z*sigmoid(z)")  # import SymPy's printers before watching
 texts = json.loads(sys.stdin.read())
 events = []
@@ -516,7 +516,7 @@ def test_message_says_what_is_allowed():
 
 def test_nested_and_non_polynomial_kinks_are_found():
     # a kink missed here is judged as a backprop error by the gradient check
-    from backprop.formula import activation_from_formula as parse
+    from backprop.core.formula import activation_from_formula as parse
 
     assert parse("min(max(z,-1),1)").kinks == (-1.0, 1.0)
     assert parse("abs(z-1)+max(abs(z),2)").kinks == (-2.0, 0.0, 1.0, 2.0)
@@ -526,7 +526,7 @@ def test_nested_and_non_polynomial_kinks_are_found():
 
 def test_a_clipped_identity_with_integer_weights_passes_the_check():
     from backprop import NetworkSpec
-    from backprop.check import three_way
+    from backprop.derivation.three_way import three_way
 
     spec = NetworkSpec(activations=("custom:min(max(z,-1),1)", "identity"), init="integers")
     result = three_way(spec)

@@ -18,10 +18,9 @@ from helpers import assert_close
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-import backprop.network
+import backprop.core.network
 from backprop import ACTIVATIONS, InvalidInput, NetworkSpec, Params, init_params, make_data, run
-from backprop.check import three_way
-from backprop.gradcheck import (
+from backprop.core.gradcheck import (
     FLOOR,
     TOLERANCE,
     Report,
@@ -32,6 +31,7 @@ from backprop.gradcheck import (
     rel_error,
     variables,
 )
+from backprop.derivation.three_way import three_way
 
 HIDDEN = [name for name, act in ACTIVATIONS.items() if act.elementwise]
 OUTPUT_OF = {"bce": ["sigmoid"], "softmax_ce": ["softmax"], "mse": list(ACTIVATIONS)}
@@ -227,8 +227,8 @@ def test_five_point_estimate_is_exact_for_a_quadratic(variable, l, index, expect
 def test_check_fails_on_a_wrong_derivative(monkeypatch):
     # tanh' written as 1 - a instead of 1 - a²: the check must catch it and name the entry
     wrong = dataclasses.replace(ACTIVATIONS["tanh"], dg=lambda Z, A: 1.0 - A)
-    real = backprop.network.activation
-    monkeypatch.setattr(backprop.network, "activation", lambda name: wrong if name == "tanh" else real(name))
+    real = backprop.core.network.activation
+    monkeypatch.setattr(backprop.core.network, "activation", lambda name: wrong if name == "tanh" else real(name))
     report = check(NetworkSpec((2, 3, 1), ("tanh", "identity"), batch=2, seed=4))
     assert not report.passed and report.worst > 1e-2
     wrong_vars = {(e.variable, e.l) for e in report.judged if e.rel_error > TOLERANCE}

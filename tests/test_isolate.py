@@ -1,4 +1,4 @@
-"""backprop.isolate: heavy work is stopped within its budget; failures come back as outcomes."""
+"""backprop.core.isolate: heavy work is stopped within its budget; failures come back as outcomes."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ from isolate_targets import (
     unpicklable,
 )
 
-from backprop import isolate
-from backprop.isolate import run_isolated
+from backprop.core import isolate
+from backprop.core.isolate import run_isolated
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -1,4 +1,4 @@
-"""LaTeX from numbers (backprop/latex.py, latex_entry.py): the numbers shown are the core's numbers."""
+"""LaTeX from numbers (backprop/derivation/latex.py, entry_latex.py): the numbers shown are the core's numbers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import re
 import numpy as np
 import pytest
 
-from backprop import NetworkSpec, latex, latex_entry, run
+from backprop import NetworkSpec, run
+from backprop.derivation import entry_latex, latex
 
 
 def balanced(tex: str) -> bool:
@@ -84,11 +85,11 @@ CASES = [
 def test_three_derivations_agree_with_backprop_for_every_entry(spec):
     trace = run(spec)
     for layer in trace.layers:
-        for var in latex_entry.VARIABLES:
+        for var in entry_latex.VARIABLES:
             gradient = getattr(layer, "d" + var)  # ∂L/∂A_prev, ∂L/∂W, ∂L/∂b
             for index in np.ndindex(*gradient.shape):
-                T, keep = latex_entry.terms(layer.A_prev, layer.W, layer.dZ, var, index)
-                value = latex_entry.product(layer.A_prev, layer.W, layer.dZ, var, layer.l, index).value
+                T, keep = entry_latex.terms(layer.A_prev, layer.W, layer.dZ, var, index)
+                value = entry_latex.product(layer.A_prev, layer.W, layer.dZ, var, layer.l, index).value
                 assert T[~keep].tolist() == [0.0] * int((~keep).sum()), f"{var}{index}: a vanishing term"
                 np.testing.assert_allclose(
                     T.sum(), gradient[index], rtol=1e-12, atol=1e-14, err_msg=f"{var}{index} sum"
@@ -101,22 +102,22 @@ def test_three_derivations_agree_with_backprop_for_every_entry(spec):
 def test_survivors_are_the_notes_single_sum():
     """∂L/∂w_ij keeps t = j (m terms); ∂L/∂a_ij keeps s = i (n_out terms); ∂L/∂b_j keeps t = j."""
     layer = run(CASES[0]).layers[1]  # m = 4, n_out = 2
-    assert latex_entry.terms(layer.A_prev, layer.W, layer.dZ, "W", (1, 0))[1][:, 0].all()
-    assert latex_entry.terms(layer.A_prev, layer.W, layer.dZ, "W", (1, 0))[1].sum() == 4
-    assert latex_entry.terms(layer.A_prev, layer.W, layer.dZ, "A_prev", (2, 3))[1].sum() == 2
-    assert latex_entry.terms(layer.A_prev, layer.W, layer.dZ, "b", (1,))[1].sum() == 4
+    assert entry_latex.terms(layer.A_prev, layer.W, layer.dZ, "W", (1, 0))[1][:, 0].all()
+    assert entry_latex.terms(layer.A_prev, layer.W, layer.dZ, "W", (1, 0))[1].sum() == 4
+    assert entry_latex.terms(layer.A_prev, layer.W, layer.dZ, "A_prev", (2, 3))[1].sum() == 2
+    assert entry_latex.terms(layer.A_prev, layer.W, layer.dZ, "b", (1,))[1].sum() == 4
 
 
 @pytest.mark.parametrize("var, index", [("W", (1, 0)), ("b", (1,)), ("A_prev", (3, 2))])
 def test_entry_latex_prints_the_value_and_is_wellformed(var, index):
     layer = run(CASES[0]).layers[1]
     value = getattr(layer, "d" + var)[index]
-    T, keep = latex_entry.terms(layer.A_prev, layer.W, layer.dZ, var, index)
+    T, keep = entry_latex.terms(layer.A_prev, layer.W, layer.dZ, var, index)
     strings = [
-        latex_entry.double_sum(var, 2, index, *layer.dZ.shape),
-        latex_entry.term_grid(T, keep),
-        latex_entry.collapsed(layer.A_prev, layer.W, layer.dZ, var, 2, index),
-        latex_entry.matrix_entry(layer.A_prev, layer.W, layer.dZ, var, 2, index),
+        entry_latex.double_sum(var, 2, index, *layer.dZ.shape),
+        entry_latex.term_grid(T, keep),
+        entry_latex.collapsed(layer.A_prev, layer.W, layer.dZ, var, 2, index),
+        entry_latex.matrix_entry(layer.A_prev, layer.W, layer.dZ, var, 2, index),
     ]
     assert strings[2].endswith(f"= {latex.num(value)}\\end{{aligned}}")
     assert strings[3].endswith(f"= {latex.num(value)}")

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from notes_oracle import NETWORKS, close, differ, dL_dA_prev, dL_dparam, trace_of
 
-from backprop import layout
+from backprop.teaching import layout
 
 # each candidate written again here: (factors, what it claims to be)
 FACTORS = {

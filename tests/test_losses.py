@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backprop import ACTIVATIONS, LOSSES, NetworkSpec, Params, run
-from backprop.losses import REDUCTIONS
+from backprop.core.losses import REDUCTIONS
 
 DIGITS = 400
 OUTPUT = {"mse": "identity", "bce": "sigmoid", "softmax_ce": "softmax"}

@@ -7,8 +7,8 @@ import pytest
 from helpers import assert_close
 
 from backprop import NetworkSpec, run
-from backprop.gradcheck import check, gradient_of, variables
-from backprop.mistakes import MISTAKES, backward_with, check_mistake, harmless_here
+from backprop.core.gradcheck import check, gradient_of, variables
+from backprop.derivation.classic_mistakes import MISTAKES, backward_with, check_mistake, harmless_here
 
 SPECS = [
     NetworkSpec(),

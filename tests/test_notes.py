@@ -20,10 +20,10 @@ import sympy as sp
 from notes_oracle import NETWORKS, close, differ, dL_dA_prev, dL_dparam, dl_sample, loss_from, trace_of
 
 from backprop import InvalidInput, NetworkSpec, run
-from backprop.activations import activation
-from backprop.network import Params, init_params
-from backprop.notes import walk
-from backprop.notes_walk.model import Mistake, Step
+from backprop.core.activations import activation
+from backprop.core.network import Params, init_params
+from backprop.teaching.notes import walk
+from backprop.teaching.notes_walk.model import Mistake, Step
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUES = {
@@ -284,15 +284,15 @@ def test_an_entry_out_of_range_is_refused_by_name(kwargs, field):
 
 
 SOURCES = [
-    "backprop/notes.py",
-    "backprop/layout.py",
-    *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "backprop/notes_walk").rglob("*.py")),
+    "backprop/teaching/notes.py",
+    "backprop/teaching/layout.py",
+    *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "backprop/teaching/notes_walk").rglob("*.py")),
 ]
 
 
 def emitted_keys() -> dict[str, set[str]]:
     """Every catalogue key the walks and the layout panel emit, with the placeholders they fill."""
-    from backprop import layout
+    from backprop.teaching import layout
 
     out: dict[str, set[str]] = {}
 

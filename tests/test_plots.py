@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from backprop import NetworkSpec, run
-from backprop.gradcheck import Entry, check
+from backprop.core.gradcheck import Entry, check
 from backprop.ui import plots
 
 SPECS = [

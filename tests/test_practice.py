@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backprop import InvalidInput, NetworkSpec, run
-from backprop.practice import (
+from backprop.teaching.practice import (
     KINDS,
     LETTERS,
     Score,

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from backprop import InvalidInput, NetworkSpec, Params, init_params, run
-from backprop.spec import MAX_BATCH, MAX_LAYERS, MAX_SEED, MAX_WIDTH
+from backprop.core.spec import MAX_BATCH, MAX_LAYERS, MAX_SEED, MAX_WIDTH
 
 GOOD = dict(
     sizes=(3, 4, 2), activations=("sigmoid", "identity"), loss="mse", reduction="sum", batch=4, seed=0

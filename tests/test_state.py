@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backprop.spec import NetworkSpec
+from backprop.core.spec import NetworkSpec
 from backprop.ui.changes import apply_change
 from backprop.ui.urlparams import (
     DEFAULT,
@@ -124,7 +124,7 @@ def test_warning_text_names_parameter_value_and_what_is_allowed():
 
 def test_a_valid_custom_activation_or_a_clear_refusal():
     spec, _, _, warnings = parse_config(q(act1="custom:z**2/2"))
-    if warnings:  # backprop.formula not there, or refusing: the warning names act1
+    if warnings:  # backprop.core.formula not there, or refusing: the warning names act1
         assert [w.param for w in warnings] == ["act1"] and spec.activations[0] == "sigmoid"
     else:
         assert spec.activations[0] == "custom:z**2/2"

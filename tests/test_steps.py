@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backprop import NetworkSpec, run
-from backprop.exact import exact_run
-from backprop.steps import backward_steps, gradient_of_step, ledger, matrix_tex, number_tex
+from backprop.derivation.exact import exact_run
+from backprop.derivation.steps import backward_steps, gradient_of_step, ledger, matrix_tex, number_tex
 
 ELEMENTWISE = ("identity", "sigmoid", "tanh", "relu", "leaky_relu", "softplus")
 

@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 
 from backprop import NetworkSpec, run
-from backprop.activations import activation
+from backprop.core.activations import activation
 from backprop.symbolic import (
     activation_derivation,
     activation_step,

@@ -14,8 +14,8 @@ import pytest
 import sympy as sp
 
 from backprop import NetworkSpec, run
-from backprop.gradcheck import numeric_entry, rel_error
-from backprop.network import Params
+from backprop.core.gradcheck import numeric_entry, rel_error
+from backprop.core.network import Params
 from backprop.symbolic import VARIABLES, element_sum
 from backprop.symbolic.element_sum import DIRECT_TERMS
 from backprop.symbolic.limits import ELEMENT_INPUTS_LIMIT, ELEMENT_TERMS_LIMIT

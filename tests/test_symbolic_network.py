@@ -9,7 +9,7 @@ import pytest
 import sympy as sp
 
 from backprop import NetworkSpec, run
-from backprop.gradcheck import rel_error
+from backprop.core.gradcheck import rel_error
 from backprop.symbolic import clear_caches, naive_gradients, network_entry, network_gradients
 from backprop.symbolic.limits import NETWORK_EDGES_LIMIT
 from backprop.symbolic.symbols import symbol

@@ -7,8 +7,8 @@ import pytest
 from helpers import assert_close
 
 from backprop import InvalidInput, NetworkSpec, run
-from backprop.network import Params
-from backprop.train import DEMOS, MAX_STEPS, early_to_late, max_steps, train
+from backprop.core.network import Params
+from backprop.teaching.train import DEMOS, MAX_STEPS, early_to_late, max_steps, train
 
 
 def test_one_step_is_w_minus_rate_times_the_gradient():

@@ -1,4 +1,4 @@
-"""backprop.upload: good files load in every format; hostile ones are refused with a message."""
+"""backprop.io.upload: good files load in every format; hostile ones are refused with a message."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 
 from backprop import NetworkSpec, run
-from backprop.cli import trace_to_dict
-from backprop.errors import InvalidInput
-from backprop.network import checked_inputs
-from backprop.upload import MAX_ARRAY_BYTES, MAX_BYTES, MAX_ENTRIES, Upload, load
+from backprop.core.errors import InvalidInput
+from backprop.core.network import checked_inputs
+from backprop.io.cli import trace_to_dict
+from backprop.io.upload import MAX_ARRAY_BYTES, MAX_BYTES, MAX_ENTRIES, Upload, load
 
 SPEC = NetworkSpec(sizes=(3, 4, 2), activations=("tanh", "identity"), batch=5, seed=3)
 TRACE = run(SPEC)
@@ -100,7 +100,7 @@ def test_the_command_line_json_loads_with_its_configuration():
 
 
 def test_the_export_pages_npz_and_csv_zip_load():
-    from backprop.export.arrays import to_csv_zip, to_npz
+    from backprop.io.export.arrays import to_csv_zip, to_npz
 
     for name, data in (("export.npz", to_npz(TRACE)), ("export.zip", to_csv_zip(TRACE))):
         upload = load([(name, data)])
@@ -369,7 +369,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 _GOOD = {
     "npz": _npz(**ARRAYS),
-    "zip": __import__("backprop.export.arrays", fromlist=["to_csv_zip"]).to_csv_zip(TRACE),
+    "zip": __import__("backprop.io.export.arrays", fromlist=["to_csv_zip"]).to_csv_zip(TRACE),
     "json": json.dumps(trace_to_dict(TRACE)).encode(),
     "csv": "".join(f"# {name}\n{_csv(array)}" for name, array in ARRAYS.items()).encode(),
 }

@@ -63,8 +63,8 @@ cache, SymPy's included); ``latex`` (the engine's printer); ``KINK_CONVENTION`` 
 (True, 0)
 """
 
-from ._cache import clear_caches
-from .activation_step import (
+from backprop.symbolic._cache import clear_caches
+from backprop.symbolic.activation_step import (
     ActivationDerivation,
     ActivationStep,
     Derivation,
@@ -74,15 +74,15 @@ from .activation_step import (
     softmax_ce_shortcut,
     softmax_jacobian,
 )
-from .calculus import KINK_CONVENTION, kink_disagreements
-from .element_sum import VARIABLES, ElementSum, Term, TermClass, element_sum
-from .generic import GenericDerivation, generic_derivation
-from .limits import TooLarge
-from .matrix_calculus import MatrixDerivation, matrix_derivation
-from .network import NetworkGradients, naive_gradients, network_entry, network_gradients
-from .notes_latex import latex
-from .printing import NetworkEntry
-from .symbols import LayerSymbols, layer_symbols
+from backprop.symbolic.calculus import KINK_CONVENTION, kink_disagreements
+from backprop.symbolic.element_sum import VARIABLES, ElementSum, Term, TermClass, element_sum
+from backprop.symbolic.generic import GenericDerivation, generic_derivation
+from backprop.symbolic.limits import TooLarge
+from backprop.symbolic.matrix_calculus import MatrixDerivation, matrix_derivation
+from backprop.symbolic.network import NetworkGradients, naive_gradients, network_entry, network_gradients
+from backprop.symbolic.notes_latex import latex
+from backprop.symbolic.printing import NetworkEntry
+from backprop.symbolic.symbols import LayerSymbols, layer_symbols
 
 __all__ = [
     "KINK_CONVENTION",

@@ -18,12 +18,12 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from ..activations import activation
-from ._cache import cached
-from .calculus import Z, derivative, loss_per_sample
-from .limits import SOFTMAX_UNITS_LIMIT, TooLarge, check_size
-from .notes_latex import latex
-from .symbols import index_text
+from backprop.core.activations import activation
+from backprop.symbolic._cache import cached
+from backprop.symbolic.calculus import Z, derivative, loss_per_sample
+from backprop.symbolic.limits import SOFTMAX_UNITS_LIMIT, TooLarge, check_size
+from backprop.symbolic.notes_latex import latex
+from backprop.symbolic.symbols import index_text
 
 DZ = r"\frac{\partial L}{\partial z_{%s}^{(%d)}}"
 DA = r"\frac{\partial L}{\partial a_{%s}^{(%d)}}"

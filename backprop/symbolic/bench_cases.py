@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..network import run
-from ..spec import NetworkSpec
-from ._cache import clear_caches
-from .element_sum import element_sum
-from .network import naive_gradients, network_gradients
+from backprop.core.network import run
+from backprop.core.spec import NetworkSpec
+from backprop.symbolic._cache import clear_caches
+from backprop.symbolic.element_sum import element_sum
+from backprop.symbolic.network import naive_gradients, network_gradients
 
 __all__ = ["CASES", "clear_caches", "naive_network_gradients", "element_case", "network_case"]
 

@@ -23,9 +23,9 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from ..activations import activation
-from ..losses import LOSSES
-from ._cache import cached
+from backprop.core.activations import activation
+from backprop.core.losses import LOSSES
+from backprop.symbolic._cache import cached
 
 Z = sp.Symbol("z", real=True)  # the one argument of every elementwise g
 

@@ -14,9 +14,9 @@ from functools import lru_cache
 
 import sympy as sp
 
-from ._cache import cached
-from .notes_latex import latex
-from .symbols import KINDS, info, symbol
+from backprop.symbolic._cache import cached
+from backprop.symbolic.notes_latex import latex
+from backprop.symbolic.symbols import KINDS, info, symbol
 
 
 @cached

@@ -31,9 +31,9 @@ from typing import NamedTuple
 import numpy as np
 import sympy as sp
 
-from .element_latex import cached_latex, latex_factor, product_latex, step_strings
-from .limits import ELEMENT_INPUTS_LIMIT, ELEMENT_TERMS_LIMIT, TooLarge, check_size
-from .symbols import KINDS, entry_latex, index_text, info, relabel, symbol, z_entry
+from backprop.symbolic.element_latex import cached_latex, latex_factor, product_latex, step_strings
+from backprop.symbolic.limits import ELEMENT_INPUTS_LIMIT, ELEMENT_TERMS_LIMIT, TooLarge, check_size
+from backprop.symbolic.symbols import KINDS, entry_latex, index_text, info, relabel, symbol, z_entry
 
 VARIABLES = ("A_prev", "W", "b")
 # up to this many terms and products a_sk w_kt in all, every z_st is differentiated
@@ -295,6 +295,6 @@ def _identity(variable: str, l: int, index, m: int, n_out: int, layer):
 
 def _network_entry(trace, variable: str, l: int, index):
     """SymPy's whole-network derivative of the entry, or TooLarge past that engine's limit."""
-    from .network import network_entry  # noqa: PLC0415 (network imports this module's peers)
+    from backprop.symbolic.network import network_entry  # noqa: PLC0415 (network imports this module's peers)
 
     return network_entry(trace, variable, l, index)

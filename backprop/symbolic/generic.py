@@ -25,8 +25,8 @@ from functools import lru_cache
 
 import sympy as sp
 
-from ._cache import cached
-from .notes_latex import notes_latex
+from backprop.symbolic._cache import cached
+from backprop.symbolic.notes_latex import notes_latex
 
 i, j, k, p, q, s, t = sp.symbols("i j k p q s t", integer=True)
 m, n_in, n_out = sp.symbols("m n_{l-1} n_l", integer=True, positive=True)

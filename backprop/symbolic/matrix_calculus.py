@@ -20,8 +20,8 @@ from functools import lru_cache
 
 import sympy as sp
 
-from ._cache import cached
-from .notes_latex import notes_latex
+from backprop.symbolic._cache import cached
+from backprop.symbolic.notes_latex import notes_latex
 
 m, n_in, n_out = sp.symbols("m n_{l-1} n_l", integer=True, positive=True)
 A = sp.MatrixSymbol("A", m, n_in)  # A^(l-1)

@@ -41,11 +41,11 @@ import numpy as np
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
-from ..activations import activation
-from ._cache import cached
-from .calculus import Z, at_kink_convention, derivative, total_loss
-from .limits import NETWORK_EDGES_LIMIT, TooLarge, check_size, network_edges
-from .symbols import info, matrix, relabel, symbol, vector, z_entry
+from backprop.core.activations import activation
+from backprop.symbolic._cache import cached
+from backprop.symbolic.calculus import Z, at_kink_convention, derivative, total_loss
+from backprop.symbolic.limits import NETWORK_EDGES_LIMIT, TooLarge, check_size, network_edges
+from backprop.symbolic.symbols import info, matrix, relabel, symbol, vector, z_entry
 
 VIEW = "whole-network symbolic gradients"
 LOSS = sp.Symbol("L", real=True)
@@ -253,7 +253,7 @@ def network_entry(trace, variable: str, l: int, index):
 
     ``variable`` is "W", "b", "A_prev" (of layer l) or "X"; ``index`` is 0-based.
     """
-    from .printing import entry_record  # noqa: PLC0415
+    from backprop.symbolic.printing import entry_record  # noqa: PLC0415
 
     grads = network_gradients(trace.spec)
     if isinstance(grads, TooLarge):

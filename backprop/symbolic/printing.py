@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .limits import PRINT_CHARS_LIMIT, PRINT_STEPS_LIMIT
-from .notes_latex import latex
-from .symbols import entry_latex
+from backprop.symbolic.limits import PRINT_CHARS_LIMIT, PRINT_STEPS_LIMIT
+from backprop.symbolic.notes_latex import latex
+from backprop.symbolic.symbols import entry_latex
 
 EXPANDED_OPS = 60  # an entry is also written out in the parameters when it is this short
 

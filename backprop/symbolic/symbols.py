@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import sympy as sp
 
-from ._cache import cached
+from backprop.symbolic._cache import cached
 
 # kind -> (LaTeX pattern, what each index counts). Roles: "sample" (a row of the batch),
 # "in" (a unit of layer l-1), "out" (a unit of layer l). The roles are notation, not

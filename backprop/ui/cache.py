@@ -13,8 +13,8 @@ import json
 import numpy as np
 import streamlit as st
 
-from backprop.network import Params, Trace, init_params, make_data, run
-from backprop.spec import NetworkSpec
+from backprop.core.network import Params, Trace, init_params, make_data, run
+from backprop.core.spec import NetworkSpec
 
 
 def arrays_token(arrays: dict[str, np.ndarray]) -> str:

@@ -8,11 +8,10 @@ r"""One control changed: the new configuration, or the reason it is refused (pur
 
 from __future__ import annotations
 
-from backprop.activations import CUSTOM_PREFIX
-from backprop.losses import LOSSES
-from backprop.spec import NetworkSpec
-
-from .urlparams import resized
+from backprop.core.activations import CUSTOM_PREFIX
+from backprop.core.losses import LOSSES
+from backprop.core.spec import NetworkSpec
+from backprop.ui.urlparams import resized
 
 
 def apply_change(spec: NetworkSpec, field: str, value) -> tuple[NetworkSpec, str | None]:

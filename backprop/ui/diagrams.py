@@ -1,7 +1,7 @@
 r"""The notes' figures, drawn for the user's own network as Graphviz DOT strings.
 
 No streamlit here: a page passes the string to ``st.graphviz_chart``. Every function
-takes a ``Trace`` (``backprop.network.run``) and draws its actual sizes and numbers.
+takes a ``Trace`` (``backprop.core.network.run``) and draws its actual sizes and numbers.
 Labels are Graphviz HTML-like labels built from escaped text (``_esc``), so any value or
 activation name is safe DOT; numbers are shown with 3 significant digits (``num``).
 Indices follow the notes: 1-based, ``w_ji`` links input j to unit i (W[j-1, i-1]).
@@ -33,9 +33,9 @@ import html
 
 import numpy as np
 
-from ..network import Trace
-from ..spec import NetworkSpec
-from .i18n import t
+from backprop.core.network import Trace
+from backprop.core.spec import NetworkSpec
+from backprop.ui.i18n import t
 
 MAX_UNITS = 8  # units drawn per layer in fp_single_dense
 MAX_CELLS = 4  # matrices with at most this many rows and columns show their entries
@@ -217,7 +217,7 @@ def _dz_edge(trace: Trace, l: int) -> str:
 
 
 def _uses_shortcut(trace: Trace, l: int) -> bool:
-    from ..losses import LOSSES  # noqa: PLC0415 (keeps this module's imports to the spec)
+    from backprop.core.losses import LOSSES  # noqa: PLC0415 (keeps this module's imports to the spec)
 
     return l == trace.spec.L and LOSSES[trace.spec.loss].dZ_shortcut is not None
 

@@ -12,11 +12,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from backprop.errors import InvalidInput
-from backprop.spec import NetworkSpec, check_targets
-
-from . import state, urlparams
-from .i18n import t
+from backprop.core.errors import InvalidInput
+from backprop.core.spec import NetworkSpec, check_targets
+from backprop.ui import state, urlparams
+from backprop.ui.i18n import t
 
 MAX_EDIT_ENTRIES = urlparams.MAX_URL_ENTRIES
 VERSIONS = "_editor_versions"

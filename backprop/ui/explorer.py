@@ -15,15 +15,14 @@ from typing import NamedTuple
 import numpy as np
 import streamlit as st
 
-from backprop import latex
-from backprop.activations import activation
-from backprop.gradcheck import numeric_entry, rel_error
-from backprop.losses import LOSSES
-from backprop.network import Params, Trace, forward
-from backprop.spec import NetworkSpec
-
-from . import cache
-from .i18n import t
+from backprop.core.activations import activation
+from backprop.core.gradcheck import numeric_entry, rel_error
+from backprop.core.losses import LOSSES
+from backprop.core.network import Params, Trace, forward
+from backprop.core.spec import NetworkSpec
+from backprop.derivation import latex
+from backprop.ui import cache
+from backprop.ui.i18n import t
 
 
 class Panel(NamedTuple):

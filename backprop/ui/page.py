@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from backprop.exact import exact_problem
-from backprop.spec import NetworkSpec
+from backprop.core.spec import NetworkSpec
+from backprop.derivation.exact import exact_problem
 from backprop.ui import sidebar, state
 from backprop.ui.i18n import t
 

@@ -28,10 +28,10 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..network import Trace
-from ..spec import NetworkSpec
-from .diagrams import sup
-from .i18n import t
+from backprop.core.network import Trace
+from backprop.core.spec import NetworkSpec
+from backprop.ui.diagrams import sup
+from backprop.ui.i18n import t
 
 DIVERGING = "PuOr"  # purple-orange: readable with every common colour-vision deficiency
 SEQUENTIAL = "Cividis"

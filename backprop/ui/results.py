@@ -15,13 +15,12 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from backprop.check import ThreeWay, three_way
-from backprop.gradcheck import Report, check, rel_error
-from backprop.mistakes import MistakeCheck, check_mistake, sample_size
-from backprop.train import History, train
-
-from . import cache, diagrams, plots, state
-from .i18n import t
+from backprop.core.gradcheck import Report, check, rel_error
+from backprop.derivation.classic_mistakes import MistakeCheck, check_mistake, sample_size
+from backprop.derivation.three_way import ThreeWay, three_way
+from backprop.teaching.train import History, train
+from backprop.ui import cache, diagrams, plots, state
+from backprop.ui.i18n import t
 
 
 def key_of(view) -> tuple[str, str]:
@@ -53,7 +52,7 @@ class FullCheck(NamedTuple):
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _three_way(key: str, token: str, _view) -> ThreeWay:
-    from backprop.isolate import run_isolated  # noqa: PLC0415
+    from backprop.core.isolate import run_isolated  # noqa: PLC0415
 
     v = _view
     outcome = run_isolated(three_way, v.spec, v.params, v.X, v.Y, sample_size(v.spec), seconds=CHECK_SECONDS)
@@ -213,7 +212,7 @@ def activation_latex(name: str, n: int, shortcut: bool) -> tuple[tuple[str, ...]
 
 
 def network_entry(key: str, token: str, variable: str, l: int, index: tuple, trace) -> NetworkEntryView:
-    """The whole-network entry, derived in a child process with a time budget (backprop.isolate)."""
+    """The whole-network entry, derived in a child process with a time budget (backprop.core.isolate)."""
     try:
         return _network_entry(key, token, variable, l, index, trace)
     except Failed as failed:
@@ -222,7 +221,7 @@ def network_entry(key: str, token: str, variable: str, l: int, index: tuple, tra
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _network_entry(key: str, token: str, variable: str, l: int, index: tuple, _trace) -> NetworkEntryView:
-    from backprop.isolate import run_isolated  # noqa: PLC0415
+    from backprop.core.isolate import run_isolated  # noqa: PLC0415
     from backprop.symbolic import network_entry as derive  # noqa: PLC0415
     from backprop.symbolic.network import limit_for  # noqa: PLC0415
 

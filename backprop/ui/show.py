@@ -6,9 +6,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from backprop import latex
-
-from .i18n import t
+from backprop.derivation import latex
+from backprop.ui.i18n import t
 
 
 def matrix(

@@ -34,14 +34,13 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from backprop.activations import CUSTOM_PREFIX, NAMES
-from backprop.errors import InvalidInput
-from backprop.losses import LOSSES, REDUCTIONS
-from backprop.network import Params, Trace
-from backprop.spec import INITS, MAX_LAYERS, MAX_SEED, NetworkSpec
-
-from . import cache, changes, editing, i18n, show, state, urlparams
-from .i18n import t
+from backprop.core.activations import CUSTOM_PREFIX, NAMES
+from backprop.core.errors import InvalidInput
+from backprop.core.losses import LOSSES, REDUCTIONS
+from backprop.core.network import Params, Trace
+from backprop.core.spec import INITS, MAX_LAYERS, MAX_SEED, NetworkSpec
+from backprop.ui import cache, changes, editing, i18n, show, state, urlparams
+from backprop.ui.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]  # where app.py and pages/ live
 PAGES = (

@@ -23,12 +23,11 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import streamlit as st
 
-from backprop.errors import InvalidInput
-from backprop.network import Params, checked_inputs
-from backprop.spec import NetworkSpec, check_targets
-
-from . import i18n, show, urlparams
-from .i18n import t
+from backprop.core.errors import InvalidInput
+from backprop.core.network import Params, checked_inputs
+from backprop.core.spec import NetworkSpec, check_targets
+from backprop.ui import i18n, show, urlparams
+from backprop.ui.i18n import t
 
 SPEC = "_spec"  # the current valid NetworkSpec
 ARRAYS = "_arrays"  # arrays that replace the seeded ones: {"X": ndarray, "W1": ndarray, ...}

@@ -20,10 +20,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from backprop.activations import CUSTOM_PREFIX, NAMES
-from backprop.errors import InvalidInput
-from backprop.losses import LOSSES, REDUCTIONS
-from backprop.spec import INITS, MAX_LAYERS, MAX_SEED, NetworkSpec, check_targets
+from backprop.core.activations import CUSTOM_PREFIX, NAMES
+from backprop.core.errors import InvalidInput
+from backprop.core.losses import LOSSES, REDUCTIONS
+from backprop.core.spec import INITS, MAX_LAYERS, MAX_SEED, NetworkSpec, check_targets
 
 MAX_TEXT = 2000  # longest parameter value read at all (a 10 kB value is refused unread)
 UI_MAX_WIDTH = 1024  # the app's limits: tighter than the core's, so a link cannot stall the server
@@ -207,7 +207,7 @@ def _param_of(error: Exception, fields: dict) -> str:
     match = re.fullmatch(r"activation of layer (\d+)", field)
     if match:
         return f"act{match.group(1)}"
-    if isinstance(error, ImportError):  # backprop.formula not there yet: the first custom layer
+    if isinstance(error, ImportError):  # backprop.core.formula not there yet: the first custom layer
         l = next(i for i, a in enumerate(fields["activations"], 1) if a.startswith(CUSTOM_PREFIX))
         return f"act{l}"
     return {"batch": "m", "activations": "act1"}.get(field, field)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from backprop import NetworkSpec, latex, run
+from backprop import NetworkSpec, run
+from backprop.derivation import latex
 
 from .conftest import assert_clean, run_page, texts
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from backprop import NetworkSpec
-from backprop.check import SYMBOLIC_TOLERANCE, three_way
-from backprop.gradcheck import check
-from backprop.mistakes import MISTAKES, check_mistake, harmless_here
+from backprop.core.gradcheck import check
+from backprop.derivation.classic_mistakes import MISTAKES, check_mistake, harmless_here
+from backprop.derivation.three_way import SYMBOLIC_TOLERANCE, three_way
 
 from .conftest import assert_clean, run_page
 from .u2_helpers import array, plotly_figures

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from backprop import NetworkSpec, run
-from backprop.export import FORMATS
-from backprop.export.cli import command_line
-from backprop.export.worksheet import worksheet_markdown
+from backprop.io.export import FORMATS
+from backprop.io.export.cli import command_line
+from backprop.io.export.worksheet import worksheet_markdown
 
 from .conftest import assert_clean, run_page, texts
 

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from backprop import NetworkSpec, latex, run
+from backprop import NetworkSpec, run
+from backprop.derivation import latex
 
 from .conftest import assert_clean, run_page, texts
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from backprop import NetworkSpec, run
-from backprop.train import train
+from backprop.teaching.train import train
 
 from .conftest import assert_clean, run_page
 from .u2_helpers import array, plotly_figures

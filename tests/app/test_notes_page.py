@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from backprop import NetworkSpec, notes, run
+from backprop import NetworkSpec, run
+from backprop.teaching import notes
 from backprop.ui.i18n import translate
 
 from .conftest import assert_clean, run_page, texts

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from backprop import NetworkSpec
-from backprop.practice import LETTERS, exercise_set
+from backprop.teaching.practice import LETTERS, exercise_set
 
 from .conftest import assert_clean, run_page, texts
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from backprop import NetworkSpec, run
-from backprop.steps import backward_steps, large
+from backprop.derivation.steps import backward_steps, large
 
 from .conftest import assert_clean, run_page, texts
 

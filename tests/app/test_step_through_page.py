@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from backprop import NetworkSpec, run
-from backprop.exact import exact_run
-from backprop.steps import backward_steps
+from backprop.derivation.exact import exact_run
+from backprop.derivation.steps import backward_steps
 
 from .conftest import assert_clean, run_page, texts
 

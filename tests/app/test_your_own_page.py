@@ -6,7 +6,7 @@ import io
 
 import numpy as np
 
-from backprop.formula import activation_from_formula
+from backprop.core.formula import activation_from_formula
 
 from .conftest import assert_clean, run_page, texts
 

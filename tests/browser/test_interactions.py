@@ -3,7 +3,7 @@ r"""A student's interactions in the browser, checked against the core's own numb
 Change the layer sizes and the batch size in the sidebar, pick another entry in the
 backward page's explorer, copy the URL into a fresh browser: every number read back from
 the typeset formulas must be the core's (``backprop.run``), to the 3 significant digits the
-page prints (backprop.latex.DIGITS).
+page prints (backprop.derivation.latex.DIGITS).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import pytest
 from browser_support import AppPage, choose, console_errors, pick_radio, set_number, widget_values
 from tex_on_page import final_number, matrix_after, shown_matrix, tex_sources
 
-from backprop.network import run
-from backprop.spec import NetworkSpec
+from backprop.core.network import run
+from backprop.core.spec import NetworkSpec
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ _NUMBER = r"-?\d+(?:\.\d+)?(?: \\times 10\^\{-?\d+\})?"
 
 
 def tex_number(text: str) -> float:
-    r"""'1.5' -> 1.5; '-2 \times 10^{-5}' -> -2e-05 (the form backprop.latex.num prints)."""
+    r"""'1.5' -> 1.5; '-2 \times 10^{-5}' -> -2e-05 (the form backprop.derivation.latex.num prints)."""
     text = text.strip()
     match = re.fullmatch(r"(-?\d+(?:\.\d+)?) \\times 10\^\{(-?\d+)\}", text)
     return float(f"{match.group(1)}e{match.group(2)}") if match else float(text)

@@ -4,7 +4,7 @@ Each simulated session connects to /_stcore/stream as a browser does (``st_clien
 opens a page, and then, after a think time, changes the sidebar's seed (a new network,
 so nothing comes from a cache) and waits for the rerun to finish, until the scenario's
 time is up. A "heavy" session, when present, sits on the symbolic page with a network
-whose whole-network SymPy derivation takes seconds (a child process, backprop.isolate)
+whose whole-network SymPy derivation takes seconds (a child process, backprop.core.isolate)
 and changes the seed again as soon as each derivation ends.
 
 Reported per scenario: rerun latency of the ordinary sessions (median, 95th percentile,

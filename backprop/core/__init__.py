@@ -1,0 +1,5 @@
+r"""The numeric core: the validated spec, activations, losses, the forward and backward pass, finite differences.
+
+numpy and the standard library only (SymPy for each activation's twin); nothing here
+imports the UI.
+"""

@@ -1,0 +1,210 @@
+r"""``python -m backprop bench``: forward + backward timings against plain matrix products.
+
+Each dense case is timed as one forward and one backward pass (``backward(forward(...))``,
+the arrays made beforehand), and beside it, in the same run, its baseline: the same
+matrix products alone (per layer A_prev W, A_prevᵀ dZ and dZ Wᵀ, on arrays of the same
+shapes). ``ratio_to_matmul`` is baseline time / pass time: the share of the plain
+products' throughput the whole pass reaches. GFLOP/s counts those products' 6 m n_in n_out
+flops per layer. The symbolic cases time the symbolic engine's cold work (caches cleared).
+
+Timings are medians over repeats; each repeat runs the case enough times to last about
+0.2 s (at least once). Every record names the BLAS library, its kernel and threads.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import statistics
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from backprop.core.network import backward, forward, init_params, make_data
+from backprop.core.spec import NetworkSpec
+
+DENSE_CASES = {
+    "dense-3-4-2-m2": ((3, 4, 2), 2),
+    "dense-784-512-256-10-m256": ((784, 512, 256, 10), 256),
+    "dense-4096-4096-4096-m1024": ((4096, 4096, 4096), 1024),
+}
+QUICK = ("dense-3-4-2-m2", "dense-784-512-256-10-m256")
+
+
+def median_seconds(fn: Callable[[], object], repeats: int = 7, target: float = 0.2) -> tuple[float, int]:
+    """Median seconds per call of fn over `repeats` repeats, and the calls per repeat."""
+    fn()  # warm up (caches, page faults, BLAS thread start)
+    start = time.perf_counter()
+    fn()
+    once = max(time.perf_counter() - start, 1e-9)
+    number = max(1, int(target / once))
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        times.append((time.perf_counter() - start) / number)
+    return statistics.median(times), number
+
+
+def blas_info() -> str:
+    """The loaded BLAS library, version, kernel (core) and thread count, read from the library itself."""
+    config = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+    name = f"{config.get('name', '?')} {config.get('version', '')}".strip()
+    lib = _loaded_openblas()
+    if lib is None:
+        return name
+    details = []
+    for symbol, label in (("get_corename", "kernel"), ("get_num_threads", "threads")):
+        fn = _openblas_symbol(lib, symbol)
+        if fn is None:
+            continue
+        if symbol == "get_corename":
+            fn.restype = ctypes.c_char_p
+            details.append(f"{label} {fn().decode()}")
+        else:
+            fn.restype = ctypes.c_int
+            details.append(f"{label} {fn()}")
+    return f"{name} ({', '.join(details)})" if details else name
+
+
+def _loaded_openblas():
+    """The OpenBLAS shared library numpy has loaded, found in /proc/self/maps, or None."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "openblas" in line.lower()}
+    except OSError:
+        return None
+    for path in sorted(paths):
+        if path.endswith(".so") or ".so." in path:
+            try:
+                return ctypes.CDLL(path)
+            except OSError:
+                continue
+    return None
+
+
+def _openblas_symbol(lib, suffix: str):
+    """OpenBLAS's `openblas_<suffix>`, under any of the prefixes its builds export."""
+    for name in (f"scipy_openblas_{suffix}64_", f"openblas_{suffix}64_", f"openblas_{suffix}"):
+        try:
+            return getattr(lib, name)
+        except AttributeError:
+            continue
+    return None
+
+
+def dense_records(case: str, dtype, quick: bool = False) -> list[dict]:
+    """The pass and its matmul baseline for one dense case and dtype, as two records."""
+    sizes, m = DENSE_CASES[case]
+    activations = ("sigmoid",) * (len(sizes) - 2) + ("identity",)
+    spec = NetworkSpec(sizes=sizes, activations=activations, batch=m, seed=0, init="xavier")
+    params = init_params(spec, dtype=dtype)
+    X, Y = make_data(spec, dtype=dtype)
+    shapes = list(zip(sizes[:-1], sizes[1:]))
+    flops = sum(6 * m * n_in * n_out for n_in, n_out in shapes)
+    rng = np.random.default_rng(1)
+    A_prevs = [rng.standard_normal((m, n_in)).astype(dtype) for n_in, _ in shapes]
+    dZs = [rng.standard_normal((m, n_out)).astype(dtype) for _, n_out in shapes]
+
+    def products():
+        for A_prev, W, dZ in zip(A_prevs, params.W, dZs):
+            A_prev @ W
+            A_prev.T @ dZ
+            dZ @ W.T
+
+    repeats = 3 if (quick or flops > 1e10) else 7
+    pass_s, pass_n = median_seconds(lambda: backward(spec, params, X, Y, forward(spec, params, X)), repeats)
+    base_s, base_n = median_seconds(products, repeats)
+    name = np.dtype(dtype).name
+    return [
+        {"case": case, "dtype": name, "median_s": pass_s, "gflops": flops / pass_s / 1e9,
+         "ratio_to_matmul": base_s / pass_s, "repeats": repeats, "number": pass_n},
+        {"case": f"matmul-{case}", "dtype": name, "median_s": base_s, "gflops": flops / base_s / 1e9,
+         "repeats": repeats, "number": base_n},
+    ]  # fmt: skip
+
+
+def torch_record() -> dict | None:
+    """PyTorch autograd on dense-3-4-2-m2 for comparison, if torch happens to be installed."""
+    try:
+        import torch  # noqa: PLC0415 (optional; never a dependency)
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    g = torch.Generator().manual_seed(0)
+    X = torch.randn(2, 3, generator=g, dtype=torch.float64)
+    Y = torch.randn(2, 2, generator=g, dtype=torch.float64)
+    W1 = torch.randn(3, 4, generator=g, dtype=torch.float64, requires_grad=True)
+    b1 = torch.randn(4, generator=g, dtype=torch.float64, requires_grad=True)
+    W2 = torch.randn(4, 2, generator=g, dtype=torch.float64, requires_grad=True)
+    b2 = torch.randn(2, generator=g, dtype=torch.float64, requires_grad=True)
+
+    def step():
+        A1 = torch.sigmoid(X @ W1 + b1)
+        loss = 0.5 * ((A1 @ W2 + b2 - Y) ** 2).sum()
+        loss.backward()
+
+    seconds, number = median_seconds(step)
+    return {"case": "torch-autograd-dense-3-4-2-m2", "dtype": "float64", "median_s": seconds,
+            "gflops": 6 * 2 * (3 * 4 + 4 * 2) / seconds / 1e9, "repeats": 7, "number": number}  # fmt: skip
+
+
+def symbolic_records(cases: list[str] | None) -> list[dict]:
+    """The symbolic engine's cases, cold (its caches cleared before every call)."""
+    from backprop.symbolic import bench_cases  # noqa: PLC0415
+
+    records = []
+    for case, fn in bench_cases.CASES.items():
+        if cases and case not in cases:
+            continue
+        cold = lambda fn=fn: (bench_cases.clear_caches(), fn())  # noqa: E731
+        seconds, number = median_seconds(cold, repeats=3, target=0)
+        records.append({"case": case, "dtype": "sympy", "median_s": seconds, "gflops": None,
+                        "repeats": 3, "number": number})  # fmt: skip
+    # the naive way the reverse mode replaces, once (one sp.diff of the expanded loss per parameter)
+    naive = "symbolic-network-3-4-2-m2-naive"
+    if not cases or naive in cases:
+        spec = NetworkSpec(sizes=(3, 4, 2), activations=("sigmoid", "identity"), batch=2, seed=0)
+        bench_cases.clear_caches()
+        start = time.perf_counter()
+        bench_cases.naive_network_gradients(spec)
+        records.append({"case": naive, "dtype": "sympy", "median_s": time.perf_counter() - start,
+                        "gflops": None, "repeats": 1, "number": 1})  # fmt: skip
+    return records
+
+
+def run_benchmarks(quick: bool = False, cases: list[str] | None = None) -> list[dict]:
+    """Every record of the benchmark (see the module docstring)."""
+    blas = blas_info()
+    records = []
+    for case in DENSE_CASES:
+        if (cases and case not in cases) or (quick and case not in QUICK):
+            continue
+        for dtype in (np.float64, np.float32):
+            records.extend(dense_records(case, dtype, quick))
+    if not cases or any(c.startswith("torch") for c in cases):
+        record = torch_record()
+        if record is not None:
+            records.append(record)
+    if not cases or any(c.startswith("symbolic") for c in cases):
+        records.extend(symbolic_records(cases))
+    for record in records:
+        record["blas"] = blas
+    return records
+
+
+def main(args) -> int:
+    records = run_benchmarks(quick=args.quick, cases=args.cases)
+    if args.json:
+        print(json.dumps(records, indent=1))
+        return 0
+    print(f"BLAS: {records[0]['blas'] if records else blas_info()}")
+    print(f"{'case':<44} {'dtype':<8} {'median':>12} {'GFLOP/s':>9} {'vs matmul':>9}")
+    for r in records:
+        median = f"{r['median_s'] * 1e6:.1f} µs" if r["median_s"] < 1e-2 else f"{r['median_s']:.3f} s"
+        gflops = f"{r['gflops']:.2f}" if r.get("gflops") else ""
+        ratio = f"{r['ratio_to_matmul']:.0%}" if "ratio_to_matmul" in r else ""
+        print(f"{r['case']:<44} {r['dtype']:<8} {median:>12} {gflops:>9} {ratio:>9}")
+    return 0

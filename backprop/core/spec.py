@@ -1,0 +1,170 @@
+r"""The network's configuration, validated once at the edge, and checks for given arrays.
+
+>>> spec = NetworkSpec(sizes=(3, 4, 2), activations=("sigmoid", "identity"))
+>>> spec.L, spec.shape_of("W", 2)
+(2, (4, 2))
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from backprop.core.activations import ACTIVATIONS, CUSTOM_PREFIX, activation
+from backprop.core.errors import InvalidInput
+from backprop.core.losses import LOSSES, REDUCTIONS
+
+MAX_WIDTH = 4096
+MAX_LAYERS = 8
+MAX_BATCH = 4096
+MAX_SEED = 2**32 - 1
+INITS = ("uniform", "xavier", "he", "integers")
+# Entries of given arrays stay within ±1e6: eight identity layers of width 4096 then
+# still cannot overflow float64, and no teaching example needs more.
+MAX_MAGNITUDE = 1e6
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    r"""A dense network: sizes n_0..n_L, g^(l) per layer, loss, reduction, batch m, seed, init.
+
+    Layer l maps A^(l-1) (m, n_{l-1}) to A^(l) = g^(l)(A^(l-1) W^(l) + 1 b^(l)T) (m, n_l).
+    Construction validates everything and raises InvalidInput naming the field.
+    """
+
+    sizes: tuple[int, ...] = (3, 4, 2)
+    activations: tuple[str, ...] = ("sigmoid", "identity")
+    loss: str = "mse"
+    reduction: str = "sum"
+    batch: int = 4
+    seed: int = 0
+    init: str = "uniform"
+
+    def __post_init__(self) -> None:
+        sizes = _int_tuple("sizes", self.sizes)
+        if not 2 <= len(sizes) <= MAX_LAYERS + 1:
+            raise InvalidInput(
+                "sizes", self.sizes, f"from 2 to {MAX_LAYERS + 1} sizes (1 to {MAX_LAYERS} layers)"
+            )
+        for n in sizes:
+            if not 1 <= n <= MAX_WIDTH:
+                raise InvalidInput("sizes", self.sizes, f"widths from 1 to {MAX_WIDTH}")
+        object.__setattr__(self, "sizes", sizes)
+        acts = self.activations
+        acts = tuple(acts) if isinstance(acts, (tuple, list)) else None
+        if acts is None or len(acts) != len(sizes) - 1:
+            raise InvalidInput(
+                "activations", self.activations, f"one activation per layer ({len(sizes) - 1})"
+            )
+        for l, name in enumerate(acts, start=1):
+            field = f"activation of layer {l}"
+            if not isinstance(name, str) or not (name in ACTIVATIONS or name.startswith(CUSTOM_PREFIX)):
+                allowed = "one of " + ", ".join(ACTIVATIONS) + f", or {CUSTOM_PREFIX}<formula in z>"
+                raise InvalidInput(field, name, allowed)
+            try:
+                act = activation(name)  # parses and checks a custom formula
+            except InvalidInput as error:
+                raise InvalidInput(field, name, error.allowed) from None
+            if act.last_layer_only and l != len(acts):
+                raise InvalidInput(f"activation of layer {l}", name, "softmax on the last layer only")
+        object.__setattr__(self, "activations", acts)
+        if not isinstance(self.loss, str) or self.loss not in LOSSES:
+            raise InvalidInput("loss", self.loss, "one of " + ", ".join(LOSSES))
+        needed = LOSSES[self.loss].output
+        if needed is not None and acts[-1] != needed:
+            raise InvalidInput(
+                "loss", self.loss, f"{self.loss} with a {needed} output layer (the last layer is {acts[-1]})"
+            )
+        if not isinstance(self.reduction, str) or self.reduction not in REDUCTIONS:
+            raise InvalidInput("reduction", self.reduction, "sum or mean")
+        object.__setattr__(self, "batch", _bounded_int("batch", self.batch, 1, MAX_BATCH))
+        object.__setattr__(self, "seed", _bounded_int("seed", self.seed, 0, MAX_SEED))
+        if not isinstance(self.init, str) or self.init not in INITS:
+            raise InvalidInput("init", self.init, "one of " + ", ".join(INITS))
+
+    @property
+    def L(self) -> int:
+        """Number of layers (the input X = A^(0) is not a layer)."""
+        return len(self.sizes) - 1
+
+    @property
+    def m(self) -> int:
+        """Batch size: rows of X are samples."""
+        return self.batch
+
+    def shape_of(self, name: str, l: int) -> tuple[int, ...]:
+        r"""Shape of W, b, Z, A or A_prev of layer l: W^(l) is (n_{l-1}, n_l), b^(l) is (n_l,)."""
+        n_in, n_out = self.sizes[l - 1], self.sizes[l]
+        return {
+            "W": (n_in, n_out),
+            "b": (n_out,),
+            "Z": (self.m, n_out),
+            "A": (self.m, n_out),
+            "A_prev": (self.m, n_in),
+        }[name]
+
+    def to_dict(self) -> dict:
+        """The configuration as plain JSON types (the command line's "config")."""
+        return {
+            "sizes": list(self.sizes),
+            "activations": list(self.activations),
+            "loss": self.loss,
+            "reduction": self.reduction,
+            "batch": self.batch,
+            "seed": self.seed,
+            "init": self.init,
+        }
+
+
+def _int_tuple(field: str, value: object) -> tuple[int, ...]:
+    """value as a tuple of ints, or InvalidInput."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise InvalidInput(field, value, "a list of whole numbers")
+    items = tuple(value)
+    if len(items) > MAX_LAYERS + 1:
+        raise InvalidInput(field, value, f"from 2 to {MAX_LAYERS + 1} sizes")
+    return tuple(_bounded_int(field, v, -math.inf, math.inf, shown=value) for v in items)
+
+
+def _bounded_int(field: str, value: object, low: float, high: float, shown: object = None) -> int:
+    """value as an int in [low, high], or InvalidInput naming the field."""
+    shown = value if shown is None else shown
+    allowed = f"a whole number from {low} to {high}" if low > -math.inf else "whole numbers"
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, float, np.floating)):
+        raise InvalidInput(field, shown, allowed)
+    if isinstance(value, (float, np.floating)) and not float(value).is_integer():
+        raise InvalidInput(field, shown, allowed)
+    number = int(value)
+    if not low <= number <= high:
+        raise InvalidInput(field, shown, allowed)
+    return number
+
+
+def check_array(field: str, value: object, shape: tuple[int, ...]) -> np.ndarray:
+    r"""value as a float64 array of the given shape with finite entries, or InvalidInput."""
+    allowed = f"real numbers in an array of shape {shape}"
+    try:
+        raw = np.asarray(value)
+        if raw.dtype.kind == "c":
+            raise InvalidInput(field, "complex numbers", allowed)
+        array = raw.astype(np.float64)
+    except (TypeError, ValueError):
+        raise InvalidInput(field, value, allowed) from None
+    if array.shape != shape:
+        raise InvalidInput(f"shape of {field}", array.shape, f"shape {shape}")
+    if not np.isfinite(array).all():
+        raise InvalidInput(field, "a NaN or infinite entry", "finite numbers only")
+    if array.size and np.abs(array).max() > MAX_MAGNITUDE:
+        raise InvalidInput(field, float(np.abs(array).max()), f"numbers with |x| ≤ {MAX_MAGNITUDE:g}")
+    return array
+
+
+def check_targets(spec: NetworkSpec, Y: np.ndarray) -> None:
+    """Refuse targets outside what the loss allows (InvalidInput naming Y)."""
+    if spec.loss in ("bce", "softmax_ce") and ((Y < 0).any() or (Y > 1).any()):
+        raise InvalidInput("Y", "an entry outside [0, 1]", LOSSES[spec.loss].targets)
+    if spec.loss == "softmax_ce" and not np.allclose(Y.sum(axis=1), 1.0, rtol=0.0, atol=1e-9):
+        raise InvalidInput("Y", "a row that does not sum to 1", LOSSES[spec.loss].targets)

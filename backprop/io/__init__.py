@@ -1,0 +1,1 @@
+r"""Input and output: uploads, exports and the command line."""

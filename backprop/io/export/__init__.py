@@ -1,0 +1,140 @@
+r"""Exports of one network, for download on the pages and from ``python -m backprop export``.
+
+``FORMATS`` names every format once (file name, MIME type, maker); pages and the command
+line both read it. Each maker takes a Trace and returns the file's bytes.
+
+>>> from backprop import NetworkSpec, run
+>>> trace = run(NetworkSpec(sizes=(2, 2, 1), activations=("relu", "identity"), batch=2, init="integers"))
+>>> sorted(FORMATS)[:3]
+['csv', 'derivation-md', 'derivation-tex']
+>>> export(trace, "json")[:1]
+b'{'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from backprop.core.errors import InvalidInput
+from backprop.derivation.exact import exact_problem
+from backprop.io.export.arrays import arrays_of, read_csv, to_csv_zip, to_dict, to_json, to_npz
+from backprop.io.export.derivation import derivation_latex, derivation_markdown
+from backprop.io.export.notebook import MAX_NUMBERS, notebook, notebook_json, number_count
+from backprop.io.export.worksheet import check_size, worksheet_latex, worksheet_markdown
+
+
+@dataclass(frozen=True)
+class Format:
+    """One export: its name, file, MIME type, and maker ``(trace, exact, forward_given) -> bytes``.
+
+    ``exact``: hand-calculation mode changes it (exact numbers); ``sheet``: a worksheet or
+    answer key (limited to small networks, and ``forward_given`` fills in the forward pass).
+    """
+
+    name: str
+    filename: str
+    mime: str
+    make: Callable
+    exact: bool = False
+    sheet: bool = False
+
+
+def _data(function):
+    return lambda trace, exact=False, forward_given=False: function(trace)
+
+
+def _text(function, **options):
+    return lambda trace, exact=False, forward_given=False: function(trace, exact=exact, **options).encode(
+        "utf-8"
+    )
+
+
+def _sheet(function, key: bool):
+    def make(trace, exact=False, forward_given=False) -> bytes:
+        return function(trace, key=key, exact=exact, forward_given=forward_given).encode("utf-8")
+
+    return make
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("json", "network.json", "application/json", _data(to_json)),
+        Format("csv", "network-csv.zip", "application/zip", _data(to_csv_zip)),
+        Format("npz", "network.npz", "application/octet-stream", _data(to_npz)),
+        Format("derivation-tex", "derivation.tex", "application/x-tex", _text(derivation_latex), True),
+        Format("derivation-md", "derivation.md", "text/markdown", _text(derivation_markdown), True),
+        Format("notebook", "recompute.ipynb", "application/x-ipynb+json", _data(notebook_json)),
+        Format(
+            "worksheet-tex", "worksheet.tex", "application/x-tex", _sheet(worksheet_latex, False), True, True
+        ),
+        Format(
+            "worksheet-md", "worksheet.md", "text/markdown", _sheet(worksheet_markdown, False), True, True
+        ),
+        Format("key-tex", "answer-key.tex", "application/x-tex", _sheet(worksheet_latex, True), True, True),
+        Format("key-md", "answer-key.md", "text/markdown", _sheet(worksheet_markdown, True), True, True),
+    )
+}
+
+
+def export(trace, name: str, exact: bool = False, forward_given: bool = False) -> bytes:
+    """The bytes of export ``name`` of a trace; InvalidInput for an unknown name or a network too big."""
+    if name not in FORMATS:
+        raise InvalidInput("format", name, "one of " + ", ".join(FORMATS))
+    return FORMATS[name].make(trace, exact=exact, forward_given=forward_given)
+
+
+def problem(trace, name: str, exact: bool = False) -> InvalidInput | None:
+    """Why ``export(trace, name, exact)`` would be refused (an InvalidInput), or None; makes nothing."""
+    if name not in FORMATS:
+        return InvalidInput("format", name, "one of " + ", ".join(FORMATS))
+    spec, fmt = trace.spec, FORMATS[name]
+    if exact and fmt.exact:
+        refused = exact_problem(spec) or _not_whole(trace)
+        if refused is not None:
+            return refused
+    if fmt.sheet:
+        try:
+            check_size(spec)
+        except InvalidInput as error:
+            return error
+    if name == "notebook" and number_count(trace) > MAX_NUMBERS:
+        return InvalidInput(
+            "network for the notebook", f"{number_count(trace)} numbers", f"at most {MAX_NUMBERS}"
+        )
+    return None
+
+
+def _not_whole(trace) -> InvalidInput | None:
+    arrays = [("X", trace.X), ("Y", trace.Y)] + [
+        (f"{name}^({layer.l})", getattr(layer, name)) for layer in trace.layers for name in ("W", "b")
+    ]
+    for field, values in arrays:
+        if not np.all(values == np.round(values)):
+            return InvalidInput(
+                field, "an entry that is not a whole number", "whole numbers in hand-calculation mode"
+            )
+    return None
+
+
+__all__ = [
+    "FORMATS",
+    "Format",
+    "arrays_of",
+    "derivation_latex",
+    "derivation_markdown",
+    "export",
+    "notebook",
+    "notebook_json",
+    "problem",
+    "read_csv",
+    "to_csv_zip",
+    "to_dict",
+    "to_json",
+    "to_npz",
+    "worksheet_latex",
+    "worksheet_markdown",
+]

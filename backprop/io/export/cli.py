@@ -1,0 +1,102 @@
+r"""``python -m backprop export``: every download of the export page, from the command line.
+
+    python -m backprop export --sizes 3,4,2 --format all --out handout/
+    python -m backprop export --sizes 2,3,1 --activations relu,identity --init integers \
+        --exact --format worksheet-tex,key-tex --out sheets/
+    python -m backprop export --format json --out -          # to standard output
+
+``--format`` is ``all`` or a comma-separated list of the names in ``FORMATS``; ``--out``
+is a file for one format, or a directory (created if missing) for several; ``-`` writes
+one format to standard output. Errors exit with status 2 and a sentence naming the field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+from backprop.core.errors import InvalidInput
+from backprop.core.network import run
+from backprop.io.export import FORMATS, export
+
+
+def register(subparsers) -> None:
+    """Add the ``export`` subcommand to the command line's subparsers."""
+    from backprop.io.cli import add_network_options  # noqa: PLC0415 (the shared network options, defined there)
+
+    parser = subparsers.add_parser(
+        "export",
+        help="write the network's matrices, derivation, notebook or worksheet to files",
+        description="Write exports of one network: " + ", ".join(FORMATS) + ".",
+    )
+    add_network_options(parser)
+    parser.add_argument(
+        "--format", default="all", help=f"all (default) or a comma-separated list of {', '.join(FORMATS)}"
+    )
+    parser.add_argument(
+        "--out", required=True, help="a file (one format), a directory (several), or - (stdout)"
+    )
+    parser.add_argument(
+        "--exact",
+        action="store_true",
+        help="hand-calculation mode: exact numbers (needs --init integers, identity or relu layers, mse)",
+    )
+    parser.set_defaults(handler=_export)
+
+
+def command_line(spec, formats: str = "all", exact: bool = False, out: str = "handout/") -> str:
+    """The ``python -m backprop export`` command that writes these exports of a seeded network.
+
+    >>> from backprop import NetworkSpec
+    >>> command_line(NetworkSpec(sizes=(2, 3, 1), activations=("relu", "identity"))).split(" --")[1:3]
+    ['sizes 2,3,1', 'activations relu,identity']
+    """
+    words = [
+        "python -m backprop export",
+        f"--sizes {','.join(map(str, spec.sizes))}",
+        "--activations " + shlex.quote(",".join(spec.activations)),
+        f"--loss {spec.loss}",
+        f"--reduction {spec.reduction}",
+        f"--batch {spec.m}",
+        f"--seed {spec.seed}",
+        f"--init {spec.init}",
+    ]
+    words += ["--exact"] if exact else []
+    return " ".join(words + [f"--format {formats}", f"--out {shlex.quote(out)}"])
+
+
+def _export(args: argparse.Namespace) -> int:
+    from backprop.io.cli import spec_from_args  # noqa: PLC0415
+
+    names = (
+        list(FORMATS)
+        if args.format.strip() == "all"
+        else [n.strip() for n in args.format.split(",") if n.strip()]
+    )
+    for name in names:
+        if name not in FORMATS:
+            raise InvalidInput("--format", name, "all or names from " + ", ".join(FORMATS))
+    if not names:
+        raise InvalidInput("--format", args.format, "all or names from " + ", ".join(FORMATS))
+    trace = run(spec_from_args(args))
+    files = {name: export(trace, name, exact=args.exact and FORMATS[name].exact) for name in names}
+    if args.out == "-":
+        if len(files) != 1:
+            raise InvalidInput("--out", "-", "a directory when writing several formats")
+        sys.stdout.buffer.write(next(iter(files.values())))
+        sys.stdout.flush()
+        return 0
+    out = Path(args.out)
+    to_directory = len(files) > 1 or out.is_dir() or args.out.endswith(("/", "\\"))
+    try:
+        if to_directory:
+            out.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            path = out / FORMATS[name].filename if to_directory else out
+            path.write_bytes(data)
+            print(f"wrote {path} ({len(data)} bytes)")
+    except OSError as error:
+        raise InvalidInput("--out", args.out, f"a writable file or directory ({error.strerror})") from None
+    return 0

@@ -1,0 +1,143 @@
+r"""The whole derivation of one network as LaTeX and Markdown: given values, forward, loss, backward.
+
+The backward part is ``backprop.derivation.steps``, equation by equation, with the ledger of what
+each step reads; the forward part writes Z^(l) = A^(l-1) W^(l) + 1 b^(l)T and A^(l) = g(Z^(l))
+with the numbers put in. In hand-calculation mode every number is exact.
+
+>>> from backprop import NetworkSpec, run
+>>> text = derivation_markdown(run(NetworkSpec(sizes=(2, 2, 1), activations=("tanh", "identity"), batch=2)))
+>>> text.splitlines()[0]
+'# Backpropagation through a 2-2-1 network'
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from backprop.core.activations import activation
+from backprop.derivation.steps import backward_steps, matrix_tex, number_tex, sym, sym_t
+from backprop.io.export.document import (
+    Display,
+    Heading,
+    Para,
+    network_sentence,
+    notation_sentence,
+    to_latex,
+    to_markdown,
+    with_values,
+)
+
+DIGITS = 4
+
+G_TEX = {
+    "identity": "{Z}",
+    "sigmoid": r"\sigma\left({Z}\right)",
+    "tanh": r"\tanh\left({Z}\right)",
+    "relu": r"\max\left({Z}, 0\right)",
+    "leaky_relu": r"\max\left({Z}, 0.01\,{Z}\right)",
+    "softplus": r"\log\left(1 + e^{{Z}}\right)",
+    "softmax": r"\operatorname{softmax}\left({Z}\right)",
+}
+
+LOSS_TEX = {
+    "mse": r"\sum_{i=1}^{m} \tfrac{1}{2} \sum_{j} \left(a_{ij} - y_{ij}\right)^2",
+    "bce": r"-\sum_{i=1}^{m} \sum_{j} \left[y_{ij} \log a_{ij} + (1 - y_{ij}) \log(1 - a_{ij})\right]",
+    "softmax_ce": r"-\sum_{i=1}^{m} \sum_{j} y_{ij} \log a_{ij}",
+}
+
+
+def title(trace) -> str:
+    return "Backpropagation through a " + "-".join(map(str, trace.spec.sizes)) + " network"
+
+
+def g_tex(name: str, Z: str) -> str:
+    r"""g(Z) in LaTeX for an activation name; a custom g is written out from its SymPy form."""
+    if name in G_TEX:
+        return G_TEX[name].replace("{Z}", "{" + Z + "}")
+    z = sp.Symbol("z")
+    return r"g\left(" + Z + r"\right),\; g(z) = " + sp.latex(activation(name).sym(z))
+
+
+def derivation_blocks(trace, digits: int = DIGITS) -> list:
+    """The derivation as document blocks (see ``document``)."""
+    spec = trace.spec
+    blocks = [network_sentence(spec), notation_sentence(), Heading("Given")]
+    blocks.append(
+        Display(
+            r"X = A^{(0)} = " + matrix_tex(trace.X, digits) + r", \qquad Y = " + matrix_tex(trace.Y, digits)
+        )
+    )
+    for layer in trace.layers:
+        l = layer.l
+        blocks.append(
+            Display(
+                sym("W", l)
+                + " = "
+                + matrix_tex(layer.W, digits)
+                + r", \qquad "
+                + sym("b", l)
+                + " = "
+                + matrix_tex(layer.b, digits)
+            )
+        )
+    blocks.append(Heading("Forward pass"))
+    for layer in trace.layers:
+        blocks += forward_blocks(spec, layer, digits)
+    blocks.append(Heading("Loss"))
+    mean = r"\frac{1}{m}" if spec.reduction == "mean" else ""
+    blocks.append(Display(r"L = " + mean + LOSS_TEX[spec.loss] + " = " + number_tex(trace.loss, digits + 2)))
+    blocks.append(Heading("Backward pass"))
+    blocks.append(
+        Para(
+            "One equation per step, from the loss down to layer 1: the formula, the numbers put in, "
+            "the result. Each step names the stored values it reads."
+        )
+    )
+    for step in backward_steps(trace, digits):
+        reads = ", ".join(use.label for use in step.uses)
+        blocks.append(Para(f"Step {step.number} (layer {step.l}), reads {reads}:"))
+        blocks.append(Display(step.equation()))
+    return blocks
+
+
+def forward_blocks(spec, layer, digits: int = DIGITS) -> list:
+    """Z^(l) and A^(l) of one layer, each as formula = numbers = result."""
+    l = layer.l
+    A_prev = "X" if l == 1 else sym("A", l - 1)
+    ones = r"\mathbf{1}_{" + str(spec.m) + "}"
+    z_eq = (
+        r"\begin{aligned}"
+        + sym("Z", l)
+        + " &= "
+        + A_prev
+        + " "
+        + sym("W", l)
+        + " + "
+        + ones
+        + " "
+        + sym_t("b", l)
+        + r" \\ &= "
+        + matrix_tex(layer.A_prev, digits)
+        + " "
+        + matrix_tex(layer.W, digits)
+        + " + "
+        + ones
+        + " "
+        + matrix_tex(layer.b, digits)
+        + r"^{\top} \\ &= "
+        + matrix_tex(layer.Z, digits)
+        + r"\end{aligned}"
+    )
+    name = spec.activations[l - 1]
+    a_eq = sym("A", l) + " = " + g_tex(name, sym("Z", l)) + " = " + matrix_tex(layer.A, digits)
+    return [Para(f"Layer {l}:"), Display(z_eq), Display(a_eq)]
+
+
+def derivation_latex(trace, exact: bool = False, digits: int = DIGITS) -> str:
+    """The derivation as a LaTeX document (pdflatex)."""
+    return to_latex(derivation_blocks(with_values(trace, exact), digits), title(trace))
+
+
+def derivation_markdown(trace, exact: bool = False, digits: int = DIGITS) -> str:
+    """The derivation as Markdown with $ math."""
+    return to_markdown(derivation_blocks(with_values(trace, exact), digits), title(trace))

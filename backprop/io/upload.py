@@ -1,0 +1,210 @@
+r"""W, b, X, Y from a student's file: .npz, a .zip of CSV files, .csv, or the command line's JSON.
+
+Everything is checked before it is loaded: the file's size; for a zip (.npz is one) the
+number of entries, each entry's declared size and compression ratio, and each .npy
+header (dtype, shape, element count) before a byte of its data is decompressed; no
+pickled objects are ever read (``np.load`` is not used at all, so ``allow_pickle`` never
+comes into it); then shapes that chain layer to layer (W^(l) is n_{l-1} x n_l) and
+finite values. Every refusal is an InvalidInput naming the file and the member.
+
+Names: ``W1, b1, ..., WL, bL, X, Y`` (also ``W_1``, and ``layer1/W`` in a zip, as the
+export page writes them); X and Y are optional, but come together.
+
+>>> import io, numpy as np
+>>> buffer = io.BytesIO()
+>>> np.savez(buffer, W1=np.ones((3, 4)), b1=np.zeros(4), W2=np.ones((4, 2)), b2=np.zeros(2))
+>>> upload = load([("mine.npz", buffer.getvalue())])
+>>> upload.sizes, upload.X is None
+((3, 4, 2), True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from backprop.core.errors import InvalidInput
+from backprop.core.network import Params
+from backprop.core.spec import MAX_BATCH, MAX_LAYERS, MAX_WIDTH, NetworkSpec
+from backprop.io.upload_readers import MAX_ARRAY_BYTES, MAX_BYTES, MAX_ENTRIES, read_csv, read_json, read_zip
+
+FORMATS = "an .npz, a .zip of CSV files, a .csv or the JSON of python -m backprop run --json"
+__all__ = ["FORMATS", "MAX_ARRAY_BYTES", "MAX_BYTES", "MAX_ENTRIES", "Upload", "load"]
+
+
+@dataclass(frozen=True, eq=False)
+class Upload:
+    r"""What a file gave: sizes n_0..n_L, W^(l) (n_{l-1}, n_l), b^(l) (n_l,), X (m, n_0), Y (m, n_L).
+
+    ``config`` is the network configuration the file carried (the JSON's or the
+    export's "config"), {} if none; it is untrusted until ``spec`` validates it.
+    """
+
+    sizes: tuple[int, ...]
+    W: tuple[np.ndarray, ...]
+    b: tuple[np.ndarray, ...]
+    X: np.ndarray | None = None
+    Y: np.ndarray | None = None
+    config: dict = field(default_factory=dict)
+    source: str = ""
+
+    @property
+    def params(self) -> Params:
+        """W and b as the core's Params."""
+        return Params(self.W, self.b)
+
+    def spec(self, base: NetworkSpec) -> NetworkSpec:
+        r"""A NetworkSpec for these arrays: the file's configuration, else ``base``'s where it fits.
+
+        Sizes come from the arrays and the batch m from X's rows. Activations, loss,
+        reduction, seed and init come from the file's config if it has them, else from
+        ``base`` (if base has the same number of layers), else sigmoid hidden layers, an
+        identity output and mse.
+        """
+        L = len(self.sizes) - 1
+        given = {
+            k: self.config[k]
+            for k in ("activations", "loss", "reduction", "seed", "init")
+            if k in self.config
+        }
+        fitting = base.activations if len(base.activations) == L else ("sigmoid",) * (L - 1) + ("identity",)
+        fields = {
+            "sizes": self.sizes,
+            "activations": given.get("activations", fitting),
+            "loss": given.get("loss", base.loss),
+            "reduction": given.get("reduction", base.reduction),
+            "batch": self.X.shape[0] if self.X is not None else base.batch,
+            "seed": given.get("seed", base.seed),
+            "init": given.get("init", base.init),
+        }
+        if "loss" not in given:
+            try:
+                return NetworkSpec(**fields)
+            except InvalidInput:
+                fields["loss"] = "mse"  # base's loss needs an output layer the file does not have
+        try:
+            return NetworkSpec(**fields)
+        except InvalidInput as error:
+            raise InvalidInput(f"{self.source}: {error.field}", error.value, error.allowed) from None
+
+
+def load(files: Sequence[tuple[str, bytes]]) -> Upload:
+    r"""The arrays in one file, or in several CSV files each named after its array (W1.csv, X.csv).
+
+    ``files`` are (file name, content) pairs. Raises InvalidInput naming the file, the
+    member and what is allowed.
+    """
+    if not files:
+        raise InvalidInput("upload", "no file", FORMATS)
+    total = 0
+    for name, data in files:
+        total += len(data)
+        if total > MAX_BYTES:
+            raise InvalidInput(
+                f"upload {name}", f"{total} bytes", f"files of at most {MAX_BYTES // 2**20} MB"
+            )
+        if not data:
+            raise InvalidInput(f"upload {name}", "an empty file", FORMATS)
+    if len(files) > 1:
+        if not all(name.lower().endswith(".csv") for name, _ in files):
+            raise InvalidInput(
+                "upload", ", ".join(n for n, _ in files)[:80], "one file, or several .csv files"
+            )
+        members = {}
+        for name, data in files:
+            members.update(read_csv(name, data))
+        return _assembled(members, {}, "the uploaded files")
+    name, data = files[0]
+    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
+    if suffix in ("npz", "zip"):
+        members, config = read_zip(name, data)
+    elif suffix == "csv":
+        members, config = read_csv(name, data), {}
+    elif suffix == "json":
+        members, config = read_json(name, data)
+    else:
+        raise InvalidInput(
+            f"upload {name}", f"a .{suffix} file" if suffix else "a file without extension", FORMATS
+        )
+    return _assembled(members, config, name)
+
+
+def _assembled(members: dict[str, np.ndarray], config: dict, source: str) -> Upload:
+    """The members as an Upload: W1..WL and b1..bL present, shapes chaining, X and Y fitting, all finite."""
+    L = 0
+    while f"W{L + 1}" in members:
+        L += 1
+    if L == 0:
+        found = ", ".join(sorted(members)) or "nothing"
+        raise InvalidInput(f"upload {source}", f"arrays {found}", "W1, b1, ... (W^(l) of every layer)")
+    if L > MAX_LAYERS or any(f"W{l}" in members for l in range(L + 1, MAX_LAYERS + 2)):
+        raise InvalidInput(
+            f"upload {source}", f"{L} layers, or a gap", f"W1 ... WL, at most {MAX_LAYERS} layers"
+        )
+    W, b, sizes = [], [], []
+    for l in range(1, L + 1):
+        W_l = _finite(source, f"W{l}", np.asarray(members[f"W{l}"], dtype=np.float64))
+        if W_l.ndim != 2:
+            raise InvalidInput(f"upload {source}, W{l}", f"shape {W_l.shape}", "a matrix (n_{l-1} x n_l)")
+        if l == 1:
+            sizes.append(W_l.shape[0])
+        elif W_l.shape[0] != sizes[-1]:
+            hint = (
+                " (it looks transposed: the notes' W is n_{l-1} x n_l)" if W_l.shape[1] == sizes[-1] else ""
+            )
+            raise InvalidInput(
+                f"upload {source}, W{l}",
+                f"shape {W_l.shape}",
+                f"{sizes[-1]} rows, the outputs of W{l - 1}{hint}",
+            )
+        sizes.append(W_l.shape[1])
+        if f"b{l}" not in members:
+            raise InvalidInput(f"upload {source}", f"no b{l}", f"b{l} with {sizes[-1]} entries")
+        b_l = _finite(source, f"b{l}", np.asarray(members[f"b{l}"], dtype=np.float64))
+        if b_l.size != sizes[-1] or (b_l.ndim == 2 and 1 not in b_l.shape) or b_l.ndim > 2:
+            raise InvalidInput(f"upload {source}, b{l}", f"shape {b_l.shape}", f"{sizes[-1]} entries")
+        W.append(W_l)
+        b.append(b_l.ravel())
+    if any(not 1 <= n <= MAX_WIDTH for n in sizes):
+        raise InvalidInput(f"upload {source}", f"sizes {tuple(sizes)}", f"widths from 1 to {MAX_WIDTH}")
+    X, Y = _inputs(members, source, sizes)
+    given_sizes = config.get("sizes")
+    if given_sizes is not None and given_sizes != sizes:
+        raise InvalidInput(f"upload {source}, config sizes", given_sizes, f"the sizes of the arrays, {sizes}")
+    return Upload(tuple(sizes), tuple(W), tuple(b), X, Y, config, source)
+
+
+def _inputs(members: dict, source: str, sizes: list[int]) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """X (m, n_0) and Y (m, n_L), both or neither."""
+    if ("X" in members) != ("Y" in members):
+        missing = "Y" if "X" in members else "X"
+        raise InvalidInput(f"upload {source}", f"no {missing}", "both X and Y, or neither")
+    if "X" not in members:
+        return None, None
+    X = _finite(source, "X", np.atleast_2d(np.asarray(members["X"], dtype=np.float64)))
+    Y = _finite(source, "Y", np.asarray(members["Y"], dtype=np.float64))
+    if Y.ndim == 1 and sizes[-1] == 1:
+        Y = Y.reshape(-1, 1)  # one output: a column of targets
+    Y = np.atleast_2d(Y)
+    if X.ndim != 2 or X.shape[1] != sizes[0] or not 1 <= X.shape[0] <= MAX_BATCH:
+        raise InvalidInput(
+            f"upload {source}, X", f"shape {X.shape}", f"m x {sizes[0]} (m from 1 to {MAX_BATCH})"
+        )
+    if Y.shape != (X.shape[0], sizes[-1]):
+        raise InvalidInput(
+            f"upload {source}, Y", f"shape {Y.shape}", f"{X.shape[0]} x {sizes[-1]}, like X's rows"
+        )
+    return X, Y
+
+
+def _finite(source: str, name: str, array: np.ndarray) -> np.ndarray:
+    """array, if every entry is finite; else InvalidInput naming the first bad entry."""
+    bad = ~np.isfinite(array)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise InvalidInput(
+            f"upload {source}, {name}{list(index)}", float(array[index]), "finite numbers only"
+        )
+    return array

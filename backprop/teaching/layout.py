@@ -1,0 +1,306 @@
+r"""Layouts and transposes: one gradient in two layouts, two batch conventions, and why only Aᵀ ∂L/∂Z.
+
+Three panels' worth of checked facts about one layer l of a trace:
+
+- ``layouts``: each derivative in denominator layout (the notes': the shape of the
+  variable, ∂L/∂W is n_{l-1} × n_l) and numerator layout (the shape of its transpose,
+  the Jacobian's), equal up to a transpose on the current numbers;
+- ``conventions``: the notes' rows-are-samples form Z = A W + 1 bᵀ beside the column
+  form of most textbooks (and PyTorch's ``nn.Linear``) Z_c = W_c X + b 1ᵀ with
+  W_c = Wᵀ stored transposed and X = Aᵀ; every quantity and gradient agrees, transposed;
+- ``candidates``: the products a student might write for ∂L/∂W, ∂L/∂A^(l-1), ∂L/∂b,
+  each judged: the shapes do not multiply, the result has the wrong shape, or finite
+  differences refute it at a named entry (or, on a special network such as a 1 × 1
+  layer, it honestly coincides).
+
+>>> from backprop import NetworkSpec, run
+>>> trace = run(NetworkSpec(sizes=(3, 4, 2), activations=("sigmoid", "identity")))
+>>> [(c.key, c.check.verdict) for c in candidates(trace, 2) if c.target == "W"]
+[('AT_dZ', 'verified'), ('dZ_AT', 'refuted'), ('dZT_A', 'refuted'), ('A_dZ', 'refuted')]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from backprop.core.network import Trace
+from backprop.teaching.notes_walk import symbolic
+from backprop.teaching.notes_walk.checks import counterexample, finite_differences, numbers, oracle
+from backprop.teaching.notes_walk.model import Check, Evidence, fmt_shape
+
+DZ = r"\frac{\partial L}{\partial \mathbf{Z}}"
+TARGET_LATEX = {
+    "W": r"\frac{\partial L}{\partial \mathbf{W}}",
+    "A_prev": r"\frac{\partial L}{\partial \mathbf{A}^{(l-1)}}",
+    "b": r"\frac{\partial L}{\partial \boldsymbol{b}}",
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    r"""One product offered for a gradient, its value if it exists, and the check that judges it."""
+
+    key: str
+    target: str  # "W", "A_prev" or "b"
+    latex: str
+    correct: bool  # the notes' formula (denominator layout)
+    value: np.ndarray | None  # None when the shapes do not multiply
+    check: Check
+
+
+@dataclass(frozen=True)
+class Pair:
+    r"""One quantity two ways (two layouts, or two conventions), and the check that they agree."""
+
+    key: str
+    left_latex: str
+    right_latex: str
+    left: np.ndarray
+    right: np.ndarray
+    check: Check
+
+
+def _products(trace: Trace, l: int) -> list[tuple[str, str, str, bool, list[np.ndarray]]]:
+    """(key, target, LaTeX, correct, factors) of every candidate for layer l."""
+    layer = trace.layers[l - 1]
+    A, W, D = layer.A_prev, layer.W, layer.dZ  # (m, n_in), (n_in, n_out), (m, n_out)
+    ones_m, ones_n = np.ones((1, A.shape[0])), np.ones((W.shape[1], 1))
+    return [
+        ("AT_dZ", "W", rf"{{\mathbf{{A}}^{{(l-1)}}}}^\mathrm{{T}} {DZ}", True, [A.T, D]),
+        ("dZ_AT", "W", rf"{DZ} {{\mathbf{{A}}^{{(l-1)}}}}^\mathrm{{T}}", False, [D, A.T]),
+        ("dZT_A", "W", rf"{DZ}^\mathrm{{T}} \mathbf{{A}}^{{(l-1)}}", False, [D.T, A]),
+        ("A_dZ", "W", rf"\mathbf{{A}}^{{(l-1)}} {DZ}", False, [A, D]),
+        ("dZ_WT", "A_prev", rf"{DZ} {{\mathbf{{W}}}}^\mathrm{{T}}", True, [D, W.T]),
+        ("dZ_W", "A_prev", rf"{DZ} \mathbf{{W}}", False, [D, W]),
+        ("WT_dZ", "A_prev", rf"\mathbf{{W}}^\mathrm{{T}} {DZ}", False, [W.T, D]),
+        ("W_dZT", "A_prev", rf"\mathbf{{W}} {DZ}^\mathrm{{T}}", False, [W, D.T]),
+        (
+            "1T_dZ",
+            "b",
+            rf"(\boldsymbol{{1}}_{{m \times 1}}^\mathrm{{T}} {DZ})^\mathrm{{T}}",
+            True,
+            [ones_m, D],
+        ),
+        ("dZ_1", "b", rf"{DZ} \boldsymbol{{1}}_{{n_l \times 1}}", False, [D, ones_n]),
+    ]
+
+
+def candidates(trace: Trace, l: int) -> tuple[Candidate, ...]:
+    r"""Every candidate product for ∂L/∂W^(l), ∂L/∂A^(l-1), ∂L/∂b^(l), judged on the trace."""
+    layer = trace.layers[l - 1]
+    actual = {"W": layer.dW, "A_prev": layer.dA_prev, "b": layer.db}
+    out = []
+    for key, target, latex, correct, (left, right) in _products(trace, l):
+        want = actual[target].shape
+        if left.shape[1] != right.shape[0]:
+            fmt = {
+                "lhs": f"${latex}$",
+                "left": fmt_shape(left.shape),
+                "right": fmt_shape(right.shape),
+                "k1": str(left.shape[1]),
+                "k2": str(right.shape[0]),
+            }
+            check = Check(
+                "shapes",
+                False,
+                (Evidence("no_product", fmt, data={"left": left.shape, "right": right.shape}),),
+            )
+            out.append(Candidate(key, target, latex, correct, None, check))
+            continue
+        value = left @ right
+        if target == "b":
+            value = value.reshape(-1) if 1 in value.shape else value  # a column or row of n entries
+        if value.shape != want:
+            fmt = {"lhs": f"${latex}$", "got": fmt_shape(value.shape), "want": fmt_shape(want)}
+            check = Check(
+                "shapes", False, (Evidence("shape_mismatch", fmt, data={"got": value.shape, "want": want}),)
+            )
+        elif correct:
+            check = finite_differences(trace, target, l, value, latex)
+        else:
+            found = counterexample(trace, target, l, value, actual[target], latex)
+            if found is not None:
+                check = Check("finite_differences", False, (found,))
+            else:  # a special network where the wrong product happens to be right
+                coincide = finite_differences(trace, target, l, value, latex)
+                check = Check(
+                    "finite_differences",
+                    coincide.holds,
+                    (Evidence("coincides", {"lhs": f"${latex}$"}),) + coincide.evidence,
+                )
+        out.append(Candidate(key, target, latex, correct, value, check))
+    return tuple(out)
+
+
+def layouts(trace: Trace, l: int, sample: int = 0) -> tuple[Pair, ...]:
+    r"""∂L/∂W, ∂L/∂b, ∂L/∂A^(l-1) and one sample's ∂z/∂a in denominator and numerator layout.
+
+    Denominator layout (the notes'): ∂L/∂W ∈ R^{n_{l-1}×n_l}, ∂z/∂a = W. Numerator layout
+    (the Jacobian's): ∂L/∂W ∈ R^{n_l×n_{l-1}}, ∂z/∂a = Wᵀ. The chain rule runs in opposite
+    orders: ∂l/∂a = (∂z/∂a)(∂l/∂z) = W δ against (∂l/∂z)(∂z/∂a) = δᵀ Wᵀ.
+    """
+    layer = trace.layers[l - 1]
+    A, W, D = layer.A_prev, layer.W, layer.dZ
+    a = A[sample]
+    h = 1e-3
+    steps = h * np.eye(len(a))  # row j moves a_j alone
+    jacobian = (((a + steps) @ W - (a - steps) @ W) / (2 * h)).T  # ∂z_t/∂a_j, (n_out, n_in)
+    delta = D[sample] * (trace.spec.m if trace.spec.reduction == "mean" else 1)  # ∂l/∂z for the sample
+    rows = [
+        (
+            "dW",
+            rf"{{\mathbf{{A}}^{{(l-1)}}}}^\mathrm{{T}} {DZ}",
+            rf"{DZ}^\mathrm{{T}} \mathbf{{A}}^{{(l-1)}}",
+            A.T @ D,
+            D.T @ A,
+        ),
+        (
+            "db",
+            rf"(\boldsymbol{{1}}^\mathrm{{T}} {DZ})^\mathrm{{T}}",
+            rf"\boldsymbol{{1}}^\mathrm{{T}} {DZ}",
+            (np.ones((1, len(A))) @ D).T,
+            np.ones((1, len(A))) @ D,
+        ),
+        ("dA", rf"{DZ} \mathbf{{W}}^\mathrm{{T}}", rf"\mathbf{{W}} {DZ}^\mathrm{{T}}", D @ W.T, W @ D.T),
+        ("dz_da", r"\mathbf{W}", r"\left[\frac{\Delta z_t}{\Delta a_j}\right]_{tj}", W, jacobian),
+        (
+            "chain",
+            r"\mathbf{W} \frac{\partial l}{\partial \boldsymbol{z}}",
+            r"\frac{\partial l}{\partial \boldsymbol{z}}^\mathrm{T} \mathbf{W}^\mathrm{T}",
+            (W @ delta)[:, None],
+            (delta @ W.T)[None, :],
+        ),
+    ]
+    return tuple(
+        Pair(key, den, num, left, right, numbers([(rf"\left({den}\right)^\mathrm{{T}}", num, left.T, right)]))
+        for key, den, num, left, right in rows
+    )
+
+
+def conventions(trace: Trace, l: int) -> tuple[Pair, ...]:
+    r"""The notes' rows-are-samples layer beside the column convention Z_c = W_c X + b 1ᵀ, W_c = Wᵀ.
+
+    Column convention (samples are columns, W_c is n_l × n_{l-1}): X = A^(l-1)ᵀ,
+    Z_c = W_c X + b 1ᵀ, ∂L/∂W_c = ∂L/∂Z_c Xᵀ, ∂L/∂b = ∂L/∂Z_c 1, ∂L/∂X = W_cᵀ ∂L/∂Z_c.
+    Each equals the notes' quantity transposed, except ∂L/∂b: b is a column in both.
+    """
+    layer = trace.layers[l - 1]
+    W_c, X, b = layer.W.T.copy(), layer.A_prev.T.copy(), layer.b  # stored the textbook way
+    m = X.shape[1]
+    Z_c = W_c @ X + b[:, None] @ np.ones((1, m))  # (n_out, m)
+    dZ_c = layer.dZ.T  # the same upstream gradient, samples as columns
+    rows = [
+        (
+            "Z",
+            r"\mathbf{Z} = \mathbf{A}\mathbf{W} + \boldsymbol{1}\boldsymbol{b}^\mathrm{T}",
+            r"\mathbf{Z}_c = \mathbf{W}_c \mathbf{X} + \boldsymbol{b}\boldsymbol{1}^\mathrm{T}",
+            layer.Z,
+            Z_c,
+        ),
+        (
+            "dW",
+            rf"{{\mathbf{{A}}}}^\mathrm{{T}} {DZ}",
+            r"\frac{\partial L}{\partial \mathbf{Z}_c} \mathbf{X}^\mathrm{T}",
+            layer.dW,
+            dZ_c @ X.T,
+        ),
+        (
+            "db",
+            rf"(\boldsymbol{{1}}^\mathrm{{T}} {DZ})^\mathrm{{T}}",
+            r"\frac{\partial L}{\partial \mathbf{Z}_c} \boldsymbol{1}",
+            layer.db[:, None],
+            dZ_c @ np.ones((m, 1)),
+        ),
+        (
+            "dA",
+            rf"{DZ} \mathbf{{W}}^\mathrm{{T}}",
+            r"\mathbf{W}_c^\mathrm{T} \frac{\partial L}{\partial \mathbf{Z}_c}",
+            layer.dA_prev,
+            W_c.T @ dZ_c,
+        ),
+    ]
+    out = []
+    for key, row, column, left, right in rows:
+        row_side, column_side = row.split("=")[-1], column.split("=")[-1]
+        if key == "db":
+            same_check = numbers([(row_side, column_side, left, right)])
+        else:
+            same_check = numbers([(rf"\left({row_side}\right)^\mathrm{{T}}", column_side, left.T, right)])
+        if (
+            key == "dW"
+        ):  # the column form's entry (t, j) is ∂L/∂(W_c)_tj = ∂L/∂w_jt: finite differences say so
+            fd = finite_differences(
+                trace, "W", l, right.T, r"\left(\frac{\partial L}{\partial \mathbf{W}_c}\right)^\mathrm{T}"
+            )
+            same_check = Check(
+                "numbers", same_check.holds and fd.holds is not False, same_check.evidence + fd.evidence
+            )
+        out.append(Pair(key, row, column, left, right, same_check))
+    return tuple(out)
+
+
+def numerator_refutes(trace: Trace, l: int) -> Check:
+    r"""The notes' ∂L/∂W = A^(l-1)ᵀ ∂L/∂Z read in numerator layout (entry (i, j) = ∂L/∂w_ji) fails.
+
+    By shapes when n_{l-1} ≠ n_l; by a counterexample from finite differences when W is
+    square; on a 1 × 1 layer (or a symmetric ∂L/∂W) the two layouts coincide and only
+    the general argument (SymPy, on symbols) refutes.
+    """
+    layer = trace.layers[l - 1]
+    notes = layer.A_prev.T @ layer.dZ  # (n_in, n_out)
+    m, n_in, n_out = symbolic.window(trace.spec, l)
+    s = symbolic.layer_symbols(m, max(n_in, 2), max(n_out, 2), l)
+    general = s.A.T * s.D
+    evidence = [
+        Evidence(
+            "layout_general",
+            {},
+            # two lines: side by side the two symbolic matrices are wider than the page
+            latex=r"\begin{aligned} \left({\mathbf{A}}^\mathrm{T}"
+            rf"{DZ}\right)^\mathrm{{T}} &= {sp.latex(general.T)} \\ &\neq {sp.latex(general)}"
+            r" \end{aligned}",
+        )
+    ]
+    if notes.shape[0] != notes.shape[1]:
+        fmt = {"num": fmt_shape(notes.T.shape), "den": fmt_shape(notes.shape)}
+        evidence.append(
+            Evidence("layout_shapes", fmt, data={"numerator": notes.T.shape, "denominator": notes.shape})
+        )
+    else:
+        # read in numerator layout, entry (i, j) of A^T ∂L/∂Z would be ∂L/∂w_ji: compare with w_ji's own
+        found = counterexample(
+            trace, "W", l, notes.T, layer.dW, rf"\left({{\mathbf{{A}}}}^\mathrm{{T}} {DZ}\right)^\mathrm{{T}}"
+        )
+        evidence.append(
+            found if found is not None else Evidence("layout_coincide", {"n": str(notes.shape[0])})
+        )
+    return Check("shapes", False, tuple(evidence))
+
+
+def shapes_match_variables(trace: Trace) -> Check:
+    r"""Denominator layout, whole trace: ∂L/∂W, ∂L/∂b, ∂L/∂Z, ∂L/∂A^(l-1) have their variable's shape."""
+    pairs = [(la.dW.shape, la.W.shape) for la in trace.layers] + [
+        (la.db.shape, la.b.shape) for la in trace.layers
+    ]
+    pairs += [(la.dZ.shape, la.Z.shape) for la in trace.layers] + [
+        (la.dA_prev.shape, la.A_prev.shape) for la in trace.layers
+    ]
+    holds = all(g == v for g, v in pairs)
+    return Check(
+        "shapes", holds, (Evidence("all_shapes", {"count": str(len(pairs))}, data={"pairs": pairs}),)
+    )
+
+
+__all__ = [
+    "Candidate",
+    "Pair",
+    "candidates",
+    "conventions",
+    "layouts",
+    "numerator_refutes",
+    "oracle",
+    "shapes_match_variables",
+]

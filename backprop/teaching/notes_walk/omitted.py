@@ -1,0 +1,397 @@
+r"""What the notes leave out, filled in and checked like their own steps.
+
+- the activation step ∂L/∂Z = ∂L/∂A ⊙ g'(Z) (softmax: each sample's Jacobian);
+- where the chain starts: ∂L/∂A^(L) from the loss, and the shortcut ∂L/∂Z^(L) = A - Y
+  of softmax + cross-entropy (and sigmoid + binary cross-entropy);
+- how layers chain: ∂L/∂A^(l-1) of layer l is the upstream gradient of layer l-1.
+
+>>> from backprop import NetworkSpec, run
+>>> from backprop.teaching.notes_walk.checks import focus
+>>> trace = run(NetworkSpec(sizes=(2, 3, 3), activations=("tanh", "softmax"), loss="softmax_ce"))
+>>> [step.verdict for step in omitted_steps(trace, focus(trace))]
+['verified', 'verified', 'verified', 'verified']
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import sympy as sp
+
+from backprop.core.activations import activation
+from backprop.core.gradcheck import TOLERANCE, numeric_entry, rel_error
+from backprop.core.losses import LOSSES
+from backprop.core.network import Params, Trace
+from backprop.teaching.notes_walk import probe
+from backprop.teaching.notes_walk.checks import (
+    FD_BUDGET,
+    Focus,
+    counterexample,
+    finite_differences,
+    numbers,
+    same,
+)
+from backprop.teaching.notes_walk.model import Check, Evidence, Step, fmt_index, fmt_number
+
+SYMPY_ENTRIES = 6  # entries of Z where SymPy's g' is evaluated
+DZ, DA = r"\frac{\partial L}{\partial \mathbf{Z}^{(l)}}", r"\frac{\partial L}{\partial \mathbf{A}^{(l)}}"
+
+ELEMENTWISE = (
+    r"\cfrac{\partial L}{\partial \mathbf{Z}^{(l)}} = \cfrac{\partial L}{\partial \mathbf{A}^{(l)}}"
+    r" \odot {g^{(l)}}'(\mathbf{Z}^{(l)})"
+)
+JACOBIAN = (
+    r"\cfrac{\partial L}{\partial \boldsymbol{z}_s^{(l)}} ="
+    r" \mathbf{J}_s^\mathrm{T} \cfrac{\partial L}{\partial \boldsymbol{a}_s^{(l)}},"
+    r" \quad (\mathbf{J}_s)_{jk} = \cfrac{\partial a_{sj}^{(l)}}{\partial"
+    r" z_{sk}^{(l)}} = a_{sj}^{(l)}(\delta_{jk} - a_{sk}^{(l)})"
+)
+CHAINING = (
+    r"\cfrac{\partial L}{\partial \mathbf{A}^{(l-1)}} = \cfrac{\partial"
+    r" L}{\partial \mathbf{Z}^{(l)}} {\mathbf{W}^{(l)}}^\mathrm{T}"
+    r" \;\Longrightarrow\; \cfrac{\partial L}{\partial \mathbf{Z}^{(l-1)}}"
+    r" = \cfrac{\partial L}{\partial \mathbf{A}^{(l-1)}}"
+    r" \odot {g^{(l-1)}}'(\mathbf{Z}^{(l-1)}) \;\Longrightarrow\; \cdots \;\Longrightarrow\;"
+    r" \cfrac{\partial L}{\partial \mathbf{W}^{(1)}}, \cfrac{\partial L}{\partial \boldsymbol{b}^{(1)}}"
+)
+
+_a, _y = sp.symbols("a y")
+# each loss per entry as a function of a (SymPy, written apart from losses.py), and its derivative on screen
+LOSS_SYMPY = {
+    "mse": sp.Rational(1, 2) * (_a - _y) ** 2,
+    "bce": -(_y * sp.log(_a) + (1 - _y) * sp.log(1 - _a)),
+    "softmax_ce": -_y * sp.log(_a),
+}
+LOSS_LATEX = {
+    "mse": (r"l_i = \tfrac12 \sum_j (a_{ij}^{(L)} - y_{ij})^2", r"a_{ij}^{(L)} - y_{ij}"),
+    "bce": (
+        r"l_i = -\sum_j \left[y_{ij} \log a_{ij}^{(L)} + (1 - y_{ij}) \log(1 - a_{ij}^{(L)})\right]",
+        r"\cfrac{a_{ij}^{(L)} - y_{ij}}{a_{ij}^{(L)}(1 - a_{ij}^{(L)})}",
+    ),
+    "softmax_ce": (r"l_i = -\sum_j y_{ij} \log a_{ij}^{(L)}", r"-\cfrac{y_{ij}}{a_{ij}^{(L)}}"),
+}
+
+
+def _unsaturated(A: np.ndarray) -> np.ndarray:
+    """Outputs strictly inside (0, 1): where -y/a and (a-y)/(a(1-a)) are finite and the long path is exact."""
+    return (A > 0) & (A < 1)
+
+
+def _mean(trace: Trace) -> tuple[float, str]:
+    """(1/m, r"\frac{1}{m}") under the mean reduction, else (1, "")."""
+    return (1.0 / trace.spec.m, r"\frac{1}{m}") if trace.spec.reduction == "mean" else (1.0, "")
+
+
+def activation_step(trace: Trace, f: Focus) -> Step:
+    r"""∂L/∂Z^(l) from ∂L/∂A^(l): ⊙ g'(Z) for an elementwise g, each row's Jacobian for softmax."""
+    layer = trace.layers[f.l - 1]
+    act = activation(trace.spec.activations[f.l - 1])
+    if not act.elementwise:
+        return _softmax_step(trace, f)
+    g_prime = act.dg(layer.Z, layer.A)  # (m, n_out)
+    predicted = layer.dA * g_prime  # ∂L/∂A ⊙ g'(Z)
+    z = sp.Symbol("z")
+    derivative = sp.diff(act.sym(z), z)
+    kinks = act.kinks
+    away = (
+        index for index in np.ndindex(*layer.Z.shape) if all(abs(layer.Z[index] - k) > 1e-9 for k in kinks)
+    )
+    cells = list(itertools.islice(away, SYMPY_ENTRIES))
+    by_sympy = np.array([float(derivative.subs(z, sp.Float(float(layer.Z[c]), 30)).evalf(20)) for c in cells])
+    ok, ev = same(
+        r"\frac{\mathrm{d}}{\mathrm{d}z} g(z)\ (\mathrm{SymPy})",
+        r"g'(z)",
+        by_sympy,
+        np.array([g_prime[c] for c in cells]),
+    )
+    sym_check = Check(
+        "sympy",
+        ok if cells else None,
+        (Evidence(ev.key, ev.fmt, rf"g'(z) = {sp.latex(derivative)}", ev.data),),
+    )
+    return Step(
+        "omit.activation",
+        ELEMENTWISE,
+        (
+            sym_check,
+            numbers([(rf"{DA} \odot g'(\mathbf{{Z}}^{{(l)}})", DZ, predicted, layer.dZ)]),
+            finite_differences(trace, "Z", f.l, predicted, rf"{DA} \odot g'(\mathbf{{Z}}^{{(l)}})"),
+        ),
+        origin="omitted",
+    )
+
+
+def _softmax_step(trace: Trace, f: Focus) -> Step:
+    r"""Softmax: J_s = diag(a_s) - a_s a_sᵀ per sample; SymPy's Jacobian; ⊙ a(1-a) refuted."""
+    layer = trace.layers[f.l - 1]
+    act = activation(trace.spec.activations[f.l - 1])
+    n = layer.Z.shape[1]
+    row = layer.Z[f.sample]
+    if n <= 4:  # SymPy's own Jacobian of the whole row
+        zs = sp.symbols(f"z1:{n + 1}")
+        outs = act.sym(list(zs))
+        J_sym = sp.Matrix([[sp.diff(outs[j], zs[k]) for k in range(n)] for j in range(n)])
+        J_at = np.array(
+            J_sym.subs({zs[k]: sp.Float(float(row[k]), 30) for k in range(n)}).evalf(20), dtype=float
+        )
+    else:  # wide rows: SymPy's Jacobian of a 3-way softmax, checked against the formula symbolically
+        zs3 = sp.symbols("z1:4")
+        outs3 = act.sym(list(zs3))
+        J3 = sp.Matrix(3, 3, lambda j, k: sp.diff(outs3[j], zs3[k]) - outs3[j] * (int(j == k) - outs3[k]))
+        J_at = (
+            act.jacobian(layer.A[f.sample])
+            if all(sp.simplify(e) == 0 for e in J3)
+            else np.full((n, n), np.nan)
+        )
+    ok, ev = same(
+        r"\mathbf{J}_s\ (\mathrm{SymPy})",
+        r"\mathrm{diag}(\boldsymbol{a}_s) - \boldsymbol{a}_s \boldsymbol{a}_s^\mathrm{T}",
+        J_at,
+        act.jacobian(layer.A[f.sample]),
+    )
+    sym_check = Check(
+        "sympy",
+        ok,
+        (
+            Evidence(
+                ev.key,
+                ev.fmt,
+                r"a_j = \frac{e^{z_j}}{\sum_k e^{z_k}}",
+                ev.data,
+            ),
+        ),
+    )
+    by_rows = np.vstack(
+        [act.jacobian(a).T @ d for a, d in zip(layer.A, layer.dA, strict=True)]
+    )  # J_sᵀ ∂L/∂a_s, row by row
+    fair = np.repeat(_unsaturated(layer.A).all(axis=1, keepdims=True), layer.A.shape[1], axis=1)
+    fd = finite_differences(
+        trace,
+        "Z",
+        f.l,
+        np.where(fair, by_rows, np.nan),
+        r"\mathbf{J}_s^\mathrm{T} \frac{\partial L}{\partial \boldsymbol{a}_s}",
+    )
+    pitfall = counterexample(
+        trace,
+        "Z",
+        f.l,
+        layer.dA * layer.A * (1 - layer.A),
+        by_rows,
+        rf"{DA} \odot \mathbf{{A}} \odot (1 - \mathbf{{A}})",
+    )
+    if pitfall is not None:
+        fd = Check(
+            fd.method,
+            fd.holds,
+            fd.evidence + (Evidence("elementwise_pitfall", pitfall.fmt, data=pitfall.data),),
+        )
+    return Step(
+        "omit.softmax",
+        JACOBIAN,
+        (
+            sym_check,
+            numbers(
+                [
+                    (
+                        r"\mathbf{J}_s^\mathrm{T} \frac{\partial L}{\partial \boldsymbol{a}_s}",
+                        DZ,
+                        by_rows,
+                        layer.dZ,
+                        fair,
+                    )
+                ]
+            ),
+            fd,
+        ),
+        origin="omitted",
+    )
+
+
+def loss_start(trace: Trace, f: Focus) -> Step:
+    r"""∂L/∂A^(L), where the chain starts: the loss's derivative by SymPy, by formula, by differences."""
+    spec, top = trace.spec, trace.layers[-1]
+    scale, m_latex = _mean(trace)
+    A, Y = top.A, trace.Y
+    with np.errstate(divide="ignore", invalid="ignore"):  # a saturated output shows as inf, never a warning
+        formula = {
+            "mse": lambda: A - Y,
+            "bce": lambda: (A - Y) / (A * (1 - A)),
+            "softmax_ce": lambda: -Y / A,
+        }[spec.loss]() * scale
+    definition, derivative = LOSS_LATEX[spec.loss]
+    statement = (
+        rf"{definition}, \quad L = {m_latex}\sum_{{i=1}}^m l_i \;\Longrightarrow\;"
+        rf" \cfrac{{\partial L}}{{\partial a_{{ij}}^{{(L)}}}} = {m_latex}{derivative}"
+    )
+    d_sym = sp.diff(LOSS_SYMPY[spec.loss], _a)
+    fair = _unsaturated(A) if spec.loss != "mse" else np.ones(A.shape, dtype=bool)
+    cells = list(itertools.islice((c for c in np.ndindex(*A.shape) if fair[c]), SYMPY_ENTRIES))
+    by_sympy = (
+        np.array(
+            [
+                float(d_sym.subs({_a: sp.Float(float(A[c]), 30), _y: sp.Float(float(Y[c]), 30)}).evalf(20))
+                for c in cells
+            ]
+        )
+        * scale
+    )
+    ok, ev = same(
+        r"\frac{\partial l}{\partial a}\ (\mathrm{SymPy})",
+        derivative,
+        by_sympy,
+        np.array([formula[c] for c in cells]),
+    )
+    sym_check = Check(
+        "sympy",
+        ok if cells else None,
+        (
+            Evidence(
+                ev.key,
+                ev.fmt,
+                rf"\frac{{\partial l}}{{\partial a}} = "
+                rf"{sp.latex(d_sym)}",
+                ev.data,
+            ),
+        ),
+    )
+    return Step(
+        "omit.loss_start",
+        statement,
+        (
+            sym_check,
+            numbers([(derivative, r"\frac{\partial L}{\partial \mathbf{A}^{(L)}}", formula, top.dA, fair)]),
+            finite_differences(
+                trace,
+                "A",
+                spec.L,
+                np.where(fair, formula, np.nan),
+                r"\frac{\partial L}{\partial \mathbf{A}^{(L)}}",
+            ),
+        ),
+        origin="omitted",
+    )
+
+
+def shortcut(trace: Trace, f: Focus) -> Step:
+    r"""∂L/∂Z^(L): A - Y for softmax + CE (and sigmoid + BCE); (A - Y) ⊙ g'(Z) for squared error."""
+    spec, top = trace.spec, trace.layers[-1]
+    scale, m_latex = _mean(trace)
+    act = activation(spec.activations[-1])
+    general = act.backward(top.Z, top.A, top.dA)  # through g' or the Jacobian, without any shortcut
+    lhs = r"\cfrac{\partial L}{\partial \mathbf{Z}^{(L)}}"
+    if LOSSES[spec.loss].dZ_shortcut is None:
+        g_prime = r"{g^{(L)}}'(\mathbf{Z}^{(L)})"
+        statement = rf"{lhs} = {m_latex}(\mathbf{{A}}^{{(L)}} - \mathbf{{Y}}) \odot {g_prime}"
+        predicted = general
+        checks = ()
+    else:
+        statement = rf"{lhs} = {m_latex}(\mathbf{{A}}^{{(L)}} - \mathbf{{Y}})"
+        predicted = (top.A - trace.Y) * scale
+        fair = _unsaturated(top.A)
+        if not act.elementwise:  # softmax: one saturated output spoils its whole row's Jacobian path
+            fair = np.repeat(fair.all(axis=1, keepdims=True), fair.shape[1], axis=1)
+        long_path = (
+            r"\mathbf{J}^\mathrm{T} \frac{\partial L}{\partial \mathbf{A}}"
+            if not act.elementwise
+            else r"\frac{\partial L}{\partial \mathbf{A}} \odot g'(\mathbf{Z})"
+        )
+        checks = (
+            _sympy_shortcut(spec.loss),
+            numbers([(r"\mathbf{A} - \mathbf{Y}", long_path, predicted, general, fair)]),
+        )
+    fd = finite_differences(trace, "Z", spec.L, predicted, lhs)
+    return Step("omit.shortcut", statement, checks + (fd,), origin="omitted")
+
+
+def _sympy_shortcut(loss: str) -> Check:
+    r"""SymPy: ∂/∂z_k of -Σ_j y_j log softmax_j(z) = a_k Σ_j y_j - y_k; BCE: σ(z) - y."""
+    if loss == "bce":
+        z, y = sp.symbols("z y")
+        sig = 1 / (1 + sp.exp(-z))
+        d = sp.diff(-(y * sp.log(sig) + (1 - y) * sp.log(1 - sig)), z)
+        ok = sp.simplify(d - (sig - y)) == 0
+        latex = rf"\frac{{\partial l}}{{\partial z}} = {sp.latex(sp.simplify(d))} = \sigma(z) - y"
+    else:
+        zs, ys = sp.symbols("z1:4"), sp.symbols("y1:4")
+        total = sp.Add(*[sp.exp(z) for z in zs])
+        l = -sp.Add(*[y * sp.log(sp.exp(z) / total) for y, z in zip(ys, zs, strict=True)])
+        ok = all(
+            sp.simplify(sp.diff(l, zs[k]) - (sp.exp(zs[k]) / total * sp.Add(*ys) - ys[k])) == 0
+            for k in range(3)
+        )
+        latex = r"\frac{\partial l}{\partial z_k} = a_k \sum_j y_j - y_k = a_k - y_k"
+    return Check("sympy", ok, (Evidence("sympy_shortcut", {}, latex=latex),))
+
+
+def chaining(trace: Trace, f: Focus) -> Step:
+    r"""Layer l hands ∂L/∂A^(l-1) down as layer l-1's upstream gradient; the chain reaches W^(1), b^(1), X."""
+    spec = trace.spec
+    checks = []
+    for k in range(spec.L, 1, -1):  # layer k's ∂L/∂A^(k-1) is layer k-1's ∂L/∂A
+        handed = trace.layers[k - 1].dA_prev
+        checks.append(
+            numbers(
+                [
+                    (
+                        rf"\frac{{\partial L}}{{\partial \mathbf{{A}}^{{({k - 1})}}}}\Big|_{{{k}}}",
+                        rf"\frac{{\partial L}}{{\partial \mathbf{{A}}^{{({k - 1})}}}}\Big|_{{{k - 1}}}",
+                        handed,
+                        trace.layers[k - 2].dA,
+                    )
+                ]
+            )
+        )
+        checks.append(
+            finite_differences(
+                trace,
+                "A",
+                k - 1,
+                handed,
+                rf"\frac{{\partial L}}{{\partial"
+                rf" \mathbf{{Z}}^{{({k})}}}}{{\mathbf{{W}}^{{({k})}}}}^\mathrm{{T}}",
+                count=2,
+            )
+        )
+    checks.append(_end_to_end(trace))
+    return Step("omit.chaining", CHAINING, tuple(checks), origin="omitted")
+
+
+def _end_to_end(trace: Trace) -> Check:
+    r"""The gradients chained to the bottom (W^(1), b^(1), X) against gradcheck's differences."""
+    spec, first = trace.spec, trace.layers[0]
+    params = Params(tuple(x.W for x in trace.layers), tuple(x.b for x in trace.layers))
+    judged = []
+    whole = probe.cost(trace, "W", 1) * 2  # gradcheck reruns the network 8 times per entry (values and kinks)
+    chosen = (("W", first.dW), ("b", first.db), ("X", first.dA_prev))[: max(1, FD_BUDGET // whole)]
+    for variable, grad in chosen:
+        index = tuple(int(i) for i in np.unravel_index(int(np.argmax(np.abs(grad))), grad.shape))
+        numeric, at_kink = numeric_entry(
+            spec, params, trace.X, trace.Y, variable, 1 if variable != "X" else 0, index
+        )
+        if not at_kink:
+            judged.append((variable, index, float(grad[index]), float(numeric)))
+    errors = [float(rel_error(g, n, trace.loss)) for _, _, g, n in judged]
+    if not judged:
+        return Check("finite_differences", None, (Evidence("fd_none", {}),))
+    worst = int(np.argmax(errors))
+    variable, index, g, n = judged[worst]
+    fmt = {
+        "count": str(len(judged)),
+        "variable": variable,
+        "entry": fmt_index(index),
+        "claimed": fmt_number(g, 10),
+        "actual": fmt_number(n, 10),
+        "err": fmt_number(errors[worst], 2),
+        "tol": fmt_number(TOLERANCE),
+    }
+    holds = max(errors) <= TOLERANCE
+    return Check(
+        "finite_differences", holds, (Evidence("end_to_end", fmt, data={"judged": judged, "errors": errors}),)
+    )
+
+
+def omitted_steps(trace: Trace, f: Focus) -> list[Step]:
+    """The activation step of layer l, the start of the chain, the output shortcut, the chaining of layers."""
+    return [activation_step(trace, f), loss_start(trace, f), shortcut(trace, f), chaining(trace, f)]

@@ -1,0 +1,127 @@
+r"""Exercises answered by typing: one entry of a gradient (a number), a gradient's shape."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import sympy as sp
+
+from backprop.derivation.latex import number_tex, number_text
+from backprop.teaching.practice.exercise import GIVEN_DIGITS, TARGETS, TOL_ABS, TOL_REL, Exercise, Given, Hint
+from backprop.teaching.practice.unfold import entry_symbol, grad_tex, sum_hints
+
+
+def _given(values) -> tuple:
+    """Values as shown: exact numbers as they are, floats to GIVEN_DIGITS significant digits."""
+    if isinstance(values, np.ndarray) and values.ndim > 0:
+        return tuple(_given(v) for v in values)
+    if isinstance(values, sp.Basic):
+        return values
+    return float(f"{float(values):.{GIVEN_DIGITS}g}")
+
+
+def entry_exercise(number: int, trace, rng) -> Exercise:
+    spec = trace.spec
+    l = int(rng.integers(1, spec.L + 1))
+    layer = trace.layers[l - 1]
+    target = TARGETS[int(rng.integers(0, 3))]
+    n_in, n_out, m = layer.W.shape[0], layer.W.shape[1], spec.m
+    dZ = _given(layer.dZ)
+    given_dZ = Given(f"dZ^({l})", r"\frac{\partial L}{\partial Z^{(" + str(l) + ")}}", dZ)
+    if target == "W":
+        i, j = int(rng.integers(1, n_in + 1)), int(rng.integers(1, n_out + 1))
+        A_prev = _given(layer.A_prev)
+        given = (Given(f"A^({l - 1})", f"A^{{({l - 1})}}", A_prev), given_dZ)
+        terms = [(dZ[s][j - 1], A_prev[s][i - 1]) for s in range(m)]
+        index = (i, j)
+    elif target == "b":
+        i = int(rng.integers(1, n_out + 1))
+        given = (given_dZ,)
+        terms = [(dZ[s][i - 1], None) for s in range(m)]
+        index = (i,)
+    else:
+        i, j = int(rng.integers(1, m + 1)), int(rng.integers(1, n_in + 1))
+        W = _given(layer.W)
+        given = (given_dZ, Given(f"W^({l})", f"W^{{({l})}}", W))
+        terms = [(dZ[i - 1][t], W[j - 1][t]) for t in range(n_out)]
+        index = (i, j)
+    answer = _sum_terms(terms)
+    question = entry_symbol(target, l, index)
+    hints = sum_hints(target, index, m, n_out) + (
+        Hint("practice.hint.numbers", "= " + " + ".join(_term_tex(a, b) for a, b in terms)),
+        Hint("practice.hint.answer", question + " = " + number_tex(answer, 6)),
+    )
+    return Exercise(
+        number,
+        "entry",
+        target,
+        l,
+        index,
+        question,
+        given,
+        (),
+        answer,
+        number_text(answer, 6),
+        number_tex(answer, 6),
+        max(TOL_ABS, TOL_REL * abs(float(answer))),
+        hints,
+        (("l", l), ("tol_abs", TOL_ABS), ("tol_rel", f"{TOL_REL:.1%}")),
+    )
+
+
+def _sum_terms(terms):
+    """Σ a·b (or Σ a) exactly: SymPy numbers as they are, shown decimals as exact decimal fractions."""
+    exact = any(isinstance(a, sp.Basic) for a, _ in terms)
+    total = sp.Integer(0) if exact else Fraction(0)
+    for a, b in terms:
+        a = a if exact else Fraction(repr(a))
+        total += a if b is None else a * (b if exact else Fraction(repr(b)))
+    return total if exact else float(total)
+
+
+def _term_tex(a, b) -> str:
+    if b is None:
+        return _paren(number_tex(a, 6))
+    return _paren(number_tex(a, 6)) + r"\cdot" + _paren(number_tex(b, 6))
+
+
+def _paren(tex: str) -> str:
+    return f"({tex})" if tex.startswith("-") else tex
+
+
+def shape_exercise(number: int, trace, rng) -> Exercise:
+    spec = trace.spec
+    l = int(rng.integers(1, spec.L + 1))
+    target = ("W", "b", "A_prev", "Z")[int(rng.integers(0, 4))]
+    n_in, n_out, m = spec.sizes[l - 1], spec.sizes[l], spec.m
+    shape, variable, sizes_tex = {
+        "W": ((n_in, n_out), f"W^{{({l})}}", f"n_{{{l - 1}}} \\times n_{{{l}}}"),
+        "b": ((n_out,), f"b^{{({l})}}", f"n_{{{l}}}"),
+        "A_prev": ((m, n_in), f"A^{{({l - 1})}}", f"m \\times n_{{{l - 1}}}"),
+        "Z": ((m, n_out), f"Z^{{({l})}}", f"m \\times n_{{{l}}}"),
+    }[target]
+    answer_tex = r" \times ".join(map(str, shape))
+    question = grad_tex(variable)
+    shape_of = r"\operatorname{shape} "
+    hints = (
+        Hint("practice.hint.shape.layout", shape_of + question + " = " + shape_of + variable),
+        Hint("practice.hint.shape.sizes", variable + r" \in \mathbb{R}^{" + sizes_tex + "}"),
+        Hint("practice.hint.answer", question + r" \in \mathbb{R}^{" + answer_tex + "}"),
+    )
+    return Exercise(
+        number,
+        "shape",
+        target,
+        l,
+        (),
+        question,
+        (),
+        (),
+        shape,
+        " x ".join(map(str, shape)),
+        answer_tex,
+        0.0,
+        hints,
+        (("l", l),),
+    )
