@@ -103,7 +103,9 @@ def numeric_entry(spec, params: Params, X, Y, variable: str, l: int, index, h: f
         results.append(loss_value(spec, p, X_, Y))
         patterns.append(_kink_pattern(spec, p, X_))
     target[index] = original
-    at_kink = any(not np.array_equal(a, b) for later in patterns[1:] for a, b in zip(patterns[0], later))
+    at_kink = any(
+        not np.array_equal(a, b) for later in patterns[1:] for a, b in zip(patterns[0], later)
+    )
     plus2, plus1, minus1, minus2 = results
     return (-plus2 + 8 * plus1 - 8 * minus1 + minus2) / (12 * h), at_kink
 

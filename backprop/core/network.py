@@ -170,7 +170,9 @@ def run(spec: NetworkSpec, params: Params | None = None, X=None, Y=None) -> Trac
     return backward(spec, params, X, Y, forward(spec, params, X))
 
 
-def backward(spec: NetworkSpec, params: Params, X: Array, Y: Array, fwd: list[tuple[Array, Array]]) -> Trace:
+def backward(
+    spec: NetworkSpec, params: Params, X: Array, Y: Array, fwd: list[tuple[Array, Array]]
+) -> Trace:
     r"""The backward pass over a forward pass ``fwd``, from the loss down to ∂L/∂X."""
     loss = LOSSES[spec.loss]
     Z, A = fwd[-1]
