@@ -149,8 +149,9 @@ def check_work(sizes: tuple[int, ...], m: int, limit: int | None = MAX_MULTIPLY_
     >>> check_work((1024,) * 9, 1024)
     Traceback (most recent call last):
     ...
-    backprop.core.errors.InvalidInput: multiply-adds per pass, m × Σ n_(l-1) n_l = 8589934592 is not allowed: use at
-    most 200,000,000 (a smaller batch or narrower layers: a forward and backward pass then stays under about 0.5 s).
+    backprop.core.errors.InvalidInput: multiply-adds per pass, m × Σ n_(l-1) n_l = 8589934592 is not
+    allowed: use at most 200,000,000 (a smaller batch or narrower layers: a forward and backward pass
+    then stays under about 0.5 s).
     """
     work = multiply_adds(sizes, m)
     if limit is not None and work > limit:
