@@ -25,12 +25,14 @@ MAX_BATCH = 4096
 APP_MAX_WIDTH = 1024
 APP_MAX_BATCH = 1024
 # The work one network may cost: m Σ_l n_(l-1) n_l multiply-adds per forward pass (the
-# backward pass does twice as many). Measured on the 2-core machine the tests run on,
-# shared with other jobs (load 5 to 7), one forward and backward pass at 2.5e8 took a
-# median of 0.17 s (1024-1024, m = 238), 0.45 s (1024-1024-1024, m = 119) and 0.65 s
-# (eight 512-wide layers, m = 119): 2e8 keeps the pass near or under 0.5 s. The sidebar's
-# largest network (8 layers of 1024, m = 1024: 8.6e9) is refused with this limit in the
-# message; 784-512-256-10 with m = 256 (1.4e8) passes.
+# backward pass does about twice as many). Measured on the 2-core machine the tests run
+# on, busy with other jobs (load 12 to 16), one forward and backward pass at 2e8 took,
+# median of 5 with one BLAS thread: 0.12 s (1024-1024-1024, m = 95), 0.22 s (eight
+# 512-wide layers, m = 95) and 0.31 s (eight 1024-wide layers, m = 23, where the
+# parameter-sized work dW adds to the products); 784-512-256-10 with m = 256 (1.4e8)
+# passes. With two BLAS threads on that busy machine the same passes took 0.5 to 3 s
+# (the threads wait on each other), so the limit is not set higher. The sidebar's largest
+# network (8 layers of 1024, m = 1024: 8.6e9) is refused with this limit in the message.
 MAX_MULTIPLY_ADDS = 200_000_000
 MAX_SEED = 2**32 - 1
 INITS = ("uniform", "xavier", "he", "integers")
