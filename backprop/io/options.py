@@ -140,17 +140,13 @@ def spec_from_args(args: argparse.Namespace) -> NetworkSpec:
         names = ("sigmoid",) * (L - 1) + ("identity",)
     else:
         names = activations(args.activations, L)
-    fields = {
-        "sizes": n,
-        "activations": names,
-        "loss": one_of("--loss", args.loss, LOSS_NAMES),
-        "reduction": one_of("--reduction", args.reduction, REDUCTIONS),
-        "batch": whole_number("--batch", args.batch, 1, MAX_BATCH),
-        "seed": whole_number("--seed", args.seed, 0, MAX_SEED),
-        "init": one_of("--init", args.init, INITS),
-    }
+    loss = one_of("--loss", args.loss, LOSS_NAMES)
+    reduction = one_of("--reduction", args.reduction, REDUCTIONS)
+    batch = whole_number("--batch", args.batch, 1, MAX_BATCH)
+    seed = whole_number("--seed", args.seed, 0, MAX_SEED)
+    init = one_of("--init", args.init, INITS)
     try:
-        return NetworkSpec(**fields)
+        return NetworkSpec(n, names, loss, reduction, batch, seed, init)
     except InvalidInput as error:
         option = option_of(error.field)
         raise InvalidInput(f"{option}: {error.field}", error.value, error.allowed) from None
