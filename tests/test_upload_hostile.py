@@ -221,3 +221,9 @@ def test_the_parser_net_turns_an_unforeseen_parser_error_into_invalid_input(monk
 )
 def test_several_csv_files_refuse_a_parser_error_in_any_of_them(files):
     _refused(files, "upload b1.csv", "the CSV reader refuses")
+
+
+def test_the_upload_limits_are_the_sidebars_and_the_links():
+    from backprop.ui import urlparams  # noqa: PLC0415 (the app's side of the same limits)
+
+    assert (urlparams.UI_MAX_WIDTH, urlparams.UI_MAX_BATCH) == (APP_MAX_WIDTH, APP_MAX_BATCH)
