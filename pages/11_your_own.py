@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from backprop.core.activations import CUSTOM_PREFIX
+from backprop.core.activations import CUSTOM_PREFIX, display_name
 from backprop.core.errors import InvalidInput
 from backprop.core.formula import EXAMPLES, FUNCTIONS, MAX_LENGTH, activation_from_formula, samples
 from backprop.io.upload import MAX_BYTES, load
@@ -50,7 +50,7 @@ if act is not None:
         t("your_own.layer"),
         range(1, spec.L + 1),
         key="yo_layer",
-        format_func=lambda l: t("your_own.layer_option", l=l, current=spec.activations[l - 1]),
+        format_func=lambda l: t("your_own.layer_option", l=l, current=display_name(spec.activations[l - 1])),
     )
     if st.button(t("your_own.use_formula", l=layer), key="yo_use_formula"):
         try:
@@ -97,7 +97,13 @@ if files:
         sizes = ", ".join(str(n) for n in new.sizes)
         data = t("your_own.with_data", m=new.batch) if upload.X is not None else t("your_own.without_data")
         st.info(t("your_own.upload_found", sizes=sizes, layers=new.L, data=data))
-        st.caption(t("your_own.upload_config", activations=", ".join(new.activations), loss=new.loss))
+        st.caption(
+            t(
+                "your_own.upload_config",
+                activations=", ".join(map(display_name, new.activations)),
+                loss=new.loss,
+            )
+        )
         if st.button(t("your_own.use_upload"), key="yo_use_upload"):
             try:
                 state.set_network(new, upload.params, upload.X, upload.Y)

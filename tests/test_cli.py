@@ -167,7 +167,7 @@ BAD_OPTIONS = [
     ("init", ["--init", "glorot"]),
     ("activations", ["--activations", "relu"]),
     ("activation of layer 1", ["--activations", "softmax,identity"]),
-    ("activation of layer 2", ["--activations", "relu,swish"]),
+    ("--activations = 'relu,swish'", ["--activations", "relu,swish"]),
     ("unrecognized arguments", ["--frobnicate"]),
 ]
 
@@ -182,7 +182,11 @@ def test_bad_option_exits_2_naming_the_field(capsys, command, field, options):
 
 
 def test_bad_options_in_a_subprocess_exit_2_without_a_traceback(processes):
-    for name, field in [("bad_batch", "batch = 0"), ("bad_sizes_text", "--sizes"), ("no_command", "command")]:
+    for name, field in [
+        ("bad_batch", "--batch = '0'"),
+        ("bad_sizes_text", "--sizes = '3,x,2'"),
+        ("no_command", "command"),
+    ]:
         code, out, err = processes[name]
         assert code == 2, f"{name}: exit {code}"
         assert field in err and "Traceback" not in err, f"{name}: {err}"

@@ -12,7 +12,15 @@ import numpy as np
 import pytest
 
 from backprop import InvalidInput, NetworkSpec, Params, init_params, run
-from backprop.core.spec import MAX_BATCH, MAX_LAYERS, MAX_SEED, MAX_WIDTH
+from backprop.core.spec import (
+    MAX_BATCH,
+    MAX_LAYERS,
+    MAX_MULTIPLY_ADDS,
+    MAX_SEED,
+    MAX_WIDTH,
+    WORK_FIELD,
+    multiply_adds,
+)
 
 GOOD = dict(
     sizes=(3, 4, 2), activations=("sigmoid", "identity"), loss="mse", reduction="sum", batch=4, seed=0
@@ -271,3 +279,35 @@ def test_lists_and_ints_are_accepted_and_converted_to_float64():
     trace = run(SPEC, X=[[1, 2, 3]] * 4, Y=[[0, 1]] * 4)
     assert trace.X.dtype == trace.Y.dtype == np.float64
     assert trace.layers[0].W.dtype == np.float64
+
+
+# ---- the work limit: multiply-adds of one pass ---------------------------------------------
+
+
+def test_the_largest_network_the_sidebar_allows_is_refused_with_the_limit_in_the_message():
+    # 8 layers of width 1024, batch 1024 (the sidebar's and the URL's maxima): 8.6e9 multiply-adds
+    error = _expect_invalid(
+        WORK_FIELD,
+        lambda: NetworkSpec(sizes=(1024,) * 9, activations=("relu",) * 7 + ("identity",), batch=1024),
+    )
+    assert error.value == 8 * 1024**3 == multiply_adds((1024,) * 9, 1024)
+    assert f"at most {MAX_MULTIPLY_ADDS:,}" in str(error)
+
+
+@pytest.mark.parametrize("sizes, m", [((1000, 200), 1000), ((784, 512, 256, 10), 256), ((4096, 1), 4096)])
+def test_networks_up_to_the_limit_are_accepted(sizes, m):
+    assert multiply_adds(sizes, m) <= MAX_MULTIPLY_ADDS
+    NetworkSpec(sizes=sizes, activations=("identity",) * (len(sizes) - 1), batch=m)
+
+
+def test_one_multiply_add_past_the_limit_is_refused():
+    assert multiply_adds((1000, 200), 1000) == MAX_MULTIPLY_ADDS  # the edge itself passes (above)
+    _expect_invalid(WORK_FIELD, lambda: NetworkSpec(sizes=(1000, 201), activations=("identity",), batch=1000))
+
+
+def test_only_an_explicit_none_lifts_the_limit_and_it_is_not_part_of_the_configuration():
+    big = dict(sizes=(4096, 4096, 4096), activations=("sigmoid", "identity"), batch=1024)
+    spec = NetworkSpec(**big, max_multiply_adds=None)  # the benchmark's 4096 case
+    assert spec.sizes == big["sizes"] and "max_multiply_adds" not in spec.to_dict()
+    assert NetworkSpec(**GOOD) == NetworkSpec(**GOOD, max_multiply_adds=None)  # not compared
+    _expect_invalid(WORK_FIELD, lambda: NetworkSpec(**big))

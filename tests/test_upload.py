@@ -16,7 +16,7 @@ import pytest
 from backprop import NetworkSpec, run
 from backprop.core.errors import InvalidInput
 from backprop.core.network import checked_inputs
-from backprop.io.cli import trace_to_dict
+from backprop.io.export.arrays import to_dict as trace_to_dict
 from backprop.io.upload import MAX_ARRAY_BYTES, MAX_BYTES, MAX_ENTRIES, Upload, load
 
 SPEC = NetworkSpec(sizes=(3, 4, 2), activations=("tanh", "identity"), batch=5, seed=3)

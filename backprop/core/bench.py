@@ -99,7 +99,9 @@ def dense_records(case: str, dtype, quick: bool = False) -> list[dict]:
     """The pass and its matmul baseline for one dense case and dtype, as two records."""
     sizes, m = DENSE_CASES[case]
     activations = ("sigmoid",) * (len(sizes) - 2) + ("identity",)
-    spec = NetworkSpec(sizes=sizes, activations=activations, batch=m, seed=0, init="xavier")
+    spec = NetworkSpec(
+        sizes=sizes, activations=activations, batch=m, seed=0, init="xavier", max_multiply_adds=None
+    )
     params = init_params(spec, dtype=dtype)
     X, Y = make_data(spec, dtype=dtype)
     shapes = list(zip(sizes[:-1], sizes[1:]))

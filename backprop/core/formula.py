@@ -37,7 +37,9 @@ from functools import lru_cache, partial, reduce
 import numpy as np
 import sympy as sp
 
-from backprop.core.activations import ACTIVATIONS, CUSTOM_PREFIX, Activation
+from backprop.core.activation_type import Activation
+from backprop.core.activation_type import sigmoid as sigmoid_kernel
+from backprop.core.activation_type import softplus as softplus_kernel
 from backprop.core.errors import InvalidInput
 from backprop.core.kinks import kinks
 
@@ -60,6 +62,8 @@ EXAMPLES = (
 )
 
 Z = sp.Symbol("z", real=True)
+# A name "custom:<formula>" is a student's own g(z); backprop.core.activations resolves it here.
+CUSTOM_PREFIX = "custom:"
 
 
 class sigmoid(sp.Function):  # noqa: N801 (the name lambdify prints and looks up)
@@ -80,8 +84,8 @@ class sigmoid(sp.Function):  # noqa: N801 (the name lambdify prints and looks up
     def _eval_is_extended_real(self):
         return self.args[0].is_extended_real
 
-    def _latex(self, printer):
-        return r"\sigma\left(" + printer._print(self.args[0]) + r"\right)"
+    def _latex(self, printer, exp=None):
+        return _printed(r"\sigma", self, printer, exp)
 
 
 class softplus(sp.Function):  # noqa: N801
@@ -102,8 +106,14 @@ class softplus(sp.Function):  # noqa: N801
     def _eval_is_extended_real(self):
         return self.args[0].is_extended_real
 
-    def _latex(self, printer):
-        return r"\operatorname{softplus}\left(" + printer._print(self.args[0]) + r"\right)"
+    def _latex(self, printer, exp=None):
+        return _printed(r"\operatorname{softplus}", self, printer, exp)
+
+
+def _printed(name: str, call: sp.Function, printer, exp: str | None) -> str:
+    r"""name(u) as LaTeX; raised to a power, name^{exp}(u), as SymPy prints sin^{2}(u)."""
+    power = "" if exp is None else "^{" + exp + "}"
+    return name + power + r"\left(" + printer._print(call.args[0]) + r"\right)"
 
 
 FUNCTIONS: dict[str, tuple[int, object]] = {
@@ -142,8 +152,8 @@ def _on_arrays(function):
 # names bound to numpy ufuncs, which broadcast a constant argument against an array one.
 _MAX, _MIN, _STEP = sp.Function("maximum_"), sp.Function("minimum_"), sp.Function("step_")
 _NUMERIC = {
-    "sigmoid": _on_arrays(ACTIVATIONS["sigmoid"].g),  # the core's overflow-free forms
-    "softplus": _on_arrays(ACTIVATIONS["softplus"].g),
+    "sigmoid": _on_arrays(sigmoid_kernel),  # the core's overflow-free forms
+    "softplus": _on_arrays(softplus_kernel),
     "maximum_": lambda *args: reduce(np.maximum, args),
     "minimum_": lambda *args: reduce(np.minimum, args),
     "step_": lambda u: np.heaviside(u, 0.5),

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from backprop.core.activations import EXP_LIMIT, softplus
+from backprop.core.activation_type import EXP_LIMIT, softplus
 
 Array = np.ndarray
 

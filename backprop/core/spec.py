@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,6 +20,20 @@ from backprop.core.losses import LOSSES, REDUCTIONS
 MAX_WIDTH = 4096
 MAX_LAYERS = 8
 MAX_BATCH = 4096
+# The app's limits (sidebar, links, uploads): tighter than the core's, so that no request
+# can ask for a 4096-wide layer; the command line keeps the core's.
+APP_MAX_WIDTH = 1024
+APP_MAX_BATCH = 1024
+# The work one network may cost: m Σ_l n_(l-1) n_l multiply-adds per forward pass (the
+# backward pass does about twice as many). Measured on the 2-core machine the tests run
+# on, busy with other jobs (load 12 to 16), one forward and backward pass at 2e8 took,
+# median of 5 with one BLAS thread: 0.12 s (1024-1024-1024, m = 95), 0.22 s (eight
+# 512-wide layers, m = 95) and 0.31 s (eight 1024-wide layers, m = 23, where the
+# parameter-sized work dW adds to the products); 784-512-256-10 with m = 256 (1.4e8)
+# passes. With two BLAS threads on that busy machine the same passes took 0.5 to 3 s
+# (the threads wait on each other), so the limit is not set higher. The sidebar's largest
+# network (8 layers of 1024, m = 1024: 8.6e9) is refused with this limit in the message.
+MAX_MULTIPLY_ADDS = 200_000_000
 MAX_SEED = 2**32 - 1
 INITS = ("uniform", "xavier", "he", "integers")
 # Entries of given arrays stay within ±1e6: eight identity layers of width 4096 then
@@ -42,6 +56,8 @@ class NetworkSpec:
     batch: int = 4
     seed: int = 0
     init: str = "uniform"
+    # None only for the benchmark, which times a 4096-wide case on purpose; no edge sets it
+    max_multiply_adds: int | None = field(default=MAX_MULTIPLY_ADDS, kw_only=True, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         sizes = _int_tuple("sizes", self.sizes)
@@ -84,6 +100,7 @@ class NetworkSpec:
         object.__setattr__(self, "seed", _bounded_int("seed", self.seed, 0, MAX_SEED))
         if not isinstance(self.init, str) or self.init not in INITS:
             raise InvalidInput("init", self.init, "one of " + ", ".join(INITS))
+        check_work(sizes, self.batch, self.max_multiply_adds)
 
     @property
     def L(self) -> int:
@@ -117,6 +134,38 @@ class NetworkSpec:
             "seed": self.seed,
             "init": self.init,
         }
+
+
+def multiply_adds(sizes: tuple[int, ...], m: int) -> int:
+    r"""Multiply-adds of one forward pass: m Σ_l n_(l-1) n_l (the backward pass costs twice this).
+
+    >>> multiply_adds((3, 4, 2), 4)
+    80
+    """
+    return m * sum(n_in * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+
+
+def check_work(sizes: tuple[int, ...], m: int, limit: int | None = MAX_MULTIPLY_ADDS) -> None:
+    r"""Refuse a network whose forward pass costs more than ``limit`` multiply-adds (InvalidInput).
+
+    >>> check_work((1024,) * 9, 1024)
+    Traceback (most recent call last):
+    ...
+    backprop.core.errors.InvalidInput: multiply-adds per pass, m × Σ n_(l-1) n_l = 8589934592 is not
+    allowed: use at most 200,000,000 (a smaller batch or narrower layers: a forward and backward pass
+    then stays under about 0.5 s).
+    """
+    work = multiply_adds(sizes, m)
+    if limit is not None and work > limit:
+        raise InvalidInput(
+            WORK_FIELD,
+            work,
+            f"at most {limit:,} (a smaller batch or narrower layers: a forward and backward pass "
+            "then stays under about 0.5 s)",
+        )
+
+
+WORK_FIELD = "multiply-adds per pass, m × Σ n_(l-1) n_l"
 
 
 def _int_tuple(field: str, value: object) -> tuple[int, ...]:

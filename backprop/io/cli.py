@@ -1,7 +1,9 @@
-r"""The command line: run, check and bench without a browser (DESIGN.md's contract).
+r"""The command line: run, check, bench and export without a browser.
 
 ``python -m backprop run --sizes 3,4,2 --activations sigmoid,identity --json`` prints one
 JSON object whose keys are a stable interface: keys may be added, never renamed or dropped.
+Every bad argument exits with status 2 and a sentence naming the option, the value and
+what is allowed (see ``backprop.io.options``).
 """
 
 from __future__ import annotations
@@ -12,80 +14,12 @@ import sys
 
 import numpy as np
 
-from backprop.core.activations import NAMES as ACTIVATION_NAMES
 from backprop.core.errors import InvalidInput
-from backprop.core.losses import NAMES as LOSS_NAMES
-from backprop.core.losses import REDUCTIONS
-from backprop.core.network import Trace, run
-from backprop.core.spec import INITS, NetworkSpec
-
-
-def trace_to_dict(trace: Trace) -> dict:
-    """The command line's JSON object for a trace: config, X, Y, loss, and every layer."""
-    return {
-        "config": trace.spec.to_dict(),
-        "X": trace.X.tolist(),
-        "Y": trace.Y.tolist(),
-        "loss": trace.loss,
-        "losses": trace.losses.tolist(),
-        "layers": [
-            {"l": layer.l}
-            | {name: getattr(layer, name).tolist() for name in layer._fields if name != "l"}
-            for layer in trace.layers
-        ],
-    }
-
-
-def _csv(kind):
-    return lambda text: [kind(part) for part in split_top_level(text) if part.strip() != ""]
-
-
-def split_top_level(text: str) -> list[str]:
-    """text split at the commas outside parentheses, so "relu,custom:max(z, 0.1*z)" is two names.
-
-    >>> split_top_level("sigmoid,custom:max(z, 0.1*z)")
-    ['sigmoid', 'custom:max(z, 0.1*z)']
-    """
-    parts, depth, start = [], 0, 0
-    for i, char in enumerate(text):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "," and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return [part.strip() for part in parts]
-
-
-def add_network_options(parser: argparse.ArgumentParser) -> None:
-    """The options that describe a network: --sizes, --activations, --loss, ... (run, check, export)."""
-    parser.add_argument("--sizes", type=_csv(int), default=[3, 4, 2], help="n_0,...,n_L (default 3,4,2)")
-    parser.add_argument(
-        "--activations",
-        type=_csv(str),
-        default=None,
-        help=f"one per layer from {', '.join(ACTIVATION_NAMES)} (default sigmoid..., identity)",
-    )
-    parser.add_argument("--loss", default="mse", help=f"{', '.join(LOSS_NAMES)} (default mse)")
-    parser.add_argument("--reduction", default="sum", help=f"{' or '.join(REDUCTIONS)} (default sum)")
-    parser.add_argument("--batch", type=int, default=4, help="batch size m (default 4)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of weights and data (default 0)")
-    parser.add_argument("--init", default="uniform", help=f"{', '.join(INITS)} (default uniform)")
-
-
-def spec_from_args(args: argparse.Namespace) -> NetworkSpec:
-    """The NetworkSpec the options describe; hidden layers default to sigmoid, the last to identity."""
-    activations = args.activations
-    if activations is None:
-        activations = ["sigmoid"] * (len(args.sizes) - 2) + ["identity"]
-    return NetworkSpec(
-        sizes=tuple(args.sizes),
-        activations=tuple(activations),
-        loss=args.loss,
-        reduction=args.reduction,
-        batch=args.batch,
-        seed=args.seed,
-        init=args.init,
-    )
+from backprop.core.network import run
+from backprop.core.spec import NetworkSpec
+from backprop.io.export.arrays import to_dict as trace_to_dict
+from backprop.io.export.cli import register as register_export
+from backprop.io.options import add_network_options, items, spec_from_args
 
 
 def _run(args) -> int:
@@ -126,15 +60,35 @@ def check_to_dict(spec: NetworkSpec, result) -> dict:
         "worst": {pair: result.worst(pair) for pair in PAIRS},
         "symbolic_skipped": result.symbolic_skipped,
         "kink_note": result.kink_note,
-        "entries": [
-            record | {"index": list(record["index"])} for record in result.records()
-        ],
+        "entries": [record | {"index": list(record["index"])} for record in result.records()],
     }
+
+
+def bench_case_names() -> tuple[str, ...]:
+    """Every case ``bench --cases`` can name: the dense ones, PyTorch's and the symbolic engine's."""
+    from backprop.core.bench import DENSE_CASES  # noqa: PLC0415 (the benchmark, loaded only for bench)
+    from backprop.symbolic.bench_cases import CASES  # noqa: PLC0415 (SymPy's engine, only for bench)
+
+    return (*DENSE_CASES, "torch-autograd-dense-3-4-2-m2", *CASES, "symbolic-network-3-4-2-m2-naive")
+
+
+def bench_cases(text: str | None) -> list[str] | None:
+    """--cases: comma-separated names of bench_case_names() (None: every case)."""
+    if text is None:
+        return None
+    names = bench_case_names()
+    allowed = "comma-separated case names from " + ", ".join(names)
+    chosen = items("--cases", text, allowed)
+    for name in chosen:
+        if name not in names:
+            raise InvalidInput("--cases", text, f"{allowed} (not {name!r})")
+    return chosen
 
 
 def _bench(args) -> int:
     from backprop.core.bench import main as bench_main  # noqa: PLC0415
 
+    args.cases = bench_cases(args.cases)
     return bench_main(args)
 
 
@@ -157,10 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench_p = commands.add_parser("bench", help="timings of forward + backward against plain matmul")
     bench_p.add_argument("--json", action="store_true", help="print a list of JSON records")
     bench_p.add_argument("--quick", action="store_true", help="small cases only, few repeats")
-    bench_p.add_argument("--cases", type=_csv(str), default=None, help="only these cases")
+    bench_p.add_argument(
+        "--cases", default=None, help="only these cases, comma-separated names (the table's first column)"
+    )
     bench_p.set_defaults(handler=_bench)
-    from backprop.io.export.cli import register as register_export  # noqa: PLC0415 (the export package imports this module)
-
     register_export(commands)
     return parser
 

@@ -5,7 +5,9 @@ number of entries, each entry's declared size and compression ratio, and each .n
 header (dtype, shape, element count) before a byte of its data is decompressed; no
 pickled objects are ever read (``np.load`` is not used at all, so ``allow_pickle`` never
 comes into it); then shapes that chain layer to layer (W^(l) is n_{l-1} x n_l) and
-finite values. Every refusal is an InvalidInput naming the file and the member.
+finite values, within the app's limits (widths and batch up to 1024, 8 layers, and the
+work limit ``MAX_MULTIPLY_ADDS`` of NetworkSpec). Every refusal is an InvalidInput
+naming the file and the member; a parser error no reader foresaw becomes one too.
 
 Names: ``W1, b1, ..., WL, bL, X, Y`` (also ``W_1``, and ``layer1/W`` in a zip, as the
 export page writes them); X and Y are optional, but come together.
@@ -20,6 +22,10 @@ export page writes them); X and Y are optional, but come together.
 
 from __future__ import annotations
 
+import csv
+import struct
+import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -27,11 +33,30 @@ import numpy as np
 
 from backprop.core.errors import InvalidInput
 from backprop.core.network import Params
-from backprop.core.spec import MAX_BATCH, MAX_LAYERS, MAX_WIDTH, NetworkSpec
+from backprop.core.spec import APP_MAX_BATCH, APP_MAX_WIDTH, MAX_LAYERS, NetworkSpec, check_work
 from backprop.io.upload_readers import MAX_ARRAY_BYTES, MAX_BYTES, MAX_ENTRIES, read_csv, read_json, read_zip
 
 FORMATS = "an .npz, a .zip of CSV files, a .csv or the JSON of python -m backprop run --json"
 __all__ = ["FORMATS", "MAX_ARRAY_BYTES", "MAX_BYTES", "MAX_ENTRIES", "Upload", "load"]
+
+
+# What parsing untrusted bytes may raise, caught around each reader as a last net
+PARSER_ERRORS = (
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    EOFError,
+    OSError,
+    OverflowError,
+    RecursionError,
+    MemoryError,
+    UnicodeError,
+    zlib.error,
+    csv.Error,
+    struct.error,
+    zipfile.BadZipFile,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,21 +139,31 @@ def load(files: Sequence[tuple[str, bytes]]) -> Upload:
             )
         members = {}
         for name, data in files:
-            members.update(read_csv(name, data))
+            members.update(_read(_csv_only, name, data)[0])
         return _assembled(members, {}, "the uploaded files")
     name, data = files[0]
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
-    if suffix in ("npz", "zip"):
-        members, config = read_zip(name, data)
-    elif suffix == "csv":
-        members, config = read_csv(name, data), {}
-    elif suffix == "json":
-        members, config = read_json(name, data)
-    else:
+    readers = {"npz": read_zip, "zip": read_zip, "csv": _csv_only, "json": read_json}
+    if suffix not in readers:
         raise InvalidInput(
             f"upload {name}", f"a .{suffix} file" if suffix else "a file without extension", FORMATS
         )
-    return _assembled(members, config, name)
+    return _assembled(*_read(readers[suffix], name, data), name)
+
+
+def _csv_only(name: str, data: bytes) -> tuple[dict[str, np.ndarray], dict]:
+    return read_csv(name, data), {}
+
+
+def _read(reader, name: str, data: bytes) -> tuple[dict[str, np.ndarray], dict]:
+    """reader(name, data), with any parser error it did not foresee as an InvalidInput naming the file."""
+    try:
+        return reader(name, data)
+    except InvalidInput:
+        raise
+    except PARSER_ERRORS as error:  # a net under the readers' own refusals (the tests find none)
+        why = f"a file its reader cannot parse ({type(error).__name__})"
+        raise InvalidInput(f"upload {name}", why, FORMATS) from None
 
 
 def _assembled(members: dict[str, np.ndarray], config: dict, source: str) -> Upload:
@@ -167,9 +202,14 @@ def _assembled(members: dict[str, np.ndarray], config: dict, source: str) -> Upl
             raise InvalidInput(f"upload {source}, b{l}", f"shape {b_l.shape}", f"{sizes[-1]} entries")
         W.append(W_l)
         b.append(b_l.ravel())
-    if any(not 1 <= n <= MAX_WIDTH for n in sizes):
-        raise InvalidInput(f"upload {source}", f"sizes {tuple(sizes)}", f"widths from 1 to {MAX_WIDTH}")
+    if any(not 1 <= n <= APP_MAX_WIDTH for n in sizes):
+        raise InvalidInput(f"upload {source}", f"sizes {tuple(sizes)}", f"widths from 1 to {APP_MAX_WIDTH}")
     X, Y = _inputs(members, source, sizes)
+    if X is not None:
+        try:
+            check_work(tuple(sizes), X.shape[0])
+        except InvalidInput as error:
+            raise InvalidInput(f"upload {source}: {error.field}", error.value, error.allowed) from None
     given_sizes = config.get("sizes")
     if given_sizes is not None and given_sizes != sizes:
         raise InvalidInput(f"upload {source}, config sizes", given_sizes, f"the sizes of the arrays, {sizes}")
@@ -188,9 +228,9 @@ def _inputs(members: dict, source: str, sizes: list[int]) -> tuple[np.ndarray | 
     if Y.ndim == 1 and sizes[-1] == 1:
         Y = Y.reshape(-1, 1)  # one output: a column of targets
     Y = np.atleast_2d(Y)
-    if X.ndim != 2 or X.shape[1] != sizes[0] or not 1 <= X.shape[0] <= MAX_BATCH:
+    if X.ndim != 2 or X.shape[1] != sizes[0] or not 1 <= X.shape[0] <= APP_MAX_BATCH:
         raise InvalidInput(
-            f"upload {source}, X", f"shape {X.shape}", f"m x {sizes[0]} (m from 1 to {MAX_BATCH})"
+            f"upload {source}, X", f"shape {X.shape}", f"m x {sizes[0]} (m from 1 to {APP_MAX_BATCH})"
         )
     if Y.shape != (X.shape[0], sizes[-1]):
         raise InvalidInput(

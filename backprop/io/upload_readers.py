@@ -2,8 +2,11 @@ r"""Readers of each upload format: a zip (.npz of .npy members, or CSV files), C
 
 Each returns ``(members, config)``: arrays by canonical name (W1, b1, ..., X, Y) and the
 configuration the file carried. Nothing is trusted: sizes are checked before reading,
-.npy headers before their data, and every refusal is an InvalidInput naming the file and
-the member. ``backprop.io.upload`` checks that the arrays fit together.
+.npy headers before their data, a CSV's lines and commas are counted before it is parsed,
+and every refusal, a parser's own error included, is an InvalidInput naming the file and
+the member. The limits are the app's (``APP_MAX_WIDTH``, ``APP_MAX_BATCH``): no array may
+have more than ``SIDE`` rows or columns. ``backprop.io.upload`` checks that the arrays
+fit together.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import zlib
 import numpy as np
 
 from backprop.core.errors import InvalidInput
-from backprop.core.spec import MAX_BATCH, MAX_LAYERS, MAX_WIDTH
+from backprop.core.spec import APP_MAX_BATCH, APP_MAX_WIDTH, MAX_LAYERS
 
 MAX_BYTES = 5 * 2**20  # the server's upload limit (server.maxUploadSize = 5 MB)
 MAX_ARRAY_BYTES = 64 * 2**20  # all members read, uncompressed
@@ -28,6 +31,10 @@ RATIO_FLOOR = 2**20  # small members may compress well (a 100 x 100 zero matrix:
 MAX_HEADER = 4096  # bytes of an .npy header
 MAX_CONFIG = 64 * 2**10  # characters of an embedded configuration
 NUMERIC_KINDS = "fiu"  # float, signed and unsigned integer dtypes; never object ("O")
+SIDE = max(APP_MAX_WIDTH, APP_MAX_BATCH)  # rows or columns of any array: a width or a batch
+# A CSV holds at most W1..W8, b1..b8, X and Y, each under its own header line
+MAX_CSV_LINES = (2 * MAX_LAYERS + 2) * (SIDE + 1)
+CSV_ALLOWED = "rows of comma-separated numbers (every quote closed, no cell longer than a number)"
 
 _NAME = re.compile(r"^(?:(?P<v>[Wb])_?(?P<l>[1-9])|(?P<xy>[XY])|layer(?P<dl>[1-9])/(?P<dv>[Wb]))$")
 
@@ -127,7 +134,9 @@ def _npy(where: str, stream, declared: int, text: bool = False) -> np.ndarray:
             shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream, max_header_size=MAX_HEADER)
         else:
             raise ValueError(version)
-    except (ValueError, SyntaxError, TypeError, EOFError):
+    except (zipfile.BadZipFile, zlib.error):
+        raise  # the member's stream itself is damaged (a failed CRC): read_zip says so
+    except Exception:  # noqa: BLE001 (numpy's header parser raises many kinds: ValueError, TokenError, ...)
         raise InvalidInput(where, "an unreadable .npy header", "arrays saved by numpy.savez") from None
     kinds = "U" if text else NUMERIC_KINDS
     if (
@@ -140,10 +149,8 @@ def _npy(where: str, stream, declared: int, text: bool = False) -> np.ndarray:
     if dtype.kind != "U" and dtype.itemsize > 8:
         raise InvalidInput(where, f"dtype {dtype.str}", "float64, float32 or integer numbers")
     limit = 0 if text else 2
-    if len(shape) > limit or any(n > max(MAX_WIDTH, MAX_BATCH) for n in shape):
-        raise InvalidInput(
-            where, f"shape {shape}", f"a matrix or vector of at most {MAX_WIDTH} rows and columns"
-        )
+    if len(shape) > limit or any(not 0 <= n <= SIDE for n in shape):
+        raise InvalidInput(where, f"shape {shape}", f"a matrix or vector of at most {SIDE} rows and columns")
     count = int(np.prod(shape, dtype=np.int64))
     nbytes = count * dtype.itemsize
     if stream.tell() + nbytes != declared:
@@ -182,6 +189,13 @@ def read_csv(name: str, data: bytes) -> dict[str, np.ndarray]:
     """One CSV file: blocks each headed by a line naming its array (# W1), or one array named by the file."""
     where = f"upload {name}"
     text = _bounded_text(where, io.BytesIO(data), MAX_BYTES)
+    lines = text.count("\n") + 1  # counted before anything is parsed
+    if lines > MAX_CSV_LINES:
+        raise InvalidInput(
+            where,
+            f"{lines} lines",
+            f"at most {MAX_CSV_LINES} lines: {SIDE} rows per array, {MAX_LAYERS} layers",
+        )
     blocks: dict[str, list[str]] = {}
     current = None
     for number, line in enumerate(text.splitlines(), start=1):
@@ -204,12 +218,28 @@ def read_csv(name: str, data: bytes) -> dict[str, np.ndarray]:
 
 
 def _csv_matrix(where: str, text: str) -> np.ndarray:
-    """A CSV matrix of numbers: equal rows, every cell a number (nan and inf refused later)."""
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    """A CSV matrix of numbers: equal rows, every cell a number (nan and inf refused later).
+
+    Rows (non-blank lines) and cells (commas) are counted first, so an oversized matrix is
+    refused before it is parsed; the parser's own errors (a cell past the csv module's
+    131,072 characters, an unclosed quote, a NUL byte) become InvalidInput.
+    """
+    filled = [line for line in text.splitlines() if line.strip()]
+    if len(filled) > SIDE:
+        raise InvalidInput(where, f"{len(filled)} rows", f"at most {SIDE} rows and columns")
+    widest = max((line.count(",") + 1 for line in filled), default=0)
+    if widest > SIDE:
+        raise InvalidInput(where, f"a row of {widest} cells", f"at most {SIDE} rows and columns")
+    try:
+        rows = [
+            row for row in csv.reader(io.StringIO(text), strict=True) if any(cell.strip() for cell in row)
+        ]
+    except csv.Error as error:
+        raise InvalidInput(
+            where, "text the CSV reader refuses", f"{CSV_ALLOWED}; the reader stopped at: {error}"
+        ) from None
     if not rows:
         raise InvalidInput(where, "no numbers", "rows of comma-separated numbers")
-    if len(rows) > max(MAX_WIDTH, MAX_BATCH) or any(len(r) > MAX_WIDTH for r in rows):
-        raise InvalidInput(where, f"{len(rows)} rows", f"at most {MAX_WIDTH} rows and columns")
     width = len(rows[0])
     values = np.empty((len(rows), width))
     for i, row in enumerate(rows):
@@ -254,9 +284,11 @@ def read_json(name: str, data: bytes) -> tuple[dict[str, np.ndarray], dict]:
 def _json_array(where: str, value) -> np.ndarray:
     """A vector or matrix from nested JSON lists of numbers (no strings, booleans or ragged rows)."""
     rows = value if isinstance(value, list) and value and all(isinstance(r, list) for r in value) else [value]
-    if not all(isinstance(r, list) and r for r in rows) or len(rows) > max(MAX_WIDTH, MAX_BATCH):
+    if not all(isinstance(r, list) and r for r in rows):
         raise InvalidInput(where, _kind(value), "a list of numbers or a list of equal lists of numbers")
     width = len(rows[0])
+    if len(rows) > SIDE or width > SIDE:
+        raise InvalidInput(where, f"{len(rows)} x {width} numbers", f"at most {SIDE} rows and columns")
     for i, row in enumerate(rows):
         if len(row) != width:
             raise InvalidInput(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 
 import numpy as np
+import pytest
 
-from backprop.core.formula import activation_from_formula
+from backprop.core.formula import FUNCTIONS, activation_from_formula
+from tests.test_formula_printing import FROM_THE_ISSUE, family
 
 from .conftest import assert_clean, run_page, texts
 
@@ -25,6 +27,28 @@ def test_default_formula_shows_g_and_g_prime_from_the_core():
     act = activation_from_formula("z*sigmoid(z)")
     shown = [latex.value.strip("$\n") for latex in at.latex]
     assert shown[:2] == list(act.equations)
+
+
+# one formula per allowed function holding it squared, nested and in a product, and the
+# formulas that once crashed the page while printing
+ON_THE_PAGE = [family(name)["all at once"] for name in FUNCTIONS] + FROM_THE_ISSUE
+
+
+@pytest.mark.parametrize("text", ON_THE_PAGE)
+def test_every_function_raised_nested_and_multiplied_is_shown_on_the_page(text):
+    at = run_page(PAGE)
+    at.text_input(key="yo_formula").set_value(text).run()
+    assert_clean(at)
+    shown = [latex.value.strip("$\n") for latex in at.latex]
+    assert shown[:2] == list(activation_from_formula(text).equations)
+
+
+def test_a_custom_layer_is_named_by_its_formula_on_the_page():
+    at = run_page(PAGE, {"sizes": "2,3,1", "act1": "custom:z*sigmoid(z)", "act2": "identity"})
+    assert_clean(at)
+    options = at.selectbox(key="yo_layer").options
+    assert any("z*sigmoid(z)" in option for option in options)
+    assert not any("custom:" in option for option in options), options
 
 
 def test_hostile_formula_is_refused_on_the_page():

@@ -35,10 +35,18 @@ a vector (b, db) is one row.
 
 
 def to_dict(trace: Trace) -> dict:
-    """The command line's ``run --json`` object (config, X, Y, loss, losses, layers)."""
-    from backprop.io.cli import trace_to_dict  # noqa: PLC0415 (cli imports this package when it builds its parser)
-
-    return trace_to_dict(trace)
+    """The command line's ``run --json`` object: config, X, Y, loss, losses, and every layer."""
+    return {
+        "config": trace.spec.to_dict(),
+        "X": trace.X.tolist(),
+        "Y": trace.Y.tolist(),
+        "loss": trace.loss,
+        "losses": trace.losses.tolist(),
+        "layers": [
+            {"l": layer.l} | {name: getattr(layer, name).tolist() for name in LAYER_FIELDS}
+            for layer in trace.layers
+        ],
+    }
 
 
 def to_json(trace: Trace) -> bytes:

@@ -20,12 +20,11 @@ from pathlib import Path
 from backprop.core.errors import InvalidInput
 from backprop.core.network import run
 from backprop.io.export import FORMATS, export
+from backprop.io.options import add_network_options, items, option_of, spec_from_args
 
 
 def register(subparsers) -> None:
     """Add the ``export`` subcommand to the command line's subparsers."""
-    from backprop.io.cli import add_network_options  # noqa: PLC0415 (the shared network options, defined there)
-
     parser = subparsers.add_parser(
         "export",
         help="write the network's matrices, derivation, notebook or worksheet to files",
@@ -33,7 +32,9 @@ def register(subparsers) -> None:
     )
     add_network_options(parser)
     parser.add_argument(
-        "--format", default="all", help=f"all (default) or a comma-separated list of {', '.join(FORMATS)}"
+        "--format",
+        default="all",
+        help=f"all (default) or a comma-separated list of {', '.join(FORMATS)}",
     )
     parser.add_argument(
         "--out", required=True, help="a file (one format), a directory (several), or - (stdout)"
@@ -67,21 +68,33 @@ def command_line(spec, formats: str = "all", exact: bool = False, out: str = "ha
     return " ".join(words + [f"--format {formats}", f"--out {shlex.quote(out)}"])
 
 
-def _export(args: argparse.Namespace) -> int:
-    from backprop.io.cli import spec_from_args  # noqa: PLC0415
-
-    names = (
-        list(FORMATS)
-        if args.format.strip() == "all"
-        else [n.strip() for n in args.format.split(",") if n.strip()]
-    )
+def formats(text: str) -> list[str]:
+    """--format: "all", or comma-separated names of FORMATS (no empty item)."""
+    if text.strip() == "all":
+        return list(FORMATS)
+    allowed = "all or comma-separated names from " + ", ".join(FORMATS)
+    names = items("--format", text, allowed)
     for name in names:
         if name not in FORMATS:
-            raise InvalidInput("--format", name, "all or names from " + ", ".join(FORMATS))
-    if not names:
-        raise InvalidInput("--format", args.format, "all or names from " + ", ".join(FORMATS))
+            raise InvalidInput("--format", name, allowed)
+    return names
+
+
+def _exported(trace, name: str, exact: bool) -> bytes:
+    """One format's bytes; a refusal names the option that asked for it and the one to change."""
+    try:
+        return export(trace, name, exact=exact)
+    except InvalidInput as error:
+        asked = "--exact" if exact else f"--format {name}"
+        raise InvalidInput(
+            f"{asked} with {option_of(error.field)}: {error.field}", error.value, error.allowed
+        ) from None
+
+
+def _export(args: argparse.Namespace) -> int:
+    names = formats(args.format)
     trace = run(spec_from_args(args))
-    files = {name: export(trace, name, exact=args.exact and FORMATS[name].exact) for name in names}
+    files = {name: _exported(trace, name, args.exact and FORMATS[name].exact) for name in names}
     if args.out == "-":
         if len(files) != 1:
             raise InvalidInput("--out", "-", "a directory when writing several formats")

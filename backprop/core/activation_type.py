@@ -1,0 +1,95 @@
+r"""What an activation is: the Activation type, and the overflow-free σ and softplus it is built on.
+
+Both the built-in registry (``backprop.core.activations``) and a student's own formula
+(``backprop.core.formula``) build Activation objects from these pieces, so neither needs
+the other: activations imports formula, never the reverse.
+
+>>> sigmoid(np.array([0.0, -1e4]))
+array([0.5, 0. ])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+Array = np.ndarray
+
+
+@dataclass(frozen=True)
+class Activation:
+    r"""One activation: its numeric form, its derivative and its SymPy twin.
+
+    For an elementwise g, ``dg(Z)`` is g'(Z) entry by entry and ``backward`` is
+    ∂L/∂Z = ∂L/∂A ⊙ g'(Z). Softmax acts on each row (sample) as a whole, so it has no
+    elementwise derivative (``dg`` is None); its ``backward`` applies each sample's
+    Jacobian ∂a_j/∂z_k = a_j (δ_jk - a_k).
+
+    ``sym(z)`` is g as a SymPy expression of the symbol z (elementwise); for softmax,
+    ``sym`` maps a list of a row's symbols to the list of its outputs.
+    ``kinks`` are the points where g' jumps (finite differences across them disagree
+    with the one-sided derivative).
+    """
+
+    name: str
+    g: Callable[[Array], Array]
+    dg: Callable[[Array, Array], Array] | None  # (Z, A) -> g'(Z), reusing A = g(Z)
+    sym: Callable
+    elementwise: bool = True
+    kinks: tuple[float, ...] = ()
+    last_layer_only: bool = False
+
+    def backward(self, Z: Array, A: Array, dA: Array) -> Array:
+        r"""∂L/∂Z from ∂L/∂A: ∂L/∂A ⊙ g'(Z), or each row's softmax Jacobian. Shapes (m, n)."""
+        if self.dg is one:
+            return dA  # g'(z) = 1
+        if self.dg is not None:
+            return dA * self.dg(Z, A)  # chain rule through g, entry by entry
+        # softmax: (∂L/∂z)_k = Σ_j (∂L/∂a_j) a_j (δ_jk - a_k) = a_k (∂L/∂a_k - Σ_j ∂L/∂a_j a_j)
+        return A * (dA - (dA * A).sum(axis=1, keepdims=True))
+
+    def jacobian(self, a_row: Array) -> Array:
+        r"""Softmax's Jacobian for one sample: J_jk = a_j (δ_jk - a_k), shape (n, n)."""
+        return np.diag(a_row) - np.outer(a_row, a_row)
+
+
+# e^708 is the largest power of e below float64's overflow and e^-708 the smallest
+# above its underflow to subnormals. Exponents are clipped to ±708, and a result whose
+# true value lies below e^-708 (≈3e-308) is flushed to exactly 0, as float64 would round
+# it, but without raising an underflow: every result is exact to rounding or exactly 0.
+EXP_LIMIT = 708.0
+
+
+def float_type(Z: Array):
+    """Z's dtype if it is a float, else float64 (integer arrays from a plot's grid)."""
+    return np.result_type(Z.dtype, np.float32)
+
+
+def one(Z: Array, A: Array) -> Array:
+    """g'(Z) = 1 for the identity, shape of Z (``backward`` skips the product for it)."""
+    return np.ones_like(Z)
+
+
+def sigmoid(Z: Array) -> Array:
+    r"""σ(z) = 1/(1 + e^{-z}), in place in one buffer (this runs on every forward pass). Any shape."""
+    T = np.negative(Z, dtype=float_type(Z))
+    np.maximum(T, -EXP_LIMIT, out=T)
+    np.minimum(T, EXP_LIMIT, out=T)
+    np.exp(T, out=T)
+    T += 1.0
+    np.reciprocal(T, out=T)
+    np.copyto(T, 0.0, where=Z < -EXP_LIMIT)  # flush what would be subnormal
+    return T
+
+
+def softplus(Z: Array) -> Array:
+    r"""log(1 + e^z) = max(z, 0) + log(1 + e^-|z|): no overflow for large z. Any shape.
+
+    >>> softplus(np.array([0.0, -1e4, 1e4]))
+    array([6.93147181e-01, 0.00000000e+00, 1.00000000e+04])
+    """
+    tail = np.exp(-np.minimum(np.abs(Z), EXP_LIMIT))
+    np.copyto(tail, 0.0, where=np.abs(Z) > EXP_LIMIT)  # flush what would be subnormal
+    return np.maximum(Z, 0.0) + np.log1p(tail)
