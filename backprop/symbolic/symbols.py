@@ -74,8 +74,8 @@ def info(sym: sp.Symbol) -> SymbolInfo:
     return _INFO[sym]
 
 
-def matrix(kind: str, layer: int, rows: int, cols: int) -> sp.Matrix:
-    r"""A rows x cols matrix of entry symbols, e.g. W^(l) = matrix("w", l, n_in, n_out)."""
+def symbol_matrix(kind: str, layer: int, rows: int, cols: int) -> sp.Matrix:
+    r"""A rows x cols matrix of entry symbols, e.g. W^(l) = symbol_matrix("w", l, n_in, n_out)."""
     return sp.Matrix(rows, cols, lambda r, c: symbol(kind, layer, int(r), int(c)))
 
 
@@ -102,11 +102,11 @@ def layer_symbols(l: int, m: int, n_in: int, n_out: int) -> LayerSymbols:
     Matrix([[w_{11}^{(1)}, w_{21}^{(1)}, w_{31}^{(1)}]])
     """
     return LayerSymbols(
-        matrix("a", l - 1, m, n_in),
-        matrix("w", l, n_in, n_out),
+        symbol_matrix("a", l - 1, m, n_in),
+        symbol_matrix("w", l, n_in, n_out),
         vector("b", l, n_out),
-        matrix("z", l, m, n_out),
-        matrix("dz", l, m, n_out),
+        symbol_matrix("z", l, m, n_out),
+        symbol_matrix("dz", l, m, n_out),
     )
 
 
