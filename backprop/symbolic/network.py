@@ -45,7 +45,7 @@ from backprop.core.activations import activation
 from backprop.symbolic._cache import cached
 from backprop.symbolic.calculus import Z, at_kink_convention, derivative, total_loss
 from backprop.symbolic.limits import NETWORK_EDGES_LIMIT, TooLarge, check_size, network_edges
-from backprop.symbolic.symbols import info, relabel, symbol_matrix, symbol, vector, z_entry
+from backprop.symbolic.symbols import info, relabel, symbol, symbol_matrix, vector, z_entry
 
 VIEW = "whole-network symbolic gradients"
 LOSS = sp.Symbol("L", real=True)

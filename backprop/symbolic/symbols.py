@@ -18,19 +18,26 @@ from typing import NamedTuple
 
 import sympy as sp
 
+from backprop.derivation import notation as nt
 from backprop.symbolic._cache import cached
+
 
 # kind -> (LaTeX pattern, what each index counts). Roles: "sample" (a row of the batch),
 # "in" (a unit of layer l-1), "out" (a unit of layer l). The roles are notation, not
 # calculus: they say which relabelling of rows and units leaves an entry in place.
+def _pattern(tex: str) -> str:
+    """The notation's LaTeX as a str.format pattern with {idx} and {layer} fields."""
+    return tex.replace("{", "{{").replace("}", "}}").replace("IDX", "{idx}").replace("LAYER", "{layer}")
+
+
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "a": ("a_{{{idx}}}^{{({layer})}}", ("sample", "unit")),
-    "w": ("w_{{{idx}}}^{{({layer})}}", ("in", "out")),
-    "b": ("b_{{{idx}}}^{{({layer})}}", ("out",)),
-    "z": ("z_{{{idx}}}^{{({layer})}}", ("sample", "out")),
-    "dz": (r"\frac{{\partial L}}{{\partial z_{{{idx}}}^{{({layer})}}}}", ("sample", "out")),
-    "da": (r"\frac{{\partial L}}{{\partial a_{{{idx}}}^{{({layer})}}}}", ("sample", "unit")),
-    "y": ("y_{{{idx}}}", ("sample", "unit")),
+    "a": (_pattern(nt.indexed("a", "IDX", "LAYER")), ("sample", "unit")),
+    "w": (_pattern(nt.indexed("w", "IDX", "LAYER")), ("in", "out")),
+    "b": (_pattern(nt.indexed("b", "IDX", "LAYER")), ("out",)),
+    "z": (_pattern(nt.indexed("z", "IDX", "LAYER")), ("sample", "out")),
+    "dz": (_pattern(nt.partial(nt.indexed("z", "IDX", "LAYER"))), ("sample", "out")),
+    "da": (_pattern(nt.partial(nt.indexed("a", "IDX", "LAYER"))), ("sample", "unit")),
+    "y": (_pattern(nt.indexed("y", "IDX")), ("sample", "unit")),
 }
 
 
