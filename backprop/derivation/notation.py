@@ -100,6 +100,9 @@ def indexed(letter: str, sub: str, l: int | str | None = None) -> str:
     return f"{letter}_{{{sub}}}{tail}"
 
 
+ONE = r"\mathbf{1}"  # a column of ones whose length the context gives
+
+
 def ones(rows: int | str = "m", cols: int | str = 1) -> str:
     r"""The column of ones that broadcasts b: \mathbf{1}_{m \times 1}."""
     return f"\\mathbf{{1}}_{{{rows} \\times {cols}}}"
