@@ -66,7 +66,7 @@ def transpose(tex: str) -> str:
 
 
 def paren_transpose(tex: str, big: str = r"\left") -> str:
-    r"""(tex)ᵀ with sized parentheses: \left(tex\right)^{\mathrm{T}}; big may be \big, \Big, \left."""
+    r"""(tex)ᵀ with sized parentheses: \left(tex\right)^{\mathrm{T}}; big may be \big, \Big, \left or ""."""
     close = r"\right" if big == r"\left" else big
     return f"{big}({tex}{close})^{{{TRANSPOSE}}}"
 
