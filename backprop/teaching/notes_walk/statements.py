@@ -131,3 +131,46 @@ NOTES_CHAIN = {
         r" \cfrac{\partial L}{\partial \mathbf{Z}^{(l)}})^\mathrm{T}",
     ),
 }
+
+# the notes' forward pass, one sample then the batch, as the notes write it (``forward`` checks it)
+NOTATION = r"""\begin{gathered}
+\boldsymbol{a}^{(l-1)} = (a_1^{(l-1)}, \dots, a_{n_{l-1}}^{(l-1)})^\mathrm{T} \\
+\boldsymbol{w_i}^{(l)} = (w_{1i}^{(l)}, \dots, w_{n_{l}i}^{(l)})^\mathrm{T} \\
+\boldsymbol{b} = (b_1^{(l)}, \dots, b_{n_l}^{(l)})^\mathrm{T} \\
+\boldsymbol{z}^{(l)} = (z_1^{(l)}, \dots, z_{n_l}^{(l)})^\mathrm{T} \\
+\boldsymbol{g}^{(l)} = (g_1^{(l)}, g_2^{l}, \dots, g_{n_l}^{(l)})^\mathrm{T} \\
+\boldsymbol{a}^{(l)} = (a_1^{(l)}, \dots, a_{n_{l}}^{(l)})^\mathrm{T}
+\end{gathered}"""
+
+Z_I = r"""\begin{gathered}
+z_i^{(l)} = (\boldsymbol{a}^{l-1})^\mathrm{T} \cdot \boldsymbol{w_i}^{(l)} + b_i^{(l)} \\
+\boldsymbol{a}^{(l)} = \boldsymbol{g}^{(l)}(\boldsymbol{z}^{(l)})
+\end{gathered}"""
+
+W_MATRIX = r"""\mathbf{W}^{(l)} = (\boldsymbol{w_1}^{(l)}, \dots, \boldsymbol{w_{n_l}}^{(l)}) =
+\begin{bmatrix}
+    w_{11}^{(l)} & w_{12}^{(l)} & \dots & w_{1n_l}^{(l)} \\
+    w_{21}^{(l)} & w_{22}^{(l)} & \dots & w_{2n_l}^{(l)} \\
+    \vdots & \vdots & \ddots & \vdots \\
+    w_{n_{l-1}1}^{(l)} & w_{n_{l-1}2}^{(l)} & \dots & w_{n_{l-1}n_l}^{(l)}
+\end{bmatrix}_{n_{l-1} \times n_l}"""
+
+Z_VECTOR = (
+    r"\boldsymbol{z}^{(l)} = ({\boldsymbol{a}^{(l-1)}}^\mathrm{T} \cdot \mathbf{W}^{(l)})^\mathrm{T}"
+    r" + {\boldsymbol{b}^{(l)}}"
+)
+
+BATCH_DEF = r"""\begin{gathered}
+\mathbf{A}^{(l-1)} = (\boldsymbol{a_1}^{(l-1)}, \dots, \boldsymbol{a_m}^{(l-1)})^\mathrm{T}
+    \in \mathbb{R}^{m \times n_{l-1}} \\
+\mathbf{Z}^{(l)} = (\boldsymbol{z_1}^{(l)}, \dots, \boldsymbol{z_m}^{(l)})^\mathrm{T}
+    \in \mathbb{R}^{m \times n_l} \\
+\mathbf{G}^{(l)} = (\underbrace{\boldsymbol{g}^{(l)}, \dots, \boldsymbol{g}^{(l)}}_m)^\mathrm{T}
+    \in \mathbb{R}^{m \times n_l}
+\end{gathered}"""
+
+BATCH_Z = r"""\begin{gathered}
+\mathbf{Z}^{(l)} = \mathbf{A}^{(l-1)} \mathbf{W}^{(l)}
+    + \boldsymbol{1}_{m \times 1} {\boldsymbol{b}^{(l)}}^\mathrm{T} \\
+\mathbf{A}^{(l)} = \mathbf{G}^{(l)}(\mathbf{Z}^{(l)})
+\end{gathered}"""
