@@ -126,24 +126,40 @@ def g_prime(l: int | str, arg: str | None = None) -> str:
 
 
 # the notes' general-layer formulas, read by the numeric pages, the notes walk and the exports
-def dW_formula(l: int | str = "l", prev: int | str | None = None, bold_symbol: bool = False) -> str:
+def dW_product(l: int | str = "l", bold_symbol: bool = False) -> str:
+    r"""A^(l-1)ᵀ ∂L/∂Z^(l), the right side of ∂L/∂W^(l)."""
+    return f"{transpose(sup('A', _prev(l), bold_symbol))}\\, {grad('Z', l, bold_symbol)}"
+
+
+def db_product(l: int | str = "l", bold_symbol: bool = False, rows: int | str = "m") -> str:
+    r"""(1_{m×1}ᵀ ∂L/∂Z^(l))ᵀ, the right side of ∂L/∂b^(l)."""
+    return paren_transpose(f"{transpose(ones(rows))}\\, {grad('Z', l, bold_symbol)}", BIG)
+
+
+def dA_prev_product(l: int | str = "l", bold_symbol: bool = False) -> str:
+    r"""∂L/∂Z^(l) W^(l)ᵀ, the right side of ∂L/∂A^(l-1)."""
+    return f"{grad('Z', l, bold_symbol)}\\, {transpose(sup('W', l, bold_symbol))}"
+
+
+def forward_sum(l: int | str = "l", bold_symbol: bool = False, rows: int | str = "m") -> str:
+    r"""A^(l-1) W^(l) + 1_{m×1} b^(l)ᵀ, the right side of Z^(l)."""
+    A, W = sup("A", _prev(l), bold_symbol), sup("W", l, bold_symbol)
+    return f"{A} {W} + {ones(rows)}\\, {transpose(sup('b', l, bold_symbol))}"
+
+
+def dW_formula(l: int | str = "l", bold_symbol: bool = False) -> str:
     r"""∂L/∂W^(l) = A^(l-1)ᵀ ∂L/∂Z^(l)."""
-    prev = _prev(l) if prev is None else prev
-    rhs = f"{transpose(sup('A', prev, bold_symbol))}\\, {grad('Z', l, bold_symbol)}"
-    return f"{grad('W', l, bold_symbol)} = {rhs}"
+    return f"{grad('W', l, bold_symbol)} = {dW_product(l, bold_symbol)}"
 
 
 def db_formula(l: int | str = "l", bold_symbol: bool = False, rows: int | str = "m") -> str:
     r"""∂L/∂b^(l) = (1_{m×1}ᵀ ∂L/∂Z^(l))ᵀ."""
-    inner = f"{transpose(ones(rows))}\\, {grad('Z', l, bold_symbol)}"
-    return f"{grad('b', l, bold_symbol)} = {paren_transpose(inner, big=BIG)}"
+    return f"{grad('b', l, bold_symbol)} = {db_product(l, bold_symbol, rows)}"
 
 
-def dA_prev_formula(l: int | str = "l", prev: int | str | None = None, bold_symbol: bool = False) -> str:
+def dA_prev_formula(l: int | str = "l", bold_symbol: bool = False) -> str:
     r"""∂L/∂A^(l-1) = ∂L/∂Z^(l) W^(l)ᵀ."""
-    prev = _prev(l) if prev is None else prev
-    rhs = f"{grad('Z', l, bold_symbol)}\\, {transpose(sup('W', l, bold_symbol))}"
-    return f"{grad('A', prev, bold_symbol)} = {rhs}"
+    return f"{grad('A', _prev(l), bold_symbol)} = {dA_prev_product(l, bold_symbol)}"
 
 
 def dZ_formula(l: int | str = "l", bold_symbol: bool = False) -> str:
@@ -152,11 +168,9 @@ def dZ_formula(l: int | str = "l", bold_symbol: bool = False) -> str:
     return f"{grad('Z', l, bold_symbol)} = {rhs}"
 
 
-def forward_formula(l: int | str = "l", bold_symbol: bool = False) -> str:
+def forward_formula(l: int | str = "l", bold_symbol: bool = False, rows: int | str = "m") -> str:
     r"""Z^(l) = A^(l-1) W^(l) + 1_{m×1} b^(l)ᵀ."""
-    A, W = sup("A", _prev(l), bold_symbol), sup("W", l, bold_symbol)
-    b = transpose(sup("b", l, bold_symbol))
-    return f"{sup('Z', l, bold_symbol)} = {A} {W} + {ones()}\\, {b}"
+    return f"{sup('Z', l, bold_symbol)} = {forward_sum(l, bold_symbol, rows)}"
 
 
 def _prev(l: int | str) -> int | str:

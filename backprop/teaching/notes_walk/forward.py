@@ -88,7 +88,7 @@ def batch(trace: Trace, f: Focus) -> list[Step]:
                 numbers(
                     [
                         (
-                            nt.forward_formula("l", bold_symbol=True).split(" = ", 1)[1],
+                            nt.forward_sum("l", bold_symbol=True),
                             r"\mathbf{Z}^{(l)}",
                             A_prev @ W + ones @ b[None],
                             Z,

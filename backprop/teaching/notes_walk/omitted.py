@@ -335,8 +335,8 @@ def chaining(trace: Trace, f: Focus) -> Step:
             numbers(
                 [
                     (
-                        rf"\frac{{\partial L}}{{\partial \mathbf{{A}}^{{({k - 1})}}}}\Big|_{{{k}}}",
-                        rf"\frac{{\partial L}}{{\partial \mathbf{{A}}^{{({k - 1})}}}}\Big|_{{{k - 1}}}",
+                        nt.grad("A", k - 1, True) + rf"\Big|_{{{k}}}",
+                        nt.grad("A", k - 1, True) + rf"\Big|_{{{k - 1}}}",
                         handed,
                         trace.layers[k - 2].dA,
                     )
@@ -349,8 +349,7 @@ def chaining(trace: Trace, f: Focus) -> Step:
                 "A",
                 k - 1,
                 handed,
-                rf"\frac{{\partial L}}{{\partial"
-                rf" \mathbf{{Z}}^{{({k})}}}}{{\mathbf{{W}}^{{({k})}}}}^\mathrm{{T}}",
+                nt.dA_prev_product(k, bold_symbol=True),
                 count=2,
             )
         )

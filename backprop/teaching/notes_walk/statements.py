@@ -174,3 +174,9 @@ BATCH_Z = r"""\begin{gathered}
     + \boldsymbol{1}_{m \times 1} {\boldsymbol{b}^{(l)}}^\mathrm{T} \\
 \mathbf{A}^{(l)} = \mathbf{G}^{(l)}(\mathbf{Z}^{(l)})
 \end{gathered}"""
+
+# the notes' differential of z, as they write it (``backward`` checks it)
+DIFFERENTIAL = (
+    r"\mathrm{d} \boldsymbol{z}^{(l)} = {\mathbf{W}^{(l)}}^\mathrm{T} \mathrm{d} \boldsymbol{a}^{(l-1)}"
+    r" + \mathrm{d} \boldsymbol{b}^{(l)}"
+)
