@@ -176,3 +176,32 @@ def forward_formula(l: int | str = "l", bold_symbol: bool = False, rows: int | s
 def _prev(l: int | str) -> int | str:
     """The layer before l: 3 -> 2, 'l' -> 'l-1', 'L' -> 'L-1'."""
     return l - 1 if isinstance(l, int) else f"{l}-1"
+
+
+# ---- the same symbols as plain Unicode text, for the diagrams' and charts' labels (no LaTeX there)
+
+TRANSPOSE_TEXT = "ᵀ"
+HADAMARD_TEXT = "⊙"
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUP = str.maketrans("0123456789()-+l", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁻⁺ˡ")
+
+
+def sub_text(*indices: int) -> str:
+    """Unicode subscript of 1-based indices: sub_text(2, 1) = '₂₁', sub_text(12, 3) = '₁₂,₃'."""
+    sep = "," if any(i >= 10 for i in indices) else ""
+    return sep.join(str(i).translate(_SUB) for i in indices)
+
+
+def layer_text(l: int | str) -> str:
+    """The layer superscript as Unicode: 2 -> '⁽²⁾', 'l-1' -> '⁽ˡ⁻¹⁾'."""
+    return layer_tag(l).translate(_SUP)
+
+
+def grad_text(name: str, l: int | str | None = None) -> str:
+    """∂L/∂name with its layer as Unicode: grad_text('W', 1) = '∂L/∂W⁽¹⁾'."""
+    return f"∂{LOSS}/∂{name}" + ("" if l is None else layer_text(l))
+
+
+def transpose_text(text: str) -> str:
+    """text with the transpose sign as Unicode: 'A⁽¹⁾ᵀ'."""
+    return text + TRANSPOSE_TEXT

@@ -1,4 +1,4 @@
-r"""Every page, on the default network and on a softmax/cross-entropy one: one transpose sign, LaTeX KaTeX accepts.
+r"""Every page on two networks (default, softmax + cross-entropy): one transpose sign, LaTeX KaTeX accepts.
 
 Each page is rendered once per network with AppTest; every st.latex element and every
 $...$ in text is collected, checked for a transpose sign other than \mathrm{T}, and given
