@@ -1,4 +1,4 @@
-"""LaTeX from numbers (backprop/derivation/latex.py, entry_latex.py): the numbers shown are the core's numbers."""
+"""LaTeX from numbers (derivation/latex.py, entry_latex.py): the numbers shown are the core's numbers."""
 
 from __future__ import annotations
 

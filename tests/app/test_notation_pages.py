@@ -1,8 +1,10 @@
 r"""Every page on two networks (default, softmax + cross-entropy): one transpose sign, LaTeX KaTeX accepts.
 
-Each page is rendered once per network with AppTest; every st.latex element and every
-$...$ in text is collected, checked for a transpose sign other than \mathrm{T}, and given
-to the real KaTeX (tests/katex, run by node) with throwOnError.
+Each page is rendered with AppTest in its default state and in every state its URL
+selects (each backward step, each classic mistake, each variable and layer; each
+presenter slide with all its stages revealed). Every st.latex element and every $...$
+in text is collected, checked for a transpose sign other than \mathrm{T}, and given to
+the real KaTeX (tests/katex, run by node) with throwOnError.
 """
 
 from __future__ import annotations
@@ -12,11 +14,18 @@ import functools
 import pytest
 from katex.latex_check import katex_errors, node_missing, other_transposes, page_latex
 
+from backprop import NetworkSpec, run
+from backprop.derivation.classic_mistakes import MISTAKES
+from backprop.derivation.steps import backward_steps
+
 from .conftest import assert_clean, page_files, run_page
 
 NETWORKS = {
-    "default": {},
-    "softmax-ce": {"sizes": "3,4,3", "act1": "tanh", "act2": "softmax", "loss": "softmax_ce"},
+    "default": ({}, NetworkSpec()),
+    "softmax-ce": (
+        {"sizes": "3,4,3", "act1": "tanh", "act2": "softmax", "loss": "softmax_ce"},
+        NetworkSpec(sizes=(3, 4, 3), activations=("tanh", "softmax"), loss="softmax_ce"),
+    ),
 }
 CASES = [(page, network) for page in page_files() for network in NETWORKS]
 IDS = [f"{page.removeprefix('pages/').removesuffix('.py')}-{network}" for page, network in CASES]
@@ -24,15 +33,50 @@ IDS = [f"{page.removeprefix('pages/').removesuffix('.py')}-{network}" for page, 
 # Pages that still show LaTeX typed in backprop/derivation/steps.py and classic_mistakes.py
 # (\top), which move to the notation module with the step engine; strict, so the mark must
 # go as soon as they print \mathrm{T}.
-PENDING_STEP_ENGINE = {"pages/4_check.py", "pages/9_step_through.py", "pages/10_presenter.py", "pages/12_export.py"}
+PENDING_STEP_ENGINE = {
+    "pages/4_check.py",
+    "pages/9_step_through.py",
+    "pages/10_presenter.py",
+    "pages/12_export.py",
+}
+
+
+REVEAL = "reveal"  # in a view: the key of a button to click until it is gone (the presenter's stages)
+
+
+def views(page: str, spec: NetworkSpec) -> list[dict]:
+    """The URL states of a page to render besides its default one."""
+    layers = [{"layer": str(l)} for l in range(1, spec.L + 1)]
+    steps = range(1, len(backward_steps(run(spec))) + 1)
+    return {
+        "pages/1_forward.py": layers,
+        "pages/2_backward.py": [
+            {"layer": str(l), "var": v} for l in range(1, spec.L + 1) for v in ("W", "b", "A_prev")
+        ],
+        "pages/3_symbolic.py": [{"sy_var": v} for v in ("b", "A_prev")],
+        "pages/4_check.py": [{"ck_mistake": k} for k in MISTAKES],
+        "pages/7_notes.py": layers,
+        "pages/9_step_through.py": [{"step": str(k)} for k in steps],
+        "pages/10_presenter.py": [{"slide": str(k), REVEAL: "ps_reveal"} for k in steps],
+    }.get(page, [])
 
 
 @functools.cache
 def formulas(page: str, network: str) -> tuple[tuple[str, bool], ...]:
-    """The page's formulas (LaTeX, display?), rendered once per page and network."""
-    at = run_page(page, NETWORKS[network])
-    assert_clean(at)
-    return tuple(page_latex(at))
+    """The formulas (LaTeX, display?) of the page in every view, rendered once per page and network."""
+    query, spec = NETWORKS[network]
+    shown = []
+    for extra in [{}, *views(page, spec)]:
+        extra = dict(extra)
+        button = extra.pop(REVEAL, None)
+        at = run_page(page, {**query, **extra})
+        assert_clean(at)
+        shown.extend(page_latex(at))
+        while button is not None and any(b.key == button for b in at.button):
+            at = at.button(key=button).click().run()
+            assert_clean(at)
+            shown.extend(page_latex(at))
+    return tuple(dict.fromkeys(shown))
 
 
 def _transpose_case(page: str, network: str):
@@ -60,4 +104,4 @@ def test_katex_accepts_every_formula(page, network):
 def test_the_collector_finds_the_formulas_of_the_backward_page():
     # so that the checks above cannot pass on an empty list
     shown = [tex for tex, _ in formulas("pages/2_backward.py", "default")]
-    assert len(shown) > 5 and any("\\mathrm{T}" in tex for tex in shown)
+    assert len(shown) > 20 and sum("\\mathrm{T}" in tex for tex in shown) >= 3
