@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import sympy as sp
-from katex.latex_check import katex_errors, math_in_markdown, node_missing, other_transposes
+from katex.latex_check import katex_errors, math_in_markdown, other_transposes, require_node
 
 from backprop.derivation import entry_latex
 from backprop.derivation import latex as numeric_latex
@@ -153,8 +153,8 @@ def test_math_is_found_in_markdown_but_not_an_escaped_dollar():
     assert math_in_markdown(text) == [(r"\frac{1}{2}", True), (r"a^{\mathrm{T}}", False)]
 
 
-@pytest.mark.skipif(node_missing(), reason="node is not installed here, so KaTeX cannot run (CI installs it)")
 def test_katex_accepts_what_the_module_prints_and_rejects_a_broken_formula():
+    require_node()
     version, errors = katex_errors([(tex, True) for tex in SAMPLES] + [(r"\frac{a", True)])
     assert [e["index"] for e in errors] == [len(SAMPLES)], (version, errors)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 
 import pytest
-from katex.latex_check import katex_errors, node_missing, other_transposes, page_latex
+from katex.latex_check import katex_errors, other_transposes, page_latex, require_node
 
 from backprop import NetworkSpec, run
 from backprop.derivation.classic_mistakes import MISTAKES
@@ -93,9 +93,9 @@ def test_one_transpose_sign(page, network):
     assert not offending, f"{page} ({network}) writes a transpose other than \\mathrm{{T}}: {offending}"
 
 
-@pytest.mark.skipif(node_missing(), reason="node is not installed here, so KaTeX cannot run (CI installs it)")
 @pytest.mark.parametrize(("page", "network"), CASES, ids=IDS)
 def test_katex_accepts_every_formula(page, network):
+    require_node()
     shown = formulas(page, network)
     version, errors = katex_errors(list(shown))
     assert not errors, f"KaTeX {version} rejects formulas of {page} ({network}): {errors}"

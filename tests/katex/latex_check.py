@@ -7,10 +7,13 @@ real ``katex`` npm package (the version Streamlit bundles, pinned in package.jso
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
+
+import pytest
 
 HERE = Path(__file__).resolve().parent
 TEXT_KINDS = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success")
@@ -64,6 +67,16 @@ def other_transposes(tex: str) -> list[str]:
 def node_missing() -> bool:
     """Whether node is not installed (the KaTeX check is skipped locally then; CI installs it)."""
     return shutil.which("node") is None
+
+
+def require_node() -> None:
+    """Skip the calling test when node is missing, or fail when REQUIRE_KATEX is set (CI)."""
+    if not node_missing():
+        return
+    reason = "node is not installed here, so KaTeX cannot check the formulas"
+    if os.environ.get("REQUIRE_KATEX"):
+        pytest.fail(reason + " (REQUIRE_KATEX is set: install nodejs and run npm ci in tests/katex)")
+    pytest.skip(reason + " (CI installs it and sets REQUIRE_KATEX)")
 
 
 def ensure_installed() -> None:
