@@ -28,6 +28,7 @@ from backprop.io.export.document import (
     to_markdown,
     with_values,
 )
+from backprop.symbolic.notes_latex import sympy_latex
 
 DIGITS = 4
 
@@ -57,7 +58,7 @@ def g_tex(name: str, Z: str) -> str:
     if name in G_TEX:
         return G_TEX[name].replace("{Z}", "{" + Z + "}")
     z = sp.Symbol("z")
-    return r"g\left(" + Z + r"\right),\; g(z) = " + sp.latex(activation(name).sym(z))
+    return r"g\left(" + Z + r"\right),\; g(z) = " + sympy_latex(activation(name).sym(z))
 
 
 def derivation_blocks(trace, digits: int = DIGITS) -> list:
