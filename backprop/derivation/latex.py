@@ -1,8 +1,8 @@
 r"""LaTeX made from numbers: matrices with highlighted rows, columns, entries; sums with numbers put in.
 
-KaTeX (what ``st.latex`` renders) reads every string here. Indices on screen are
-1-based, as in the notes; arguments are 0-based, as in NumPy. The symbolic package
-(``backprop.symbolic``) prints SymPy's own LaTeX; this module prints numbers, two ways:
+KaTeX (what ``st.latex`` renders) reads every string here. Symbols (A, W, ∂L/∂x, the
+transpose, indices: 1-based on screen, 0-based as arguments) come from ``notation``;
+this module prints numbers, two ways:
 ``num``/``highlighted_matrix`` (3 digits, highlights, for the forward and backward pages) and
 ``number_tex``/``matrix_tex`` (4 digits, exact SymPy values, big matrices cut with dots,
 for the steps, practice and exports; ``num(x, d)`` is ``number_tex(float(x), d)``).
@@ -24,8 +24,6 @@ from backprop.derivation import notation as nt
 
 # sup, grad, transpose and idx are the notation's own; steps.py reads them from here
 from backprop.derivation.notation import grad, idx, sup, transpose
-
-__all__ = ["grad", "idx", "sup", "transpose"]  # and the printers below
 
 ROW, COLUMN, CELL, GREY = "#2166ac", "#b35806", "#762a83", "#9e9e9e"  # blue/orange: colour-blind safe
 DIGITS = 3
