@@ -8,6 +8,7 @@ accepts everything the module prints.
 from __future__ import annotations
 
 import ast
+import json
 import re
 from pathlib import Path
 
@@ -207,3 +208,11 @@ def test_the_pending_lists_are_not_stale():
     # when steps.py and classic_mistakes.py print through notation.py, empty these lists
     assert PENDING_FRACTION <= _modules_whose_strings(HAND_TYPED.search)
     assert PENDING_TRANSPOSE <= _modules_whose_strings(other_transposes)
+
+
+def test_the_catalogues_write_the_same_transpose_in_text():
+    # plain text writes the notation's Unicode sign ᵀ; no LaTeX or ASCII transpose, no ⊤
+    for path in sorted((ROOT / "backprop" / "ui" / "locales").rglob("*.json")):
+        for key, text in json.loads(path.read_text(encoding="utf-8")).items():
+            assert other_transposes(text) == [] and "⊤" not in text, (path.name, key)
+            assert not HAND_TYPED.search(text), (path.name, key)
