@@ -3,6 +3,7 @@
 import streamlit as st
 
 from backprop.derivation import latex
+from backprop.derivation import notation as nt
 from backprop.ui import diagrams, page, show, state
 from backprop.ui.i18n import t
 
@@ -29,13 +30,13 @@ st.caption(t("forward.highlight"))
 
 show.matrices(
     [
-        (latex.sup("A", l - 1), layer.A_prev, {"rows": [i]}),
-        (latex.sup("W", l), layer.W, {"cols": [j]}),
-        (latex.sup("b", l), layer.b, {"cols": [j]}),
+        (nt.sup("A", l - 1), layer.A_prev, {"rows": [i]}),
+        (nt.sup("W", l), layer.W, {"cols": [j]}),
+        (nt.sup("b", l), layer.b, {"cols": [j]}),
     ]
 )
 show.matrices(
-    [(latex.sup("Z", l), layer.Z, {"cells": [(i, j)]}), (latex.sup("A", l), layer.A, {"cells": [(i, j)]})]
+    [(nt.sup("Z", l), layer.Z, {"cells": [(i, j)]}), (nt.sup("A", l), layer.A, {"cells": [(i, j)]})]
 )
 st.latex(latex.entry_sum(layer.A_prev, layer.W, layer.b, i, j))
 st.caption(t("forward.then_g", g=spec.activations[l - 1], a=f"{layer.A[i, j]:.4g}"))

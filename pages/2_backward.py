@@ -29,7 +29,7 @@ for row in (panels[0:2], panels[2:4], panels[4:6]):
         column.markdown(f"**{t('backward.q_' + panel.key, l=l, p=l - 1)}**")
         column.latex(panel.formula)
         if panel.values is not None:
-            show.matrix(panel.name, panel.values, column, named=False)
+            show.matrix_or_table(panel.name, panel.values, column, named=False)
         if panel.note:
             column.caption(t(panel.note, l=l, p=l - 1, loss=spec.loss))
 
@@ -72,8 +72,12 @@ matrix_col.latex(
     latex.backward_formula("d" + var, l, spec.L, spec.activations[l - 1], spec.loss, False, False)
 )
 matrix_col.latex(entry_latex.matrix_entry(layer.A_prev, layer.W, layer.dZ, var, l, index))
-show.matrix(product.left_name, product.left, matrix_col, small=True, max_cols=NARROW, rows=[product.i])
-show.matrix(product.right_name, product.right, matrix_col, small=True, max_cols=NARROW, cols=[product.j])
+show.matrix_or_table(
+    product.left_name, product.left, matrix_col, small=True, max_cols=NARROW, rows=[product.i]
+)
+show.matrix_or_table(
+    product.right_name, product.right, matrix_col, small=True, max_cols=NARROW, cols=[product.j]
+)
 matrix_col.caption(t("backward.matrix_note"))
 
 sympy_col.markdown(f"**{t('backward.by_sympy')}**")

@@ -25,7 +25,7 @@ var = state.url_choice(
 )  # fmt: skip
 
 with st.spinner(t("symbolic.deriving")):
-    generic, matrix = results.generic(), results.matrix()
+    generic, matrix = results.generic(), results.matrix_calculus()
 st.header(t("symbolic.generic_title"))
 st.caption(t("symbolic.generic_note"))
 for step in generic.steps[var]:

@@ -85,9 +85,9 @@ def render_pair(pair, left_caption: str, right_caption: str, stacked: bool = Fal
     else:
         left, right = st.columns(2)
     left.caption(left_caption)
-    show.matrix(pair.left_latex, pair.left, left)
+    show.matrix_or_table(pair.left_latex, pair.left, left)
     right.caption(right_caption)
-    show.matrix(pair.right_latex, pair.right, right)
+    show.matrix_or_table(pair.right_latex, pair.right, right)
     render_check(pair.check)
 
 

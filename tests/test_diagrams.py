@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from backprop import NetworkSpec, run
+from backprop.derivation import notation as nt
 from backprop.ui import diagrams
 
 SPECS = [
@@ -72,7 +73,7 @@ def test_fp_single_dense_edges_are_w_ji():
         for i in range(2):
             # w_ji links input j to unit i: edge in{j} -> sum{i}
             edge = re.search(rf'"in{j}" -> "sum{i}" \[label="([^"]+)"', dot).group(1)
-            assert edge == f"w{diagrams.sub(j + 1, i + 1)} = {diagrams.num(layer.W[j, i])}"
+            assert edge == f"w{nt.sub_text(j + 1, i + 1)} = {diagrams.num(layer.W[j, i])}"
     assert diagrams.num(layer.Z[1, 0]) in dot and diagrams.num(layer.A[1, 1]) in dot
 
 
@@ -99,7 +100,7 @@ def test_neurons_edge_shows_weight_and_gradient():
     label = re.search(r'"n1_3" -> "n2_1" \[label="([^"]+)"', dot).group(1)
     assert (
         label
-        == f"w{diagrams.sub(4, 2)} = {diagrams.num(layer.W[3, 1])}\\n∂L/∂w = {diagrams.num(layer.dW[3, 1])}"
+        == f"w{nt.sub_text(4, 2)} = {diagrams.num(layer.W[3, 1])}\\n∂L/∂w = {diagrams.num(layer.dW[3, 1])}"
     )
 
 
@@ -120,7 +121,7 @@ def test_num_is_short():
     assert diagrams.num(-0.0) == "0"
     assert diagrams.num(1234567.0) == "1.23e+06"
     assert diagrams.num(np.float64(0.000123456)) == "0.000123"
-    assert diagrams.sub(12, 3) == "₁₂,₃" and diagrams.sup(2) == "⁽²⁾"
+    assert nt.sub_text(12, 3) == "₁₂,₃" and nt.layer_text(2) == "⁽²⁾"
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")

@@ -1,4 +1,4 @@
-"""LaTeX from numbers (backprop/derivation/latex.py, entry_latex.py): the numbers shown are the core's numbers."""
+"""LaTeX from numbers (derivation/latex.py, entry_latex.py): the numbers shown are the core's numbers."""
 
 from __future__ import annotations
 
@@ -35,13 +35,13 @@ def test_numbers(x, text):
 
 
 def test_matrix_highlights_row_column_and_cell():
-    tex = latex.matrix(np.arange(6.0).reshape(2, 3), rows=[1], cols=[2])
+    tex = latex.highlighted_matrix(np.arange(6.0).reshape(2, 3), rows=[1], cols=[2])
     assert tex.count(latex.ROW) == 2 and tex.count(latex.COLUMN) == 1 and tex.count(latex.CELL) == 1
     assert tex.count(r"\\") == 1 and tex.count("&") == 4  # 2 rows, 3 columns
 
 
 def test_vector_is_a_column_and_its_entry_is_highlighted():
-    tex = latex.matrix(np.array([1.0, 2.0, 3.0]), cols=[1])
+    tex = latex.highlighted_matrix(np.array([1.0, 2.0, 3.0]), cols=[1])
     assert tex.count(r"\\") == 2 and tex.count(latex.CELL) == 1 and "&" not in tex
 
 
@@ -68,7 +68,7 @@ def test_single_sample_is_row_s_of_Z():
     trace = run(NetworkSpec(sizes=(3, 2, 1), activations=("sigmoid", "identity")))
     layer = trace.layers[0]
     tex = latex.single_sample(layer.W, layer.A_prev[1], layer.b, 1)
-    assert tex.endswith(latex.matrix(layer.Z[1])) and balanced(tex) and no_double_superscript(tex)
+    assert tex.endswith(latex.highlighted_matrix(layer.Z[1])) and balanced(tex) and no_double_superscript(tex)
 
 
 CASES = [

@@ -36,7 +36,7 @@ def test_no_range_guards_on_screen():
         assert all(r"\text" not in line and "otherwise" not in line for line in steps)
     assert derivation.steps["W"][-1] == (
         r"\frac{\partial L}{\partial w_{ij}^{(l)}} = \sum_{s=1}^{m} \frac{\partial L}{\partial z_{sj}^{(l)}}"
-        r" a_{si}^{(l-1)} = \left(A^{(l-1)T} \frac{\partial L}{\partial Z^{(l)}}\right)_{ij}"
+        r" a_{si}^{(l-1)} = \left({A^{(l-1)}}^{\mathrm{T}} \frac{\partial L}{\partial Z^{(l)}}\right)_{ij}"
     )
 
 
@@ -49,5 +49,5 @@ def test_matrix_calculus_gives_the_notes_identities():
     steps = matrix_derivation().steps
     assert steps[-1] == (
         r"\frac{\partial L}{\partial b^{(l)}} = \frac{\partial \Phi}{\partial b^{(l)}} = "
-        r"\left(\frac{\partial L}{\partial Z^{(l)}}\right)^{T} \mathbf{1}_{m \times 1}"
+        r"\left(\frac{\partial L}{\partial Z^{(l)}}\right)^{\mathrm{T}} \mathbf{1}_{m \times 1}"
     )

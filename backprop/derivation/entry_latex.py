@@ -22,7 +22,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from backprop.derivation.latex import grad, idx, matrix, num, paren, sup, transpose
+from backprop.derivation.latex import highlighted_matrix, num, paren
+from backprop.derivation.notation import entry, grad, idx, indexed, ones, partial, sup, transpose
 
 VARIABLES = ("A_prev", "W", "b")
 PER_LINE = 1  # products per line of a written-out sum (the three derivations share a row)
@@ -55,12 +56,12 @@ def terms(A_prev: np.ndarray, W: np.ndarray, dZ: np.ndarray, var: str, index: tu
 def element(var: str, l: int, index: tuple[int, ...]) -> str:
     """The entry's symbol: w_{ij}, b_{j} or a_{ij} (of A^(l-1))."""
     letter = {"W": "w", "b": "b", "A_prev": "a"}[var]
-    return f"{letter}^{{({l - 1 if var == 'A_prev' else l})}}_{{{idx(*index)}}}"
+    return entry(letter, l - 1 if var == "A_prev" else l, *index)
 
 
-def partial(var: str, l: int, index: tuple[int, ...]) -> str:
+def entry_partial(var: str, l: int, index: tuple[int, ...]) -> str:
     r"""\frac{∂L}{∂x} for the entry."""
-    return f"\\frac{{\\partial L}}{{\\partial {element(var, l, index)}}}"
+    return partial(element(var, l, index))
 
 
 def double_sum(var: str, l: int, index: tuple[int, ...], m: int, n_out: int) -> str:
@@ -72,16 +73,17 @@ def double_sum(var: str, l: int, index: tuple[int, ...], m: int, n_out: int) -> 
     }[var]
     x = element(var, l, index)
     return (
-        f"\\begin{{aligned}}{partial(var, l, index)} &= \\sum_{{s=1}}^{{{m}}} \\sum_{{t=1}}^{{{n_out}}} "
-        f"\\frac{{\\partial L}}{{\\partial z_{{st}}}} \\frac{{\\partial z_{{st}}}}{{\\partial {x}}} \\\\ "
-        f"\\frac{{\\partial z_{{st}}}}{{\\partial {x}}} &= {local}\\end{{aligned}}"
+        f"\\begin{{aligned}}{entry_partial(var, l, index)} &= "
+        f"\\sum_{{s=1}}^{{{m}}} \\sum_{{t=1}}^{{{n_out}}} "
+        f"{partial('z_{st}')} {partial(x, of='z_{st}')} \\\\ "
+        f"{partial(x, of='z_{st}')} &= {local}\\end{{aligned}}"
     )
 
 
 def term_grid(T: np.ndarray, keep: np.ndarray) -> str:
     r"""The (s, t) terms as a matrix: survivors in colour, vanishing ones greyed."""
     survivors = [tuple(c) for c in np.argwhere(keep)]
-    return f"\\big[\\,\\text{{term}}_{{st}}\\,\\big] = {matrix(T, cells=survivors, grey=~keep)}"
+    return f"\\big[\\,\\text{{term}}_{{st}}\\,\\big] = {highlighted_matrix(T, cells=survivors, grey=~keep)}"
 
 
 def collapsed(
@@ -95,7 +97,7 @@ def collapsed(
         total = float(dZ[:, j] @ A_prev[:, i])
     elif var == "b":
         (j,) = index
-        head = f"\\sum_{{s=1}}^{{{dZ.shape[0]}}} \\frac{{\\partial L}}{{\\partial z_{{s{idx(j)}}}}}"
+        head = f"\\sum_{{s=1}}^{{{dZ.shape[0]}}} {_dL_dz('s' + idx(j))}"
         parts = [paren(dZ[s, j]) for s in range(dZ.shape[0])]
         total = float(dZ[:, j].sum())
     else:
@@ -107,12 +109,12 @@ def collapsed(
         parts = parts[:4] + ["\\cdots", parts[-1]]
     lines = [" + ".join(parts[k : k + PER_LINE]) for k in range(0, len(parts), PER_LINE)]
     body = " \\\\ &\\quad + ".join(lines)
-    lines = f"{partial(var, l, index)} &= {head} \\\\ &= {body} \\\\ &= {num(total)}"
+    lines = f"{entry_partial(var, l, index)} &= {head} \\\\ &= {body} \\\\ &= {num(total)}"
     return f"\\begin{{aligned}}{lines}\\end{{aligned}}"
 
 
 def _dL_dz(sub: str) -> str:
-    return f"\\frac{{\\partial L}}{{\\partial z_{{{sub}}}}}"
+    return partial(indexed("z", sub))
 
 
 class Product(NamedTuple):
@@ -139,7 +141,7 @@ def product(
     elif var == "b":
         (j,) = index
         i, left, right = 0, np.ones((1, dZ.shape[0])), dZ  # (1ᵀ ∂L/∂Z)_j
-        left_name, right_name = "\\mathbf 1^{\\mathsf T}", dZ_name
+        left_name, right_name = transpose(ones(dZ.shape[0])), dZ_name
     else:
         (i, j), left, right = index, dZ, W.T  # (∂L/∂Z W^(l)T)_ij
         left_name, right_name = dZ_name, transpose(sup("W", l))
@@ -154,4 +156,4 @@ def matrix_entry(
 ) -> str:
     r"""∂L/∂x = (left · right)_ij = value: the entry as one line (the factors are shown beside it)."""
     p = product(A_prev, W, dZ, var, l, index)
-    return f"{partial(var, l, index)} = {p.name} = {num(p.value)}"
+    return f"{entry_partial(var, l, index)} = {p.name} = {num(p.value)}"

@@ -1,13 +1,13 @@
 r"""LaTeX made from numbers: matrices with highlighted rows, columns, entries; sums with numbers put in.
 
-KaTeX (what ``st.latex`` renders) reads every string here. Indices on screen are
-1-based, as in the notes; arguments are 0-based, as in NumPy. The symbolic package
-(``backprop.symbolic``) prints SymPy's own LaTeX; this module prints numbers, two ways:
-``num``/``matrix`` (3 digits, highlights, for the forward and backward pages) and
+KaTeX (what ``st.latex`` renders) reads every string here. Symbols (A, W, ∂L/∂x, the
+transpose, indices: 1-based on screen, 0-based as arguments) come from ``notation``;
+this module prints numbers, two ways:
+``num``/``highlighted_matrix`` (3 digits, highlights, for the forward and backward pages) and
 ``number_tex``/``matrix_tex`` (4 digits, exact SymPy values, big matrices cut with dots,
 for the steps, practice and exports; ``num(x, d)`` is ``number_tex(float(x), d)``).
 
->>> matrix(np.array([[1.0, -2.5]]), rows=[0])
+>>> highlighted_matrix(np.array([[1.0, -2.5]]), rows=[0])
 '\\begin{bmatrix}\\textcolor{#2166ac}{\\mathbf{1}} & \\textcolor{#2166ac}{\\mathbf{-2.5}}\\end{bmatrix}'
 >>> entry_sum(np.array([[1.0, 2.0]]), np.array([[3.0], [4.0]]), np.array([0.5]), 0, 0)
 'z_{11} = \\sum_{k=1}^{2} a_{1k}\\, w_{k1} + b_{1} = (1)(3) + (2)(4) + 0.5 = 11.5'
@@ -19,6 +19,11 @@ from collections.abc import Iterable
 
 import numpy as np
 import sympy as sp
+
+from backprop.derivation import notation as nt
+
+# sup, grad, transpose and idx are the notation's own; steps.py reads them from here
+from backprop.derivation.notation import grad, idx, sup, transpose
 
 ROW, COLUMN, CELL, GREY = "#2166ac", "#b35806", "#762a83", "#9e9e9e"  # blue/orange: colour-blind safe
 DIGITS = 3
@@ -36,12 +41,6 @@ def paren(x: float, digits: int = DIGITS) -> str:
     return f"({num(x, digits)})"
 
 
-def idx(*indices: int) -> str:
-    r"""1-based subscript from 0-based indices: (0, 1) -> '12'; (9, 0) -> '10,1'."""
-    shown = [str(i + 1) for i in indices]
-    return ("," if any(len(s) > 1 for s in shown) else "").join(shown)
-
-
 def coloured(colour: str, tex: str) -> str:
     return f"\\textcolor{{{colour}}}{{\\mathbf{{{tex}}}}}"
 
@@ -52,7 +51,7 @@ def fits(M: np.ndarray, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS) -> b
     return rows <= max_rows and cols <= max_cols
 
 
-def matrix(
+def highlighted_matrix(
     M: np.ndarray,
     rows: Iterable[int] = (),
     cols: Iterable[int] = (),
@@ -95,7 +94,7 @@ def shape_text(M: np.ndarray) -> str:
 
 def labelled(name: str | None, M: np.ndarray, small: bool = False, **highlight) -> str:
     r"""``name = [M]`` with M's shape written under the matrix (no ``name =`` if name is None)."""
-    shaped = f"\\underset{{{shape_text(M)}}}{{{matrix(M, **highlight)}}}"
+    shaped = f"\\underset{{{shape_text(M)}}}{{{highlighted_matrix(M, **highlight)}}}"
     tex = shaped if name is None else f"{name} = {shaped}"
     return f"{{\\small {tex}}}" if small else tex
 
@@ -103,21 +102,6 @@ def labelled(name: str | None, M: np.ndarray, small: bool = False, **highlight) 
 def side_by_side(*parts: str) -> str:
     r"""Several formulas on one line, spaced apart."""
     return " \\qquad ".join(parts)
-
-
-def sup(name: str, l: int) -> str:
-    """A layer quantity: sup('W', 2) -> 'W^{(2)}'."""
-    return f"{name}^{{({l})}}"
-
-
-def transpose(tex: str) -> str:
-    r"""{tex}^T, braced so that a superscript already in ``tex`` stays valid: {W^{(2)}}^{\mathsf T}."""
-    return f"{{{tex}}}^{{\\mathsf T}}"
-
-
-def grad(name: str, l: int) -> str:
-    r"""∂L/∂name^(l) as a fraction: grad('W', 2) -> '\frac{\partial L}{\partial W^{(2)}}'."""
-    return f"\\frac{{\\partial L}}{{\\partial {sup(name, l)}}}"
 
 
 def _sum(terms: list[str], total: float) -> str:
@@ -141,34 +125,32 @@ def single_sample(W: np.ndarray, a: np.ndarray, b: np.ndarray, l: int) -> str:
     z = W.T @ a + b  # (n_out,)
     return (
         f"{sup('z', l)} = {transpose(sup('W', l))} {sup('a', l - 1)} + {sup('b', l)} = "
-        f"{matrix(W.T)} {matrix(a)} + {matrix(b)} = {matrix(z)}"
+        f"{highlighted_matrix(W.T)} {highlighted_matrix(a)} + {highlighted_matrix(b)} = "
+        f"{highlighted_matrix(z)}"
     )
-
-
-FORWARD = (
-    r"Z^{{({l})}} = \underset{{{m} \times {n_in}}}{{A^{{({p})}}}}\, "
-    r"\underset{{{n_in} \times {n_out}}}{{W^{{({l})}}}} + \mathbf 1_{{{m} \times 1}}\, b^{{({l})\mathsf T}}, "
-    r"\qquad A^{{({l})}} = g^{{({l})}}\big(Z^{{({l})}}\big)"
-    r" \quad ({m} \times {n_out})"
-)
 
 
 def forward_formula(l: int, m: int, n_in: int, n_out: int) -> str:
     r"""The batch forward step of layer l with every shape: Z = A W + 1 bᵀ, A = g(Z)."""
-    return FORWARD.format(l=l, p=l - 1, m=m, n_in=n_in, n_out=n_out)
+    A = f"\\underset{{{m} \\times {n_in}}}{{{sup('A', l - 1)}}}"
+    W = f"\\underset{{{n_in} \\times {n_out}}}{{{sup('W', l)}}}"
+    z = f"{sup('Z', l)} = {A}\\, {W} + {nt.ones(m)}\\, {transpose(sup('b', l))}"
+    return f"{z}, \\qquad {sup('A', l)} = {nt.g(l, sup('Z', l))} \\quad ({m} \\times {n_out})"
 
 
 _G_PRIME = {
     "identity": r"1",
-    "sigmoid": r"A^{{({l})}} \odot \big(1 - A^{{({l})}}\big)",
-    "tanh": r"1 - A^{{({l})}} \odot A^{{({l})}}",
+    "sigmoid": r"A^{{({l})}} " + nt.HADAMARD + r" \big(1 - A^{{({l})}}\big)",
+    "tanh": r"1 - A^{{({l})}} " + nt.HADAMARD + r" A^{{({l})}}",
     "relu": r"\big[Z^{{({l})}} > 0\big]",
     "leaky_relu": r"\big[Z^{{({l})}} > 0\big] + 0.01\,\big[Z^{{({l})}} \le 0\big]",
     "softplus": r"\sigma\big(Z^{{({l})}}\big)",
 }
 _START = {  # ∂(Σ_i l_i)/∂A^(L), where the chain starts
     "mse": r"A^{{({L})}} - Y",
-    "bce": r"\big(A^{{({L})}} - Y\big) \oslash \Big(A^{{({L})}} \odot \big(1 - A^{{({L})}}\big)\Big)",
+    "bce": r"\big(A^{{({L})}} - Y\big) \oslash \Big(A^{{({L})}} "
+    + nt.HADAMARD
+    + r" \big(1 - A^{{({L})}}\big)\Big)",
     "softmax_ce": r"-\,Y \oslash A^{{({L})}}",
 }
 
@@ -184,7 +166,7 @@ def g_prime(name: str, l: int) -> str:
         jacobian = r"J_i = \frac{\partial a_{i\cdot}}{\partial z_{i\cdot}}"
         return jacobian + r",\ (J_i)_{jk} = a_{ij}(\delta_{jk} - a_{ik})"
     body = _G_PRIME.get(name)
-    lhs = f"g^{{({l})\\prime}}\\big(Z^{{({l})}}\\big)"
+    lhs = nt.g_prime(l, sup("Z", l))
     return lhs + (" = " + body.format(l=l) if body else "")
 
 
@@ -199,7 +181,7 @@ def backward_formula(
     if quantity == "dA":
         if l == L:
             return f"{grad('A', l)} = {scale}{_wrap(_START[loss].format(L=L), mean)}"
-        return f"{grad('A', l)} = {grad('Z', l + 1)}\\, W^{{({l + 1})\\mathsf T}}"
+        return nt.dA_prev_formula(l + 1)
     if quantity == "gprime":
         return g_prime(activation, l)
     if quantity == "dZ":
@@ -207,15 +189,15 @@ def backward_formula(
             return f"{grad('Z', l)} = {scale}{_wrap(f'A^{{({l})}} - Y', mean)}"
         if activation == "softmax":
             row = "_{i\\cdot}"  # one sample's row
-            return f"\\Big({grad('Z', l)}\\Big){row} = J_i^{{\\mathsf T}} \\Big({grad('A', l)}\\Big){row}"
-        return f"{grad('Z', l)} = {grad('A', l)} \\odot g^{{({l})\\prime}}\\big(Z^{{({l})}}\\big)"
+            jacobian_t = nt.transpose("J_i")
+            return f"\\Big({grad('Z', l)}\\Big){row} = {jacobian_t} \\Big({grad('A', l)}\\Big){row}"
+        return nt.dZ_formula(l)
     if quantity == "dW":
-        return f"{grad('W', l)} = A^{{({l - 1})\\mathsf T}}\\, {grad('Z', l)}"
+        return nt.dW_formula(l)
     if quantity == "db":
-        ones = "\\mathbf 1_{m \\times 1}^{\\mathsf T}"
-        return f"{grad('b', l)} = \\Big({ones}\\, {grad('Z', l)}\\Big)^{{\\mathsf T}}"
+        return nt.db_formula(l)
     if quantity == "dA_prev":
-        return f"{grad('A', l - 1)} = {grad('Z', l)}\\, W^{{({l})\\mathsf T}}"
+        return nt.dA_prev_formula(l)
     raise KeyError(quantity)
 
 
@@ -224,16 +206,17 @@ def _wrap(tex: str, on: bool) -> str:
 
 
 NOTATION = (
-    r"A^{(0)} = X \in \mathbb R^{m \times n_0}, \qquad A^{(l-1)} \in \mathbb R^{m \times n_{l-1}}"
+    rf"{sup('A', 0)} = X \in \mathbb R^{{m \times n_0}}, \qquad "
+    rf"{sup('A', 'l-1')} \in \mathbb R^{{m \times n_{{l-1}}}}"
     r"\quad \text{(row } i \text{ = sample } i)",
-    r"W^{(l)} \in \mathbb R^{n_{l-1} \times n_l}, \qquad b^{(l)} \in \mathbb R^{n_l}",
-    r"Z^{(l)} = A^{(l-1)} W^{(l)} + \mathbf 1_{m \times 1}\, b^{(l)\mathsf T} \in \mathbb R^{m \times n_l},"
-    r"\qquad A^{(l)} = g^{(l)}\big(Z^{(l)}\big)",
-    r"z = {W^{(l)}}^{\mathsf T} a + b^{(l)} \quad \text{(one sample, } a \text{ a column)}",
+    rf"{sup('W', 'l')} \in \mathbb R^{{n_{{l-1}} \times n_l}}, \qquad {sup('b', 'l')} \in \mathbb R^{{n_l}}",
+    rf"{nt.forward_formula()} \in \mathbb R^{{m \times n_l}}, \qquad "
+    rf"{sup('A', 'l')} = {nt.g('l', sup('Z', 'l'))}",
+    rf"z = {transpose(sup('W', 'l'))} a + {sup('b', 'l')} \quad \text{{(one sample, }} a \text{{ a column)}}",
     r"L = \sum_{i=1}^{m} l_i, \qquad l_i = \tfrac12 \sum_j (a_{ij} - y_{ij})^2 \quad \text{(squared error)}",
-    r"\frac{\partial L}{\partial W^{(l)}} \in \mathbb R^{n_{l-1} \times n_l}, \quad"
-    r"\frac{\partial L}{\partial b^{(l)}} \in \mathbb R^{n_l}, \quad"
-    r"\frac{\partial L}{\partial A^{(l-1)}} \in \mathbb R^{m \times n_{l-1}}",
+    rf"{grad('W', 'l')} \in \mathbb R^{{n_{{l-1}} \times n_l}}, \quad"
+    rf"{grad('b', 'l')} \in \mathbb R^{{n_l}}, \quad"
+    rf"{grad('A', 'l-1')} \in \mathbb R^{{m \times n_{{l-1}}}}",
 )
 """The home page's notation box: shapes, rows as samples, the sum over samples, denominator layout."""
 

@@ -19,15 +19,12 @@ import numpy as np
 import sympy as sp
 
 from backprop.core.activations import activation
+from backprop.derivation import notation as nt
 from backprop.symbolic._cache import cached
 from backprop.symbolic.calculus import Z, derivative, loss_per_sample
 from backprop.symbolic.limits import SOFTMAX_UNITS_LIMIT, TooLarge, check_size
 from backprop.symbolic.notes_latex import latex
 from backprop.symbolic.symbols import index_text
-
-DZ = r"\frac{\partial L}{\partial z_{%s}^{(%d)}}"
-DA = r"\frac{\partial L}{\partial a_{%s}^{(%d)}}"
-DA_ROW = r"\frac{\partial L}{\partial %s}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -146,7 +143,7 @@ def _softmax_ce_shortcut(n: int) -> Derivation:
         r" = \sum_{j} \left(-\frac{y_{j}}{p_{j}}\right) p_{j}\left(\delta_{jk} - p_{k}\right)",
         rf"\frac{{\partial l}}{{\partial z_{{1}}}} = {latex(chain[0])}",
         r"\sum_{j} y_{j} = 1 \;\Rightarrow\; \frac{\partial l}{\partial z_{k}} = p_{k} - y_{k},"
-        r"\quad \frac{\partial L}{\partial Z^{(L)}} = A^{(L)} - Y",
+        rf"\quad {nt.grad('Z', 'L')} = {nt.sup('A', 'L')} - Y",
     )
     return Derivation(result, form, agrees, steps)
 
@@ -159,9 +156,8 @@ def loss_derivation(loss: str, reduction: str, n: int, m: int = 1) -> Derivation
     per_sample = loss_per_sample(loss, a, y)
     scale = sp.Rational(1, m) if reduction == "mean" else 1
     result = [sp.simplify(scale * sp.diff(per_sample, aj)) for aj in a]
-    lhs = r"\frac{\partial L}{\partial a_{%d}}"
     steps = (f"l = {latex(per_sample)}",) + tuple(
-        f"{lhs % (j + 1)} = {latex(r)}" for j, r in enumerate(result)
+        f"{nt.partial(nt.entry('a', None, j))} = {latex(r)}" for j, r in enumerate(result)
     )
     return Derivation(result, None, True, steps)
 
@@ -175,16 +171,17 @@ def activation_step(trace, l: int, index) -> ActivationStep:
     if activation(name).elementwise:
         g_prime = float(_g_prime_numeric(name)(layer.Z[s, t]))
         value = float(layer.dA[s, t]) * g_prime
-        latex = rf"{DZ % (idx, l)} = {DA % (idx, l)} \, g'\left(z_{{{idx}}}^{{({l})}}\right)"
+        dz, da = nt.partial(nt.indexed("z", idx, l)), nt.partial(nt.indexed("a", idx, l))
+        latex = rf"{dz} = {da} \, g'\left({nt.indexed('z', idx, l)}\right)"
         column = None
     else:
         a_row = layer.A[s]
         column = tuple(float(c) for c in activation(name).jacobian(a_row)[:, t])
         value = float(np.dot(layer.dA[s], column))
         g_prime = None
-        a_sj = f"a_{{{s + 1}j}}^{{({l})}}"
-        z_st = f"z_{{{idx}}}^{{({l})}}"
-        latex = rf"{DZ % (idx, l)} = \sum_{{j}} {DA_ROW % a_sj} \frac{{\partial {a_sj}}}{{\partial {z_st}}}"
+        a_sj, z_st = nt.indexed("a", f"{s + 1}j", l), nt.indexed("z", idx, l)
+        dz = nt.partial(z_st)
+        latex = rf"{dz} = \sum_{{j}} {nt.partial(a_sj)} {nt.partial(z_st, of=a_sj)}"
     return ActivationStep(
         l, (s, t), float(layer.Z[s, t]), float(layer.dA[s, t]), g_prime, column, value,
         float(layer.dZ[s, t]), shortcut, latex,

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import sympy as sp
 
+from backprop.derivation import notation as nt
 from backprop.symbolic._cache import cached
 from backprop.symbolic.notes_latex import latex
 from backprop.symbolic.symbols import KINDS, info, symbol
@@ -41,12 +42,9 @@ def product_latex(left: sp.Expr, right: sp.Expr) -> str:
 def step_strings(l, m, n_out, x, classes, collapsed, identity, identity_name) -> dict[str, str]:
     r"""The LaTeX of each step: the double sum, the collapsed sum (generic, written out), the identity."""
     x_tex = latex(x)
-    z = rf"z_{{st}}^{{({l})}}"
-    lhs = rf"\frac{{\partial L}}{{\partial {x_tex}}}"
-    double = (
-        rf"\sum_{{s=1}}^{{{m}}} \sum_{{t=1}}^{{{n_out}}} \frac{{\partial L}}{{\partial {z}}}"
-        rf" \frac{{\partial {z}}}{{\partial {x_tex}}}"
-    )
+    z = nt.indexed("z", "st", l)
+    lhs = nt.partial(x_tex)
+    double = rf"\sum_{{s=1}}^{{{m}}} \sum_{{t=1}}^{{{n_out}}} {nt.partial(z)} {nt.partial(x_tex, of=z)}"
     surviving = [c for c in classes if not c.vanishes]
     generic = " + ".join(generic_sum(c, l, m, n_out) for c in surviving) or "0"
     return {

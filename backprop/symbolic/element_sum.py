@@ -31,6 +31,7 @@ from typing import NamedTuple
 import numpy as np
 import sympy as sp
 
+from backprop.derivation import notation as nt
 from backprop.symbolic.element_latex import cached_latex, latex_factor, product_latex, step_strings
 from backprop.symbolic.limits import ELEMENT_INPUTS_LIMIT, ELEMENT_TERMS_LIMIT, TooLarge, check_size
 from backprop.symbolic.symbols import KINDS, entry_latex, index_text, info, relabel, symbol, z_entry
@@ -270,25 +271,25 @@ def _evaluate(expr: sp.Expr, numbers: dict[str, np.ndarray]) -> float:
 
 def _identity(variable: str, l: int, index, m: int, n_out: int, layer):
     r"""The identity's entry (∂L/∂Z Wᵀ)_ij, (A_prevᵀ ∂L/∂Z)_ij or (1ᵀ ∂L/∂Z)_i, symbolic and numeric."""
-    dZ = rf"\frac{{\partial L}}{{\partial Z^{{({l})}}}}"
+    dZ = nt.grad("Z", l)
     if variable == "A_prev":
         i, j = index
         row = sp.Matrix([[symbol("dz", l, i, t) for t in range(n_out)]])  # row i of ∂L/∂Z
         col = sp.Matrix([symbol("w", l, j, t) for t in range(n_out)])  # column j of Wᵀ
         value = float(layer.dZ[i, :] @ layer.W[j, :])
-        name = rf"\left({dZ} W^{{({l})T}}\right)_{{{index_text(index)}}}"
+        name = rf"\left({dZ} {nt.transpose(nt.sup('W', l))}\right)_{{{index_text(index)}}}"
     elif variable == "W":
         i, j = index
         row = sp.Matrix([[symbol("a", l - 1, s, i) for s in range(m)]])  # row i of A_prevᵀ
         col = sp.Matrix([symbol("dz", l, s, j) for s in range(m)])  # column j of ∂L/∂Z
         value = float(layer.A_prev[:, i] @ layer.dZ[:, j])
-        name = rf"\left(A^{{({l - 1})T}} {dZ}\right)_{{{index_text(index)}}}"
+        name = rf"\left({nt.transpose(nt.sup('A', l - 1))} {dZ}\right)_{{{index_text(index)}}}"
     else:
         (i,) = index
         row = sp.ones(1, m)  # 1_{m×1}ᵀ
         col = sp.Matrix([symbol("dz", l, s, i) for s in range(m)])  # column i of ∂L/∂Z
         value = float(layer.dZ[:, i].sum())
-        name = rf"\left(\mathbf{{1}}_{{{m} \times 1}}^{{T}} {dZ}\right)_{{{index_text(index)}}}"
+        name = rf"\left({nt.transpose(nt.ones(m))} {dZ}\right)_{{{index_text(index)}}}"
     written = " + ".join(product_latex(r, c) for r, c in zip(row, col))  # row · column, in order
     return (row * col)[0, 0], written, value, name
 

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 import sympy as sp
 
+from backprop.derivation import notation as nt
 from backprop.symbolic._cache import cached
 from backprop.symbolic.notes_latex import notes_latex
 
@@ -34,11 +35,12 @@ a, w, b, G = (sp.IndexedBase(name) for name in ("a", "w", "b", "G"))  # G_st = �
 
 # variable -> (its entry for the local derivative ∂z_ij/∂x_pq, its entry in the notes' letters)
 ENTRIES = {"A_prev": (a[p, q], a[i, j]), "W": (w[p, q], w[i, j]), "b": (b[q], b[i])}
-DOUBLE_SUM = r"\sum_{s=1}^{m} \sum_{t=1}^{n_{l}} \frac{\partial L}{\partial z_{st}^{(l)}}"
+_DZ = nt.grad("Z", "l")
+DOUBLE_SUM = r"\sum_{s=1}^{m} \sum_{t=1}^{n_{l}} " + nt.partial(nt.indexed("z", "st", "l"))
 IDENTITY = {
-    "A_prev": r"\left(\frac{\partial L}{\partial Z^{(l)}} W^{(l)T}\right)_{ij}",
-    "W": r"\left(A^{(l-1)T} \frac{\partial L}{\partial Z^{(l)}}\right)_{ij}",
-    "b": r"\left(\mathbf{1}_{m \times 1}^{T} \frac{\partial L}{\partial Z^{(l)}}\right)_{i}",
+    "A_prev": rf"\left({_DZ} {nt.transpose(nt.sup('W', 'l'))}\right)_{{ij}}",
+    "W": rf"\left({nt.transpose(nt.sup('A', 'l-1'))} {_DZ}\right)_{{ij}}",
+    "b": rf"\left({nt.transpose(nt.ones())} {_DZ}\right)_{{i}}",
 }
 
 
@@ -95,13 +97,16 @@ def _steps(x_pq, x_ij, raw, local, local_st, gradient, variable) -> tuple[str, .
     r"""The LaTeX lines: z, SymPy's raw derivative, without guards, the double sum, the collapse."""
     z_ij = notes_latex(z_generic(i, j))
     x_pq_tex, x_ij_tex = notes_latex(x_pq), notes_latex(x_ij)
-    dz = r"\frac{\partial z_{%s}^{(l)}}{\partial %s}"
-    lhs = rf"\frac{{\partial L}}{{\partial {x_ij_tex}}}"
+
+    def dz(sub: str, x: str) -> str:
+        return nt.partial(x, of=nt.indexed("z", sub, "l"))
+
+    lhs = nt.partial(x_ij_tex)
     return (
-        rf"z_{{ij}}^{{(l)}} = {z_ij}",
-        " = ".join(dict.fromkeys([dz % ("ij", x_pq_tex), notes_latex(raw), notes_latex(local)])),
-        rf"{dz % ('st', x_ij_tex)} = {notes_latex(local_st)}",
-        rf"{lhs} = {DOUBLE_SUM} {dz % ('st', x_ij_tex)} = {DOUBLE_SUM} {_factor(local_st)}",
+        rf"{nt.indexed('z', 'ij', 'l')} = {z_ij}",
+        " = ".join(dict.fromkeys([dz("ij", x_pq_tex), notes_latex(raw), notes_latex(local)])),
+        rf"{dz('st', x_ij_tex)} = {notes_latex(local_st)}",
+        rf"{lhs} = {DOUBLE_SUM} {dz('st', x_ij_tex)} = {DOUBLE_SUM} {_factor(local_st)}",
         rf"{lhs} = {notes_latex(gradient)} = {IDENTITY[variable]}",
     )
 

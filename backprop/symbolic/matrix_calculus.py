@@ -20,6 +20,7 @@ from functools import lru_cache
 
 import sympy as sp
 
+from backprop.derivation import notation as nt
 from backprop.symbolic._cache import cached
 from backprop.symbolic.notes_latex import notes_latex
 
@@ -30,11 +31,8 @@ b = sp.MatrixSymbol("b", n_out, 1)
 G = sp.MatrixSymbol("G", m, n_out)  # ∂L/∂Z^(l), held fixed
 ONES = sp.OneMatrix(m, 1)
 VARIABLES = {"A_prev": A, "W": W, "b": b}
-LHS = {
-    "A_prev": r"\frac{\partial L}{\partial A^{(l-1)}}",
-    "W": r"\frac{\partial L}{\partial W^{(l)}}",
-    "b": r"\frac{\partial L}{\partial b^{(l)}}",
-}
+PHI = r"\Phi"
+LHS = {"A_prev": nt.grad("A", "l-1"), "W": nt.grad("W", "l"), "b": nt.grad("b", "l")}
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,11 +52,11 @@ def matrix_derivation() -> MatrixDerivation:
     phi = sp.Trace(G.T * Z)
     derivatives = {name: phi.diff(X) for name, X in VARIABLES.items()}
     steps = (
-        rf"Z^{{(l)}} = {notes_latex(Z)}",
-        rf"dL = \operatorname{{tr}}\left({notes_latex(G.T)}\, dZ^{{(l)}}\right)",
+        rf"{nt.sup('Z', 'l')} = {notes_latex(Z)}",
+        rf"dL = \operatorname{{tr}}\left({notes_latex(G.T)}\, d{nt.sup('Z', 'l')}\right)",
         rf"\Phi = {notes_latex(phi)}",
     ) + tuple(
-        rf"{LHS[name]} = \frac{{\partial \Phi}}{{\partial {notes_latex(VARIABLES[name])}}} = {notes_latex(d)}"
+        rf"{LHS[name]} = {nt.partial(notes_latex(VARIABLES[name]), of=PHI)} = {notes_latex(d)}"
         for name, d in derivatives.items()
     )
     return MatrixDerivation(phi, derivatives, steps)

@@ -45,7 +45,7 @@ from backprop.core.activations import activation
 from backprop.symbolic._cache import cached
 from backprop.symbolic.calculus import Z, at_kink_convention, derivative, total_loss
 from backprop.symbolic.limits import NETWORK_EDGES_LIMIT, TooLarge, check_size, network_edges
-from backprop.symbolic.symbols import info, matrix, relabel, symbol, vector, z_entry
+from backprop.symbolic.symbols import info, relabel, symbol, symbol_matrix, vector, z_entry
 
 VIEW = "whole-network symbolic gradients"
 LOSS = sp.Symbol("L", real=True)
@@ -142,18 +142,18 @@ def _gradients(key: tuple) -> NetworkGradients:
 def _program(sizes, activations, loss_name, reduction, m):
     r"""The inputs, the steps forward and backward, and every gradient (reverse mode)."""
     L = len(sizes) - 1
-    X, Y = matrix("a", 0, m, sizes[0]), matrix("y", 0, m, sizes[-1])
+    X, Y = symbol_matrix("a", 0, m, sizes[0]), symbol_matrix("y", 0, m, sizes[-1])
     inputs = list(X) + list(Y)
     steps: dict[sp.Symbol, sp.Expr] = {}
     for l, name in enumerate(activations, start=1):  # forward
-        inputs += list(matrix("w", l, sizes[l - 1], sizes[l])) + list(vector("b", l, sizes[l]))
+        inputs += list(symbol_matrix("w", l, sizes[l - 1], sizes[l])) + list(vector("b", l, sizes[l]))
         for s in range(m):
             z_row = [symbol("z", l, s, t) for t in range(sizes[l])]
             for t, z in enumerate(z_row):
                 steps[z] = z_entry(l, s, t, sizes[l - 1])
             for t, a in enumerate(_activate(name, z_row)):
                 steps[symbol("a", l, s, t)] = a
-    out = matrix("a", L, m, sizes[-1])
+    out = symbol_matrix("a", L, m, sizes[-1])
     steps[LOSS] = total_loss(loss_name, reduction, out.tolist(), Y.tolist())
     for s in range(m):  # where the chain starts: ∂L/∂a^(L) from the loss in the outputs
         for t in range(sizes[-1]):
@@ -175,12 +175,12 @@ def _program(sizes, activations, loss_name, reduction, m):
                 for u, d in local.items():
                     u_st = relabel(u, rows, units)
                     terms.setdefault(u_st, []).append(symbol("dz", l, s, t) * relabel(d, rows, units))
-        grads["W", l] = matrix("w", l, n_in, n_out).applyfunc(lambda u, terms=terms: sp.Add(*terms[u]))
+        grads["W", l] = symbol_matrix("w", l, n_in, n_out).applyfunc(lambda u, terms=terms: sp.Add(*terms[u]))
         grads["b", l] = vector("b", l, n_out).applyfunc(lambda u, terms=terms: sp.Add(*terms[u]))
         for s in range(m):
             for k in range(n_in):
                 steps[symbol("da", l - 1, s, k)] = sp.Add(*terms[symbol("a", l - 1, s, k)])
-        grads["A_prev", l] = matrix("da", l - 1, m, n_in)
+        grads["A_prev", l] = symbol_matrix("da", l - 1, m, n_in)
     ordered = {(name, l): grads[name, l] for l in range(1, L + 1) for name in ("W", "b", "A_prev")}
     return inputs, steps, ordered
 

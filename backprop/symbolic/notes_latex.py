@@ -2,7 +2,7 @@ r"""A LaTeX printer in the notes' notation for the generic (index and matrix) de
 
 Generic entries are SymPy ``Indexed`` objects a[i, k], w[k, j], b[j], G[s, t] and
 generic matrices are ``MatrixSymbol``s A, W, b, G; this printer writes them as the notes
-do: a_{ik}^{(l-1)}, w_{kj}^{(l)}, b_{j}^{(l)}, ∂L/∂z_{st}^{(l)}, A^{(l-1)T},
+do: a_{ik}^{(l-1)}, w_{kj}^{(l)}, b_{j}^{(l)}, ∂L/∂z_{st}^{(l)}, A^{(l-1)ᵀ},
 ∂L/∂Z^{(l)}, 1_{m×1}. Concrete entries need no printer: their symbol names are LaTeX
 (``symbols``).
 
@@ -11,7 +11,7 @@ do: a_{ik}^{(l-1)}, w_{kj}^{(l)}, b_{j}^{(l)}, ∂L/∂z_{st}^{(l)}, A^{(l-1)T},
 >>> notes_latex(a[i, k])
 'a_{ik}^{(l-1)}'
 >>> notes_latex(sp.MatrixSymbol("A", 2, 3).T)
-'A^{(l-1)T}'
+'{A^{(l-1)}}^{\\mathrm{T}}'
 """
 
 from __future__ import annotations
@@ -19,31 +19,53 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
+from backprop.derivation import notation as nt
+
+_Z = nt.grad("Z", "l")
 # base name -> (LaTeX of an entry with {idx} for its indices, LaTeX of the matrix, of its transpose)
 NOTATION = {
-    "a": ("a_{{{idx}}}^{{(l-1)}}", "A^{(l-1)}", "A^{(l-1)T}"),
-    "A": ("a_{{{idx}}}^{{(l-1)}}", "A^{(l-1)}", "A^{(l-1)T}"),
-    "w": ("w_{{{idx}}}^{{(l)}}", "W^{(l)}", "W^{(l)T}"),
-    "W": ("w_{{{idx}}}^{{(l)}}", "W^{(l)}", "W^{(l)T}"),
-    "b": ("b_{{{idx}}}^{{(l)}}", "b^{(l)}", "b^{(l)T}"),
-    "z": ("z_{{{idx}}}^{{(l)}}", "Z^{(l)}", "Z^{(l)T}"),
-    "G": (
-        r"\frac{{\partial L}}{{\partial z_{{{idx}}}^{{(l)}}}}",
-        r"\frac{\partial L}{\partial Z^{(l)}}",
-        r"\left(\frac{\partial L}{\partial Z^{(l)}}\right)^{T}",
-    ),
+    "a": (nt.indexed("a", "{idx}", "l-1"), nt.sup("A", "l-1"), nt.transpose(nt.sup("A", "l-1"))),
+    "A": (nt.indexed("a", "{idx}", "l-1"), nt.sup("A", "l-1"), nt.transpose(nt.sup("A", "l-1"))),
+    "w": (nt.indexed("w", "{idx}", "l"), nt.sup("W", "l"), nt.transpose(nt.sup("W", "l"))),
+    "W": (nt.indexed("w", "{idx}", "l"), nt.sup("W", "l"), nt.transpose(nt.sup("W", "l"))),
+    "b": (nt.indexed("b", "{idx}", "l"), nt.sup("b", "l"), nt.transpose(nt.sup("b", "l"))),
+    "z": (nt.indexed("z", "{idx}", "l"), nt.sup("Z", "l"), nt.transpose(nt.sup("Z", "l"))),
+    "G": (nt.partial(nt.indexed("z", "{idx}", "l")), _Z, nt.paren_transpose(_Z)),
 }
 
 
-class NotesLatexPrinter(LatexPrinter):
-    """LatexPrinter with the notes' names for generic entries and matrices."""
+class NotationLatexPrinter(LatexPrinter):
+    r"""SymPy's LatexPrinter with the app's transpose sign \mathrm{T} and the column of ones 1_{m×1}."""
+
+    def _print_Transpose(self, expr):
+        # SymPy writes X^{T}; the notes (and every page) write the upright \mathrm{T}
+        inner = self._print(expr.arg)
+        if isinstance(expr.arg, sp.MatrixSymbol | sp.OneMatrix) and "^" not in inner:
+            return nt.transpose(inner)
+        return nt.paren_transpose(inner)
+
+    def _print_OneMatrix(self, expr):
+        return nt.ones(self._print(expr.rows), self._print(expr.cols))
+
+
+def sympy_latex(expr) -> str:
+    r"""sp.latex with the app's notation (transpose \mathrm{T}); for any SymPy expression on screen.
+
+    >>> sympy_latex(sp.MatrixSymbol("X", 2, 3).T)
+    'X^{\\mathrm{T}}'
+    """
+    return NotationLatexPrinter().doprint(expr)
+
+
+class NotesLatexPrinter(NotationLatexPrinter):
+    """The notation printer with the notes' names for generic entries and matrices."""
 
     def _print_Indexed(self, expr):
         name = str(expr.base.label)
         if name not in NOTATION:
             return super()._print_Indexed(expr)
         idx = "".join(self._print(i) for i in expr.indices)
-        return NOTATION[name][0].format(idx=idx)
+        return NOTATION[name][0].replace("{idx}", idx)
 
     def _print_MatrixSymbol(self, expr):
         return NOTATION[expr.name][1] if expr.name in NOTATION else super()._print_MatrixSymbol(expr)
@@ -52,12 +74,7 @@ class NotesLatexPrinter(LatexPrinter):
         arg = expr.arg
         if isinstance(arg, sp.MatrixSymbol) and arg.name in NOTATION:
             return NOTATION[arg.name][2]
-        if isinstance(arg, sp.OneMatrix):
-            return rf"\mathbf{{1}}_{{{self._print(arg.rows)} \times {self._print(arg.cols)}}}^{{T}}"
         return super()._print_Transpose(expr)
-
-    def _print_OneMatrix(self, expr):
-        return rf"\mathbf{{1}}_{{{self._print(expr.rows)} \times {self._print(expr.cols)}}}"
 
     def _print_KroneckerDelta(self, expr, exp=None):
         i, j = (self._print(a) for a in expr.args)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from backprop.derivation import notation as nt
 from backprop.symbolic.limits import PRINT_CHARS_LIMIT, PRINT_STEPS_LIMIT
 from backprop.symbolic.notes_latex import latex
 from backprop.symbolic.symbols import entry_latex
@@ -34,7 +35,7 @@ class NetworkEntry:
     index: tuple[int, ...]  # 0-based
     expr: sp.Expr  # in the program's step symbols (∂L/∂z, a, ...)
     value: float
-    latex: str  # "\frac{\partial L}{\partial x} = ..."
+    latex: str  # "∂L/∂x = ..." (notation.partial)
     steps_latex: tuple[str, ...]  # the steps expr rests on, nearest first
     steps_total: int  # how many steps there are (more than shown when truncated)
     truncated: bool
@@ -56,7 +57,7 @@ def entry_record(
     grads, variable: str, l: int, index: tuple[int, ...], expr: sp.Expr, value: float
 ) -> NetworkEntry:
     """The NetworkEntry of one gradient entry of ``grads`` (a NetworkGradients)."""
-    lhs = rf"\frac{{\partial L}}{{\partial {variable_latex(variable, l, index)}}}"
+    lhs = nt.partial(variable_latex(variable, l, index))
     if expr in grads.steps:  # the entry is a step symbol itself (∂L/∂a): show its definition
         expr = grads.steps[expr]
     dependencies = list(reversed(grads.dependencies(expr)))

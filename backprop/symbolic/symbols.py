@@ -18,19 +18,26 @@ from typing import NamedTuple
 
 import sympy as sp
 
+from backprop.derivation import notation as nt
 from backprop.symbolic._cache import cached
+
 
 # kind -> (LaTeX pattern, what each index counts). Roles: "sample" (a row of the batch),
 # "in" (a unit of layer l-1), "out" (a unit of layer l). The roles are notation, not
 # calculus: they say which relabelling of rows and units leaves an entry in place.
+def _pattern(tex: str) -> str:
+    """The notation's LaTeX as a str.format pattern with {idx} and {layer} fields."""
+    return tex.replace("{", "{{").replace("}", "}}").replace("IDX", "{idx}").replace("LAYER", "{layer}")
+
+
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "a": ("a_{{{idx}}}^{{({layer})}}", ("sample", "unit")),
-    "w": ("w_{{{idx}}}^{{({layer})}}", ("in", "out")),
-    "b": ("b_{{{idx}}}^{{({layer})}}", ("out",)),
-    "z": ("z_{{{idx}}}^{{({layer})}}", ("sample", "out")),
-    "dz": (r"\frac{{\partial L}}{{\partial z_{{{idx}}}^{{({layer})}}}}", ("sample", "out")),
-    "da": (r"\frac{{\partial L}}{{\partial a_{{{idx}}}^{{({layer})}}}}", ("sample", "unit")),
-    "y": ("y_{{{idx}}}", ("sample", "unit")),
+    "a": (_pattern(nt.indexed("a", "IDX", "LAYER")), ("sample", "unit")),
+    "w": (_pattern(nt.indexed("w", "IDX", "LAYER")), ("in", "out")),
+    "b": (_pattern(nt.indexed("b", "IDX", "LAYER")), ("out",)),
+    "z": (_pattern(nt.indexed("z", "IDX", "LAYER")), ("sample", "out")),
+    "dz": (_pattern(nt.partial(nt.indexed("z", "IDX", "LAYER"))), ("sample", "out")),
+    "da": (_pattern(nt.partial(nt.indexed("a", "IDX", "LAYER"))), ("sample", "unit")),
+    "y": (_pattern(nt.indexed("y", "IDX")), ("sample", "unit")),
 }
 
 
@@ -74,8 +81,8 @@ def info(sym: sp.Symbol) -> SymbolInfo:
     return _INFO[sym]
 
 
-def matrix(kind: str, layer: int, rows: int, cols: int) -> sp.Matrix:
-    r"""A rows x cols matrix of entry symbols, e.g. W^(l) = matrix("w", l, n_in, n_out)."""
+def symbol_matrix(kind: str, layer: int, rows: int, cols: int) -> sp.Matrix:
+    r"""A rows x cols matrix of entry symbols, e.g. W^(l) = symbol_matrix("w", l, n_in, n_out)."""
     return sp.Matrix(rows, cols, lambda r, c: symbol(kind, layer, int(r), int(c)))
 
 
@@ -102,11 +109,11 @@ def layer_symbols(l: int, m: int, n_in: int, n_out: int) -> LayerSymbols:
     Matrix([[w_{11}^{(1)}, w_{21}^{(1)}, w_{31}^{(1)}]])
     """
     return LayerSymbols(
-        matrix("a", l - 1, m, n_in),
-        matrix("w", l, n_in, n_out),
+        symbol_matrix("a", l - 1, m, n_in),
+        symbol_matrix("w", l, n_in, n_out),
         vector("b", l, n_out),
-        matrix("z", l, m, n_out),
-        matrix("dz", l, m, n_out),
+        symbol_matrix("z", l, m, n_out),
+        symbol_matrix("dz", l, m, n_out),
     )
 
 

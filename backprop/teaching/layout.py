@@ -24,18 +24,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import sympy as sp
 
 from backprop.core.network import Trace
+from backprop.derivation import notation as nt
+from backprop.symbolic.notes_latex import sympy_latex
 from backprop.teaching.notes_walk import symbolic
 from backprop.teaching.notes_walk.checks import counterexample, finite_differences, numbers, oracle
 from backprop.teaching.notes_walk.model import Check, Evidence, fmt_shape
 
-DZ = r"\frac{\partial L}{\partial \mathbf{Z}}"
+T, PT = nt.transpose, nt.paren_transpose
+A_PREV, W_, Z, X_ = nt.sup("A", "l-1", True), nt.bold("W"), nt.bold("Z"), nt.bold("X")
+DZ = nt.grad("Z", bold_symbol=True)
+DZ_C = nt.partial(Z + "_c")  # the column convention's ∂L/∂Z_c
+DL_DZ = nt.partial(nt.bold("z"), of="l")  # one sample's ∂l/∂z
 TARGET_LATEX = {
-    "W": r"\frac{\partial L}{\partial \mathbf{W}}",
-    "A_prev": r"\frac{\partial L}{\partial \mathbf{A}^{(l-1)}}",
-    "b": r"\frac{\partial L}{\partial \boldsymbol{b}}",
+    "W": nt.grad("W", bold_symbol=True),
+    "A_prev": nt.grad("A", "l-1", bold_symbol=True),
+    "b": nt.grad("b", bold_symbol=True),
 }
 
 
@@ -69,22 +74,16 @@ def _products(trace: Trace, l: int) -> list[tuple[str, str, str, bool, list[np.n
     A, W, D = layer.A_prev, layer.W, layer.dZ  # (m, n_in), (n_in, n_out), (m, n_out)
     ones_m, ones_n = np.ones((1, A.shape[0])), np.ones((W.shape[1], 1))
     return [
-        ("AT_dZ", "W", rf"{{\mathbf{{A}}^{{(l-1)}}}}^\mathrm{{T}} {DZ}", True, [A.T, D]),
-        ("dZ_AT", "W", rf"{DZ} {{\mathbf{{A}}^{{(l-1)}}}}^\mathrm{{T}}", False, [D, A.T]),
-        ("dZT_A", "W", rf"{DZ}^\mathrm{{T}} \mathbf{{A}}^{{(l-1)}}", False, [D.T, A]),
-        ("A_dZ", "W", rf"\mathbf{{A}}^{{(l-1)}} {DZ}", False, [A, D]),
-        ("dZ_WT", "A_prev", rf"{DZ} {{\mathbf{{W}}}}^\mathrm{{T}}", True, [D, W.T]),
-        ("dZ_W", "A_prev", rf"{DZ} \mathbf{{W}}", False, [D, W]),
-        ("WT_dZ", "A_prev", rf"\mathbf{{W}}^\mathrm{{T}} {DZ}", False, [W.T, D]),
-        ("W_dZT", "A_prev", rf"\mathbf{{W}} {DZ}^\mathrm{{T}}", False, [W, D.T]),
-        (
-            "1T_dZ",
-            "b",
-            rf"(\boldsymbol{{1}}_{{m \times 1}}^\mathrm{{T}} {DZ})^\mathrm{{T}}",
-            True,
-            [ones_m, D],
-        ),
-        ("dZ_1", "b", rf"{DZ} \boldsymbol{{1}}_{{n_l \times 1}}", False, [D, ones_n]),
+        ("AT_dZ", "W", f"{T(A_PREV)} {DZ}", True, [A.T, D]),
+        ("dZ_AT", "W", f"{DZ} {T(A_PREV)}", False, [D, A.T]),
+        ("dZT_A", "W", f"{T(DZ)} {A_PREV}", False, [D.T, A]),
+        ("A_dZ", "W", f"{A_PREV} {DZ}", False, [A, D]),
+        ("dZ_WT", "A_prev", f"{DZ} {T(W_)}", True, [D, W.T]),
+        ("dZ_W", "A_prev", f"{DZ} {W_}", False, [D, W]),
+        ("WT_dZ", "A_prev", f"{T(W_)} {DZ}", False, [W.T, D]),
+        ("W_dZT", "A_prev", f"{W_} {T(DZ)}", False, [W, D.T]),
+        ("1T_dZ", "b", PT(f"{T(nt.ones())} {DZ}", "\\big"), True, [ones_m, D]),
+        ("dZ_1", "b", f"{DZ} {nt.ones('n_l')}", False, [D, ones_n]),
     ]
 
 
@@ -152,30 +151,30 @@ def layouts(trace: Trace, l: int, sample: int = 0) -> tuple[Pair, ...]:
     rows = [
         (
             "dW",
-            rf"{{\mathbf{{A}}^{{(l-1)}}}}^\mathrm{{T}} {DZ}",
-            rf"{DZ}^\mathrm{{T}} \mathbf{{A}}^{{(l-1)}}",
+            f"{T(A_PREV)} {DZ}",
+            f"{T(DZ)} {A_PREV}",
             A.T @ D,
             D.T @ A,
         ),
         (
             "db",
-            rf"(\boldsymbol{{1}}^\mathrm{{T}} {DZ})^\mathrm{{T}}",
-            rf"\boldsymbol{{1}}^\mathrm{{T}} {DZ}",
+            PT(f"{T(nt.ONE)} {DZ}", "\\big"),
+            f"{T(nt.ONE)} {DZ}",
             (np.ones((1, len(A))) @ D).T,
             np.ones((1, len(A))) @ D,
         ),
-        ("dA", rf"{DZ} \mathbf{{W}}^\mathrm{{T}}", rf"\mathbf{{W}} {DZ}^\mathrm{{T}}", D @ W.T, W @ D.T),
-        ("dz_da", r"\mathbf{W}", r"\left[\frac{\Delta z_t}{\Delta a_j}\right]_{tj}", W, jacobian),
+        ("dA", f"{DZ} {T(W_)}", f"{W_} {T(DZ)}", D @ W.T, W @ D.T),
+        ("dz_da", W_, r"\left[\frac{\Delta z_t}{\Delta a_j}\right]_{tj}", W, jacobian),
         (
             "chain",
-            r"\mathbf{W} \frac{\partial l}{\partial \boldsymbol{z}}",
-            r"\frac{\partial l}{\partial \boldsymbol{z}}^\mathrm{T} \mathbf{W}^\mathrm{T}",
+            f"{W_} {DL_DZ}",
+            f"{T(DL_DZ)} {T(W_)}",
             (W @ delta)[:, None],
             (delta @ W.T)[None, :],
         ),
     ]
     return tuple(
-        Pair(key, den, num, left, right, numbers([(rf"\left({den}\right)^\mathrm{{T}}", num, left.T, right)]))
+        Pair(key, den, num, left, right, numbers([(PT(den), num, left.T, right)]))
         for key, den, num, left, right in rows
     )
 
@@ -195,29 +194,29 @@ def conventions(trace: Trace, l: int) -> tuple[Pair, ...]:
     rows = [
         (
             "Z",
-            r"\mathbf{Z} = \mathbf{A}\mathbf{W} + \boldsymbol{1}\boldsymbol{b}^\mathrm{T}",
-            r"\mathbf{Z}_c = \mathbf{W}_c \mathbf{X} + \boldsymbol{b}\boldsymbol{1}^\mathrm{T}",
+            f"{Z} = {nt.bold('A')}{W_} + {nt.ONE}{T(nt.bold('b'))}",
+            f"{Z}_c = {W_}_c {X_} + {nt.bold('b')}{T(nt.ONE)}",
             layer.Z,
             Z_c,
         ),
         (
             "dW",
-            rf"{{\mathbf{{A}}}}^\mathrm{{T}} {DZ}",
-            r"\frac{\partial L}{\partial \mathbf{Z}_c} \mathbf{X}^\mathrm{T}",
+            f"{T(nt.bold('A'))} {DZ}",
+            f"{DZ_C} {T(X_)}",
             layer.dW,
             dZ_c @ X.T,
         ),
         (
             "db",
-            rf"(\boldsymbol{{1}}^\mathrm{{T}} {DZ})^\mathrm{{T}}",
-            r"\frac{\partial L}{\partial \mathbf{Z}_c} \boldsymbol{1}",
+            PT(f"{T(nt.ONE)} {DZ}", "\\big"),
+            f"{DZ_C} {nt.ONE}",
             layer.db[:, None],
             dZ_c @ np.ones((m, 1)),
         ),
         (
             "dA",
-            rf"{DZ} \mathbf{{W}}^\mathrm{{T}}",
-            r"\mathbf{W}_c^\mathrm{T} \frac{\partial L}{\partial \mathbf{Z}_c}",
+            f"{DZ} {T(W_)}",
+            f"{T(W_ + '_c')} {DZ_C}",
             layer.dA_prev,
             W_c.T @ dZ_c,
         ),
@@ -228,13 +227,11 @@ def conventions(trace: Trace, l: int) -> tuple[Pair, ...]:
         if key == "db":
             same_check = numbers([(row_side, column_side, left, right)])
         else:
-            same_check = numbers([(rf"\left({row_side}\right)^\mathrm{{T}}", column_side, left.T, right)])
+            same_check = numbers([(PT(row_side), column_side, left.T, right)])
         if (
             key == "dW"
         ):  # the column form's entry (t, j) is ∂L/∂(W_c)_tj = ∂L/∂w_jt: finite differences say so
-            fd = finite_differences(
-                trace, "W", l, right.T, r"\left(\frac{\partial L}{\partial \mathbf{W}_c}\right)^\mathrm{T}"
-            )
+            fd = finite_differences(trace, "W", l, right.T, PT(nt.partial(W_ + "_c")))
             same_check = Check(
                 "numbers", same_check.holds and fd.holds is not False, same_check.evidence + fd.evidence
             )
@@ -259,9 +256,8 @@ def numerator_refutes(trace: Trace, l: int) -> Check:
             "layout_general",
             {},
             # two lines: side by side the two symbolic matrices are wider than the page
-            latex=r"\begin{aligned} \left({\mathbf{A}}^\mathrm{T}"
-            rf"{DZ}\right)^\mathrm{{T}} &= {sp.latex(general.T)} \\ &\neq {sp.latex(general)}"
-            r" \end{aligned}",
+            latex=rf"\begin{{aligned}} {PT(T(nt.bold('A')) + ' ' + DZ)} &= {sympy_latex(general.T)} \\ "
+            rf"&\neq {sympy_latex(general)} \end{{aligned}}",
         )
     ]
     if notes.shape[0] != notes.shape[1]:
@@ -271,9 +267,7 @@ def numerator_refutes(trace: Trace, l: int) -> Check:
         )
     else:
         # read in numerator layout, entry (i, j) of A^T ∂L/∂Z would be ∂L/∂w_ji: compare with w_ji's own
-        found = counterexample(
-            trace, "W", l, notes.T, layer.dW, rf"\left({{\mathbf{{A}}}}^\mathrm{{T}} {DZ}\right)^\mathrm{{T}}"
-        )
+        found = counterexample(trace, "W", l, notes.T, layer.dW, PT(f"{T(nt.bold('A'))} {DZ}"))
         evidence.append(
             found if found is not None else Evidence("layout_coincide", {"n": str(notes.shape[0])})
         )

@@ -35,6 +35,7 @@ import numpy as np
 
 from backprop.core.network import Trace
 from backprop.core.spec import NetworkSpec
+from backprop.derivation import notation as nt
 from backprop.ui.i18n import t
 
 MAX_UNITS = 8  # units drawn per layer in fp_single_dense
@@ -47,25 +48,11 @@ BACKWARD = "#fce5cd"  # light orange: gradients (blue/orange: colour-blind safe)
 EDGE_BACK = "#b45f06"
 POSITIVE, NEGATIVE = "#2166ac", "#b35806"
 
-_SUB = str.maketrans("0123456789()-+", "₀₁₂₃₄₅₆₇₈₉₍₎₋₊")
-_SUP = str.maketrans("0123456789()-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁻⁺")
-
 
 def num(x: float) -> str:
     """x with 3 significant digits, '-0' shown as '0'."""
     text = f"{float(x):.3g}"
     return "0" if text in ("-0", "-0.0") else text
-
-
-def sub(*indices: int) -> str:
-    """Unicode subscript of 1-based indices: sub(2, 1) = '₂₁', sub(12, 3) = '₁₂,₃'."""
-    sep = "," if any(i >= 10 for i in indices) else ""
-    return sep.join(str(i).translate(_SUB) for i in indices)
-
-
-def sup(l: int) -> str:
-    """The layer superscript ⁽ˡ⁾."""
-    return f"({l})".translate(_SUP)
 
 
 def _esc(text: str) -> str:
@@ -149,14 +136,23 @@ def fp_single_dense(trace: Trace, l: int, sample: int = 0) -> str:
     shown_in, shown_out = min(n_in, MAX_UNITS), min(n_out, MAX_UNITS)
     body = []
     for j in range(shown_in):
-        body.append(_unit(f"in{j}", f"a{sub(j + 1)}{sup(l - 1)} = {num(a_in[j])}", FORWARD, "ellipse"))
+        body.append(
+            _unit(
+                f"in{j}", f"a{nt.sub_text(j + 1)}{nt.layer_text(l - 1)} = {num(a_in[j])}", FORWARD, "ellipse"
+            )
+        )
     for i in range(shown_out):
-        sum_label = f"Σ + b{sub(i + 1)} ({num(layer.b[i])})\nz{sub(i + 1)}{sup(l)} = {num(z[i])}"
+        sum_label = (
+            f"Σ + b{nt.sub_text(i + 1)} ({num(layer.b[i])})\n"
+            f"z{nt.sub_text(i + 1)}{nt.layer_text(l)} = {num(z[i])}"
+        )
         body.append(_unit(f"sum{i}", sum_label, "white", "box"))
-        body.append(_unit(f"out{i}", f"a{sub(i + 1)}{sup(l)} = {num(a_out[i])}", FORWARD, "ellipse"))
+        body.append(
+            _unit(f"out{i}", f"a{nt.sub_text(i + 1)}{nt.layer_text(l)} = {num(a_out[i])}", FORWARD, "ellipse")
+        )
         body.append(_edge(f"sum{i}", f"out{i}", g))
         for j in range(shown_in):
-            body.append(_edge(f"in{j}", f"sum{i}", f"w{sub(j + 1, i + 1)} = {num(layer.W[j, i])}"))
+            body.append(_edge(f"in{j}", f"sum{i}", f"w{nt.sub_text(j + 1, i + 1)} = {num(layer.W[j, i])}"))
     if n_in > shown_in:
         body.append(_unit("in_more", t("diagrams.more", n=n_in - shown_in), "white", "plaintext"))
     if n_out > shown_out:
@@ -180,15 +176,33 @@ def bp_single_dense(trace: Trace, l: int) -> str:
     ∂L/∂W = A^(l-1)ᵀ ∂L/∂Z, ∂L/∂b = column sums of ∂L/∂Z, ∂L/∂A^(l-1) = ∂L/∂Z W^(l)ᵀ.
     """
     layer = trace.layers[l - 1]
-    s, p = sup(l), sup(l - 1)
+    s, p = nt.layer_text(l), nt.layer_text(l - 1)
     body = [
-        _node("dA", f"∂L/∂A{s}", layer.dA, BACKWARD),
-        _node("dZ", f"∂L/∂Z{s}", layer.dZ, BACKWARD, _dz_note(trace, l)),
+        _node("dA", nt.grad_text("A", l), layer.dA, BACKWARD),
+        _node("dZ", nt.grad_text("Z", l), layer.dZ, BACKWARD, _dz_note(trace, l)),
         _node("A_prev", f"A{p}", layer.A_prev, FORWARD),
         _node("W", f"W{s}", layer.W, FORWARD),
-        _node("dW", f"∂L/∂W{s}", layer.dW, BACKWARD, f"A{p}ᵀ · ∂L/∂Z{s}"),
-        _node("db", f"∂L/∂b{s}", layer.db, BACKWARD, t("diagrams.column_sums", name=f"∂L/∂Z{s}")),
-        _node("dA_prev", f"∂L/∂A{p}", layer.dA_prev, BACKWARD, f"∂L/∂Z{s} · W{s}ᵀ"),
+        _node(
+            "dW",
+            nt.grad_text("W", l),
+            layer.dW,
+            BACKWARD,
+            f"{nt.transpose_text('A' + p)} · {nt.grad_text('Z', l)}",
+        ),
+        _node(
+            "db",
+            nt.grad_text("b", l),
+            layer.db,
+            BACKWARD,
+            t("diagrams.column_sums", name=nt.grad_text("Z", l)),
+        ),
+        _node(
+            "dA_prev",
+            nt.grad_text("A", l - 1),
+            layer.dA_prev,
+            BACKWARD,
+            f"{nt.grad_text('Z', l)} · {nt.transpose_text('W' + s)}",
+        ),
         _edge("dA", "dZ", _dz_edge(trace, l)),
         _edge("dZ", "dW"),
         _edge("dZ", "db"),
@@ -202,18 +216,18 @@ def bp_single_dense(trace: Trace, l: int) -> str:
 
 def _dz_note(trace: Trace, l: int) -> str:
     """How ∂L/∂Z^(l) is made from ∂L/∂A^(l)."""
-    s = sup(l)
+    s = nt.layer_text(l)
     if _uses_shortcut(trace, l):
         return t("diagrams.shortcut", loss=trace.spec.loss)
     if trace.spec.activations[l - 1] == "softmax":
         return t("diagrams.softmax_jacobian")
-    return f"∂L/∂A{s} ⊙ g′(Z{s})"
+    return f"{nt.grad_text('A', l)} {nt.HADAMARD_TEXT} g′(Z{s})"
 
 
 def _dz_edge(trace: Trace, l: int) -> str:
     if _uses_shortcut(trace, l):
         return "A − Y"
-    return f"⊙ {_g_name(trace.spec, l)}′(Z{sup(l)})"
+    return f"{nt.HADAMARD_TEXT} {_g_name(trace.spec, l)}′(Z{nt.layer_text(l)})"
 
 
 def _uses_shortcut(trace: Trace, l: int) -> bool:
@@ -249,12 +263,12 @@ def bp_full(trace: Trace) -> str:
     spec = trace.spec
     body = [
         _node("X", "X = A⁽⁰⁾", trace.X, FORWARD),
-        _node("dX", "∂L/∂X", trace.layers[0].dA_prev, BACKWARD),
+        _node("dX", nt.grad_text("X"), trace.layers[0].dA_prev, BACKWARD),
         _node("Y", "Y", trace.Y, FORWARD),
         _node("loss", f"{t('diagrams.loss')} L = {num(trace.loss)}", None, "#d9d2e9"),
     ]
     for layer in trace.layers:
-        l, s = layer.l, sup(layer.l)
+        l, s = layer.l, nt.layer_text(layer.l)
         prev = "X" if l == 1 else f"A{l - 1}"
         dprev = "dX" if l == 1 else f"dA{l - 1}"
         body += [
@@ -262,10 +276,10 @@ def bp_full(trace: Trace) -> str:
             _node(f"b{l}", f"b{s}", layer.b, FORWARD),
             _node(f"Z{l}", f"Z{s}", layer.Z, FORWARD),
             _node(f"A{l}", f"A{s}", layer.A, FORWARD),
-            _node(f"dW{l}", f"∂L/∂W{s}", layer.dW, BACKWARD),
-            _node(f"db{l}", f"∂L/∂b{s}", layer.db, BACKWARD),
-            _node(f"dZ{l}", f"∂L/∂Z{s}", layer.dZ, BACKWARD),
-            _node(f"dA{l}", f"∂L/∂A{s}", layer.dA, BACKWARD),
+            _node(f"dW{l}", nt.grad_text("W", l), layer.dW, BACKWARD),
+            _node(f"db{l}", nt.grad_text("b", l), layer.db, BACKWARD),
+            _node(f"dZ{l}", nt.grad_text("Z", l), layer.dZ, BACKWARD),
+            _node(f"dA{l}", nt.grad_text("A", l), layer.dA, BACKWARD),
             _edge(prev, f"Z{l}"),
             _edge(f"W{l}", f"Z{l}"),
             _edge(f"b{l}", f"Z{l}"),
@@ -306,12 +320,14 @@ def neurons(trace: Trace, sample: int = 0) -> str:
         raise ValueError(f"neurons() draws widths up to {NEURON_LIMIT} and {NEURON_MAX_LAYERS} layers")
     body = []
     for j in range(spec.sizes[0]):
-        body.append(_unit(f"n0_{j}", f"x{sub(j + 1)} = {num(trace.X[sample, j])}", FORWARD, "ellipse"))
+        body.append(
+            _unit(f"n0_{j}", f"x{nt.sub_text(j + 1)} = {num(trace.X[sample, j])}", FORWARD, "ellipse")
+        )
     for layer in trace.layers:
         l = layer.l
         for i in range(layer.W.shape[1]):
             label = (
-                f"a{sub(i + 1)}{sup(l)} = {num(layer.A[sample, i])}\n"
+                f"a{nt.sub_text(i + 1)}{nt.layer_text(l)} = {num(layer.A[sample, i])}\n"
                 f"b = {num(layer.b[i])}\n∂L/∂b = {num(layer.db[i])}"
             )
             body.append(_unit(f"n{l}_{i}", label, FORWARD, "ellipse"))
@@ -321,7 +337,7 @@ def neurons(trace: Trace, sample: int = 0) -> str:
                     _edge(
                         f"n{l - 1}_{j}",
                         f"n{l}_{i}",
-                        f"w{sub(j + 1, i + 1)} = {num(w)}\n∂L/∂w = {num(dw)}",
+                        f"w{nt.sub_text(j + 1, i + 1)} = {num(w)}\n∂L/∂w = {num(dw)}",
                         color=POSITIVE if w >= 0 else NEGATIVE,
                         penwidth=f"{0.6 + 2.4 * min(abs(w), 2.0) / 2.0:.2f}",
                     )

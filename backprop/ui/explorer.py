@@ -21,6 +21,7 @@ from backprop.core.losses import LOSSES
 from backprop.core.network import Params, Trace, forward
 from backprop.core.spec import NetworkSpec
 from backprop.derivation import latex
+from backprop.derivation import notation as nt
 from backprop.ui import cache
 from backprop.ui.i18n import t
 
@@ -58,17 +59,15 @@ def quantities(trace: Trace, l: int) -> list[Panel]:
         g_values, g_note = act.dg(layer.Z, layer.A), None
     g_label = "J_1" if act.dg is None and not shortcut else latex.g_prime(name, l).split(" = ")[0]
     return [
-        Panel(
-            "dA", formula("dA"), latex.grad("A", l), layer.dA, "backward.dA_start" if l == spec.L else None
-        ),
+        Panel("dA", formula("dA"), nt.grad("A", l), layer.dA, "backward.dA_start" if l == spec.L else None),
         Panel("gprime", formula("gprime"), g_label, g_values, g_note),
-        Panel("dZ", formula("dZ"), latex.grad("Z", l), layer.dZ, None),
-        Panel("dW", formula("dW"), latex.grad("W", l), layer.dW, None),
-        Panel("db", formula("db"), latex.grad("b", l), layer.db, None),
+        Panel("dZ", formula("dZ"), nt.grad("Z", l), layer.dZ, None),
+        Panel("dW", formula("dW"), nt.grad("W", l), layer.dW, None),
+        Panel("db", formula("db"), nt.grad("b", l), layer.db, None),
         Panel(
             "dA_prev",
             formula("dA_prev"),
-            latex.grad("A", l - 1),
+            nt.grad("A", l - 1),
             layer.dA_prev,
             "backward.dA_prev_next" if l > 1 else "backward.dA_prev_x",
         ),

@@ -30,7 +30,7 @@ from plotly.subplots import make_subplots
 
 from backprop.core.network import Trace
 from backprop.core.spec import NetworkSpec
-from backprop.ui.diagrams import sup
+from backprop.derivation import notation as nt
 from backprop.ui.i18n import t
 
 DIVERGING = "PuOr"  # purple-orange: readable with every common colour-vision deficiency
@@ -42,12 +42,12 @@ ROW_HEIGHT = 230
 FLOOR = 1e-17  # a relative error of exactly 0 is drawn here on the log scale
 PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000")
 
-# the four gradients of a layer: (LayerTrace field, title, the entry's symbol in hover)
+# the four gradients of a layer: (LayerTrace field, the matrix's letter, the entry's letter, layer offset)
 QUANTITIES = (
-    ("dW", "∂L/∂W{s}", "∂L/∂w{s}"),
-    ("db", "∂L/∂b{s}", "∂L/∂b{s}"),
-    ("dZ", "∂L/∂Z{s}", "∂L/∂z{s}"),
-    ("dA_prev", "∂L/∂A{p}", "∂L/∂a{p}"),
+    ("dW", "W", "w", 0),
+    ("db", "b", "b", 0),
+    ("dZ", "Z", "z", 0),
+    ("dA_prev", "A", "a", -1),
 )
 
 
@@ -126,11 +126,11 @@ def gradient_heatmaps(trace: Trace, shared: bool = True) -> go.Figure:
     L = trace.spec.L
     titles = []
     for layer in trace.layers:
-        s, p = sup(layer.l), sup(layer.l - 1)
-        for field, title, _ in QUANTITIES:
+        for field, letter, _, offset in QUANTITIES:
             M = getattr(layer, field)
             cut = "" if blocks(M)[3] == (1, 1) else ", " + t("heatmaps.plot_blocks")
-            titles.append(f"{title.format(s=s, p=p)}  ({'×'.join(map(str, M.shape))}{cut})")
+            title = nt.grad_text(letter, layer.l + offset)
+            titles.append(f"{title}  ({'×'.join(map(str, M.shape))}{cut})")
     fig = make_subplots(
         rows=L,
         cols=4,
@@ -138,12 +138,12 @@ def gradient_heatmaps(trace: Trace, shared: bool = True) -> go.Figure:
         horizontal_spacing=0.05,
         vertical_spacing=min(0.12, 0.3 / L),
     )
-    peak = max(float(np.abs(getattr(x, f)).max(initial=0.0)) for x in trace.layers for f, _, _ in QUANTITIES)
+    peak = max(float(np.abs(getattr(x, f)).max(initial=0.0)) for x in trace.layers for f, *_ in QUANTITIES)
     for layer in trace.layers:
-        s, p = sup(layer.l), sup(layer.l - 1)
-        for col, (field, title, symbol) in enumerate(QUANTITIES, 1):
+        for col, (field, letter, entry, offset) in enumerate(QUANTITIES, 1):
             M = getattr(layer, field)
-            panel = _heatmap(M, title.format(s=s, p=p), symbol.format(s=s, p=p), M.ndim == 1)
+            at = layer.l + offset
+            panel = _heatmap(M, nt.grad_text(letter, at), nt.grad_text(entry, at), M.ndim == 1)
             if shared:
                 panel.update(coloraxis="coloraxis")
             else:
@@ -184,7 +184,7 @@ def rel_error_heatmaps(grids: dict[tuple[str, int], np.ndarray], tolerance: floa
     ``z`` holds log10(max(error, 1e-17)), ``customdata`` the error itself.
     """
     L = max(l for _, l in grids)
-    titles = ["∂L/∂X", ""] + [f"∂L/∂{v}{sup(l)}" for l in range(1, L + 1) for v in ("W", "b")]
+    titles = [nt.grad_text("X"), ""] + [nt.grad_text(v, l) for l in range(1, L + 1) for v in ("W", "b")]
     fig = make_subplots(
         rows=L + 1, cols=2, subplot_titles=titles, horizontal_spacing=0.08, vertical_spacing=0.3 / (L + 1)
     )
@@ -193,7 +193,7 @@ def rel_error_heatmaps(grids: dict[tuple[str, int], np.ndarray], tolerance: floa
         grid, rows_at, cols_at, block = blocks(E, reduce="max")
         with np.errstate(invalid="ignore"):
             logs = np.log10(np.maximum(grid, FLOOR))
-        name = "∂L/∂X" if variable == "X" else f"∂L/∂{variable}{sup(l)}"
+        name = nt.grad_text("X") if variable == "X" else nt.grad_text(variable, l)
         where = "<sub>%{x}</sub>" if E.ndim == 1 else "<sub>%{y},%{x}</sub>"
         symbol = {"X": "x", "W": "w", "b": "b"}[variable]
         label = t("check.plot_rel_error")
@@ -245,13 +245,13 @@ def norm_bars(trace: Trace) -> go.Figure:
             go.Bar(
                 x=layers,
                 y=[float(np.linalg.norm(layer.dW)) for layer in trace.layers],
-                name="‖∂L/∂W⁽ˡ⁾‖",
+                name=f"‖{nt.grad_text('W', 'l')}‖",
                 marker_color=PALETTE[0],
             ),
             go.Bar(
                 x=layers,
                 y=[float(np.linalg.norm(layer.db)) for layer in trace.layers],
-                name="‖∂L/∂b⁽ˡ⁾‖",
+                name=f"‖{nt.grad_text('b', 'l')}‖",
                 marker_color=PALETTE[1],
             ),
         ]
@@ -275,7 +275,7 @@ def training_curves(loss: np.ndarray, grad_norms: np.ndarray) -> go.Figure:
             go.Scatter(
                 x=steps,
                 y=grad_norms[:, l],
-                name=f"‖∂L/∂W{sup(l + 1)}‖",
+                name=f"‖{nt.grad_text('W', l + 1)}‖",
                 mode="lines",
                 line_color=PALETTE[l % len(PALETTE)],
             ),

@@ -187,7 +187,7 @@ def generic():
 
 
 @st.cache_resource(show_spinner=False)
-def matrix():
+def matrix_calculus():
     """The matrix-calculus derivation from tr(Gᵀ(A W + 1 bᵀ)) (independent of the network)."""
     from backprop.symbolic import matrix_derivation  # noqa: PLC0415
 

@@ -10,7 +10,7 @@ from backprop.derivation import latex
 from backprop.ui.i18n import t
 
 
-def matrix(
+def matrix_or_table(
     name: str,
     M: np.ndarray,
     where=st,
@@ -41,7 +41,7 @@ def matrices(items: list[tuple[str, np.ndarray, dict]], where=st) -> None:
                 where.latex(latex.labelled(name, M, **hl))
         return
     for (name, M, hl), column in zip(items, where.columns(len(items))):
-        matrix(name, M, column, **hl)
+        matrix_or_table(name, M, column, **hl)
 
 
 def latex_or_note(tex: str | None, note_key: str, where=st, **fmt) -> None:

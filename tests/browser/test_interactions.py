@@ -17,6 +17,7 @@ from tex_on_page import final_number, matrix_after, shown_matrix, tex_sources
 
 from backprop.core.network import run
 from backprop.core.spec import NetworkSpec
+from backprop.derivation import notation as nt
 
 pytestmark = pytest.mark.browser
 
@@ -91,15 +92,15 @@ def test_backward_explorer_follows_the_chosen_entry(app: AppPage) -> None:
     app.open("/backward")
     layer = run(spec()).layers[0]
     sources = tex_sources(app)
-    assert final_number(sources, r"\frac{\partial L}{\partial w^{(1)}_{11}} = \Big(") == pytest.approx(
+    assert final_number(sources, nt.partial(nt.entry("w", 1, 0, 0)) + r" = \Big(") == pytest.approx(
         layer.dW[0, 0], rel=SHOWN_RTOL
     )
-    assert_shown("dL/dW^(1) panel", matrix_after(sources, r"\frac{\partial L}{\partial W^{(1)}} ="), layer.dW)
+    assert_shown("dL/dW^(1) panel", matrix_after(sources, nt.grad("W", 1) + " ="), layer.dW)
 
     choose(app, "bw_i_W", "3")
     choose(app, "bw_j_W", "2")
     sources = tex_sources(app)
-    head = r"\frac{\partial L}{\partial w^{(1)}_{32}}"
+    head = nt.partial(nt.entry("w", 1, 2, 1))
     assert final_number(sources, head + r" = \Big(") == pytest.approx(
         layer.dW[2, 1], rel=SHOWN_RTOL
     )  # matrix entry
@@ -115,7 +116,7 @@ def test_backward_explorer_follows_the_chosen_entry(app: AppPage) -> None:
     layer2 = run(spec()).layers[1]
     choose(app, "bw_j_b", "1")
     sources = tex_sources(app)
-    assert final_number(sources, r"\frac{\partial L}{\partial b^{(2)}_{1}} = ") == pytest.approx(
+    assert final_number(sources, nt.partial(nt.entry("b", 2, 0)) + " = ") == pytest.approx(
         layer2.db[0], rel=SHOWN_RTOL
     )
     assert _fd_shown(app) == pytest.approx(layer2.db[0], rel=1e-6)
@@ -131,7 +132,7 @@ def test_copied_url_opens_the_same_view(app: AppPage, new_app_page) -> None:
     url = app.page.url
     shown, values = tex_sources(app), widget_values(app)
     expected = run(spec(sizes=(3, 5, 2), batch=3)).layers[0].dW[1, 3]
-    assert final_number(shown, r"\frac{\partial L}{\partial w^{(1)}_{24}} = \Big(") == pytest.approx(
+    assert final_number(shown, nt.partial(nt.entry("w", 1, 1, 3)) + r" = \Big(") == pytest.approx(
         expected, rel=SHOWN_RTOL
     )
 

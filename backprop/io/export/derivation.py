@@ -15,7 +15,9 @@ from __future__ import annotations
 import sympy as sp
 
 from backprop.core.activations import activation
-from backprop.derivation.steps import backward_steps, matrix_tex, number_tex, sym, sym_t
+from backprop.derivation import notation as nt
+from backprop.derivation.notation import sup as sym
+from backprop.derivation.steps import backward_steps, matrix_tex, number_tex
 from backprop.io.export.document import (
     Display,
     Heading,
@@ -26,6 +28,7 @@ from backprop.io.export.document import (
     to_markdown,
     with_values,
 )
+from backprop.symbolic.notes_latex import sympy_latex
 
 DIGITS = 4
 
@@ -55,7 +58,7 @@ def g_tex(name: str, Z: str) -> str:
     if name in G_TEX:
         return G_TEX[name].replace("{Z}", "{" + Z + "}")
     z = sp.Symbol("z")
-    return r"g\left(" + Z + r"\right),\; g(z) = " + sp.latex(activation(name).sym(z))
+    return r"g\left(" + Z + r"\right),\; g(z) = " + sympy_latex(activation(name).sym(z))
 
 
 def derivation_blocks(trace, digits: int = DIGITS) -> list:
@@ -104,7 +107,7 @@ def forward_blocks(spec, layer, digits: int = DIGITS) -> list:
     """Z^(l) and A^(l) of one layer, each as formula = numbers = result."""
     l = layer.l
     A_prev = "X" if l == 1 else sym("A", l - 1)
-    ones = r"\mathbf{1}_{" + str(spec.m) + "}"
+    ones = nt.ones(spec.m)
     z_eq = (
         r"\begin{aligned}"
         + sym("Z", l)
@@ -115,7 +118,7 @@ def forward_blocks(spec, layer, digits: int = DIGITS) -> list:
         + " + "
         + ones
         + " "
-        + sym_t("b", l)
+        + nt.transpose(sym("b", l))
         + r" \\ &= "
         + matrix_tex(layer.A_prev, digits)
         + " "
@@ -123,8 +126,8 @@ def forward_blocks(spec, layer, digits: int = DIGITS) -> list:
         + " + "
         + ones
         + " "
-        + matrix_tex(layer.b, digits)
-        + r"^{\top} \\ &= "
+        + nt.transpose(matrix_tex(layer.b, digits))
+        + r" \\ &= "
         + matrix_tex(layer.Z, digits)
         + r"\end{aligned}"
     )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from backprop.derivation import notation as nt
 from backprop.derivation.exact import with_values  # noqa: F401 (the printers' way to hand-calculation mode)
 
 
@@ -123,15 +124,15 @@ def notation_sentence() -> Para:
     """The notes' conventions, stated where the numbers are."""
     return Para(
         "Notation of the lecture notes: rows are samples, ",
-        Math(r"A^{(0)} = X"),
+        Math(nt.sup("A", 0) + " = X"),
         ", ",
-        Math(r"W^{(l)}"),
+        Math(nt.sup("W", "l")),
         " is ",
         Math(r"n_{l-1} \times n_l"),
         ", ",
-        Math(r"Z^{(l)} = A^{(l-1)} W^{(l)} + \mathbf{1}_{m} b^{(l)\top}"),
+        Math(nt.forward_formula()),
         ", ",
-        Math(r"A^{(l)} = g^{(l)}(Z^{(l)})"),
+        Math(nt.sup("A", "l") + " = " + nt.g("l", nt.sup("Z", "l"))),
         ". Gradients are in denominator layout: each has the shape of its variable.",
     )
 

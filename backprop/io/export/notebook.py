@@ -22,6 +22,7 @@ from sympy.printing.numpy import NumPyPrinter
 
 from backprop.core.activations import activation
 from backprop.core.errors import InvalidInput
+from backprop.derivation import notation as nt
 
 MAX_NUMBERS = 50_000  # literals in one notebook: past this it is megabytes of digits
 RTOL, ATOL = 1e-9, 1e-12
@@ -80,7 +81,10 @@ def notebook(trace) -> dict:
         _code(_definitions(spec)),
         _code(_given(trace)),
         _code(_shown(trace)),
-        _markdown("## Forward pass\n\n`Z = A_prev @ W + b` (the `+ b` broadcasts `1 b^T`), `A = g(Z)`."),
+        _markdown(
+            "## Forward pass\n\n`Z = A_prev @ W + b` (the `+ b` broadcasts "
+            f"${nt.ones()}\\, {nt.transpose('b')}$), `A = g(Z)`."
+        ),
         _code(_forward(spec)),
         _markdown("## Loss"),
         _code(_loss(spec)),

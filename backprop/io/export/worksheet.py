@@ -14,7 +14,9 @@ every box filled. Both print as LaTeX (pdflatex) and Markdown.
 from __future__ import annotations
 
 from backprop.core.errors import InvalidInput
-from backprop.derivation.steps import backward_steps, matrix_tex, number_tex, sym, sym_t
+from backprop.derivation import notation as nt
+from backprop.derivation.notation import sup as sym
+from backprop.derivation.steps import backward_steps, matrix_tex, number_tex
 from backprop.io.export.derivation import LOSS_TEX, g_tex
 from backprop.io.export.document import (
     Display,
@@ -91,10 +93,10 @@ def worksheet_blocks(trace, key: bool = False, forward_given: bool = False, digi
                 + A_prev
                 + " "
                 + sym("W", l)
-                + r" + \mathbf{1}_{"
-                + str(spec.m)
-                + "} "
-                + sym_t("b", l)
+                + " + "
+                + nt.ones(spec.m)
+                + " "
+                + nt.transpose(sym("b", l))
                 + " = "
                 + cell(layer.Z, fill)
             )

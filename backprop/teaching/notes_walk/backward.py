@@ -16,14 +16,13 @@ import numpy as np
 import sympy as sp
 
 from backprop.core.network import Params, Trace, forward
+from backprop.derivation import notation as nt
+from backprop.symbolic.notes_latex import sympy_latex
 from backprop.teaching.notes_walk import symbolic
 from backprop.teaching.notes_walk.checks import Focus, numbers
 from backprop.teaching.notes_walk.model import Check, Evidence, Step
+from backprop.teaching.notes_walk.statements import DIFFERENTIAL
 
-DIFFERENTIAL = (
-    r"\mathrm{d} \boldsymbol{z}^{(l)} = {\mathbf{W}^{(l)}}^\mathrm{T} \mathrm{d} \boldsymbol{a}^{(l-1)}"
-    r" + \mathrm{d} \boldsymbol{b}^{(l)}"
-)
 FORWARD_VALUES = (
     r"\mathbf{Z}^{(1)}, \mathbf{A}^{(1)}, \dots, \mathbf{Z}^{(L)}, \mathbf{A}^{(L)}, L(\boldsymbol{\theta})"
 )
@@ -36,8 +35,9 @@ def forward_values(trace: Trace, f: Focus) -> Step:
     fresh = forward(spec, params, trace.X)
     pairs = []
     for layer, (Z, A) in zip(trace.layers, fresh, strict=True):
-        pairs.append((rf"\mathbf{{Z}}^{{({layer.l})}}", rf"\mathbf{{Z}}^{{({layer.l})}}", Z, layer.Z))
-        pairs.append((rf"\mathbf{{A}}^{{({layer.l})}}", rf"\mathbf{{A}}^{{({layer.l})}}", A, layer.A))
+        Z_l, A_l = nt.sup("Z", layer.l, True), nt.sup("A", layer.l, True)
+        pairs.append((Z_l, Z_l, Z, layer.Z))
+        pairs.append((A_l, A_l, A, layer.A))
     return Step("bwd.forward_values", FORWARD_VALUES, (numbers(pairs),))
 
 
@@ -61,7 +61,7 @@ def differential(trace: Trace, f: Focus) -> Step:
         ok,
         (
             Evidence(
-                "sympy_identity", fmt, latex=r"\mathrm{d}\boldsymbol{z} = " + sp.latex(sp.expand(change))
+                "sympy_identity", fmt, latex=r"\mathrm{d}\boldsymbol{z} = " + sympy_latex(sp.expand(change))
             ),
         ),
     )
@@ -77,7 +77,7 @@ def differential(trace: Trace, f: Focus) -> Step:
                 r"\boldsymbol{z}(\boldsymbol{a} + \mathrm{d}\boldsymbol{a},"
                 r" \boldsymbol{b} + \mathrm{d}\boldsymbol{b})"
                 r" - \boldsymbol{z}(\boldsymbol{a}, \boldsymbol{b})",
-                r"\mathbf{W}^\mathrm{T} \mathrm{d}\boldsymbol{a} + \mathrm{d}\boldsymbol{b}",
+                nt.transpose(nt.bold("W")) + r" \mathrm{d}\boldsymbol{a} + \mathrm{d}\boldsymbol{b}",
                 moved,
                 layer.W.T @ d_a + d_b,
             )

@@ -28,11 +28,12 @@ import numpy as np
 import sympy as sp
 
 from backprop.core.network import LayerTrace, Trace
+from backprop.derivation import notation as nt
+from backprop.symbolic.notes_latex import sympy_latex
 from backprop.teaching.notes_walk import symbolic
 from backprop.teaching.notes_walk.checks import Focus, finite_differences, numbers, same
 from backprop.teaching.notes_walk.model import Check, Evidence, Step, fmt_index
-
-_L = r"L(\boldsymbol{\theta})"
+from backprop.teaching.notes_walk.statements import NOTES_CHAIN
 
 
 class Variable(NamedTuple):
@@ -76,24 +77,7 @@ def _local_b(layer: LayerTrace, index) -> np.ndarray:
 A_VAR = Variable(
     "a",
     "A_prev",
-    (
-        rf"\cfrac{{\partial {_L}}}{{a_{{ij}}^{{(l-1)}}}} ="
-        rf" \sum_{{s,t}} \cfrac{{\partial {_L}}}{{z_{{st}}^{{(l)}}}}"
-        r" \cfrac{z_{st}^{(l)}}{a_{ij}^{(l-1)}}",
-        r"\cfrac{\partial z_{st}^{(l)}}{\partial a_{ij}^{(l-1)}} ="
-        r" \begin{cases} w_{jt}^{(l)} & s = i \\ 0 & s \neq i \end{cases}",
-        rf"\cfrac{{\partial {_L}}}{{a_{{ij}}^{{(l-1)}}}} ="
-        rf" \sum_{{s=i,t}} \cfrac{{\partial {_L}}}{{z_{{st}}^{{(l)}}}}"
-        r" \cfrac{\partial z_{st}^{(l)}}{a_{ij}^{(l-1)}} = \sum_{t} \cfrac{\partial "
-        + _L
-        + r"}{\partial z_{i,t}^{(l)}}"
-        r" \cfrac{\partial z_{i,t}^{(l)}}{\partial a_{ij}^{(l-1)}} = \sum_{t} \cfrac{\partial "
-        + _L
-        + r"}{\partial z_{i,t}^{(l)}} w_{jt}^{(l)}",
-        rf"\cfrac{{\partial {_L}}}{{\partial \mathbf{{A}}^{{(l-1)}}}}"
-        rf" = \cfrac{{\partial {_L}}}{{\partial \mathbf{{Z}}^{{(l)}}}}"
-        r"{\mathbf{W}^{(l)}}^\mathrm{T}",
-    ),
+    NOTES_CHAIN["a"],
     ((6,), (), (6,), ()),
     lambda f: f.a_entry,
     _local_a,
@@ -108,19 +92,7 @@ A_VAR = Variable(
 W_VAR = Variable(
     "W",
     "W",
-    (
-        r"\cfrac{\partial L}{\partial w_{ij}^{(l)}} = \sum_{s, t}\cfrac{\partial L}{\partial z_{st}^{(l)}}"
-        r" \cfrac{\partial z_{st}^{(l)}}{\partial w_{ij}^{(l)}}",
-        r"\cfrac{\partial z_{st}^{(l)}}{\partial w_{ij}^{(l)}} ="
-        r" \begin{cases} a_{si}^{(l-1)} & t = j \\ 0 & t \neq j \end{cases}",
-        r"\cfrac{\partial L}{\partial w_{ij}^{(l)}} = \sum_{s,t=j} \cfrac{\partial L}{\partial z_{st}^{(l)}}"
-        r" \cfrac{\partial z_{st}^{(l)}}{\partial w_{ij}^{(l)}}"
-        r" = \sum_{s} \cfrac{\partial L}{\partial z_{sj}^{(l)}}"
-        r" \cfrac{\partial z_{sj}^{l}}{\partial w_{ij}^{(l)}} ="
-        r" \sum_{s}\cfrac{\partial L}{\partial z_{sj}^{(l)}}a_{si}^{(l-1)}",
-        r"\cfrac{\partial L}{\partial \mathbf{W}^{(l)}} ="
-        r" {\mathbf{A}^{(l-1)}}^\mathrm{T} \cfrac{\partial L}{\partial \mathbf{Z}^{(l)}}",
-    ),
+    NOTES_CHAIN["W"],
     ((), (), (2,), ()),
     lambda f: f.w_entry,
     _local_w,
@@ -137,19 +109,7 @@ W_VAR = Variable(
 B_VAR = Variable(
     "b",
     "b",
-    (
-        r"\cfrac{\partial L}{\partial b_i^{(l)}} = \sum_{s, t}\cfrac{\partial L}{\partial z_{st}^{(l)}}"
-        r" \cfrac{\partial z_{st}^{(l)}}{\partial b_i^{(l)}}",
-        r"\cfrac{\partial z_{st}^{(l)}}{\partial b_i^{(l)}} ="
-        r" \begin{cases} 1 & t = i \\ 0 & t \neq i \end{cases}",
-        r"\cfrac{\partial L}{\partial b_i^{(l)}} = \sum_{s, t = i}\cfrac{\partial L}{\partial z_{st}^{(l)}}"
-        r" \cfrac{\partial z_{st}^{(l)}}{\partial b_i^{(l)}}"
-        r" = \sum_{s}\cfrac{\partial L}{\partial z_{si}^{(l)}}"
-        r" \cfrac{\partial z_{si}^{(l)}}{\partial b_i^{(l)}}"
-        r" = \sum_{s}\cfrac{\partial L}{\partial z_{si}^{(l)}}",
-        r"\cfrac{\partial L}{\partial \boldsymbol{b}^{(l)}} = (\boldsymbol{1}_{m \times 1}^\mathrm{T}"
-        r" \cfrac{\partial L}{\partial \mathbf{Z}^{(l)}})^\mathrm{T}",
-    ),
+    NOTES_CHAIN["b"],
     ((), (), (), ()),
     lambda f: (f.b_entry,),
     _local_b,
@@ -166,22 +126,22 @@ VARIABLES = {v.key: v for v in (A_VAR, W_VAR, B_VAR)}
 # what each variable's matrix form and its pieces look like on screen
 PRODUCT_LATEX = {
     "a": (
-        r"\frac{\partial L}{\partial \mathbf{Z}^{(l)}}{\mathbf{W}^{(l)}}^\mathrm{T}",
-        r"\frac{\partial L}{\partial \mathbf{A}^{(l-1)}}",
+        f"{nt.grad('Z', 'l', True)}{nt.transpose(nt.sup('W', 'l', True))}",
+        nt.grad("A", "l-1", True),
     ),
     "W": (
-        r"{\mathbf{A}^{(l-1)}}^\mathrm{T}\frac{\partial L}{\partial \mathbf{Z}^{(l)}}",
-        r"\frac{\partial L}{\partial \mathbf{W}^{(l)}}",
+        f"{nt.transpose(nt.sup('A', 'l-1', True))}{nt.grad('Z', 'l', True)}",
+        nt.grad("W", "l", True),
     ),
     "b": (
-        r"(\boldsymbol{1}^\mathrm{T}\frac{\partial L}{\partial \mathbf{Z}^{(l)}})^\mathrm{T}",
-        r"\frac{\partial L}{\partial \boldsymbol{b}^{(l)}}",
+        nt.paren_transpose(f"{nt.transpose(nt.ONE)}{nt.grad('Z', 'l', True)}", ""),
+        nt.grad("b", "l", True),
     ),
 }
 X_LATEX = {
-    "a": lambda i, j: f"a_{{{i}{j}}}^{{(l-1)}}",
-    "W": lambda i, j: f"w_{{{i}{j}}}^{{(l)}}",
-    "b": lambda i, j: f"b_{{{i}}}^{{(l)}}",
+    "a": lambda i, j: nt.indexed("a", f"{i}{j}", "l-1"),
+    "W": lambda i, j: nt.indexed("w", f"{i}{j}", "l"),
+    "b": lambda i, j: nt.indexed("b", f"{i}", "l"),
 }
 CASES_LATEX = {
     "a": lambda i, j: rf"\delta_{{s{i}}}\, w_{{{j}t}}",
@@ -189,11 +149,11 @@ CASES_LATEX = {
     "b": lambda i, j: rf"\delta_{{t{i}}}",
 }
 SURVIVORS_LATEX = {
-    "a": lambda i, j: rf"\sum_{{t}} \frac{{\partial L}}{{\partial z_{{{i}t}}}} w_{{{j}t}}",
-    "W": lambda i, j: rf"\sum_{{s}} \frac{{\partial L}}{{\partial z_{{s{j}}}}} a_{{s{i}}}",
-    "b": lambda i, j: rf"\sum_{{s}} \frac{{\partial L}}{{\partial z_{{s{i}}}}}",
+    "a": lambda i, j: rf"\sum_{{t}} {nt.partial(nt.indexed('z', f'{i}t'))} w_{{{j}t}}",
+    "W": lambda i, j: rf"\sum_{{s}} {nt.partial(nt.indexed('z', f's{j}'))} a_{{s{i}}}",
+    "b": lambda i, j: rf"\sum_{{s}} {nt.partial(nt.indexed('z', f's{i}'))}",
 }
-DOUBLE_LATEX = r"\sum_{s,t} \frac{\partial L}{\partial z_{st}} \frac{\Delta z_{st}}{\Delta x}"
+DOUBLE_LATEX = r"\sum_{s,t} " + nt.partial("z_{st}") + r" \frac{\Delta z_{st}}{\Delta x}"
 
 
 def steps(trace: Trace, f: Focus, key: str) -> list[Step]:
@@ -339,15 +299,15 @@ def _sympy_checks(window: tuple[int, int, int], key: str, l: int) -> dict[str, C
         ok["collapse"] &= symbolic.is_zero(double - survivors)
         ok["matrix"] &= symbolic.is_zero(by_sympy - (product[index] if key != "b" else product[index[0], 0]))
     first = X[0, 0]
-    x, dx = sp.latex(first), sp.latex(symbolic.chain_rule(s, first))
-    by_chain_rule = rf"\frac{{\partial L}}{{\partial {x}}} = {dx}"
+    x, dx = sympy_latex(first), sympy_latex(symbolic.chain_rule(s, first))
+    by_chain_rule = f"{nt.partial(x)} = {dx}"
     fmt = {"m": str(m), "n_in": str(window[1]), "n_out": str(n_out), "count": str(len(entries))}
     latex = {
         "sum": by_chain_rule,
-        "local": rf"\frac{{\partial \mathbf{{Z}}}}{{\partial {sp.latex(first)}}} = "
-        + sp.latex(s.Z.applyfunc(lambda z: sp.diff(z, first))),
+        "local": f"{nt.partial(x, of=nt.bold('Z'))} = "
+        + sympy_latex(s.Z.applyfunc(lambda z: sp.diff(z, first))),
         "collapse": by_chain_rule,
-        "matrix": sp.latex(product),
+        "matrix": sympy_latex(product),
     }
     return {
         name: Check("sympy", holds, (Evidence(f"sympy_{name}", fmt, latex=latex[name]),))

@@ -1,7 +1,7 @@
 r"""The notes' forward pass, one sample then the batch, each statement checked on the network.
 
-Statements are the notes' LaTeX (typos kept; ``Step.typos`` names them). SymPy checks
-the algebra on a window of the layer (``symbolic.window``); numbers check the whole layer.
+Statements are the notes' LaTeX (quoted in ``statements``, typos kept; ``Step.typos`` names
+them). SymPy checks the algebra on a window of the layer (``symbolic.window``); numbers check the whole layer.
 
 >>> from backprop import NetworkSpec, run
 >>> from backprop.teaching.notes_walk.checks import focus
@@ -17,52 +17,14 @@ import sympy as sp
 
 from backprop.core.activations import activation
 from backprop.core.network import Params, Trace, forward
+from backprop.derivation import notation as nt
+from backprop.symbolic.notes_latex import sympy_latex
 from backprop.teaching.notes_walk import symbolic
 from backprop.teaching.notes_walk.checks import Focus, numbers, same
 from backprop.teaching.notes_walk.model import Check, Evidence, Step, fmt_index, fmt_number, fmt_shape
+from backprop.teaching.notes_walk.statements import BATCH_DEF, BATCH_Z, NOTATION, W_MATRIX, Z_I, Z_VECTOR
 
-NOTATION = r"""\begin{gathered}
-\boldsymbol{a}^{(l-1)} = (a_1^{(l-1)}, \dots, a_{n_{l-1}}^{(l-1)})^\mathrm{T} \\
-\boldsymbol{w_i}^{(l)} = (w_{1i}^{(l)}, \dots, w_{n_{l}i}^{(l)})^\mathrm{T} \\
-\boldsymbol{b} = (b_1^{(l)}, \dots, b_{n_l}^{(l)})^\mathrm{T} \\
-\boldsymbol{z}^{(l)} = (z_1^{(l)}, \dots, z_{n_l}^{(l)})^\mathrm{T} \\
-\boldsymbol{g}^{(l)} = (g_1^{(l)}, g_2^{l}, \dots, g_{n_l}^{(l)})^\mathrm{T} \\
-\boldsymbol{a}^{(l)} = (a_1^{(l)}, \dots, a_{n_{l}}^{(l)})^\mathrm{T}
-\end{gathered}"""
-
-Z_I = r"""\begin{gathered}
-z_i^{(l)} = (\boldsymbol{a}^{l-1})^\mathrm{T} \cdot \boldsymbol{w_i}^{(l)} + b_i^{(l)} \\
-\boldsymbol{a}^{(l)} = \boldsymbol{g}^{(l)}(\boldsymbol{z}^{(l)})
-\end{gathered}"""
-
-W_MATRIX = r"""\mathbf{W}^{(l)} = (\boldsymbol{w_1}^{(l)}, \dots, \boldsymbol{w_{n_l}}^{(l)}) =
-\begin{bmatrix}
-    w_{11}^{(l)} & w_{12}^{(l)} & \dots & w_{1n_l}^{(l)} \\
-    w_{21}^{(l)} & w_{22}^{(l)} & \dots & w_{2n_l}^{(l)} \\
-    \vdots & \vdots & \ddots & \vdots \\
-    w_{n_{l-1}1}^{(l)} & w_{n_{l-1}2}^{(l)} & \dots & w_{n_{l-1}n_l}^{(l)}
-\end{bmatrix}_{n_{l-1} \times n_l}"""
-
-Z_VECTOR = (
-    r"\boldsymbol{z}^{(l)} = ({\boldsymbol{a}^{(l-1)}}^\mathrm{T} \cdot \mathbf{W}^{(l)})^\mathrm{T}"
-    r" + {\boldsymbol{b}^{(l)}}"
-)
-
-BATCH_DEF = r"""\begin{gathered}
-\mathbf{A}^{(l-1)} = (\boldsymbol{a_1}^{(l-1)}, \dots, \boldsymbol{a_m}^{(l-1)})^\mathrm{T}
-    \in \mathbb{R}^{m \times n_{l-1}} \\
-\mathbf{Z}^{(l)} = (\boldsymbol{z_1}^{(l)}, \dots, \boldsymbol{z_m}^{(l)})^\mathrm{T}
-    \in \mathbb{R}^{m \times n_l} \\
-\mathbf{G}^{(l)} = (\underbrace{\boldsymbol{g}^{(l)}, \dots, \boldsymbol{g}^{(l)}}_m)^\mathrm{T}
-    \in \mathbb{R}^{m \times n_l}
-\end{gathered}"""
-
-BATCH_Z = r"""\begin{gathered}
-\mathbf{Z}^{(l)} = \mathbf{A}^{(l-1)} \mathbf{W}^{(l)}
-    + \boldsymbol{1}_{m \times 1} {\boldsymbol{b}^{(l)}}^\mathrm{T} \\
-\mathbf{A}^{(l)} = \mathbf{G}^{(l)}(\mathbf{Z}^{(l)})
-\end{gathered}"""
-
+A_T = nt.transpose(nt.sup("a", "l-1", True))  # one sample's row of A^(l-1), as the notes' column
 SINGLE_RUNS = 16  # samples rerun one at a time to show that rows do not mix
 
 
@@ -96,8 +58,8 @@ def single_sample(trace: Trace, f: Focus) -> list[Step]:
                 numbers(
                     [
                         (
-                            r"({\boldsymbol{a}^{(l-1)}}^\mathrm{T}"
-                            r" \mathbf{W}^{(l)})^\mathrm{T} + \boldsymbol{b}^{(l)}",
+                            nt.paren_transpose(f"{A_T} {nt.sup('W', 'l', True)}", "")
+                            + f" + {nt.sup('b', 'l', True)}",
                             r"\boldsymbol{z}^{(l)}",
                             (a[None] @ W).T[:, 0] + b,
                             z,
@@ -126,8 +88,7 @@ def batch(trace: Trace, f: Focus) -> list[Step]:
                 numbers(
                     [
                         (
-                            r"\mathbf{A}^{(l-1)} \mathbf{W}^{(l)} + \boldsymbol{1}_{m"
-                            r" \times 1} {\boldsymbol{b}^{(l)}}^\mathrm{T}",
+                            nt.forward_sum("l", bold_symbol=True),
                             r"\mathbf{Z}^{(l)}",
                             A_prev @ W + ones @ b[None],
                             Z,
@@ -177,7 +138,7 @@ def _z_numbers(z_units, z, out, g_of_z) -> Check:
     return numbers(
         [
             (
-                r"(\boldsymbol{a}^{(l-1)})^\mathrm{T} \boldsymbol{w_i}^{(l)} + b_i^{(l)}",
+                f"{A_T} {nt.sup(nt.bold('w_i'), 'l')} + {nt.indexed('b', 'i', 'l')}",
                 r"z_i^{(l)}",
                 z_units,
                 z,
@@ -191,7 +152,7 @@ def _columns(W, a, b, z) -> Check:
     r"""W is n_{l-1} × n_l and its column i is the w_i of z_i = aᵀ w_i + b_i."""
     n_in, n_out = W.shape
     ok_cols, ev = same(
-        r"(\boldsymbol{a}^{(l-1)})^\mathrm{T}\,\mathbf{W}^{(l)}_{:,i} + b_i^{(l)}",
+        f"{A_T}\\,{nt.sup('W', 'l', True)}_{{:,i}} + {nt.indexed('b', 'i', 'l')}",
         r"z_i^{(l)}",
         np.array([a @ W[:, i] + b[i] for i in range(n_out)]),
         z,
@@ -216,7 +177,7 @@ def _sympy_z_i(trace: Trace, l: int) -> Check:
         and symbolic.is_zero((a.T * s.W[:, i])[0] - sum(s.A[0, j] * s.W[j, i] for j in range(n_in)))
         for i in range(n_out)
     )
-    latex = rf"z_1 = {sp.latex((a.T * s.W[:, 0])[0] + s.b[0])}"
+    latex = rf"z_1 = {sympy_latex((a.T * s.W[:, 0])[0] + s.b[0])}"
     return Check("sympy", ok, (Evidence("sympy_identity", _window_evidence(trace, l), latex=latex),))
 
 
@@ -226,8 +187,9 @@ def _sympy_z_vector(trace: Trace, l: int) -> Check:
     s = symbolic.layer_symbols(1, n_in, n_out, l)
     a = s.A.T
     ok = symbolic.is_zero((a.T * s.W).T + s.b - (s.W.T * a + s.b))
-    latex = r"(\boldsymbol{a}^\mathrm{T}\mathbf{W})^\mathrm{T} + \boldsymbol{b} = " + sp.latex(
-        s.W.T * a + s.b
+    a_t = nt.transpose(nt.bold("a"))
+    latex = (
+        nt.paren_transpose(a_t + nt.bold("W"), "") + f" + {nt.bold('b')} = " + sympy_latex(s.W.T * a + s.b)
     )
     return Check("sympy", ok, (Evidence("sympy_identity", _window_evidence(trace, l), latex=latex),))
 
@@ -239,7 +201,7 @@ def _sympy_g(act, z, out) -> Check:
         zsym = sp.Symbol("z")
         expr = act.sym(zsym)
         got = np.array([float(expr.subs(zsym, sp.Float(float(v), 30)).evalf(20)) for v in z[:n]])
-        latex = rf"g(z) = {sp.latex(expr)}"
+        latex = rf"g(z) = {sympy_latex(expr)}"
     else:  # softmax: its twin maps the whole row
         zs = [sp.Float(float(v), 30) for v in z]
         got = np.array([float(e.evalf(20)) for e in act.sym(zs)[:n]])
@@ -285,8 +247,8 @@ def _sympy_batch(trace: Trace, l: int) -> Check:
         for t in range(n_out)
     )
     if n_out <= 2:
-        latex = rf"\mathbf{{Z}} = {sp.latex(s.Z)}"
+        latex = rf"\mathbf{{Z}} = {sympy_latex(s.Z)}"
     else:  # three columns of three-term sums are wider than the page: one column a line
-        lines = (rf"\mathbf{{Z}}_{{:,{t + 1}}} &= {sp.latex(s.Z[:, t])}" for t in range(n_out))
+        lines = (rf"\mathbf{{Z}}_{{:,{t + 1}}} &= {sympy_latex(s.Z[:, t])}" for t in range(n_out))
         latex = r"\begin{aligned} " + r" \\ ".join(lines) + r" \end{aligned}"
     return Check("sympy", ok, (Evidence("sympy_identity", _window_evidence(trace, l), latex=latex),))

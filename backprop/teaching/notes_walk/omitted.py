@@ -23,6 +23,8 @@ from backprop.core.activations import activation
 from backprop.core.gradcheck import TOLERANCE, numeric_entry, rel_error
 from backprop.core.losses import LOSSES
 from backprop.core.network import Params, Trace
+from backprop.derivation import notation as nt
+from backprop.symbolic.notes_latex import sympy_latex
 from backprop.teaching.notes_walk import probe
 from backprop.teaching.notes_walk.checks import (
     FD_BUDGET,
@@ -35,25 +37,24 @@ from backprop.teaching.notes_walk.checks import (
 from backprop.teaching.notes_walk.model import Check, Evidence, Step, fmt_index, fmt_number
 
 SYMPY_ENTRIES = 6  # entries of Z where SymPy's g' is evaluated
-DZ, DA = r"\frac{\partial L}{\partial \mathbf{Z}^{(l)}}", r"\frac{\partial L}{\partial \mathbf{A}^{(l)}}"
+DZ, DA = nt.grad("Z", "l", True), nt.grad("A", "l", True)
+J_S = nt.transpose(r"\mathbf{J}_s")  # one sample's softmax Jacobian, transposed
+A_S = nt.bold("a") + "_s"  # one sample's row of A, as a column
 
-ELEMENTWISE = (
-    r"\cfrac{\partial L}{\partial \mathbf{Z}^{(l)}} = \cfrac{\partial L}{\partial \mathbf{A}^{(l)}}"
-    r" \odot {g^{(l)}}'(\mathbf{Z}^{(l)})"
-)
+ELEMENTWISE = nt.dZ_formula("l", bold_symbol=True)
+ELEMENTWISE_RHS = nt.hadamard(DA, nt.g_prime("l", nt.sup("Z", "l", True)))
 JACOBIAN = (
-    r"\cfrac{\partial L}{\partial \boldsymbol{z}_s^{(l)}} ="
-    r" \mathbf{J}_s^\mathrm{T} \cfrac{\partial L}{\partial \boldsymbol{a}_s^{(l)}},"
-    r" \quad (\mathbf{J}_s)_{jk} = \cfrac{\partial a_{sj}^{(l)}}{\partial"
-    r" z_{sk}^{(l)}} = a_{sj}^{(l)}(\delta_{jk} - a_{sk}^{(l)})"
+    f"{nt.partial(nt.bold('z') + '_s^{(l)}')} = {J_S} {nt.partial(nt.bold('a') + '_s^{(l)}')},"
+    rf" \quad (\mathbf{{J}}_s)_{{jk}} = "
+    + nt.partial(nt.indexed("z", "sk", "l"), of=nt.indexed("a", "sj", "l"))
+    + r" = a_{sj}^{(l)}(\delta_{jk} - a_{sk}^{(l)})"
 )
 CHAINING = (
-    r"\cfrac{\partial L}{\partial \mathbf{A}^{(l-1)}} = \cfrac{\partial"
-    r" L}{\partial \mathbf{Z}^{(l)}} {\mathbf{W}^{(l)}}^\mathrm{T}"
-    r" \;\Longrightarrow\; \cfrac{\partial L}{\partial \mathbf{Z}^{(l-1)}}"
-    r" = \cfrac{\partial L}{\partial \mathbf{A}^{(l-1)}}"
-    r" \odot {g^{(l-1)}}'(\mathbf{Z}^{(l-1)}) \;\Longrightarrow\; \cdots \;\Longrightarrow\;"
-    r" \cfrac{\partial L}{\partial \mathbf{W}^{(1)}}, \cfrac{\partial L}{\partial \boldsymbol{b}^{(1)}}"
+    nt.dA_prev_formula("l", bold_symbol=True)
+    + r" \;\Longrightarrow\; "
+    + nt.dZ_formula("l-1", bold_symbol=True)
+    + r" \;\Longrightarrow\; \cdots \;\Longrightarrow\; "
+    + f"{nt.grad('W', 1, True)}, {nt.grad('b', 1, True)}"
 )
 
 _a, _y = sp.symbols("a y")
@@ -108,15 +109,15 @@ def activation_step(trace: Trace, f: Focus) -> Step:
     sym_check = Check(
         "sympy",
         ok if cells else None,
-        (Evidence(ev.key, ev.fmt, rf"g'(z) = {sp.latex(derivative)}", ev.data),),
+        (Evidence(ev.key, ev.fmt, rf"g'(z) = {sympy_latex(derivative)}", ev.data),),
     )
     return Step(
         "omit.activation",
         ELEMENTWISE,
         (
             sym_check,
-            numbers([(rf"{DA} \odot g'(\mathbf{{Z}}^{{(l)}})", DZ, predicted, layer.dZ)]),
-            finite_differences(trace, "Z", f.l, predicted, rf"{DA} \odot g'(\mathbf{{Z}}^{{(l)}})"),
+            numbers([(ELEMENTWISE_RHS, DZ, predicted, layer.dZ)]),
+            finite_differences(trace, "Z", f.l, predicted, ELEMENTWISE_RHS),
         ),
         origin="omitted",
     )
@@ -146,7 +147,7 @@ def _softmax_step(trace: Trace, f: Focus) -> Step:
         )
     ok, ev = same(
         r"\mathbf{J}_s\ (\mathrm{SymPy})",
-        r"\mathrm{diag}(\boldsymbol{a}_s) - \boldsymbol{a}_s \boldsymbol{a}_s^\mathrm{T}",
+        rf"\mathrm{{diag}}({A_S}) - {A_S} {nt.transpose(A_S)}",
         J_at,
         act.jacobian(layer.A[f.sample]),
     )
@@ -171,7 +172,7 @@ def _softmax_step(trace: Trace, f: Focus) -> Step:
         "Z",
         f.l,
         np.where(fair, by_rows, np.nan),
-        r"\mathbf{J}_s^\mathrm{T} \frac{\partial L}{\partial \boldsymbol{a}_s}",
+        f"{J_S} {nt.partial(nt.bold('a') + '_s')}",
     )
     pitfall = counterexample(
         trace,
@@ -179,7 +180,7 @@ def _softmax_step(trace: Trace, f: Focus) -> Step:
         f.l,
         layer.dA * layer.A * (1 - layer.A),
         by_rows,
-        rf"{DA} \odot \mathbf{{A}} \odot (1 - \mathbf{{A}})",
+        nt.hadamard(nt.hadamard(DA, nt.bold("A")), f"(1 - {nt.bold('A')})"),
     )
     if pitfall is not None:
         fd = Check(
@@ -195,7 +196,7 @@ def _softmax_step(trace: Trace, f: Focus) -> Step:
             numbers(
                 [
                     (
-                        r"\mathbf{J}_s^\mathrm{T} \frac{\partial L}{\partial \boldsymbol{a}_s}",
+                        f"{J_S} {nt.partial(nt.bold('a') + '_s')}",
                         DZ,
                         by_rows,
                         layer.dZ,
@@ -223,7 +224,7 @@ def loss_start(trace: Trace, f: Focus) -> Step:
     definition, derivative = LOSS_LATEX[spec.loss]
     statement = (
         rf"{definition}, \quad L = {m_latex}\sum_{{i=1}}^m l_i \;\Longrightarrow\;"
-        rf" \cfrac{{\partial L}}{{\partial a_{{ij}}^{{(L)}}}} = {m_latex}{derivative}"
+        rf" {nt.partial(nt.indexed('a', 'ij', 'L'))} = {m_latex}{derivative}"
     )
     d_sym = sp.diff(LOSS_SYMPY[spec.loss], _a)
     fair = _unsaturated(A) if spec.loss != "mse" else np.ones(A.shape, dtype=bool)
@@ -238,7 +239,7 @@ def loss_start(trace: Trace, f: Focus) -> Step:
         * scale
     )
     ok, ev = same(
-        r"\frac{\partial l}{\partial a}\ (\mathrm{SymPy})",
+        nt.partial("a", of="l") + r"\ (\mathrm{SymPy})",
         derivative,
         by_sympy,
         np.array([formula[c] for c in cells]),
@@ -250,8 +251,7 @@ def loss_start(trace: Trace, f: Focus) -> Step:
             Evidence(
                 ev.key,
                 ev.fmt,
-                rf"\frac{{\partial l}}{{\partial a}} = "
-                rf"{sp.latex(d_sym)}",
+                f"{nt.partial('a', of='l')} = {sympy_latex(d_sym)}",
                 ev.data,
             ),
         ),
@@ -261,13 +261,13 @@ def loss_start(trace: Trace, f: Focus) -> Step:
         statement,
         (
             sym_check,
-            numbers([(derivative, r"\frac{\partial L}{\partial \mathbf{A}^{(L)}}", formula, top.dA, fair)]),
+            numbers([(derivative, nt.grad("A", "L", True), formula, top.dA, fair)]),
             finite_differences(
                 trace,
                 "A",
                 spec.L,
                 np.where(fair, formula, np.nan),
-                r"\frac{\partial L}{\partial \mathbf{A}^{(L)}}",
+                nt.grad("A", "L", True),
             ),
         ),
         origin="omitted",
@@ -280,10 +280,10 @@ def shortcut(trace: Trace, f: Focus) -> Step:
     scale, m_latex = _mean(trace)
     act = activation(spec.activations[-1])
     general = act.backward(top.Z, top.A, top.dA)  # through g' or the Jacobian, without any shortcut
-    lhs = r"\cfrac{\partial L}{\partial \mathbf{Z}^{(L)}}"
+    lhs = nt.grad("Z", "L", True)
     if LOSSES[spec.loss].dZ_shortcut is None:
-        g_prime = r"{g^{(L)}}'(\mathbf{Z}^{(L)})"
-        statement = rf"{lhs} = {m_latex}(\mathbf{{A}}^{{(L)}} - \mathbf{{Y}}) \odot {g_prime}"
+        g_prime = nt.g_prime("L", nt.sup("Z", "L", True))
+        statement = f"{lhs} = " + nt.hadamard(rf"{m_latex}(\mathbf{{A}}^{{(L)}} - \mathbf{{Y}})", g_prime)
         predicted = general
         checks = ()
     else:
@@ -293,9 +293,9 @@ def shortcut(trace: Trace, f: Focus) -> Step:
         if not act.elementwise:  # softmax: one saturated output spoils its whole row's Jacobian path
             fair = np.repeat(fair.all(axis=1, keepdims=True), fair.shape[1], axis=1)
         long_path = (
-            r"\mathbf{J}^\mathrm{T} \frac{\partial L}{\partial \mathbf{A}}"
+            f"{nt.transpose(nt.bold('J'))} {nt.grad('A', bold_symbol=True)}"
             if not act.elementwise
-            else r"\frac{\partial L}{\partial \mathbf{A}} \odot g'(\mathbf{Z})"
+            else nt.hadamard(nt.grad("A", bold_symbol=True), f"g'({nt.bold('Z')})")
         )
         checks = (
             _sympy_shortcut(spec.loss),
@@ -312,7 +312,7 @@ def _sympy_shortcut(loss: str) -> Check:
         sig = 1 / (1 + sp.exp(-z))
         d = sp.diff(-(y * sp.log(sig) + (1 - y) * sp.log(1 - sig)), z)
         ok = sp.simplify(d - (sig - y)) == 0
-        latex = rf"\frac{{\partial l}}{{\partial z}} = {sp.latex(sp.simplify(d))} = \sigma(z) - y"
+        latex = f"{nt.partial('z', of='l')} = {sympy_latex(sp.simplify(d))} = \\sigma(z) - y"
     else:
         zs, ys = sp.symbols("z1:4"), sp.symbols("y1:4")
         total = sp.Add(*[sp.exp(z) for z in zs])
@@ -321,7 +321,7 @@ def _sympy_shortcut(loss: str) -> Check:
             sp.simplify(sp.diff(l, zs[k]) - (sp.exp(zs[k]) / total * sp.Add(*ys) - ys[k])) == 0
             for k in range(3)
         )
-        latex = r"\frac{\partial l}{\partial z_k} = a_k \sum_j y_j - y_k = a_k - y_k"
+        latex = nt.partial("z_k", of="l") + r" = a_k \sum_j y_j - y_k = a_k - y_k"
     return Check("sympy", ok, (Evidence("sympy_shortcut", {}, latex=latex),))
 
 
@@ -335,8 +335,8 @@ def chaining(trace: Trace, f: Focus) -> Step:
             numbers(
                 [
                     (
-                        rf"\frac{{\partial L}}{{\partial \mathbf{{A}}^{{({k - 1})}}}}\Big|_{{{k}}}",
-                        rf"\frac{{\partial L}}{{\partial \mathbf{{A}}^{{({k - 1})}}}}\Big|_{{{k - 1}}}",
+                        nt.grad("A", k - 1, True) + rf"\Big|_{{{k}}}",
+                        nt.grad("A", k - 1, True) + rf"\Big|_{{{k - 1}}}",
                         handed,
                         trace.layers[k - 2].dA,
                     )
@@ -349,8 +349,7 @@ def chaining(trace: Trace, f: Focus) -> Step:
                 "A",
                 k - 1,
                 handed,
-                rf"\frac{{\partial L}}{{\partial"
-                rf" \mathbf{{Z}}^{{({k})}}}}{{\mathbf{{W}}^{{({k})}}}}^\mathrm{{T}}",
+                nt.dA_prev_product(k, bold_symbol=True),
                 count=2,
             )
         )

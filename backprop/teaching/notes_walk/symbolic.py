@@ -53,11 +53,11 @@ def layer_symbols(m: int, n_in: int, n_out: int, l: int = 1) -> LayerSymbols:
     The symbols are the symbolic engine's (``backprop.symbolic.symbols``), printed as the
     notes write them, so this page's SymPy lines read like the rest of the app's.
     """
-    A = symbols.matrix("a", l - 1, m, n_in)
-    W = symbols.matrix("w", l, n_in, n_out)
+    A = symbols.symbol_matrix("a", l - 1, m, n_in)
+    W = symbols.symbol_matrix("w", l, n_in, n_out)
     b = symbols.vector("b", l, n_out)
     Z = A * W + sp.ones(m, 1) * b.T  # (m, n_out)
-    D = symbols.matrix("dz", l, m, n_out)
+    D = symbols.symbol_matrix("dz", l, m, n_out)
     return LayerSymbols(A, W, b, Z, D)
 
 

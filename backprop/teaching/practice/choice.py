@@ -2,7 +2,8 @@ r"""Multiple-choice exercises: the right matrix formula, the terms of the index 
 
 from __future__ import annotations
 
-from backprop.derivation.steps import sym, sym_t
+from backprop.derivation import notation as nt
+from backprop.derivation.notation import sup as sym
 from backprop.teaching.practice.exercise import LETTERS, TARGETS, Choice, Exercise, Hint
 from backprop.teaching.practice.unfold import entry_symbol, grad_tex, sum_hints, var_tex
 
@@ -13,18 +14,18 @@ def formula_exercise(number: int, trace, rng) -> Exercise:
     targets = ["W", "b", "A_prev"] + (["Z"] if spec.activations[l - 1] != "softmax" else [])
     target = targets[int(rng.integers(0, len(targets)))]
     A_prev, W, Z = sym("A", l - 1), sym("W", l), sym("Z", l)
-    A_prev_T, W_T, T = sym_t("A", l - 1), sym_t("W", l), r"^{\top}"
+    A_prev_T, W_T = nt.transpose(A_prev), nt.transpose(W)
     dZ, dA = grad_tex(Z), grad_tex(sym("A", l))
-    ones = r"\mathbf{1}_{" + str(spec.m) + "}"
+    ones = nt.ones(spec.m)
     options = {
         "W": [
             (A_prev_T + " " + dZ, "right"),
             (dZ + " " + A_prev_T, "order"),
-            (r"\left(" + dZ + r"\right)" + T + " " + A_prev, "layout"),
+            (nt.paren_transpose(dZ) + " " + A_prev, "layout"),
             (A_prev + " " + dZ, "transpose"),
         ],
         "b": [
-            (r"\left(" + ones + T + " " + dZ + r"\right)" + T, "right"),
+            (nt.paren_transpose(nt.transpose(ones) + " " + dZ), "right"),
             (dZ + r"\, \mathbf{1}", "rows"),
             (r"\mathbf{1}", "notes"),
             (dZ, "whole"),
@@ -36,10 +37,10 @@ def formula_exercise(number: int, trace, rng) -> Exercise:
             (W, "notes"),
         ],
         "Z": [
-            (dA + r" \odot g'(" + Z + ")", "right"),
+            (nt.hadamard(dA, "g'(" + Z + ")"), "right"),
             (dA + r"\, g'(" + Z + ")", "matmul"),
-            (r"g'(" + Z + ")" + T + " " + dA, "order"),
-            (dA + r" \odot g(" + Z + ")", "g"),
+            (nt.transpose("g'(" + Z + ")") + " " + dA, "order"),
+            (nt.hadamard(dA, "g(" + Z + ")"), "g"),
         ],
     }[target]
     order = rng.permutation(len(options))
@@ -60,10 +61,8 @@ def formula_exercise(number: int, trace, rng) -> Exercise:
             Hint(
                 "practice.hint.elementwise",
                 r"\left("
-                + dA
-                + r" \odot g'("
-                + Z
-                + r")\right)_{st} = "
+                + nt.hadamard(dA, "g'(" + Z + ")")
+                + r"\right)_{st} = "
                 + grad_tex("a_{st}")
                 + r"\, g'(z_{st})",
             ),

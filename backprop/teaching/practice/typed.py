@@ -7,6 +7,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
+from backprop.derivation import notation as nt
 from backprop.derivation.latex import number_tex, number_text
 from backprop.teaching.practice.exercise import GIVEN_DIGITS, TARGETS, TOL_ABS, TOL_REL, Exercise, Given, Hint
 from backprop.teaching.practice.unfold import entry_symbol, grad_tex, sum_hints
@@ -28,11 +29,11 @@ def entry_exercise(number: int, trace, rng) -> Exercise:
     target = TARGETS[int(rng.integers(0, 3))]
     n_in, n_out, m = layer.W.shape[0], layer.W.shape[1], spec.m
     dZ = _given(layer.dZ)
-    given_dZ = Given(f"dZ^({l})", r"\frac{\partial L}{\partial Z^{(" + str(l) + ")}}", dZ)
+    given_dZ = Given(f"dZ^({l})", nt.grad("Z", l), dZ)
     if target == "W":
         i, j = int(rng.integers(1, n_in + 1)), int(rng.integers(1, n_out + 1))
         A_prev = _given(layer.A_prev)
-        given = (Given(f"A^({l - 1})", f"A^{{({l - 1})}}", A_prev), given_dZ)
+        given = (Given(f"A^({l - 1})", nt.sup("A", l - 1), A_prev), given_dZ)
         terms = [(dZ[s][j - 1], A_prev[s][i - 1]) for s in range(m)]
         index = (i, j)
     elif target == "b":
@@ -43,7 +44,7 @@ def entry_exercise(number: int, trace, rng) -> Exercise:
     else:
         i, j = int(rng.integers(1, m + 1)), int(rng.integers(1, n_in + 1))
         W = _given(layer.W)
-        given = (given_dZ, Given(f"W^({l})", f"W^{{({l})}}", W))
+        given = (given_dZ, Given(f"W^({l})", nt.sup("W", l), W))
         terms = [(dZ[i - 1][t], W[j - 1][t]) for t in range(n_out)]
         index = (i, j)
     answer = _sum_terms(terms)
@@ -96,10 +97,10 @@ def shape_exercise(number: int, trace, rng) -> Exercise:
     target = ("W", "b", "A_prev", "Z")[int(rng.integers(0, 4))]
     n_in, n_out, m = spec.sizes[l - 1], spec.sizes[l], spec.m
     shape, variable, sizes_tex = {
-        "W": ((n_in, n_out), f"W^{{({l})}}", f"n_{{{l - 1}}} \\times n_{{{l}}}"),
-        "b": ((n_out,), f"b^{{({l})}}", f"n_{{{l}}}"),
-        "A_prev": ((m, n_in), f"A^{{({l - 1})}}", f"m \\times n_{{{l - 1}}}"),
-        "Z": ((m, n_out), f"Z^{{({l})}}", f"m \\times n_{{{l}}}"),
+        "W": ((n_in, n_out), nt.sup("W", l), f"n_{{{l - 1}}} \\times n_{{{l}}}"),
+        "b": ((n_out,), nt.sup("b", l), f"n_{{{l}}}"),
+        "A_prev": ((m, n_in), nt.sup("A", l - 1), f"m \\times n_{{{l - 1}}}"),
+        "Z": ((m, n_out), nt.sup("Z", l), f"m \\times n_{{{l}}}"),
     }[target]
     answer_tex = r" \times ".join(map(str, shape))
     question = grad_tex(variable)

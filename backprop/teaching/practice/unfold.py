@@ -6,6 +6,7 @@ r"""The hints' index-level unfolding of ∂L/∂w_ij, ∂L/∂b_i and ∂L/∂a_
 
 from __future__ import annotations
 
+from backprop.derivation import notation as nt
 from backprop.teaching.practice.exercise import Hint
 
 
@@ -22,7 +23,7 @@ def var_tex(target: str, index) -> str:
 def entry_symbol(target: str, l: int, index: tuple[int, ...]) -> str:
     """∂L/∂w^(l)_ij, ∂L/∂b^(l)_i or ∂L/∂a^(l-1)_ij in LaTeX."""
     letter, layer = {"W": ("w", l), "b": ("b", l), "A_prev": ("a", l - 1)}[target]
-    return r"\frac{\partial L}{\partial " + f"{letter}^{{({layer})}}_{{{_ij(*index)}}}" + "}"
+    return nt.partial(nt.indexed(letter, _ij(*index), layer))
 
 
 def sum_hints(target: str, index, m, n) -> tuple[Hint, ...]:
@@ -35,7 +36,7 @@ def sum_hints(target: str, index, m, n) -> tuple[Hint, ...]:
     i = str(index[0])
     if target == "b":
         local = _cases("1", "t = " + i, "t \\ne " + i)
-        collapsed = r"\sum_{s=1}^{" + str(m) + r"} \frac{\partial L}{\partial z_{s" + i + "}}"
+        collapsed = r"\sum_{s=1}^{" + str(m) + "} " + grad_tex("z_{s" + i + "}")
     elif target == "W":
         j = str(index[1])
         local = _cases("a_{s" + i + "}", "t = " + j, "t \\ne " + j)
@@ -44,27 +45,19 @@ def sum_hints(target: str, index, m, n) -> tuple[Hint, ...]:
         j = str(index[1])
         local = _cases("w_{" + j + "t}", "s = " + i, "s \\ne " + i)
         collapsed = r"\sum_{t=1}^{" + str(n) + "} " + grad_tex("z_{" + i + "t}") + r"\, w_{" + j + "t}"
-    dL = r"\frac{\partial L}{\partial " + var + "}"
-    double = (
-        dL
-        + r" = \sum_{s=1}^{"
-        + str(m)
-        + r"} \sum_{t=1}^{"
-        + str(n)
-        + r"} \frac{\partial L}{\partial z_{st}} \frac{\partial z_{st}}{\partial "
-        + var
-        + "}"
-    )
+    dL, z_st = grad_tex(var), "z_{st}"
+    local_tex = nt.partial(var, of=z_st)
+    double = f"{dL} = \\sum_{{s=1}}^{{{m}}} \\sum_{{t=1}}^{{{n}}} {grad_tex(z_st)} {local_tex}"
     return (
         Hint("practice.hint.double_sum", double),
-        Hint(f"practice.hint.local.{target}", r"\frac{\partial z_{st}}{\partial " + var + "} = " + local),
+        Hint(f"practice.hint.local.{target}", local_tex + " = " + local),
         Hint(f"practice.hint.collapse.{target}", dL + " = " + collapsed),
     )
 
 
 def grad_tex(symbol: str) -> str:
     r"""∂L/∂symbol in LaTeX."""
-    return r"\frac{\partial L}{\partial " + symbol + "}"
+    return nt.partial(symbol)
 
 
 def _cases(value: str, when: str, otherwise: str) -> str:

@@ -3,6 +3,7 @@ r"""Mistakes 8 and 9: the figure's broken sentence, and the layout the notes nev
 from __future__ import annotations
 
 from backprop.core.network import Trace
+from backprop.derivation import notation as nt
 from backprop.teaching.notes_walk.checks import Focus, finite_differences
 from backprop.teaching.notes_walk.model import Check, Evidence, Mistake
 from backprop.teaching.notes_walk.statements import FIGURE_FIXED, NO_LAYOUT, NO_LAYOUT_FIXED
@@ -19,22 +20,16 @@ def broken_sentence(trace: Trace, f: Focus, shared: dict | None = None) -> Mista
     products = {
         "W": (
             layer.A_prev.T @ layer.dZ,
-            r"{\mathbf{A}^{(l-1)}}^\mathrm{T} \frac{\partial L}{\partial \mathbf{Z}^{(l)}}",
+            nt.dW_product("l", bold_symbol=True),
         ),
-        "b": (
-            layer.dZ.sum(axis=0),
-            r"(\boldsymbol{1}^\mathrm{T} \frac{\partial L}{\partial \mathbf{Z}^{(l)}})^\mathrm{T}",
-        ),
-        "A_prev": (
-            layer.dZ @ layer.W.T,
-            r"\frac{\partial L}{\partial \mathbf{Z}^{(l)}} {\mathbf{W}^{(l)}}^\mathrm{T}",
-        ),
+        "b": (layer.dZ.sum(axis=0), nt.db_product("l", bold_symbol=True)),
+        "A_prev": (layer.dZ @ layer.W.T, nt.dA_prev_product("l", bold_symbol=True)),
     }
     checks = [shared.get(name) or finite_differences(trace, name, f.l, *products[name]) for name in products]
     if f.l > 1:  # what goes down is the layer below's upstream gradient, ∂L/∂A^(l-1)
         checks.append(
             finite_differences(
-                trace, "A", f.l - 1, layer.dZ @ layer.W.T, r"\frac{\partial L}{\partial \mathbf{A}^{(l-1)}}"
+                trace, "A", f.l - 1, layer.dZ @ layer.W.T, nt.grad("A", "l-1", bold_symbol=True)
             )
         )
     return Mistake(8, "broken_sentence", "", refutation, FIGURE_FIXED, tuple(checks))
@@ -51,7 +46,7 @@ def layout_unstated(trace: Trace, f: Focus, shared: dict | None = None) -> Mista
         "W",
         f.l,
         layer.A_prev.T @ layer.dZ,
-        r"{\mathbf{A}^{(l-1)}}^\mathrm{T} \frac{\partial L}{\partial \mathbf{Z}^{(l)}}",
+        nt.dW_product("l", bold_symbol=True),
         first=f.w_entry,
     )
     fixed = (layout.shapes_match_variables(trace), fd)

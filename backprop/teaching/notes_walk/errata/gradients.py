@@ -6,6 +6,8 @@ import numpy as np
 import sympy as sp
 
 from backprop.core.network import Trace
+from backprop.derivation import notation as nt
+from backprop.symbolic.notes_latex import sympy_latex
 from backprop.teaching.notes_walk import symbolic
 from backprop.teaching.notes_walk.checks import Focus, counterexample, finite_differences, numbers
 from backprop.teaching.notes_walk.model import Check, Evidence, Mistake, fmt_shape, matrix_latex
@@ -64,7 +66,7 @@ def differential(trace: Trace, f: Focus) -> Mistake:
             "literal_d",
             {},
             latex=r"\frac{\partial\, \mathrm{d}\boldsymbol{z}}{\partial \boldsymbol{a}} = "
-            + sp.latex(literal),
+            + sympy_latex(literal),
             data={"zero": literal.is_zero_matrix},
         )
     ]
@@ -85,7 +87,7 @@ def differential(trace: Trace, f: Focus) -> Mistake:
             Evidence(
                 "sympy_jacobians",
                 {"n_in": str(n_in), "n_out": str(n_out)},
-                latex=r"\frac{\partial \boldsymbol{z}}{\partial \boldsymbol{a}} = " + sp.latex(jac_a),
+                latex=nt.partial(nt.bold("a"), of=nt.bold("z")) + " = " + sympy_latex(jac_a),
             ),
         ),
     )
@@ -125,9 +127,9 @@ def loss_gradients(trace: Trace, f: Focus) -> Mistake:
             "sympy_not_w",
             {},
             latex=r"\frac{\partial l}{\partial \boldsymbol{a}} = "
-            + sp.latex(by_sympy)
+            + sympy_latex(by_sympy)
             + r" \neq "
-            + sp.latex(s.W[:, :1] if n_out == 1 else s.W),
+            + sympy_latex(s.W[:, :1] if n_out == 1 else s.W),
         )
     ]
     n_in_full, n_l = layer.W.shape

@@ -7,6 +7,7 @@ import sympy as sp
 
 from backprop.core.losses import LOSSES
 from backprop.core.network import Params, Trace, forward
+from backprop.symbolic.notes_latex import sympy_latex
 from backprop.teaching.notes_walk.checks import EXACT, Focus, same
 from backprop.teaching.notes_walk.model import Check, Evidence, Mistake, fmt_number
 from backprop.teaching.notes_walk.statements import LOSS_SUM, LOSS_SUM_FIXED
@@ -22,11 +23,11 @@ def loss_per_sample(trace: Trace, f: Focus) -> Mistake:
         Evidence(
             "sum_constant",
             {},
-            latex=sp.latex(sp.Sum(l_const, (i, 1, m)))
+            latex=sympy_latex(sp.Sum(l_const, (i, 1, m)))
             + " = "
-            + sp.latex(literal)
+            + sympy_latex(literal)
             + r" \neq "
-            + sp.latex(sp.Sum(l_i, (i, 1, m))),
+            + sympy_latex(sp.Sum(l_i, (i, 1, m))),
         )
     ]
     losses, total = trace.losses, float(trace.losses.sum())

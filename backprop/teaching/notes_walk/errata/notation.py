@@ -6,6 +6,7 @@ import numpy as np
 
 from backprop.core.activations import activation
 from backprop.core.network import Trace
+from backprop.derivation import notation as nt
 from backprop.teaching.notes_walk.checks import EXACT, Focus, finite_differences, numbers
 from backprop.teaching.notes_walk.model import Check, Evidence, Mistake, fmt_index, fmt_number
 from backprop.teaching.notes_walk.statements import (
@@ -51,7 +52,8 @@ def column_length(trace: Trace, f: Focus) -> Mistake:
     used = numbers(
         [
             (
-                r"(\boldsymbol{a}^{(l-1)})^\mathrm{T} \boldsymbol{w_i}^{(l)} + b_i^{(l)}",
+                f"{nt.paren_transpose(nt.sup('a', 'l-1', True), '')} {nt.sup(nt.bold('w_i'), 'l')}"
+                f" + {nt.indexed('b', 'i', 'l')}",
                 r"z_i^{(l)}",
                 z_cols,
                 layer.Z[f.sample],
@@ -88,7 +90,7 @@ def superscripts(trace: Trace, f: Focus) -> Mistake:
     fixed = numbers(
         [
             (
-                r"\mathbf{A}^{(l-1)} \mathbf{W}^{(l)} + \boldsymbol{1} {\boldsymbol{b}^{(l)}}^\mathrm{T}",
+                nt.forward_sum("l", bold_symbol=True),
                 r"\mathbf{Z}^{(l)}",
                 layer.A_prev @ layer.W + layer.b,
                 layer.Z,
@@ -137,7 +139,7 @@ def missing_partial(trace: Trace, f: Focus) -> Mistake:
         "A_prev",
         f.l,
         double_sum,
-        r"\sum_{s,t} \frac{\partial L}{\partial z_{st}} \frac{\partial z_{st}}{\partial a_{ij}}",
+        r"\sum_{s,t} " + nt.partial("z_{st}") + " " + nt.partial("a_{ij}", of="z_{st}"),
         first=(i, j),
     )
     return Mistake(6, "missing_partial", NO_PARTIAL, refutation, NO_PARTIAL_FIXED, (fixed,))
