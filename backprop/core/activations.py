@@ -49,13 +49,16 @@ class Activation:
         if self.dg is _one:
             return dA  # g'(z) = 1
         if self.dg is not None:
-            return dA * self.dg(Z, A)  # chain rule through g, entry by entry
+            with np.errstate(under="ignore"):  # a tiny ∂L/∂a times a tiny g': flushed to 0 instead
+                return flush_subnormal(dA * self.dg(Z, A))  # chain rule through g, entry by entry
         # softmax: (∂L/∂z)_k = Σ_j (∂L/∂a_j) a_j (δ_jk - a_k) = a_k (∂L/∂a_k - Σ_j ∂L/∂a_j a_j)
-        return A * (dA - (dA * A).sum(axis=1, keepdims=True))
+        with np.errstate(under="ignore"):  # a product below the normal range is flushed to 0 instead
+            return flush_subnormal(A * (dA - flush_subnormal(dA * A).sum(axis=1, keepdims=True)))
 
     def jacobian(self, a_row: Array) -> Array:
         r"""Softmax's Jacobian for one sample: J_jk = a_j (δ_jk - a_k), shape (n, n)."""
-        return np.diag(a_row) - np.outer(a_row, a_row)
+        with np.errstate(under="ignore"):  # a_j a_k below the normal range is flushed to 0 instead
+            return np.diag(a_row) - flush_subnormal(np.outer(a_row, a_row))
 
 
 # e^708 is the largest power of e below float64's overflow and e^-708 the smallest
@@ -66,6 +69,23 @@ EXP_LIMIT = 708.0
 # Softmax divides by a row sum of up to 4096 terms: it flushes below e^-700 so that the
 # quotient stays a normal float.
 SOFTMAX_FLUSH = 700.0
+
+
+def flush_subnormal(X: Array) -> Array:
+    r"""X with every subnormal entry (0 < |x| < the smallest normal float) set to exactly 0, in place.
+
+    Products of two tiny factors (a softmax output of e^-300 times another) fall below
+    float64's normal range; computed under ``np.errstate(under="ignore")`` and flushed
+    here, they follow the rule above: exact to rounding or exactly 0, never a warning.
+    """
+    np.copyto(X, 0.0, where=np.abs(X) < np.finfo(X.dtype).tiny)
+    return X
+
+
+def _tanh_prime(Z: Array, A: Array) -> Array:
+    # 1 - a²: a² below the normal range leaves 1 - a² = 1 exactly, so its underflow is harmless
+    with np.errstate(under="ignore"):
+        return 1.0 - A * A
 
 
 def _float_type(Z: Array):
@@ -123,7 +143,7 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation(
             "sigmoid", _sigmoid, lambda Z, A: A * (1.0 - A), lambda z: 1 / (1 + sp.exp(-z))
         ),
-        Activation("tanh", np.tanh, lambda Z, A: 1.0 - A * A, sp.tanh),
+        Activation("tanh", np.tanh, _tanh_prime, sp.tanh),
         Activation(
             "relu",
             lambda Z: np.maximum(Z, 0.0),
