@@ -194,8 +194,9 @@ def test_hints_unfold_the_sum_and_end_at_the_full_answer(seed):
                 f"practice.hint.local.{e.target}",
                 f"practice.hint.collapse.{e.target}",
                 "practice.hint.numbers",
-                "practice.hint.answer",
+                keys[-1],
             ]
+            assert keys[-1] in ("practice.hint.answer", "practice.hint.answer_kink")
             assert last == e.question_tex + " = " + e.answer_tex
             assert e.hints[0].tex.count(r"\sum") == 2 and e.hints[2].tex.count(r"\sum") == 1
         elif e.kind in ("formula", "vanish"):
@@ -300,3 +301,21 @@ def test_every_message_key_is_in_both_catalogues():
     for lang in ("en", "zh"):
         catalogue = json.loads((LOCALES / lang / "practice.json").read_text(encoding="utf-8"))
         assert not keys - set(catalogue), (lang, sorted(keys - set(catalogue)))
+
+
+def test_an_answer_key_that_uses_relu_prime_of_zero_says_so():
+    found = {}
+    for seed in range(40):
+        spec = practice_spec(seed)
+        trace = run(spec)
+        for e in exercise_set(seed):
+            if e.kind != "entry" or spec.activations[e.l - 1] != "relu":
+                continue
+            at_zero = bool((np.asarray(trace.layers[e.l - 1].Z, dtype=float) == 0).any())
+            key = e.hints[-1].key
+            assert key == ("practice.hint.answer_kink" if at_zero else "practice.hint.answer"), (seed, e.l)
+            found[at_zero] = True
+    assert found == {True: True, False: True}, "both cases come up in 40 seeded sets"
+    for lang in ("en", "zh"):
+        text = json.loads((LOCALES / lang / "practice.json").read_text("utf-8"))["practice.hint.answer_kink"]
+        assert "relu′(0) = 0" in text

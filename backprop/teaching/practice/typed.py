@@ -7,6 +7,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
+from backprop.core.activations import activation
 from backprop.derivation.latex import number_tex, number_text
 from backprop.teaching.practice.answers import REL_TOL, is_exact, number_tolerance
 from backprop.teaching.practice.exercise import GIVEN_DIGITS, TARGETS, Exercise, Given, Hint
@@ -55,7 +56,7 @@ def entry_exercise(number: int, trace, rng) -> Exercise:
     question = entry_symbol(target, l, index)
     hints = sum_hints(target, index, m, n_out) + (
         Hint("practice.hint.numbers", "= " + " + ".join(_term_tex(a, b) for a, b in terms)),
-        Hint("practice.hint.answer", question + " = " + number_tex(answer, 6)),
+        Hint(_answer_key(trace, l), question + " = " + number_tex(answer, 6)),
     )
     return Exercise(
         number,
@@ -73,6 +74,13 @@ def entry_exercise(number: int, trace, rng) -> Exercise:
         hints,
         (("l", l), ("tol_abs", number_text(floor, 3)), ("tol_rel", f"{0 if exact else REL_TOL:.0%}")),
     )
+
+
+def _answer_key(trace, l: int) -> str:
+    """The answer hint's sentence: it says g'(kink) = 0 when the ∂L/∂Z given used it (z on relu's kink)."""
+    layer, act = trace.layers[l - 1], activation(trace.spec.activations[l - 1])
+    at_kink = any((np.asarray(layer.Z, dtype=np.float64) == k).any() for k in act.kinks)
+    return "practice.hint.answer_kink" if at_kink else "practice.hint.answer"
 
 
 def _sum_terms(terms):
