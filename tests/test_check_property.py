@@ -91,7 +91,6 @@ def test_every_classic_mistake_is_caught_wherever_it_changes_the_result():
                 outcomes[key]["unchanged"] += 1
             else:  # moved, but by less than four times the allowance: not asserted, counted
                 outcomes[key]["small"] += 1
-    print(outcomes, "tiny arrays caught:", tiny_arrays_caught)
     for key, counts in outcomes.items():
         assert counts["changed"] + counts["refused"] >= 40, (key, counts)  # the property was exercised
         if key != "bias_not_summed":  # (m, n) never has the shape (n,) of b: always refused

@@ -9,8 +9,8 @@ with h = 1e-4 first. Its error is bounded by an estimate made with it,
     err(h) = 24 ε max_k |L_k| / h  +  (truncation)
 
 the first term the rounding of the four losses (18/12 times 16 ulps of the largest), the
-second |D(h) - D(10h)| / (10⁴ - 1) (Richardson: D(h) - ∂L/∂x ≈ c h⁴), or at h = 1e-4
-h²|D(h) - (L(x+h) - L(x-h))/2h| before a larger step has been tried. When err(h) is more
+second |D(h) - D(10h)| / (10⁴ - 1) (Richardson: D(h) - ∂L/∂x ≈ c h⁴) once a larger step
+has been tried; at h = 1e-4 alone it is c · 1e-16, taken as negligible against rounding. When err(h) is more
 than the tolerance allows for the entry (below), the step grows tenfold up to 0.1 while
 the estimate improves and no step crosses a kink: a gradient of 1e-12 under a loss of 10
 (a saturated sigmoid) is then resolved to ~5e-13 instead of drowning in rounding.
@@ -204,9 +204,9 @@ def numeric_entry(spec, params: Params, X, Y, variable: str, l: int, index, h: f
 
 
 def _first_estimate(spec, params, X, Y, variable, l, index):
-    """(D(1e-4), err, at_kink): truncation guessed from the two-point estimate, h²|D - D₂|."""
-    value, rounding, gap, at_kink = _five_point(spec, params, X, Y, variable, l, index, STEP)
-    return value, rounding + STEP**2 * abs(gap), at_kink
+    """(D(1e-4), err, at_kink): err is the rounding bound (the truncation c · 1e-16 is negligible)."""
+    value, rounding, _, at_kink = _five_point(spec, params, X, Y, variable, l, index, STEP)
+    return value, rounding, at_kink
 
 
 def _refined(spec, params, X, Y, variable, l, index, value, error, wanted):
