@@ -10,10 +10,10 @@ with h = 1e-4 first. Its error is bounded by an estimate made with it,
 
 the first term the rounding of the four losses (18/12 times 16 ulps of the largest), the
 second |D(h) - D(10h)| / (10⁴ - 1) (Richardson: D(h) - ∂L/∂x ≈ c h⁴) once a larger step
-has been tried; at h = 1e-4 alone it is c · 1e-16, taken as negligible against rounding. When err(h) is more
-than the tolerance allows for the entry (below), the step grows tenfold up to 0.1 while
-the estimate improves and no step crosses a kink: a gradient of 1e-12 under a loss of 10
-(a saturated sigmoid) is then resolved to ~5e-13 instead of drowning in rounding.
+has been tried; at h = 1e-4 alone it is c · 1e-16, taken as negligible against rounding.
+When err(h) is more than the tolerance allows for the entry (below), the step grows tenfold
+up to 0.1 while the estimate improves and no step crosses a kink: a gradient of 1e-12 under
+a loss of 10 (a saturated sigmoid) is then resolved to ~5e-13 instead of drowning in rounding.
 
 Agreement is judged per entry against its own ARRAY (∂L/∂X, ∂L/∂W^(l), ∂L/∂b^(l)):
 
@@ -21,7 +21,7 @@ Agreement is judged per entry against its own ARRAY (∂L/∂X, ∂L/∂W^(l), �
 
 and passes at tol = 1e-6. Why: an absolute floor tied to the loss (the earlier
 1e-9 · max(1, |L|)) is larger than every entry of an array whose gradients are all tiny, so
-a wrong ∂L/∂W^(1) of size 1e-11 passed at 100% error. With s each array is its own unit:
+a wrong ∂L/∂W^(1) of size ~1e-12 passed at 100% error. With s each array is its own unit:
 entries within a thousandth of its largest are judged relatively, smaller ones by their
 absolute error against 1e-9 · s, and no entry is held to more than finite differences can
 resolve (2 err(f)). So a wrong gradient fails whenever it is off by more than the
