@@ -125,8 +125,8 @@ with st.expander(t("notes.entries")):
     pickers = [
         ("a_i", "ai", spec.m),
         ("a_j", "aj", n_in),
-        ("w_i", "wi", n_in),
-        ("w_j", "wj", n_out),
+        ("w_row", "wi", n_in),
+        ("w_col", "wj", n_out),
         ("b_i", "bi", n_out),
     ]
     ai, aj, wi, wj, bi = (
@@ -163,7 +163,7 @@ if "refuted" in verdicts:
     st.warning(t("notes.summary_refuted"))
 
 walk_tab, mistakes_tab, layout_tab = st.tabs(
-    [t("notes.tab_walk"), t("notes.tab_mistakes"), t("notes.tab_layout")]
+    [t("notes.tab_walk"), t("notes.tab_mistakes_all"), t("notes.tab_layout")]
 )
 
 with walk_tab:
@@ -176,7 +176,7 @@ with walk_tab:
             (render_step if isinstance(item, Step) else render_mistake)(item)
 
 with mistakes_tab:
-    st.markdown(t("notes.mistakes_intro"))
+    st.markdown(t("notes.mistakes_intro_all"))
     for mistake in wrong:
         render_mistake(mistake)
 

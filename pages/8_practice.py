@@ -6,6 +6,7 @@ from backprop.core.errors import InvalidInput
 from backprop.core.spec import MAX_SEED
 from backprop.derivation.exact import supports_exact
 from backprop.teaching.practice import LETTERS, Score, check_answer, exercise_set, practice_spec
+from backprop.teaching.practice.answers import is_exact
 from backprop.ui import page, state
 from backprop.ui.i18n import t
 
@@ -27,6 +28,7 @@ with set_col:
     seed = state.url_int(t("practice.set"), 0, MAX_SEED, key="pr_set", param="set", default=1)
 score = st.session_state.setdefault("pr_score", Score())
 score_col.metric(t("practice.score"), t("practice.score_value", right=score.right, tried=score.tried))
+score_col.caption(t("practice.score_rule"))
 if score_col.button(t("practice.reset"), key="pr_reset"):
     st.session_state["pr_score"] = Score()
     st.rerun()
@@ -61,7 +63,7 @@ st.caption(
 )
 if supports_exact(spec):
     st.caption(t("practice.exact_note"))
-slot = (source, seed, number)  # this exercise, for its hints and last verdict
+slot = (source, seed, number, spec)  # this exercise, for its hints, last verdict and counted score
 hints_shown = st.session_state.setdefault("pr_hints", {}).get(slot, 0)
 verdict = st.session_state.setdefault("pr_verdicts", {}).get(slot)
 
@@ -70,6 +72,13 @@ with left:
     st.subheader(t("practice.of", number=number, count=COUNT) + " · " + t(f"practice.kind_{exercise.kind}"))
     st.markdown(t(exercise.prompt_key, **exercise.prompt_params))
     st.latex(exercise.question_tex)
+    if exercise.kind == "entry":
+        exact = is_exact(exercise.answer)
+        st.caption(
+            t("practice.tolerance_exact")
+            if exact
+            else t("practice.tolerance_why", tol=f"{exercise.tolerance:.3g}")
+        )
     if exercise.given:
         st.markdown(f"**{t('practice.given')}**")
         for given in exercise.given:
@@ -94,11 +103,15 @@ with left:
         if st.form_submit_button(t("practice.check"), type="primary"):
             verdict = check_answer(exercise, text)
             st.session_state["pr_verdicts"][slot] = verdict
-            st.session_state["pr_score"] = st.session_state["pr_score"].record(verdict)
+            # the first checked answer of this slot counts; Enter then Check, or a re-check, does not
+            st.session_state["pr_score"] = st.session_state["pr_score"].record(verdict, slot)
             st.rerun()
     if verdict is not None:
         show = {"right": st.success, "wrong": st.error, "malformed": st.warning}[verdict.status]
         show(t(verdict.message_key, **verdict.message_params))
+        first = st.session_state["pr_score"].first(slot)
+        if first is not None:
+            st.caption(t("practice.counted_right" if first else "practice.counted_wrong"))
 
 with right:
     st.subheader(t("practice.hints"))

@@ -118,3 +118,28 @@ def test_a_custom_kink_with_another_convention_is_reported_not_judged():
     assert at_kink and not any(e.judged("symbolic_backprop") for e in at_kink)
     assert all(e.judged("symbolic_backprop") for e in result.entries if not e.at_kink)
     assert result.passed and result.kink_note in result.summary()
+
+
+def test_a_wrong_gradient_in_a_tiny_array_fails_all_three_legs(monkeypatch):
+    # b^(1) + 28 saturates the sigmoid: ∂L/∂W^(1) ~ 1e-12, loss ~ 9; dW^(1) made twice too big
+    import backprop.core.gradcheck as gradcheck
+
+    spec = NetworkSpec((3, 3, 3), ("sigmoid", "identity"), batch=2, seed=3)
+    params = init_params(spec)
+    params = Params(params.W, (params.b[0] + 28, params.b[1]))
+    assert three_way(spec, params).passed
+    real = gradcheck.gradient_of
+    monkeypatch.setattr(
+        gradcheck,
+        "gradient_of",
+        lambda trace, v, l: 2 * real(trace, v, l) if (v, l) == ("W", 1) else real(trace, v, l),
+    )
+    result = three_way(spec, params)
+    assert not result.passed and "failing: ∂L/∂W^(1) " in result.report.summary()
+    assert {(e.variable, e.layer) for e in result.entries if not e.passed} == {("W", 1)}
+    # every entry off by more than twice the estimate's error bar (4e-13 here) fails both legs
+    wrong = [e for e in result.entries if (e.variable, e.layer) == ("W", 1) and abs(e.numeric) > 1e-12]
+    assert len(wrong) >= 5
+    assert all(not e.passed and e.rel_backprop_numeric > TOLERANCE for e in wrong)
+    assert all(e.rel_symbolic_backprop > SYMBOLIC_TOLERANCE for e in wrong)
+    assert all(e.rel_symbolic_numeric <= TOLERANCE for e in result.entries)

@@ -22,7 +22,9 @@ import backprop.core.network
 from backprop import ACTIVATIONS, InvalidInput, NetworkSpec, Params, init_params, make_data, run
 from backprop.core.gradcheck import (
     FLOOR,
+    STEP,
     TOLERANCE,
+    Estimate,
     Report,
     check,
     gradient_of,
@@ -228,7 +230,9 @@ def test_check_fails_on_a_wrong_derivative(monkeypatch):
     # tanh' written as 1 - a instead of 1 - a²: the check must catch it and name the entry
     wrong = dataclasses.replace(ACTIVATIONS["tanh"], dg=lambda Z, A: 1.0 - A)
     real = backprop.core.network.activation
-    monkeypatch.setattr(backprop.core.network, "activation", lambda name: wrong if name == "tanh" else real(name))
+    monkeypatch.setattr(
+        backprop.core.network, "activation", lambda name: wrong if name == "tanh" else real(name)
+    )
     report = check(NetworkSpec((2, 3, 1), ("tanh", "identity"), batch=2, seed=4))
     assert not report.passed and report.worst > 1e-2
     wrong_vars = {(e.variable, e.l) for e in report.judged if e.rel_error > TOLERANCE}
@@ -262,3 +266,56 @@ def test_three_way_summary():
     result = three_way(NetworkSpec((3, 4, 2), ("sigmoid", "identity"), batch=4))
     assert result.passed and result.summary().startswith("PASS: ")
     assert f"{len(result.report.judged)} entries" in result.summary()
+
+
+# each array against its own scale ----------------------------------------------------
+
+
+def test_estimates_carry_their_error_bar_and_array_scale():
+    import pickle
+
+    report = check(NetworkSpec((2, 3, 1), ("tanh", "identity"), batch=2, seed=1))
+    for e in report.entries:
+        f = e.numeric
+        assert isinstance(f, Estimate) and 0 < f.error < 1e-8
+        same_array = [abs(o.numeric) for o in report.entries if (o.variable, o.l) == (e.variable, e.l)]
+        assert f.scale == max(same_array)
+        assert pickle.loads(pickle.dumps(f)) == f and pickle.loads(pickle.dumps(f)).scale == f.scale
+
+
+def test_rel_error_of_an_estimate_uses_the_array_scale_and_the_error_bar():
+    f = Estimate(2e-12, error=1e-20, scale=4e-12)
+    # judged relatively: 1e-12 off a value of 2e-12 is 33% wrong, whatever |L| is
+    assert float(rel_error(3e-12, f, loss=1e6)) == pytest.approx(1e-12 / 3e-12)
+    # below 1e-3 · s an entry is judged by its absolute error against 1e-3 · s
+    zero = Estimate(0.0, error=1e-25, scale=4e-12)
+    assert float(rel_error(1e-18, zero)) == pytest.approx(1e-18 / 4e-15)
+    # never held to more than finite differences resolve: 2 err / tol
+    coarse = Estimate(1.0, error=1e-5, scale=1.0)
+    assert float(rel_error(1.0 + 2e-5, coarse)) == pytest.approx(2e-5 / (2 * 1e-5 / TOLERANCE))
+    assert float(rel_error(1.0 + 2e-5, coarse)) <= TOLERANCE
+
+
+def test_tiny_gradients_are_resolved_by_larger_steps():
+    # b^(1) + 28 saturates the sigmoid: ∂L/∂W^(1) ~ 1e-12 under a loss ~ 9, below the
+    # rounding of D(1e-4) (~5e-10); the larger steps resolve it to within 5e-13
+    spec = NetworkSpec((3, 3, 3), ("sigmoid", "identity"), batch=2, seed=3)
+    params = init_params(spec)
+    params = Params(params.W, (params.b[0] + 28, params.b[1]))
+    report = check(spec, params, *make_data(spec))
+    for e in report.entries:
+        if e.l == 1:
+            assert e.numeric.step > STEP and e.numeric.error < 1e-12
+            assert abs(e.numeric - e.backprop) < 1e-13  # backprop is exact here to ~1e-16 relative
+    assert report.passed
+
+
+def test_kink_entries_are_counted_per_array_in_the_summary():
+    spec = NetworkSpec((1, 1, 1), ("relu", "identity"), "mse", batch=1)
+    params = Params((np.array([[1.0]]), np.array([[2.0]])), (np.array([-1.0]), np.array([0.5])))
+    report = check(spec, params, np.array([[1.0]]), np.array([[0.0]]))
+    assert report.kinks() == {"∂L/∂X": 1, "∂L/∂W^(1)": 1, "∂L/∂b^(1)": 1}
+    assert "not judged: kink: ∂L/∂X 1, ∂L/∂W^(1) 1, ∂L/∂b^(1) 1" in report.summary()
+    three = three_way(spec, params, np.array([[1.0]]), np.array([[0.0]]))
+    assert "not judged: kink: ∂L/∂X 1, ∂L/∂W^(1) 1, ∂L/∂b^(1) 1" in three.summary()
+    assert "kink" not in check(NetworkSpec((2, 2, 1), ("tanh", "identity"))).summary()

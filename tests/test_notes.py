@@ -71,7 +71,7 @@ def test_every_step_of_the_notes_is_verified_except_the_elementwise_claim_on_sof
 def test_every_mistake_is_refuted_and_every_correction_verified(name):
     _, tours = walks(name)
     for l, tour in tours:
-        assert [m.number for m in tour.mistakes] == list(range(1, 10))
+        assert [m.number for m in tour.mistakes] == list(range(1, 14))
         for mistake in tour.mistakes:
             assert mistake.refutation.holds is False, (name, l, mistake.number)
             assert mistake.corrected_holds is True, (name, l, mistake.number, failing(mistake))
@@ -87,6 +87,10 @@ DECISIVE = {  # evidence that refutes on its own, whatever the network
     7: {"sum_constant"},
     8: {"breaks_off"},
     9: {"layout_general"},
+    10: {"full_differential"},
+    11: {"partial_again"},
+    12: {"bold_two_readings"},
+    13: {"functions_not_reals"},
 }
 
 
@@ -165,8 +169,30 @@ def recheck_refutation(trace, l, focus, mistake: Mistake, evidence) -> None:
         assert layer.dW.shape[0] != layer.dW.shape[1]
     elif key == "layout_coincide":
         assert np.allclose(layer.dW, layer.dW.T)
+    elif key == "full_differential":
+        W, dW = sp.Matrix(2, 2, sp.symbols("w:4")), sp.Matrix(2, 2, sp.symbols("v:4"))
+        a, da, db = (sp.Matrix(sp.symbols(f"{x}:2")) for x in ("a", "p", "q"))
+        e = sp.Symbol("e")
+        dz = ((W + e * dW).T * (a + e * da) + e * db).diff(e).subs(e, 0)
+        assert (dz - (W.T * da + db)).expand() == (dW.T * a).expand() != sp.zeros(2, 1)
+    elif key == "w_moves_z":
+        moved = layer.A_prev[data["sample"]] @ data["dW"]  # z's rate along dW with a, b fixed
+        assert np.isclose(np.abs(moved).max(), data["size"]) and data["size"] > 0
+    elif key == "partial_again":
+        assert data["value"] == layer.A_prev[focus.a_entry]
+    elif key == "bold_two_readings":
+        assert (data["m"], data["n_in"], data["n_out"]) == (spec.m, sizes[l - 1], sizes[l])
+    elif key == "bold_column_length":
+        assert data["got"] == spec.m == layer.A_prev[:, 0].size != data["want"] == layer.W.shape[0]
+    elif key == "bold_column_numbers":
+        i = data["i"]
+        assert not np.allclose(layer.A_prev[:, i], layer.A_prev[i, :])
+    elif key == "g_product_shapes":
+        assert layer.Z.shape[0] != layer.Z.shape[1]  # (m × n)(m × n) multiplies only when m = n
     else:
-        assert key in {"power_notation", "already_known", "breaks_off", "dz_is_one"}, key
+        assert key in {"power_notation", "already_known", "breaks_off", "dz_is_one", "functions_not_reals"}, (
+            key
+        )
 
 
 def recheck_counterexample(trace, l, number: int, data) -> None:
@@ -217,9 +243,43 @@ def test_each_corrected_statement_holds_when_recomputed(name):
         # 7: L is the sum of per-sample losses, each from its sample alone
         alone = sum(loss_from(trace, 1, trace.X[s : s + 1], rows=slice(s, s + 1)) for s in range(spec.m))
         assert np.isclose(alone, trace.loss)
+        # 10: z moves by (dW)ᵀa + Wᵀda + db along (dW, da, db); by Wᵀda + db with W fixed
+        rng = np.random.default_rng(l)
+        dW, da, db = (
+            rng.standard_normal(layer.W.shape),
+            rng.standard_normal(a.size),
+            rng.standard_normal(dz.size),
+        )
+        moved = _z_moved(a, layer, dW, da, db, move_w=1.0)
+        assert np.allclose(moved, a @ dW + da @ layer.W + db)
+        assert np.allclose(_z_moved(a, layer, dW, da, db, move_w=0.0), da @ layer.W + db)
+        # 11: the collapsed sum Σ_t ∂L/∂z_it w_jt at the chosen entry
+        i, j = f.a_entry
+        assert close((layer.dZ @ layer.W.T)[i, j], dL_dA_prev(trace, l, (i, j)), trace.loss)
+        # 12: a_s is row s of A: Wᵀ a_s + b is row s of Z; w_i is column i of W: a_sᵀ w_i + b_i = z_si
+        s_ = f.sample
+        assert np.allclose(layer.W.T @ layer.A_prev[s_] + layer.b, layer.Z[s_])
+        assert np.isclose(
+            layer.A_prev[s_] @ layer.W[:, f.b_entry] + layer.b[f.b_entry], layer.Z[s_, f.b_entry]
+        )
+        # 13: G applies g to each entry (each row for softmax) of Z
+        act = activation(spec.activations[l - 1])
+        rows = [act.g(layer.Z[r : r + 1]) for r in range(spec.m)]
+        if act.elementwise:
+            rows = [[act.g(np.array([[z]]))[0, 0] for z in row] for row in layer.Z]
+        assert np.allclose(np.vstack(rows) if not act.elementwise else np.array(rows), layer.A)
         # 8, 9: ∂L/∂W = A^T ∂L/∂Z has W's shape and its entries
         assert (layer.A_prev.T @ layer.dZ).shape == layer.W.shape
         assert close((layer.A_prev.T @ layer.dZ)[f.w_entry], dL_dparam(trace, "W", l, f.w_entry), trace.loss)
+
+
+def _z_moved(a, layer, dW, da, db, move_w: float):
+    """(z(t) - z(-t)) / 2t along (move_w dW, da, db): exact, z being quadratic in t."""
+
+    def z(t):
+        return (a + t * da) @ (layer.W + move_w * t * dW) + layer.b + t * db
+
+    return (z(1e-3) - z(-1e-3)) / 2e-3
 
 
 @pytest.mark.parametrize("name", NETWORKS)
@@ -354,3 +414,67 @@ def test_catalogues_have_the_same_keys_placeholders_and_real_chinese():
     cjk = re.compile(r"[\u4e00-\u9fff]")
     prose = [k for k in zh if not k.startswith(("notes.layout.pair.", "notes.method."))]
     assert all(cjk.search(zh[k]) for k in prose), [k for k in prose if not cjk.search(zh[k])]
+
+
+def test_the_statements_that_carry_mistakes_10_to_13_say_so():
+    trace = run(NetworkSpec())
+    tour = walk(trace)
+    carried = {step.key: step.typos for step in tour.steps}
+    assert carried["bwd.differential_w_fixed"] == (10,)  # right only with W held fixed
+    assert carried["chain.a.collapse"] == (11,)  # the ∂ missing again
+    assert carried["batch.rows"] == (12, 13)  # bold a_i a row, G^(l) a matrix of functions
+    where = {
+        item.number: section.key
+        for section in tour.sections
+        for item in section.items
+        if isinstance(item, Mistake)
+    }
+    assert (where[10], where[11], where[12], where[13]) == (
+        "broken",
+        "chain_a",
+        "forward_batch",
+        "forward_batch",
+    )
+    for lang, catalogue in CATALOGUES.items():
+        assert "(dW)ᵀ a" in catalogue["notes.step.bwd.differential_w_fixed.text"], lang
+
+
+def test_the_output_gradient_of_squared_error_carries_the_mean_and_softmax_its_jacobian():
+    spec = NetworkSpec((2, 3, 3), ("tanh", "softmax"), "mse", "mean", batch=3, seed=2)
+    trace = run(spec)
+    step = next(s for s in walk(trace).steps if s.key == "omit.output_dz")
+    assert step.holds is True and r"\frac{1}{m}" in step.statement and r"\mathbf{J}_s" in step.statement
+    assert r"\odot" not in step.statement  # softmax is not elementwise
+    # recomputed here: row s of ∂L/∂Z = (1/m) J_sᵀ (a_s - y_s), J_s = diag(a_s) - a_s a_sᵀ
+    top = trace.layers[-1]
+    for s in range(spec.m):
+        a, y = top.A[s], trace.Y[s]
+        assert np.allclose((np.diag(a) - np.outer(a, a)).T @ (a - y) / spec.m, top.dZ[s])
+    elementwise = walk(run(NetworkSpec(reduction="mean")))
+    step = next(s for s in elementwise.steps if s.key == "omit.output_dz")
+    assert r"\frac{1}{m}" in step.statement and r"\odot" in step.statement
+    for catalogue in CATALOGUES.values():
+        assert "1/m" in catalogue["notes.step.omit.output_dz.text"]
+        assert "J_sᵀ" in catalogue["notes.step.omit.output_dz.text"]
+
+
+def test_relu_prime_of_zero_is_said_where_it_is_used():
+    # z^(1) = 1·1 - 1 = 0 on relu's kink: the walk says relu'(0) = 0 is the value used
+    spec = NetworkSpec((1, 2, 1), ("relu", "identity"), batch=1)
+    params = Params(
+        (np.array([[1.0, 1.0]]), np.array([[1.0], [2.0]])), (np.array([-1.0, 0.5]), np.array([0.0]))
+    )
+    trace = run(spec, params, np.array([[1.0]]), np.array([[0.0]]))
+    assert trace.layers[0].Z[0, 0] == 0
+    step = next(s for s in walk(trace, 1).steps if s.key == "omit.activation")
+    said = [e for c in step.checks for e in c.evidence if e.key == "kink_convention"]
+    assert said and said[0].data["value"] == 0.0 and said[0].data["cells"] == [(0, 0)]
+    assert trace.layers[0].dZ[0, 0] == 0.0  # what backprop used
+    away = next(s for s in walk(run(NetworkSpec()), 1).steps if s.key == "omit.activation")
+    assert not any(e.key == "kink_convention" for c in away.checks for e in c.evidence)
+
+
+def test_the_w_entry_labels_name_a_row_and_a_column():
+    for lang, catalogue in CATALOGUES.items():
+        assert ("row" in catalogue["notes.w_row"]) if lang == "en" else ("行" in catalogue["notes.w_row"])
+        assert ("column" in catalogue["notes.w_col"]) if lang == "en" else ("列" in catalogue["notes.w_col"])

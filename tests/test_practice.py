@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from fractions import Fraction
 from pathlib import Path
@@ -25,6 +26,7 @@ from backprop.teaching.practice import (
     parse_shape,
     practice_spec,
 )
+from backprop.teaching.practice.answers import MAX_SHARE, REL_TOL, number_tolerance
 
 LOCALES = Path(__file__).resolve().parents[1] / "backprop" / "ui" / "locales"
 SEEDS = st.integers(0, 2**32 - 1)
@@ -58,11 +60,8 @@ def wrong_answers(exercise):
     """Plausible wrong answers for every kind (each must be refused)."""
     if exercise.kind == "entry":
         value = float(exercise.answer)
-        return [
-            repr(value + 1.5 * exercise.tolerance),
-            repr(value - 1.5 * exercise.tolerance),
-            repr(-value - 1),
-        ]
+        step = 1.5 * exercise.tolerance or 0.002 * max(1.0, abs(value))  # exact keys: tolerance 0
+        return [repr(value + step), repr(value - step), repr(-value - 1)]
     if exercise.kind == "shape":
         shape = exercise.answer
         bigger = " x ".join(str(n + 1) for n in shape)
@@ -88,10 +87,74 @@ def test_numeric_tolerance_is_the_stated_one():
         e for e in exercise_set(7, NetworkSpec((3, 4, 2), ("sigmoid", "identity"))) if e.kind == "entry"
     )
     value, tol = float(exercise.answer), exercise.tolerance
-    assert tol == max(0.005, 0.005 * abs(value))
+    assert REL_TOL * abs(value) <= tol <= MAX_SHARE * abs(value)
     assert check_answer(exercise, repr(value + 0.9 * tol)).correct
     assert check_answer(exercise, repr(value - 0.9 * tol)).correct
     assert not check_answer(exercise, repr(value + 1.1 * tol)).correct
+    assert not check_answer(exercise, repr(value - 1.1 * tol)).correct
+
+
+def _entry_with_key(key, terms):
+    """A float entry exercise whose key is ``key``, its tolerance from the terms of its sum."""
+    base = next(
+        e for e in exercise_set(7, NetworkSpec((3, 4, 2), ("sigmoid", "identity"))) if e.kind == "entry"
+    )
+    return dataclasses.replace(
+        base, answer=key, answer_text=repr(key), tolerance=number_tolerance(key, terms)
+    )
+
+
+def test_a_small_key_needs_its_sign_and_one_percent():
+    # the former max(0.005, 0.5%) accepted "0", "-0.002" and "0.006" for a key of 0.002
+    exercise = _entry_with_key(0.002, [0.0015, 0.0005])
+    assert exercise.tolerance == pytest.approx(2e-5)
+    for text in ("0", "-0.002", "0.006", "0.0021", "0.00197"):
+        assert not check_answer(exercise, text).correct, text
+    assert check_answer(exercise, "-0.002").code == "wrong_sign"
+    for text in ("0.002", "0.00201", "0.001985", "2e-3", "1/500"):
+        assert check_answer(exercise, text).correct, text
+
+
+def test_cancelling_terms_widen_the_tolerance_up_to_a_tenth_of_the_key():
+    # 0.9 - 0.898 = 0.002: rounding each term to 4 digits may move the sum by 5e-4 · 1.798
+    exercise = _entry_with_key(0.002, [0.9, -0.898])
+    assert exercise.tolerance == pytest.approx(0.1 * 0.002)  # capped: 5e-4 · 1.798 > 2e-4
+    assert check_answer(exercise, "0.0018").correct and check_answer(exercise, "0.0022").correct
+    assert not check_answer(exercise, "0.0017").correct and not check_answer(exercise, "0").correct
+    mild = _entry_with_key(0.5, [30.0, -29.5])
+    assert mild.tolerance == pytest.approx(5e-4 * 59.5)  # between 1% (0.005) and 10% (0.05)
+
+
+def test_a_zero_key_needs_zero():
+    exercise = _entry_with_key(0.0, [0.25, -0.25])
+    assert exercise.tolerance == 0.0
+    assert check_answer(exercise, "0").correct and check_answer(exercise, "-0.0").correct
+    assert not check_answer(exercise, "1e-9").correct
+
+
+def test_exact_keys_need_the_fraction_or_its_decimal_to_four_digits():
+    spec = NetworkSpec((2, 3, 2), ("relu", "identity"), reduction="mean", batch=3, seed=1, init="integers")
+    base = next(e for seed in range(20) for e in exercise_set(seed, spec) if e.kind == "entry")
+    third = dataclasses.replace(base, answer=sp.Rational(1, 3))
+    for text in ("1/3", "2/6", "0.3333", "0.3334", "0.33333", "3.333e-1"):
+        assert check_answer(third, text).correct, text
+    for text in ("0.333", "0.34", "-0.3333", "0.3335", "1/4"):
+        assert not check_answer(third, text).correct, text
+    assert check_answer(third, "0.333").code == "wrong_exact"
+    twelfth = dataclasses.replace(base, answer=sp.Rational(-1, 12))
+    assert check_answer(twelfth, "-0.0833").correct  # 4 decimal places
+    assert not check_answer(twelfth, "0.0833").correct
+    two = dataclasses.replace(base, answer=sp.Integer(2))
+    assert check_answer(two, "2.0").correct and not check_answer(two, "2.001").correct
+
+
+def test_one_score_per_exercise_the_first_check_counts():
+    right, wrong = Verdict("right", "right"), Verdict("wrong", "wrong_number")
+    malformed = Verdict("malformed", "malformed.empty")
+    score = Score().record(malformed, "a").record(wrong, "a").record(right, "a").record(right, "a")
+    assert (score.right, score.tried) == (0, 1) and score.first("a") is False
+    score = score.record(right, "b").record(right, "b")  # Enter, then Check: one count
+    assert (score.right, score.tried) == (1, 2) and score.first("b") is True and score.first("c") is None
 
 
 def test_entry_answers_are_the_core_gradient_from_the_numbers_shown():
@@ -131,8 +194,9 @@ def test_hints_unfold_the_sum_and_end_at_the_full_answer(seed):
                 f"practice.hint.local.{e.target}",
                 f"practice.hint.collapse.{e.target}",
                 "practice.hint.numbers",
-                "practice.hint.answer",
+                keys[-1],
             ]
+            assert keys[-1] in ("practice.hint.answer", "practice.hint.answer_kink")
             assert last == e.question_tex + " = " + e.answer_tex
             assert e.hints[0].tex.count(r"\sum") == 2 and e.hints[2].tex.count(r"\sum") == 1
         elif e.kind in ("formula", "vanish"):
@@ -237,3 +301,21 @@ def test_every_message_key_is_in_both_catalogues():
     for lang in ("en", "zh"):
         catalogue = json.loads((LOCALES / lang / "practice.json").read_text(encoding="utf-8"))
         assert not keys - set(catalogue), (lang, sorted(keys - set(catalogue)))
+
+
+def test_an_answer_key_that_uses_relu_prime_of_zero_says_so():
+    found = {}
+    for seed in range(40):
+        spec = practice_spec(seed)
+        trace = run(spec)
+        for e in exercise_set(seed):
+            if e.kind != "entry" or spec.activations[e.l - 1] != "relu":
+                continue
+            at_zero = bool((np.asarray(trace.layers[e.l - 1].Z, dtype=float) == 0).any())
+            key = e.hints[-1].key
+            assert key == ("practice.hint.answer_kink" if at_zero else "practice.hint.answer"), (seed, e.l)
+            found[at_zero] = True
+    assert found == {True: True, False: True}, "both cases come up in 40 seeded sets"
+    for lang in ("en", "zh"):
+        text = json.loads((LOCALES / lang / "practice.json").read_text("utf-8"))["practice.hint.answer_kink"]
+        assert "relu′(0) = 0" in text

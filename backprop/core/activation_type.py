@@ -46,13 +46,16 @@ class Activation:
         if self.dg is one:
             return dA  # g'(z) = 1
         if self.dg is not None:
-            return dA * self.dg(Z, A)  # chain rule through g, entry by entry
+            with np.errstate(under="ignore"):  # a tiny ∂L/∂a times a tiny g': flushed to 0 instead
+                return flush_subnormal(dA * self.dg(Z, A))  # chain rule through g, entry by entry
         # softmax: (∂L/∂z)_k = Σ_j (∂L/∂a_j) a_j (δ_jk - a_k) = a_k (∂L/∂a_k - Σ_j ∂L/∂a_j a_j)
-        return A * (dA - (dA * A).sum(axis=1, keepdims=True))
+        with np.errstate(under="ignore"):  # a product below the normal range is flushed to 0 instead
+            return flush_subnormal(A * (dA - flush_subnormal(dA * A).sum(axis=1, keepdims=True)))
 
     def jacobian(self, a_row: Array) -> Array:
         r"""Softmax's Jacobian for one sample: J_jk = a_j (δ_jk - a_k), shape (n, n)."""
-        return np.diag(a_row) - np.outer(a_row, a_row)
+        with np.errstate(under="ignore"):  # a_j a_k below the normal range is flushed to 0 instead
+            return np.diag(a_row) - flush_subnormal(np.outer(a_row, a_row))
 
 
 # e^708 is the largest power of e below float64's overflow and e^-708 the smallest
@@ -60,6 +63,17 @@ class Activation:
 # true value lies below e^-708 (≈3e-308) is flushed to exactly 0, as float64 would round
 # it, but without raising an underflow: every result is exact to rounding or exactly 0.
 EXP_LIMIT = 708.0
+
+
+def flush_subnormal(X: Array) -> Array:
+    r"""X with every subnormal entry (0 < |x| < the smallest normal float) set to exactly 0, in place.
+
+    Products of two tiny factors (a softmax output of e^-300 times another) fall below
+    float64's normal range; computed under ``np.errstate(under="ignore")`` and flushed
+    here, they follow the rule above: exact to rounding or exactly 0, never a warning.
+    """
+    np.copyto(X, 0.0, where=np.abs(X) < np.finfo(X.dtype).tiny)
+    return X
 
 
 def float_type(Z: Array):

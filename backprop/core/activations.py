@@ -17,6 +17,14 @@ from backprop.core.activation_type import Activation, Array, float_type, one, si
 from backprop.core.formula import CUSTOM_PREFIX, activation_from_formula
 
 LEAKY_SLOPE = 0.01
+
+
+def _tanh_prime(Z: Array, A: Array) -> Array:
+    # 1 - a²: a² below the normal range leaves 1 - a² = 1 exactly, so its underflow is harmless
+    with np.errstate(under="ignore"):
+        return 1.0 - A * A
+
+
 # Softmax divides by a row sum of up to 4096 terms: it flushes below e^-700 so that the
 # quotient stays a normal float.
 SOFTMAX_FLUSH = 700.0
@@ -43,7 +51,7 @@ ACTIVATIONS: dict[str, Activation] = {
     for a in (
         Activation("identity", lambda Z: Z, one, lambda z: z),
         Activation("sigmoid", sigmoid, lambda Z, A: A * (1.0 - A), lambda z: 1 / (1 + sp.exp(-z))),
-        Activation("tanh", np.tanh, lambda Z, A: 1.0 - A * A, sp.tanh),
+        Activation("tanh", np.tanh, _tanh_prime, sp.tanh),
         Activation(
             "relu",
             lambda Z: np.maximum(Z, 0.0),

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from backprop.core.activation_type import EXP_LIMIT, softplus
+from backprop.core.activation_type import EXP_LIMIT, flush_subnormal, softplus
 
 Array = np.ndarray
 
@@ -51,10 +51,11 @@ class Loss:
 
 
 def _mse(Z: Array, A: Array, Y: Array) -> Array:
-    # l_i = ½ Σ_j (a_ij - y_ij)²
+    # l_i = ½ Σ_j (a_ij - y_ij)²; a square below float64's normal range is flushed to 0
     D = A - Y
-    D *= D
-    return 0.5 * np.add.reduce(D, axis=1)
+    with np.errstate(under="ignore"):
+        D *= D
+        return flush_subnormal(0.5 * np.add.reduce(flush_subnormal(D), axis=1))
 
 
 def _bce(Z: Array, A: Array, Y: Array) -> Array:

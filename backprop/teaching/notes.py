@@ -2,8 +2,9 @@ r"""A guided walk through the source notes ("传播"), every step checked on the
 
 The notes, section by section, as data: each statement as the notes write it (LaTeX,
 typos kept), then its checks on the trace (SymPy, numbers, shapes, finite differences),
-verified or refuted with the evidence; each of the nine mistakes of NOTES.md where it
-occurs, refuted and corrected; the steps the notes leave out, filled in and checked.
+verified or refuted with the evidence; each of the nine mistakes of NOTES.md (and four
+more slips, 10 to 13) where it occurs, refuted and corrected; the steps the notes leave
+out, filled in and checked.
 Language-free: the page translates the catalogue keys ``notes.section.<key>.*``,
 ``notes.step.<key>.*``, ``notes.mistake.<key>.*`` and ``notes.evidence.<key>``.
 
@@ -12,7 +13,7 @@ Language-free: the page translates the catalogue keys ``notes.section.<key>.*``,
 >>> [section.key for section in tour.sections][:3]
 ['forward_single', 'forward_batch', 'backward_intro']
 >>> [mistake.number for mistake in tour.mistakes]
-[1, 2, 3, 4, 5, 6, 7, 8, 9]
+[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
 >>> all(step.holds for step in tour.steps)
 True
 """
@@ -85,14 +86,14 @@ def walk(
     single = forward.single_sample(trace, f)
     sections = (
         Section("forward_single", (single[0], wrong[1], wrong[2], *single[1:]), "fp-single-dense"),
-        Section("forward_batch", tuple(forward.batch(trace, f))),
+        Section("forward_batch", (*forward.batch(trace, f), wrong[12], wrong[13])),
         Section("backward_intro", (wrong[7], backward.forward_values(trace, f)), "bp-full"),
         Section(
             "broken",
-            (wrong[3], backward.differential(trace, f), wrong[4], wrong[5], wrong[8]),
+            (wrong[3], backward.differential(trace, f), wrong[10], wrong[4], wrong[5], wrong[8]),
             "bp-single-dense",
         ),
-        Section("chain_a", (chain_a[0], wrong[6], *chain_a[1:])),
+        Section("chain_a", (chain_a[0], wrong[6], *chain_a[1:3], wrong[11], *chain_a[3:])),
         Section("chain_W", tuple(chain_W)),
         Section("chain_b", tuple(chain_b)),
         Section("omitted", tuple(omitted.omitted_steps(trace, f))),

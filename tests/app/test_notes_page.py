@@ -52,8 +52,8 @@ def test_summary_and_verdicts_are_the_cores():
         total=len(verdicts),
         unjudged=verdicts.count("unjudged"),
         refuted=verdicts.count("refuted"),
-        mistakes=9,
-        corrected=9,
+        mistakes=13,
+        corrected=13,
     )
     assert summary in texts(at)
     # a counterexample's numbers on screen are the core's

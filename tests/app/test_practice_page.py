@@ -25,18 +25,60 @@ def test_the_url_picks_the_set_and_the_exercise_and_answers_are_checked():
     assert_clean(at)
     assert not RAW_KEY.search(texts(at))
     assert entry.question_tex in [x.value.strip("$\n ") for x in at.latex]
+    assert any("only your first checked answer counts" in c.value for c in at.caption)
     slot = f"random_{seed}_{entry.number}"
     at.text_input(key=f"pr_text_{slot}").input("1,5")
     _submit(at, slot)
     assert at.warning and "comma" in at.warning[0].value  # malformed: said so, not counted
     assert at.metric[0].value == "0 right of 0"
-    at.text_input(key=f"pr_text_{slot}").input(repr(float(entry.answer) + 10 * entry.tolerance))
+    wrong = float(entry.answer) + max(10 * entry.tolerance, 1.0)
+    at.text_input(key=f"pr_text_{slot}").input(repr(wrong))
     _submit(at, slot)
     assert at.error and at.metric[0].value == "0 right of 1"
+    assert any("Counted in your score: not right" in c.value for c in at.caption)
     at.text_input(key=f"pr_text_{slot}").input(entry.answer_text)
-    _submit(at, slot)
+    _submit(at, slot)  # right now, but the first check is the one that counts
     assert at.success and entry.answer_text in at.success[0].value
+    assert at.metric[0].value == "0 right of 1"
+
+
+def test_enter_then_check_and_re_checks_count_once():
+    seed = 42
+    entry = next(e for e in exercise_set(seed) if e.kind == "entry")
+    other = next(e for e in exercise_set(seed) if e.kind == "entry" and e.number != entry.number)
+    at = run_page(PAGE, {"set": str(seed), "ex": str(entry.number)})
+    slot = f"random_{seed}_{entry.number}"
+    at.text_input(key=f"pr_text_{slot}").input(entry.answer_text)
+    _submit(at, slot)  # Enter in the box submits the form
+    _submit(at, slot)  # then the Check button
+    assert at.success and at.metric[0].value == "1 right of 1"
+    assert any("Counted in your score: right" in c.value for c in at.caption)
+    step = "pr_next" if other.number > entry.number else "pr_back"
+    for _ in range(abs(other.number - entry.number)):
+        at.button(key=step).click().run()
+    other_slot = f"random_{seed}_{other.number}"
+    at.text_input(key=f"pr_text_{other_slot}").input(
+        repr(float(other.answer) + max(10 * other.tolerance, 1.0))
+    )
+    _submit(at, other_slot)
     assert at.metric[0].value == "1 right of 2"
+    for _ in range(3):  # re-checks, right or wrong, change nothing
+        at.text_input(key=f"pr_text_{other_slot}").input(other.answer_text)
+        _submit(at, other_slot)
+    assert at.success and at.metric[0].value == "1 right of 2"
+
+
+def test_the_tolerance_is_explained_on_screen():
+    spec_args = {"net": "current", "sizes": "3,4,2", "act1": "sigmoid", "act2": "identity"}
+    spec = NetworkSpec((3, 4, 2), ("sigmoid", "identity"))
+    entry = next(e for e in exercise_set(1, spec) if e.kind == "entry")
+    at = run_page(PAGE, spec_args | {"set": "1", "ex": str(entry.number)})
+    assert_clean(at)
+    why = [c.value for c in at.caption if c.value.startswith("Why this tolerance")]
+    assert why and f"({entry.tolerance:.3g})" in why[0] and "The sign must be right" in why[0]
+    exact = next(e for e in exercise_set(42) if e.kind == "entry")
+    at = run_page(PAGE, {"set": "42", "ex": str(exact.number)})
+    assert any(c.value.startswith("Every number here is exact") for c in at.caption)
 
 
 def test_hints_unfold_one_at_a_time_and_end_at_the_answer():

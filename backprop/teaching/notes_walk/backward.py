@@ -1,7 +1,9 @@
 r"""The two statements of the notes' backward section that stand between its mistakes.
 
 - the figure's node values come from the forward pass;
-- the differential dz = Wᵀ da + db (right; what the notes conclude from it is not).
+- the differential dz = Wᵀ da + db: right with W held fixed (dW = 0), which is all ∂z/∂a
+  and ∂z/∂b need; moving W too adds (dW)ᵀ a (mistake 10). What the notes conclude from
+  it is not right.
 
 >>> from backprop import NetworkSpec, run
 >>> from backprop.teaching.notes_walk.checks import focus
@@ -42,7 +44,7 @@ def forward_values(trace: Trace, f: Focus) -> Step:
 
 
 def differential(trace: Trace, f: Focus) -> Step:
-    r"""dz = Wᵀ da + db: SymPy (z is affine, so z(a + da, b + db) - z(a, b) is exactly that) and numbers."""
+    r"""dz = Wᵀ da + db with W fixed: SymPy (z(a + da, b + db) - z(a, b) is exactly that) and numbers."""
     layer = trace.layers[f.l - 1]
     _, n_in, n_out = symbolic.window(trace.spec, f.l)
     s = symbolic.layer_symbols(1, n_in, n_out, f.l)
@@ -83,4 +85,4 @@ def differential(trace: Trace, f: Focus) -> Step:
             )
         ]
     )
-    return Step("bwd.differential", DIFFERENTIAL, (sym_check, nums))
+    return Step("bwd.differential_w_fixed", DIFFERENTIAL, (sym_check, nums), typos=(10,))

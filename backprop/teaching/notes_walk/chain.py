@@ -78,7 +78,7 @@ A_VAR = Variable(
     "a",
     "A_prev",
     NOTES_CHAIN["a"],
-    ((6,), (), (6,), ()),
+    ((6,), (), (11,), ()),
     lambda f: f.a_entry,
     _local_a,
     lambda layer, index: sum(layer.dZ[index[0], t] * layer.W[index[1], t] for t in range(layer.W.shape[1])),

@@ -79,7 +79,7 @@ def batch(trace: Trace, f: Focus) -> list[Step]:
     ones = np.ones((m, 1))  # 1_{m×1}
     act = activation(spec.activations[f.l - 1])
     return [
-        Step("batch.rows", BATCH_DEF, (_rows_are_samples(trace, f.l),)),
+        Step("batch.rows", BATCH_DEF, (_rows_are_samples(trace, f.l),), typos=(12, 13)),
         Step(
             "batch.Z",
             BATCH_Z,

@@ -94,7 +94,7 @@ class Step:
 
 @dataclass(frozen=True)
 class Mistake:
-    r"""One of the nine mistakes of NOTES.md: the notes' statement, its refutation, the correction.
+    r"""One mistake of the notes (NOTES.md's nine, 10 to 13 beyond): statement, refutation, correction.
 
     ``refutation`` does not hold (that is the point); the checks of ``correction`` do.
     """

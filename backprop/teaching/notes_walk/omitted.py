@@ -106,11 +106,8 @@ def activation_step(trace: Trace, f: Focus) -> Step:
         by_sympy,
         np.array([g_prime[c] for c in cells]),
     )
-    sym_check = Check(
-        "sympy",
-        ok if cells else None,
-        (Evidence(ev.key, ev.fmt, rf"g'(z) = {sympy_latex(derivative)}", ev.data),),
-    )
+    sym_evidence = (Evidence(ev.key, ev.fmt, rf"g'(z) = {sympy_latex(derivative)}", ev.data),)
+    sym_check = Check("sympy", ok if cells else None, sym_evidence + _kink_convention(act, layer, g_prime))
     return Step(
         "omit.activation",
         ELEMENTWISE,
@@ -121,6 +118,20 @@ def activation_step(trace: Trace, f: Focus) -> Step:
         ),
         origin="omitted",
     )
+
+
+def _kink_convention(act, layer, g_prime) -> tuple[Evidence, ...]:
+    r"""Where some z sits exactly on a kink, the value of g' used there, said (relu'(0) = 0)."""
+    for k in act.kinks:
+        at = np.argwhere(layer.Z == k)
+        if len(at):
+            index = tuple(int(i) for i in at[0])
+            fmt = {"count": str(len(at)), "kink": fmt_number(k), "value": fmt_number(g_prime[index])}
+            data = {"kink": k, "value": float(g_prime[index]), "cells": [tuple(map(int, c)) for c in at]}
+            return (
+                Evidence("kink_convention", fmt, latex=rf"g'({fmt_number(k)}) := {fmt['value']}", data=data),
+            )
+    return ()
 
 
 def _softmax_step(trace: Trace, f: Focus) -> Step:
@@ -275,17 +286,44 @@ def loss_start(trace: Trace, f: Focus) -> Step:
 
 
 def shortcut(trace: Trace, f: Focus) -> Step:
-    r"""∂L/∂Z^(L): A - Y for softmax + CE (and sigmoid + BCE); (A - Y) ⊙ g'(Z) for squared error."""
+    r"""∂L/∂Z^(L): A - Y for softmax + CE (and sigmoid + BCE); for squared error (A - Y) ⊙ g'(Z),
+    or J_sᵀ (a_s - y_s) per sample after softmax; each times 1/m under the mean reduction."""
     spec, top = trace.spec, trace.layers[-1]
     scale, m_latex = _mean(trace)
     act = activation(spec.activations[-1])
     general = act.backward(top.Z, top.A, top.dA)  # through g' or the Jacobian, without any shortcut
     lhs = nt.grad("Z", "L", True)
-    if LOSSES[spec.loss].dZ_shortcut is None:
+    if LOSSES[spec.loss].dZ_shortcut is None and act.elementwise:
         g_prime = nt.g_prime("L", nt.sup("Z", "L", True))
         statement = f"{lhs} = " + nt.hadamard(rf"{m_latex}(\mathbf{{A}}^{{(L)}} - \mathbf{{Y}})", g_prime)
         predicted = general
-        checks = ()
+        explicit = (top.A - trace.Y) * scale * act.dg(top.Z, top.A)
+        checks = (
+            numbers(
+                [
+                    (
+                        m_latex + nt.hadamard(r"(\mathbf{A} - \mathbf{Y})", f"g'({nt.bold('Z')})"),
+                        lhs,
+                        explicit,
+                        top.dZ,
+                    )
+                ]
+            ),
+        )
+    elif LOSSES[spec.loss].dZ_shortcut is None:  # squared error after softmax: no ⊙, each row's Jacobian
+        row = nt.partial(r"\boldsymbol{z}_s^{(L)}")
+        statement = (
+            rf"{row} = {m_latex}"
+            + nt.transpose(r"\mathbf{J}_s")
+            + r" (\boldsymbol{a}_s^{(L)} - \boldsymbol{y}_s),"
+            r" \quad (\mathbf{J}_s)_{jk} = a_{sj}^{(L)}(\delta_{jk} - a_{sk}^{(L)})"
+        )
+        predicted = general
+        explicit = np.vstack(
+            [(np.diag(a) - np.outer(a, a)).T @ (a - y) * scale for a, y in zip(top.A, trace.Y, strict=True)]
+        )
+        jacobian = m_latex + nt.transpose(r"\mathbf{J}_s") + r" (\boldsymbol{a}_s - \boldsymbol{y}_s)"
+        checks = (numbers([(jacobian, lhs, explicit, top.dZ)]),)
     else:
         statement = rf"{lhs} = {m_latex}(\mathbf{{A}}^{{(L)}} - \mathbf{{Y}})"
         predicted = (top.A - trace.Y) * scale
@@ -302,7 +340,7 @@ def shortcut(trace: Trace, f: Focus) -> Step:
             numbers([(r"\mathbf{A} - \mathbf{Y}", long_path, predicted, general, fair)]),
         )
     fd = finite_differences(trace, "Z", spec.L, predicted, lhs)
-    return Step("omit.shortcut", statement, checks + (fd,), origin="omitted")
+    return Step("omit.output_dz", statement, checks + (fd,), origin="omitted")
 
 
 def _sympy_shortcut(loss: str) -> Check:

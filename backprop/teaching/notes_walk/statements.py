@@ -180,3 +180,47 @@ DIFFERENTIAL = (
     r"\mathrm{d} \boldsymbol{z}^{(l)} = {\mathbf{W}^{(l)}}^\mathrm{T} \mathrm{d} \boldsymbol{a}^{(l-1)}"
     r" + \mathrm{d} \boldsymbol{b}^{(l)}"
 )
+DIFFERENTIAL = (
+    r"\mathrm{d} \boldsymbol{z}^{(l)} = {\mathbf{W}^{(l)}}^\mathrm{T} \mathrm{d} \boldsymbol{a}^{(l-1)}"
+    r" + \mathrm{d} \boldsymbol{b}^{(l)}"
+)
+DIFFERENTIAL_FIXED = (
+    r"\mathrm{d} \boldsymbol{z}^{(l)} = (\mathrm{d}\mathbf{W}^{(l)})^\mathrm{T} \boldsymbol{a}^{(l-1)}"
+    r" + {\mathbf{W}^{(l)}}^\mathrm{T} \mathrm{d} \boldsymbol{a}^{(l-1)} + \mathrm{d} \boldsymbol{b}^{(l)}"
+    r" \;\overset{\mathrm{d}\mathbf{W}^{(l)} = \mathbf{0}}{=}\;"
+    r" {\mathbf{W}^{(l)}}^\mathrm{T} \mathrm{d} \boldsymbol{a}^{(l-1)} + \mathrm{d} \boldsymbol{b}^{(l)}"
+)
+PARTIAL_AGAIN = (
+    r"\cfrac{\partial L(\boldsymbol{\theta})}{a_{ij}^{(l-1)}} = \sum_{s=i,t}"
+    r" \cfrac{\partial L(\boldsymbol{\theta})}{z_{st}^{(l)}} \cfrac{\partial z_{st}^{(l)}}{a_{ij}^{(l-1)}}"
+    r" = \sum_{t} \cfrac{\partial L(\boldsymbol{\theta})}{\partial z_{i,t}^{(l)}} w_{jt}^{(l)}"
+)
+PARTIAL_AGAIN_FIXED = (
+    r"\cfrac{\partial L(\boldsymbol{\theta})}{\partial a_{ij}^{(l-1)}} = \sum_{s=i,t}"
+    r" \cfrac{\partial L(\boldsymbol{\theta})}{\partial z_{st}^{(l)}}"
+    r" \cfrac{\partial z_{st}^{(l)}}{\partial a_{ij}^{(l-1)}}"
+    r" = \sum_{t} \cfrac{\partial L(\boldsymbol{\theta})}{\partial z_{i,t}^{(l)}} w_{jt}^{(l)}"
+)
+BOLD_ROLES = (
+    r"\mathbf{A}^{(l-1)} = (\boldsymbol{a_1}^{(l-1)}, \dots, \boldsymbol{a_m}^{(l-1)})^\mathrm{T},"
+    r" \quad \mathbf{W}^{(l)} = (\boldsymbol{w_1}^{(l)}, \dots, \boldsymbol{w_{n_l}}^{(l)})"
+)
+BOLD_ROLES_FIXED = (
+    r"\boldsymbol{a}_s^{(l-1)} = (\mathbf{A}^{(l-1)}_{s,:})^\mathrm{T} \in \mathbb{R}^{n_{l-1}}"
+    r"\ \text{(sample } s = 1, \dots, m\text{)}, \quad"
+    r" \boldsymbol{w}_i^{(l)} = \mathbf{W}^{(l)}_{:,i} \in \mathbb{R}^{n_{l-1}}"
+    r"\ \text{(unit } i = 1, \dots, n_l\text{)}"
+)
+G_MATRIX = (
+    r"\mathbf{G}^{(l)} = (\underbrace{\boldsymbol{g}^{(l)}, \dots, \boldsymbol{g}^{(l)}}_m)^\mathrm{T}"
+    r" \in \mathbb{R}^{m \times n_l}, \quad \mathbf{A}^{(l)} = \mathbf{G}^{(l)}(\mathbf{Z}^{(l)})"
+)
+G_MATRIX_FIXED = (
+    r"\mathbf{G}^{(l)}: \mathbb{R}^{m \times n_l} \to \mathbb{R}^{m \times n_l}, \quad"
+    r" \left(\mathbf{G}^{(l)}(\mathbf{Z}^{(l)})\right)_{st} = g^{(l)}(z_{st}^{(l)})"
+)
+G_MATRIX_FIXED_ROWS = (
+    r"\mathbf{G}^{(l)}: \mathbb{R}^{m \times n_l} \to \mathbb{R}^{m \times n_l}, \quad"
+    r" \left(\mathbf{G}^{(l)}(\mathbf{Z}^{(l)})\right)_{s,:}"
+    r" = \boldsymbol{g}^{(l)}(\boldsymbol{z}_s^{(l)})^\mathrm{T}"
+)

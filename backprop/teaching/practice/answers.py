@@ -1,6 +1,25 @@
 r"""Checking a student's answer: strict parsing (never ``eval``), the verdict, the score.
 
->>> Score().record(Verdict("right", "right")).record(Verdict("malformed", "malformed.empty"))
+A numeric answer is right only with the right sign and within
+
+    tol = max(1% · |key|, min(5e-4 · Σ_k |t_k|, 10% · |key|))
+
+of the key, where t_k are the terms of the exercise's sum (Σ_s dz_sj a_si, ...) computed
+from the numbers shown. Why: the numbers are shown to 4 significant digits and the key is
+computed exactly from them, so a student who carries those digits lands within 1% (a
+final answer rounded to 4 digits is off by 0.05%). A student who rounds each term to 4
+digits may be off by half a unit of its 4th digit, 5e-4 |t_k|, per term: when the terms
+cancel that can exceed 1% of the key, so the floor grows with Σ|t_k|, but never past 10%
+of the key, so "0", the key's negative or three times a small key are never right (the
+former max(0.005, 0.5%) accepted all three for a key of 0.002). A key of exactly 0 needs 0.
+Exact exercises (hand-calculation mode, the key a fraction): the fraction itself, or a
+decimal with at least 4 significant digits or 4 decimal places that is the key rounded or
+cut at its last digit.
+
+One score per exercise: the first checked answer of an exercise counts (``Score.record``
+with its slot); later checks show their verdict and change nothing.
+
+>>> Score().record(Verdict("right", "right"), "ex1").record(Verdict("wrong", "x"), "ex1")
 Score(right=1, tried=1)
 """
 
@@ -8,12 +27,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
+
+import sympy as sp
 
 from backprop.core.errors import InvalidInput
 from backprop.derivation.latex import number_text
-from backprop.teaching.practice.exercise import LETTERS, MAX_ANSWER_CHARS, Exercise
+from backprop.teaching.practice.exercise import GIVEN_DIGITS, LETTERS, MAX_ANSWER_CHARS, Exercise
+
+REL_TOL = 0.01  # of |key|: a student carrying the 4 digits shown lands well within
+TERM_ROUNDING = 0.5 * 10.0 ** (1 - GIVEN_DIGITS)  # half a unit of the 4th digit, per term
+MAX_SHARE = 0.1  # the tolerance never exceeds this share of |key|
+EXACT_DIGITS = GIVEN_DIGITS  # a decimal for an exact key: this many significant digits or places
 
 
 @dataclass(frozen=True)
@@ -39,15 +65,37 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Score:
-    """A session's score: answers checked and answers right (malformed ones are not counted)."""
+    r"""A session's score: exercises checked and exercises right, the first answer of each.
+
+    ``firsts`` holds (slot, right) of every counted exercise. Malformed answers are not counted.
+    """
 
     right: int = 0
     tried: int = 0
+    firsts: tuple[tuple[object, bool], ...] = field(default=(), repr=False)
 
-    def record(self, verdict: Verdict) -> Score:
-        if verdict.status == "malformed":
+    def first(self, slot) -> bool | None:
+        """Whether the counted (first) answer of ``slot`` was right; None if none counted yet."""
+        return next((right for s, right in self.firsts if s == slot), None)
+
+    def record(self, verdict: Verdict, slot=None) -> Score:
+        """The score with ``verdict`` counted, unless malformed or ``slot`` already counted."""
+        if verdict.status == "malformed" or (slot is not None and self.first(slot) is not None):
             return self
-        return Score(self.right + verdict.correct, self.tried + 1)
+        firsts = self.firsts + (((slot, verdict.correct),) if slot is not None else ())
+        return Score(self.right + verdict.correct, self.tried + 1, firsts)
+
+
+def number_tolerance(key, terms=()) -> float:
+    r"""max(1% |key|, min(5e-4 Σ|t_k|, 10% |key|)) for a float key; 0 for a key of 0 (see the module)."""
+    size = abs(float(key))
+    spread = TERM_ROUNDING * sum(abs(float(t)) for t in terms)
+    return max(REL_TOL * size, min(spread, MAX_SHARE * size))
+
+
+def is_exact(key) -> bool:
+    """Whether a key is an exact fraction (hand-calculation mode)."""
+    return isinstance(key, Fraction) or (isinstance(key, sp.Basic) and bool(key.is_Rational))
 
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,2})?(/\d+)?")
@@ -124,7 +172,7 @@ def check_answer(exercise: Exercise, text: str) -> Verdict:
     """
     try:
         if exercise.kind == "entry":
-            return _check_number(exercise, parse_number(text))
+            return _check_number(exercise, parse_number(text), text)
         if exercise.kind == "shape":
             return _check_shape(exercise, parse_shape(text))
         picked = parse_choice(text, len(exercise.choices))
@@ -143,11 +191,42 @@ def _right(exercise: Exercise) -> Verdict:
     return Verdict("right", "right", (("answer", exercise.answer_text),))
 
 
-def _check_number(exercise: Exercise, value: Fraction) -> Verdict:
-    if abs(float(value) - float(exercise.answer)) <= exercise.tolerance:
+def _check_number(exercise: Exercise, value: Fraction, text: str) -> Verdict:
+    key = exercise.answer
+    shown = (("value", number_text(float(value), 6)),)
+    if is_exact(key):
+        exact = Fraction(int(sp.Rational(key).p), int(sp.Rational(key).q))
+        if value == exact or _decimal_of(exact, value, _normalise(text)):
+            return _right(exercise)
+        return Verdict("wrong", "wrong_exact", shown + (("digits", EXACT_DIGITS),))
+    key = float(key)
+    if value != 0 and key != 0 and (value > 0) != (key > 0):
+        return Verdict("wrong", "wrong_sign", shown)
+    if abs(float(value) - key) <= exercise.tolerance * (1 + 1e-9):  # inclusive despite binary rounding
         return _right(exercise)
-    params = (("value", number_text(float(value), 6)), ("tol", f"{exercise.tolerance:.3g}"))
-    return Verdict("wrong", "wrong_number", params)
+    return Verdict("wrong", "wrong_number", shown + (("tol", f"{exercise.tolerance:.3g}"),))
+
+
+_DECIMAL = re.compile(r"[+-]?(?P<int>\d*)(\.(?P<frac>\d*))?([eE](?P<exp>[+-]?\d+))?")
+
+
+def _decimal_of(key: Fraction, value: Fraction, clean: str) -> bool:
+    r"""Whether ``clean`` is ``key`` as a decimal cut or rounded at its last digit.
+
+    It needs EXACT_DIGITS significant digits or decimal places, the key's sign, and
+    |value - key| < one unit of its last digit.
+    """
+    match = _DECIMAL.fullmatch(clean)
+    if match is None or "/" in clean:
+        return False
+    digits = (match["int"] or "") + (match["frac"] or "")
+    places = len(match["frac"] or "") - int(match["exp"] or 0)  # the last digit is 10^-places
+    significant = len(digits.lstrip("0"))
+    if significant < EXACT_DIGITS and places < EXACT_DIGITS:
+        return False
+    if key != 0 and value != 0 and (key > 0) != (value > 0):
+        return False
+    return abs(value - key) < Fraction(1, 10**places) if places >= 0 else abs(value - key) < 10**-places
 
 
 def _check_shape(exercise: Exercise, shape: tuple[int, ...]) -> Verdict:

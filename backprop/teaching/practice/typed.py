@@ -7,9 +7,11 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
+from backprop.core.activations import activation
 from backprop.derivation import notation as nt
 from backprop.derivation.latex import number_tex, number_text
-from backprop.teaching.practice.exercise import GIVEN_DIGITS, TARGETS, TOL_ABS, TOL_REL, Exercise, Given, Hint
+from backprop.teaching.practice.answers import REL_TOL, is_exact, number_tolerance
+from backprop.teaching.practice.exercise import GIVEN_DIGITS, TARGETS, Exercise, Given, Hint
 from backprop.teaching.practice.unfold import entry_symbol, grad_tex, sum_hints
 
 
@@ -48,10 +50,14 @@ def entry_exercise(number: int, trace, rng) -> Exercise:
         terms = [(dZ[i - 1][t], W[j - 1][t]) for t in range(n_out)]
         index = (i, j)
     answer = _sum_terms(terms)
+    exact = is_exact(answer)
+    products = [float(a) * (1.0 if b is None else float(b)) for a, b in terms]
+    tolerance = 0.0 if exact else number_tolerance(answer, products)
+    floor = 0.0 if exact else tolerance if tolerance > REL_TOL * abs(float(answer)) else 0.0
     question = entry_symbol(target, l, index)
     hints = sum_hints(target, index, m, n_out) + (
         Hint("practice.hint.numbers", "= " + " + ".join(_term_tex(a, b) for a, b in terms)),
-        Hint("practice.hint.answer", question + " = " + number_tex(answer, 6)),
+        Hint(_answer_key(trace, l), question + " = " + number_tex(answer, 6)),
     )
     return Exercise(
         number,
@@ -65,10 +71,17 @@ def entry_exercise(number: int, trace, rng) -> Exercise:
         answer,
         number_text(answer, 6),
         number_tex(answer, 6),
-        max(TOL_ABS, TOL_REL * abs(float(answer))),
+        tolerance,
         hints,
-        (("l", l), ("tol_abs", TOL_ABS), ("tol_rel", f"{TOL_REL:.1%}")),
+        (("l", l), ("tol_abs", number_text(floor, 3)), ("tol_rel", f"{0 if exact else REL_TOL:.0%}")),
     )
+
+
+def _answer_key(trace, l: int) -> str:
+    """The answer hint's sentence: it says g'(kink) = 0 when the ∂L/∂Z given used it (z on relu's kink)."""
+    layer, act = trace.layers[l - 1], activation(trace.spec.activations[l - 1])
+    at_kink = any((np.asarray(layer.Z, dtype=np.float64) == k).any() for k in act.kinks)
+    return "practice.hint.answer_kink" if at_kink else "practice.hint.answer"
 
 
 def _sum_terms(terms):

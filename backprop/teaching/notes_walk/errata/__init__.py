@@ -1,4 +1,4 @@
-r"""The nine mistakes of the notes (NOTES.md), each refuted on the current network and corrected.
+r"""The mistakes of the notes (NOTES.md's nine and four more), each refuted here and corrected.
 
 Each ``Mistake`` holds the notes' statement, the check that refutes it (why it fails:
 the shapes, SymPy, a counterexample certified by finite differences, or the reading of
@@ -13,7 +13,8 @@ refutation says so and rests on the general argument, which the evidence names.
 [(1, 'refuted', 'verified'), (2, 'refuted', 'verified')]
 
 One module a group: ``notation`` (1, 2, 6), ``gradients`` (3, 4, 5), ``loss_sum`` (7),
-``figure`` (8, 9).
+``figure`` (8, 9), ``further`` (10 to 13: the differential with W fixed, the ∂ missing
+again, bold a_i a row but bold w_i a column, G^(l) a matrix of functions).
 """
 
 from __future__ import annotations
@@ -21,6 +22,13 @@ from __future__ import annotations
 from backprop.core.network import Trace
 from backprop.teaching.notes_walk.checks import Focus
 from backprop.teaching.notes_walk.errata.figure import broken_sentence, layout_unstated
+from backprop.teaching.notes_walk.errata.further import (
+    bold_roles,
+    differential_w_fixed,
+    further_mistakes,
+    g_functions,
+    partial_again,
+)
 from backprop.teaching.notes_walk.errata.gradients import differential, loss_gradients, what_to_find
 from backprop.teaching.notes_walk.errata.loss_sum import loss_per_sample
 from backprop.teaching.notes_walk.errata.notation import column_length, missing_partial, superscripts
@@ -40,16 +48,21 @@ BUILDERS = (
 
 
 def all_mistakes(trace: Trace, f: Focus, shared: dict | None = None) -> list[Mistake]:
-    """The nine mistakes of NOTES.md in its order, checked on the trace (``shared``: see broken_sentence)."""
+    """NOTES.md's nine mistakes in its order, then 10 to 13, checked (``shared``: see broken_sentence)."""
     return [
         build(trace, f, shared) if build in (broken_sentence, layout_unstated) else build(trace, f)
         for build in BUILDERS
-    ]
+    ] + further_mistakes(trace, f)
 
 
 __all__ = [
     "BUILDERS",
     "all_mistakes",
+    "bold_roles",
+    "differential_w_fixed",
+    "further_mistakes",
+    "g_functions",
+    "partial_again",
     "broken_sentence",
     "column_length",
     "differential",
