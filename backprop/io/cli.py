@@ -162,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     from backprop.io.export.cli import register as register_export  # noqa: PLC0415 (the export package imports this module)
 
     register_export(commands)
+    from backprop.io.launch import register as register_app  # noqa: PLC0415
+
+    register_app(commands)
     return parser
 
 

@@ -29,7 +29,6 @@ X, Y)`` then ``st.rerun()``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
@@ -39,10 +38,11 @@ from backprop.core.errors import InvalidInput
 from backprop.core.losses import LOSSES, REDUCTIONS
 from backprop.core.network import Params, Trace
 from backprop.core.spec import INITS, MAX_LAYERS, MAX_SEED, NetworkSpec
+from backprop.io.launch import app_root
 from backprop.ui import cache, changes, editing, i18n, show, state, urlparams
 from backprop.ui.i18n import t
 
-ROOT = Path(__file__).resolve().parents[2]  # where app.py and pages/ live
+ROOT = app_root()  # where app.py and pages/ live: the checkout, or backprop/_app/ when installed
 PAGES = (
     ("home", "app.py"),
     ("forward", "pages/1_forward.py"),
