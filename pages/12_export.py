@@ -86,6 +86,8 @@ if problem(trace, "worksheet-md", exact) is None:
 
 st.subheader(t("export.cli"))
 st.caption(t("export.cli_note"))
-st.code(command_line(view.spec, exact=exact), language="bash")
+st.code(
+    command_line(view.spec, exact=exact), language="bash", wrap_lines=True
+)  # no scroll region for keyboards
 if state.arrays():
     st.caption(t("export.cli_edited"))
