@@ -143,19 +143,18 @@ def links(where, page: str, pages: list[tuple[str, str]] | None = None) -> None:
             return
 
 
-# Contrast (WCAG AA, tests/browser/test_accessibility.py): Streamlit fades the current page's
-# link and the keyboard hints on buttons to 40% of the text colour, below 4.5:1; they are
-# read at full contrast instead (the current page stays marked: bold, and not a link).
-_CONTRAST_CSS = """<style>
-a[data-testid="stPageLink-NavLink"][disabled], a[data-testid="stPageLink-NavLink"][disabled] * {
-  color: inherit !important; font-weight: 600;
-}
-button kbd { color: inherit !important; opacity: 1 !important; }
-</style>"""
-
-
 def _navigation(nav, page: str) -> None:
-    nav.html(_CONTRAST_CSS)
+    # Contrast (WCAG AA, tests/browser/test_accessibility.py): Streamlit fades the current page's
+    # link and the keyboard hints on buttons to 40% of the text colour, below 4.5:1; they are
+    # shown at full contrast instead (the current page stays marked: bold, and not a link).
+    nav.html(
+        """<style>
+        a[data-testid="stPageLink-NavLink"][disabled], a[data-testid="stPageLink-NavLink"][disabled] * {
+          color: inherit !important; font-weight: 600;
+        }
+        button kbd { color: inherit !important; opacity: 1 !important; }
+        </style>"""
+    )
     links(nav, page)
 
 
