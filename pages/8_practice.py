@@ -5,6 +5,7 @@ import streamlit as st
 from backprop.core.errors import InvalidInput
 from backprop.core.spec import MAX_SEED
 from backprop.derivation.exact import supports_exact
+from backprop.io.export import Practice, export
 from backprop.teaching.practice import LETTERS, Score, check_answer, exercise_set, practice_spec
 from backprop.teaching.practice.answers import is_exact
 from backprop.ui import page, state
@@ -63,6 +64,14 @@ st.caption(
 )
 if supports_exact(spec):
     st.caption(t("practice.exact_note"))
+st.download_button(
+    t("practice.download_moodle"),
+    data=lambda: export(view.trace, "moodle-xml", practice=Practice(seed, view.lang, source == "current")),
+    file_name=f"set-{seed}-{view.lang}-practice-moodle.xml",
+    mime="application/xml",
+    key="pr_moodle",
+    on_click="ignore",
+)
 slot = (source, seed, number, spec)  # this exercise, for its hints, last verdict and counted score
 hints_shown = st.session_state.setdefault("pr_hints", {}).get(slot, 0)
 verdict = st.session_state.setdefault("pr_verdicts", {}).get(slot)

@@ -36,7 +36,13 @@ NETWORK = {
     "--seed": (["-1", str(2**32), "x", "0.5", ""], "a whole number from 0 to 4294967295"),
     "--init": (["glorot", "", "Uniform"], "uniform, xavier, he, integers"),
 }  # fmt: skip
-FLAGS = {"run": ["--json"], "check": ["--json"], "bench": ["--json", "--quick"], "export": ["--exact"]}
+FLAGS = {
+    "run": ["--json"],
+    "check": ["--json"],
+    "bench": ["--json", "--quick"],
+    "export": ["--exact"],
+    "app": ["--print-command"],
+}
 
 
 def _cases():
@@ -48,6 +54,16 @@ def _cases():
         yield "bench", "--cases", value, "comma-separated case names from dense-3-4-2-m2"
     for value in ["pdf", "json,,csv", "json,", "", "JSON", "all,json"]:
         yield "export", "--format", value, "all or comma-separated names from json, csv"
+    for value in ["-1", "x", "0.5", "", str(2**32)]:
+        yield "export", "--set", value, "a whole number from 0 to 4294967295"
+    for value in ["fr", "", "EN", "zh-CN"]:
+        yield "export", "--lang", value, "one of en, zh"
+    for value in ["mine", "", "Given"]:
+        yield "export", "--practice-network", value, "one of random, given"
+    for value in ["0", "65536", "x", "", "80.5"]:
+        yield "app", "--port", value, "a whole number from 1 to 65535"
+    for value in ["", "a b", "http://x", "-x", "a..b"]:
+        yield "app", "--address", value, "an IP address like 127.0.0.1 or a host name like localhost"
 
 
 CASES = list(_cases())

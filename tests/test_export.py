@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import zipfile
 
 import nbformat
@@ -18,6 +19,7 @@ import pytest
 from backprop import InvalidInput, NetworkSpec, run
 from backprop.io.cli import main
 from backprop.io.export import FORMATS, arrays_of, export, notebook, read_csv
+from backprop.io.export.cli import command_line
 from backprop.io.export.derivation import derivation_markdown
 from backprop.io.export.worksheet import worksheet_markdown
 
@@ -252,3 +254,24 @@ def test_cli_export_refuses_with_a_sentence(tmp_path, capsys, extra, message):
     args = ["export", "--out", str(tmp_path / "x")] + extra
     assert main(args) == 2
     assert message in capsys.readouterr().err
+
+
+def test_cli_export_without_out_writes_into_a_new_temporary_folder(tmp_path, monkeypatch, capsys):
+    """No --out: a fresh folder under the system's temporary folder (never the working directory)."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "system-tmp"))
+    (tmp_path / "system-tmp").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", "--format", "json,key-md", "--sizes", "2,2,1", "--init", "integers"]) == 0
+    (folder,) = (tmp_path / "system-tmp").iterdir()
+    assert folder.name.startswith("backprop-export-")
+    assert sorted(p.name for p in folder.iterdir()) == ["answer-key.md", "network.json"]
+    assert str(folder) in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["system-tmp"], "wrote into the working directory"
+
+
+def test_the_pages_command_line_names_no_folder_inside_the_checkout():
+    line = command_line(NetworkSpec(sizes=(2, 3, 1), activations=("relu", "identity")))
+    assert "--out" not in line
+    assert command_line(NetworkSpec(sizes=(2, 1), activations=("identity",)), out="~/x y").endswith(
+        "--out '~/x y'"
+    )

@@ -1,4 +1,4 @@
-"""Catalogues (backprop/ui/locales): both languages, same keys and placeholders; t() per session."""
+"""Catalogues (backprop/locales): both languages, same keys and placeholders; t() per session."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from backprop.ui import i18n
 
-LOCALES = Path(i18n.__file__).with_name("locales")
+LOCALES = Path(i18n.__file__).parents[1] / "locales"
 AREAS = sorted({p.stem for p in LOCALES.glob("*/*.json")})
 MINE = ("common", "home", "forward", "backward")
 ROOT = Path(__file__).resolve().parents[1]

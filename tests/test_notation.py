@@ -212,7 +212,7 @@ def test_the_pending_lists_are_not_stale():
 
 def test_the_catalogues_write_the_same_transpose_in_text():
     # plain text writes the notation's Unicode sign ᵀ; no LaTeX or ASCII transpose, no ⊤
-    for path in sorted((ROOT / "backprop" / "ui" / "locales").rglob("*.json")):
+    for path in sorted((ROOT / "backprop" / "locales").rglob("*.json")):
         for key, text in json.loads(path.read_text(encoding="utf-8")).items():
             assert other_transposes(text) == [] and "⊤" not in text, (path.name, key)
             assert not HAND_TYPED.search(text), (path.name, key)

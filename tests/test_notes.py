@@ -27,7 +27,7 @@ from backprop.teaching.notes_walk.model import Mistake, Step
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUES = {
-    lang: json.loads((ROOT / f"backprop/ui/locales/{lang}/notes.json").read_text("utf-8"))
+    lang: json.loads((ROOT / f"backprop/locales/{lang}/notes.json").read_text("utf-8"))
     for lang in ("en", "zh")
 }
 

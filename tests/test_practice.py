@@ -28,7 +28,7 @@ from backprop.teaching.practice import (
 )
 from backprop.teaching.practice.answers import MAX_SHARE, REL_TOL, number_tolerance
 
-LOCALES = Path(__file__).resolve().parents[1] / "backprop" / "ui" / "locales"
+LOCALES = Path(__file__).resolve().parents[1] / "backprop" / "locales"
 SEEDS = st.integers(0, 2**32 - 1)
 
 

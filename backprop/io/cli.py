@@ -19,6 +19,7 @@ from backprop.core.network import run
 from backprop.core.spec import NetworkSpec
 from backprop.io.export.arrays import to_dict as trace_to_dict
 from backprop.io.export.cli import register as register_export
+from backprop.io.launch import register as register_app
 from backprop.io.options import add_network_options, items, spec_from_args
 
 
@@ -116,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench_p.set_defaults(handler=_bench)
     register_export(commands)
+    register_app(commands)
     return parser
 
 

@@ -1,8 +1,7 @@
 r"""Every string a user sees, in English or Chinese: ``t(key, **fmt)``.
 
-Catalogues live in ``locales/<lang>/<area>.json``, one pair of files per area, keys
-namespaced ``<area>.<key>``. Both languages hold the same keys and the same
-``{placeholders}`` (tests/test_i18n.py checks it). Mathematics stays as it is.
+The catalogues and ``translate`` live in ``backprop.locales`` (the exports read them
+too, without the UI); this module adds the session's language.
 
 The language is chosen per session, never per process (one server serves every user):
 the URL's ``lang=``, else the sidebar picker, else the browser's ``st.context.locale``,
@@ -16,38 +15,10 @@ else English. Outside a Streamlit run (tests, scripts) it is English.
 
 from __future__ import annotations
 
-import json
-import string
-from functools import cache
-from pathlib import Path
+from backprop.locales import DEFAULT, LANGUAGES, NAMES, catalogue, placeholders, translate
 
-LANGUAGES = ("en", "zh")
-NAMES = {"en": "English", "zh": "中文"}
-DEFAULT = "en"
-LOCALES = Path(__file__).with_name("locales")
+__all__ = ["DEFAULT", "LANGUAGES", "NAMES", "catalogue", "placeholders", "translate", "t"]
 SESSION_KEY = "_lang"
-
-
-@cache
-def catalogue(lang: str) -> dict[str, str]:
-    """Every key of one language, read once from all its area files."""
-    merged: dict[str, str] = {}
-    for path in sorted((LOCALES / lang).glob("*.json")):
-        merged.update(json.loads(path.read_text(encoding="utf-8")))
-    return merged
-
-
-def placeholders(text: str) -> set[str]:
-    """The {names} a catalogue string expects."""
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-
-
-def translate(lang: str, key: str, **fmt) -> str:
-    r"""The string for ``key`` in ``lang`` (English if missing there; the key itself if missing in both)."""
-    text = catalogue(lang).get(key)
-    if text is None:
-        text = catalogue(DEFAULT).get(key, key)
-    return text.format(**fmt) if fmt else text
 
 
 def language_from_locale(locale: str | None) -> str:

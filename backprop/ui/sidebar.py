@@ -29,7 +29,6 @@ X, Y)`` then ``st.rerun()``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
@@ -39,10 +38,11 @@ from backprop.core.errors import InvalidInput
 from backprop.core.losses import LOSSES, REDUCTIONS
 from backprop.core.network import Params, Trace
 from backprop.core.spec import INITS, MAX_LAYERS, MAX_SEED, NetworkSpec
+from backprop.io.launch import app_root
 from backprop.ui import cache, changes, editing, i18n, show, state, urlparams
 from backprop.ui.i18n import t
 
-ROOT = Path(__file__).resolve().parents[2]  # where app.py and pages/ live
+ROOT = app_root()  # where app.py and pages/ live: the checkout, or backprop/_app/ when installed
 PAGES = (
     ("home", "app.py"),
     ("forward", "pages/1_forward.py"),
@@ -144,6 +144,17 @@ def links(where, page: str, pages: list[tuple[str, str]] | None = None) -> None:
 
 
 def _navigation(nav, page: str) -> None:
+    # Contrast (WCAG AA, tests/browser/test_accessibility.py): Streamlit fades the current page's
+    # link and the keyboard hints on buttons to 40% of the text colour, below 4.5:1; they are
+    # shown at full contrast instead (the current page stays marked: bold, and not a link).
+    nav.html(
+        """<style>
+        a[data-testid="stPageLink-NavLink"][disabled], a[data-testid="stPageLink-NavLink"][disabled] * {
+          color: inherit !important; font-weight: 600;
+        }
+        button kbd { color: inherit !important; opacity: 1 !important; }
+        </style>"""
+    )
     links(nav, page)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
@@ -56,7 +57,7 @@ RAW_LATEX = re.compile(
 
 def _areas() -> list[str]:
     """i18n areas (the catalogue file names): a key shown as such means a missing translation."""
-    return sorted({p.stem for p in (REPO / "backprop/ui/locales").glob("*/*.json")} | set(NAMES.values()))
+    return sorted({p.stem for p in (REPO / "backprop/locales").glob("*/*.json")} | set(NAMES.values()))
 
 
 UNTRANSLATED = re.compile(r"\b(?:" + "|".join(map(re.escape, _areas())) + r")\.[a-z][a-z0-9_]*\b")
@@ -262,7 +263,15 @@ def test_clicking_through_every_page_in_chinese(app: AppPage) -> None:
     assert not console_errors(app), console_errors(app)
 
 
+def _streamlit_version() -> tuple[int, int]:
+    major, minor = version("streamlit").split(".")[:2]
+    return int(major), int(minor)
+
+
+# Known in Streamlit up to 1.67 (the version constraints.txt pins); from a later release on,
+# the test runs for real, and says whether that release fixed it.
 @pytest.mark.xfail(
+    _streamlit_version() <= (1, 67),
     strict=True,
     reason="Streamlit 1.67 writes the main page's st.page_link as a bare '?query' href, which a "
     "browser resolves against the current page: Home opened in a new tab from /forward shows /forward",

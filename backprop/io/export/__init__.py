@@ -1,7 +1,9 @@
 r"""Exports of one network, for download on the pages and from ``python -m backprop export``.
 
 ``FORMATS`` names every format once (file name, MIME type, maker); pages and the command
-line both read it. Each maker takes a Trace and returns the file's bytes.
+line both read it. Each maker takes a Trace and returns the file's bytes. The practice-set
+formats (Moodle XML, QTI 2.1) write the practice page's exercise set ``Practice.seed``, on
+its random small network or (``Practice.current``) on the trace's network.
 
 >>> from backprop import NetworkSpec, run
 >>> trace = run(NetworkSpec(sizes=(2, 2, 1), activations=("relu", "identity"), batch=2, init="integers"))
@@ -22,7 +24,10 @@ from backprop.core.errors import InvalidInput
 from backprop.derivation.exact import exact_problem
 from backprop.io.export.arrays import arrays_of, read_csv, to_csv_zip, to_dict, to_json, to_npz
 from backprop.io.export.derivation import derivation_latex, derivation_markdown
+from backprop.io.export.moodle import moodle_xml
 from backprop.io.export.notebook import MAX_NUMBERS, notebook, notebook_json, number_count
+from backprop.io.export.practice_set import Practice, practice_problem
+from backprop.io.export.qti import qti_zip
 from backprop.io.export.worksheet import check_size, worksheet_latex, worksheet_markdown
 
 
@@ -31,7 +36,8 @@ class Format:
     """One export: its name, file, MIME type, and maker ``(trace, exact, forward_given) -> bytes``.
 
     ``exact``: hand-calculation mode changes it (exact numbers); ``sheet``: a worksheet or
-    answer key (limited to small networks, and ``forward_given`` fills in the forward pass).
+    answer key (limited to small networks, and ``forward_given`` fills in the forward pass);
+    ``practice``: a practice set for an LMS, made by ``(trace, practice: Practice) -> bytes``.
     """
 
     name: str
@@ -40,6 +46,7 @@ class Format:
     make: Callable
     exact: bool = False
     sheet: bool = False
+    practice: bool = False
 
 
 def _data(function):
@@ -55,6 +62,13 @@ def _text(function, **options):
 def _sheet(function, key: bool):
     def make(trace, exact=False, forward_given=False) -> bytes:
         return function(trace, key=key, exact=exact, forward_given=forward_given).encode("utf-8")
+
+    return make
+
+
+def _practice(function):
+    def make(trace, practice: Practice) -> bytes:
+        return function(practice.seed, practice.lang, trace=trace if practice.current else None)
 
     return make
 
@@ -76,22 +90,34 @@ FORMATS: dict[str, Format] = {
         ),
         Format("key-tex", "answer-key.tex", "application/x-tex", _sheet(worksheet_latex, True), True, True),
         Format("key-md", "answer-key.md", "text/markdown", _sheet(worksheet_markdown, True), True, True),
+        Format("moodle-xml", "practice-moodle.xml", "application/xml", _practice(moodle_xml), practice=True),
+        Format("qti", "practice-qti.zip", "application/zip", _practice(qti_zip), practice=True),
     )
 }
 
 
-def export(trace, name: str, exact: bool = False, forward_given: bool = False) -> bytes:
-    """The bytes of export ``name`` of a trace; InvalidInput for an unknown name or a network too big."""
+def export(
+    trace, name: str, exact: bool = False, forward_given: bool = False, practice: Practice | None = None
+) -> bytes:
+    """The bytes of export ``name`` of a trace; InvalidInput for an unknown name or a network too big.
+
+    ``practice`` chooses the practice set of the LMS formats (default: set 1 on its random
+    network, in English); the other formats ignore it.
+    """
     if name not in FORMATS:
         raise InvalidInput("format", name, "one of " + ", ".join(FORMATS))
+    if FORMATS[name].practice:
+        return FORMATS[name].make(trace, practice=Practice() if practice is None else practice)
     return FORMATS[name].make(trace, exact=exact, forward_given=forward_given)
 
 
-def problem(trace, name: str, exact: bool = False) -> InvalidInput | None:
-    """Why ``export(trace, name, exact)`` would be refused (an InvalidInput), or None; makes nothing."""
+def problem(trace, name: str, exact: bool = False, practice: Practice | None = None) -> InvalidInput | None:
+    """Why ``export(trace, name, exact, practice=practice)`` would be refused (an InvalidInput), or None."""
     if name not in FORMATS:
         return InvalidInput("format", name, "one of " + ", ".join(FORMATS))
     spec, fmt = trace.spec, FORMATS[name]
+    if fmt.practice:
+        return practice_problem(spec, Practice() if practice is None else practice)
     if exact and fmt.exact:
         refused = exact_problem(spec) or _not_whole(trace)
         if refused is not None:
@@ -123,13 +149,17 @@ def _not_whole(trace) -> InvalidInput | None:
 __all__ = [
     "FORMATS",
     "Format",
+    "Practice",
     "arrays_of",
     "derivation_latex",
     "derivation_markdown",
     "export",
+    "moodle_xml",
     "notebook",
     "notebook_json",
+    "practice_problem",
     "problem",
+    "qti_zip",
     "read_csv",
     "to_csv_zip",
     "to_dict",

@@ -1,0 +1,44 @@
+r"""Every string a user sees, in English and Chinese: the catalogues and ``translate``.
+
+Catalogues live in ``backprop/locales/<lang>/<area>.json``, one pair of files per area,
+keys namespaced ``<area>.<key>``. Both languages hold the same keys and the same
+``{placeholders}`` (tests/test_i18n.py checks it). Mathematics stays as it is. The app
+(``backprop.ui.i18n.t``) and the exports read the same catalogues.
+
+>>> translate("zh", "common.language")
+'语言'
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from functools import cache
+from pathlib import Path
+
+LANGUAGES = ("en", "zh")
+NAMES = {"en": "English", "zh": "中文"}
+DEFAULT = "en"
+LOCALES = Path(__file__).parent
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """Every key of one language, read once from all its area files."""
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALES / lang).glob("*.json")):
+        merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
+
+
+def placeholders(text: str) -> set[str]:
+    """The {names} a catalogue string expects."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def translate(lang: str, key: str, **fmt) -> str:
+    r"""The string for ``key`` in ``lang`` (English if missing there; the key itself if missing in both)."""
+    text = catalogue(lang).get(key)
+    if text is None:
+        text = catalogue(DEFAULT).get(key, key)
+    return text.format(**fmt) if fmt else text
