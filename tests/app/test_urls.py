@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from backprop import NetworkSpec
+from backprop.ui import show, urlparams
 
 from .conftest import assert_clean, run_page, texts
 
@@ -101,3 +102,28 @@ def test_changed_controls_go_into_the_url():
     assert at.query_params["seed"] == "5" and at.query_params["loss"] == "bce"
     assert at.query_params["act2"] == "sigmoid"  # bce needs a sigmoid output, set with a note
     assert any("sigmoid" in i.value for i in at.info)
+
+
+INERT = {  # values a Markdown renderer would turn into links, math, HTML or formatting
+    "init": "https://evil.example",
+    "loss": "www.evil.example/x",
+    "reduction": "mallory@evil.example",
+    "seed": "[click](https://evil.example)",
+    "m": "<b>x</b> $x^2$ `y`",
+    "X": "a\n\n# heading",
+}
+
+
+def test_url_values_are_shown_in_code_spans_naming_the_parameter():
+    at = run_page("app.py", INERT)
+    shown = [w.value for w in at.warning]
+    for param, value in INERT.items():
+        quoted = show.plain(urlparams.ParamWarning(param, value, "", {}).shown_value())
+        assert quoted.startswith("`") and "\n" not in quoted
+        assert any(f"URL parameter {param} = {quoted} is not allowed" in w for w in shown), (param, shown)
+
+
+def test_a_refusal_by_the_core_quotes_its_reason_inert():
+    at = run_page("app.py", {"act1": "custom:www.evil.example"})
+    (warning,) = [w.value for w in at.warning]
+    assert warning.startswith("URL parameter act1 = `'custom:www.evil.example'` is not allowed (use `")
