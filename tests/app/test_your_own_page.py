@@ -70,7 +70,8 @@ def test_a_pickled_upload_is_refused_with_a_message():
     evil = _npz(W1=np.array([[{"a": 1}]], dtype=object), b1=np.zeros(1))
     at.file_uploader(key="yo_files").set_value(("evil.npz", evil, "application/octet-stream")).run()
     assert not at.exception
-    assert len(at.error) == 1 and "`upload evil.npz" in at.error[0].value and "no objects" in at.error[0].value
+    (error,) = at.error
+    assert "`upload evil.npz" in error.value and "no objects" in error.value
 
 
 def test_page_in_chinese():
