@@ -22,9 +22,14 @@ mistake = state.url_choice(
 key, token = results.key_of(view)
 with st.spinner(t("check.working")):
     full = results.full_check(key, token, view)
-    outcome = None if mistake == NONE else results.mistake_check(key, token, mistake, view, full.reference)
+if full.reference is None:
+    status, message = full.fallback
+    st.warning(t("check.not_checked", status=status, message=message, seconds=results.REFERENCE_SECONDS))
+    st.stop()
 if full.message:
     st.info(t(f"check.symbolic_{full.status}", message=full.message, seconds=results.CHECK_SECONDS))
+with st.spinner(t("check.working")):
+    outcome = None if mistake == NONE else results.mistake_check(key, token, mistake, view, full.reference)
 
 if outcome is not None:
     wrong, right = st.columns(2)

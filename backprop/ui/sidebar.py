@@ -39,7 +39,7 @@ from backprop.core.errors import InvalidInput
 from backprop.core.losses import LOSSES, REDUCTIONS
 from backprop.core.network import Params, Trace
 from backprop.core.spec import INITS, MAX_LAYERS, MAX_SEED, NetworkSpec
-from backprop.ui import cache, changes, editing, i18n, show, state, urlparams
+from backprop.ui import cache, changes, editing, i18n, limits, show, state, urlparams
 from backprop.ui.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]  # where app.py and pages/ live
@@ -218,6 +218,7 @@ def _changed(field: str) -> None:
             value = CUSTOM_PREFIX + drafts[l]
     try:
         new, note = changes.apply_change(spec, field, value)
+        limits.check_work(new)  # e.g. a wider layer or a larger batch m past the server's budget
     except InvalidInput as error:
         state.notify(("error", t("common.refused", message=show.plain(error))))
         return

@@ -4,8 +4,9 @@ A shared link carries the whole view: ``?sizes=3,4,2&act1=sigmoid&act2=identity&
 &reduction=sum&m=4&seed=0&init=uniform&lang=zh``, and for small networks the edited
 arrays ``X``, ``Y``, ``W1``, ``b1``, ... (rows separated by ``;``, entries by ``,``).
 Anything malformed or out of range (text for a number, unicode digits, NaN, a repeated
-key, a 10 kB value, an unknown name) becomes a ``ParamWarning`` naming the parameter,
-and the default is used instead; nothing here raises.
+key, a 10 kB value, an unknown name, a network past ``limits.MAX_MULTIPLY_ADDS``)
+becomes a ``ParamWarning`` naming the parameter, and the default is used instead;
+nothing here raises.
 
 >>> spec, arrays, lang, warnings = parse_config({"sizes": ["2,3,1"], "m": ["x"]})
 >>> spec.sizes, spec.batch, [w.param for w in warnings]
@@ -24,6 +25,7 @@ from backprop.core.activations import CUSTOM_PREFIX, NAMES
 from backprop.core.errors import InvalidInput
 from backprop.core.losses import LOSSES, REDUCTIONS
 from backprop.core.spec import INITS, MAX_LAYERS, MAX_SEED, NetworkSpec, check_targets
+from backprop.ui import limits
 
 MAX_TEXT = 2000  # longest parameter value read at all (a 10 kB value is refused unread)
 UI_MAX_WIDTH = 1024  # the app's limits: tighter than the core's, so a link cannot stall the server
@@ -183,7 +185,7 @@ def build_spec(fields: dict, query: dict, warnings: list[ParamWarning]) -> Netwo
     """NetworkSpec(**fields); a field the spec refuses falls back to its default, with a warning."""
     for _ in range(MAX_LAYERS + 4):
         try:
-            return NetworkSpec(**fields)
+            return _within_work(NetworkSpec(**fields), query, warnings)
         except (InvalidInput, ImportError) as error:
             param = _param_of(error, fields)
             text = _given(query, param)
@@ -199,6 +201,19 @@ def build_spec(fields: dict, query: dict, warnings: list[ParamWarning]) -> Netwo
             else:
                 return DEFAULT
     return DEFAULT
+
+
+def _within_work(spec: NetworkSpec, query: dict, warnings: list[ParamWarning]) -> NetworkSpec:
+    """``spec``, or the default network with a warning on sizes if one forward pass costs too much."""
+    try:
+        limits.check_work(spec)
+    except InvalidInput as error:
+        allowed = f"{error.allowed}; with m = {spec.m} these sizes need {error.value}"
+        warnings.append(
+            ParamWarning("sizes", _given(query, "sizes"), "common.allowed_core", {"allowed": allowed})
+        )
+        return DEFAULT
+    return spec
 
 
 def _param_of(error: Exception, fields: dict) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from backprop import NetworkSpec
-from backprop.ui import show, urlparams
+from backprop.ui import limits, show, urlparams
 
 from .conftest import assert_clean, run_page, texts
 
@@ -127,3 +127,36 @@ def test_a_refusal_by_the_core_quotes_its_reason_inert():
     at = run_page("app.py", {"act1": "custom:www.evil.example"})
     (warning,) = [w.value for w in at.warning]
     assert warning.startswith("URL parameter act1 = `'custom:www.evil.example'` is not allowed (use `")
+
+
+MNIST = {"sizes": "784,512,256,10", "act1": "relu", "act2": "relu", "act3": "identity"}
+
+
+def test_a_link_past_the_work_limit_warns_with_the_limit_and_uses_the_default():
+    heavy = {"sizes": ",".join(["1024"] * 9), "m": "1024"}
+    at = run_page("pages/4_check.py", heavy)
+    assert not at.exception
+    (warning,) = [w.value for w in at.warning if "URL parameter sizes" in w.value]
+    assert f"at most {limits.MAX_MULTIPLY_ADDS:,} per forward pass" in warning
+    assert "8,589,934,592 multiply-adds" in warning and "the default is used" in warning
+    assert at.session_state["_spec"] == NetworkSpec()
+
+
+@pytest.mark.parametrize("m, accepted", [(56, True), (57, False)])  # 56 × 535,040 ≤ 30 million < 57 × ...
+def test_the_work_limit_is_exact_at_the_edge(m, accepted):
+    spec, _, _, warnings = urlparams.parse_config({**{k: [v] for k, v in MNIST.items()}, "m": [str(m)]})
+    assert (spec.batch == m) is accepted and (not warnings) is accepted
+    work = limits.multiply_adds(NetworkSpec((784, 512, 256, 10), ("relu", "relu", "identity"), batch=m))
+    assert (work <= limits.MAX_MULTIPLY_ADDS) is accepted
+
+
+def test_the_sidebar_refuses_a_batch_past_the_work_limit_and_keeps_the_network():
+    at = run_page("app.py", {**MNIST, "m": "56"})
+    before = at.session_state["_spec"]
+    at.sidebar.number_input(key="sb_m").set_value(1024).run()
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    assert "previous network is kept" in error and f"at most {limits.MAX_MULTIPLY_ADDS:,}" in error
+    assert at.session_state["_spec"] == before and at.query_params["m"] == "56"
+    at.sidebar.number_input(key="sb_m").set_value(8).run()  # a batch within the limit is taken
+    assert at.session_state["_spec"].batch == 8 and not at.error
