@@ -75,9 +75,13 @@ if not checks_every_entry(spec):
     st.caption(t("check.sampled", n=sample_size(spec)))
 
 st.subheader(t("check.heatmaps"))
-st.caption(t("check.heatmaps_note"))
-errors = results.error_figure(key, token, mistake, view.lang, report, spec)
-st.plotly_chart(errors, key="ck_errors", alt=t("check.alt_errors"))
+cells = results.heatmap_cells(spec)
+if cells <= results.HEATMAP_CELLS:
+    st.caption(t("check.heatmaps_note"))
+    errors = results.error_figure(key, token, mistake, view.lang, report, spec)
+    st.plotly_chart(errors, key="ck_errors", alt=t("check.alt_errors"))
+else:
+    st.caption(t("check.heatmaps_too_large", cells=cells, limit=results.HEATMAP_CELLS))
 st.subheader(t("check.table"))
 number = st.column_config.NumberColumn(format="%.6e")
 numbers = ("symbolic", "backprop", "numeric", "error", "error_symbolic")

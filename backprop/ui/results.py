@@ -112,9 +112,19 @@ def mistake_check(key: str, token: str, mistake: str, _view, _reference: Report)
     return check_mistake(_view.spec, mistake, _view.params, _view.X, _view.Y, reference=_reference)
 
 
+HEATMAP_CELLS = 20_000  # error heatmaps are drawn up to this many cells in all (about 20 ms in-process)
+
+
+def heatmap_cells(spec) -> int:
+    r"""Cells of the error heatmaps: m n_0 + Σ_l (n_{l-1} + 1) n_l, one per entry of X, W^(l), b^(l)."""
+    return spec.m * spec.sizes[0] + sum(
+        (a + 1) * b for a, b in zip(spec.sizes[:-1], spec.sizes[1:], strict=True)
+    )
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def error_figure(key: str, token: str, mistake: str | None, lang: str, _report: Report, _spec):
-    """Heatmaps of log10 relative error per variable."""
+    """Heatmaps of log10 relative error per variable (built in this process: call under HEATMAP_CELLS)."""
     return plots.rel_error_heatmaps(plots.error_grids(_report.entries, _spec), _report.tolerance)
 
 

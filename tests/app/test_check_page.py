@@ -185,3 +185,14 @@ def test_finite_difference_cost_counts_every_forward_pass(monkeypatch):
         passes.clear()
         check(spec, max_entries=max_entries)
         assert len(passes) * limits.multiply_adds(spec) == limits.finite_difference_cost(spec, max_entries)
+
+
+def test_past_the_heatmap_budget_the_table_stands_alone():
+    from backprop.ui import results
+
+    spec = NetworkSpec(sizes=(150, 150, 1), activations=("tanh", "identity"), batch=1)
+    assert results.heatmap_cells(spec) == 150 + 151 * 150 + 151 > results.HEATMAP_CELLS
+    at = run_page(PAGE, {"sizes": "150,150,1", "act1": "tanh", "m": "1"})
+    assert_clean(at)
+    assert not plotly_figures(at) and len(at.dataframe[0].value) > 0
+    assert any("more than the 20,000 the heatmaps draw" in c.value for c in at.caption), at.caption
