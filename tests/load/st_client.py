@@ -96,6 +96,14 @@ class Session:
             elif kind == "script_finished" and fwd.script_finished in (FINISHED_OK,):
                 return
 
+    async def until_text(self, text: str) -> None:
+        """Read the server's messages until an element holding ``text`` arrives (e.g. a spinner)."""
+        while True:
+            fwd = ForwardMsg()
+            fwd.ParseFromString(await self._ws.recv())
+            if fwd.WhichOneof("type") == "delta" and text in str(fwd.delta):
+                return
+
     def _note_element(self, element) -> None:
         kind = element.WhichOneof("type")
         if kind == "exception":
