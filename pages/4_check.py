@@ -22,9 +22,14 @@ mistake = state.url_choice(
 key, token = results.key_of(view)
 with st.spinner(t("check.working")):
     full = results.full_check(key, token, view)
-    outcome = None if mistake == NONE else results.mistake_check(key, token, mistake, view, full.reference)
+if full.reference is None:
+    status, message = full.fallback
+    st.warning(t("check.not_checked", status=status, message=message, seconds=results.REFERENCE_SECONDS))
+    st.stop()
 if full.message:
     st.info(t(f"check.symbolic_{full.status}", message=full.message, seconds=results.CHECK_SECONDS))
+with st.spinner(t("check.working")):
+    outcome = None if mistake == NONE else results.mistake_check(key, token, mistake, view, full.reference)
 
 if outcome is not None:
     wrong, right = st.columns(2)
@@ -70,9 +75,13 @@ if not checks_every_entry(spec):
     st.caption(t("check.sampled", n=sample_size(spec)))
 
 st.subheader(t("check.heatmaps"))
-st.caption(t("check.heatmaps_note"))
-errors = results.error_figure(key, token, mistake, view.lang, report, spec)
-st.plotly_chart(errors, key="ck_errors", alt=t("check.alt_errors"))
+cells = results.heatmap_cells(spec)
+if cells <= results.HEATMAP_CELLS:
+    st.caption(t("check.heatmaps_note"))
+    errors = results.error_figure(key, token, mistake, view.lang, report, spec)
+    st.plotly_chart(errors, key="ck_errors", alt=t("check.alt_errors"))
+else:
+    st.caption(t("check.heatmaps_too_large", cells=cells, limit=results.HEATMAP_CELLS))
 st.subheader(t("check.table"))
 number = st.column_config.NumberColumn(format="%.6e")
 numbers = ("symbolic", "backprop", "numeric", "error", "error_symbolic")

@@ -63,3 +63,13 @@ def niceness() -> int:
 
 def scheduler() -> int:
     return os.sched_getscheduler(0)
+
+
+def quiet() -> tuple[bool, str]:
+    """Whether a warning would be logged in the child, and what happens to a Python warning there."""
+    import logging
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.warn("noise", RuntimeWarning, stacklevel=1)
+    return logging.getLogger("streamlit").isEnabledFor(logging.WARNING), f"{len(caught)} recorded"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import resource
+import sys
 import threading
 import time
+import types
 
 import pytest
 from isolate_targets import (
@@ -16,6 +18,7 @@ from isolate_targets import (
     hog,
     niceness,
     one_big_allocation,
+    quiet,
     scheduler,
     spin,
     spin_span,
@@ -115,3 +118,20 @@ def test_children_run_at_a_lower_priority():
 
 def test_one_core_stays_with_the_server():
     assert isolate.MAX_CHILDREN == max(1, os.cpu_count() - 1)
+
+
+def test_the_main_script_is_not_run_again_in_the_child(tmp_path, monkeypatch):
+    # under `streamlit run`, __main__ is the page script: multiprocessing would re-run it
+    marker = tmp_path / "ran"
+    script = tmp_path / "page.py"
+    script.write_text(f"open({str(marker)!r}, 'w').close()\n")
+    page = types.ModuleType("__main__")
+    page.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    assert run_isolated(abs, -3).value == 3
+    assert not marker.exists(), "the child ran the main script"
+
+
+def test_children_log_nothing():
+    logs, python_warnings = run_isolated(quiet).value
+    assert not logs and python_warnings == "0 recorded"

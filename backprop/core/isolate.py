@@ -16,7 +16,8 @@ heavy request only uses CPU time nobody else wants. At most ``MAX_CHILDREN`` chi
 a call that cannot get a slot within its time budget returns "busy" (one core less than
 the machine has, so the classroom's interactive reruns always keep a core).
 
-The function and its arguments must be picklable (a module-level function).
+The function and its arguments must be picklable: a module-level function of an
+importable module (the main script is not run again in the child).
 
 >>> run_isolated(pow, 2, 10).value
 1024
@@ -26,15 +27,16 @@ The function and its arguments must be picklable (a module-level function).
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import resource
-import sys
 import threading
 import time
-import types
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing import spawn
 from typing import Any
 
 MAX_CHILDREN = max(1, (os.cpu_count() or 2) - 1)  # one core at least stays with the server
@@ -42,6 +44,7 @@ DEFAULT_SECONDS = 10.0
 DEFAULT_MEMORY_MB = 1024
 PRELOAD = ["numpy", "sympy", "backprop"]
 NICENESS = 10  # children yield the CPU to the server's interactive work
+CHILD_NAME = "backprop-isolated"  # multiprocessing's name of the children started here
 
 _slots = threading.BoundedSemaphore(MAX_CHILDREN)
 _context_lock = threading.Lock()
@@ -90,7 +93,9 @@ def run_isolated(
 def _run(function, args, kwargs, seconds: float, memory_mb: int, start: float) -> Outcome:
     context = _forkserver()
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(send, memory_mb, function, args, kwargs), daemon=True)
+    child = context.Process(
+        target=_child, args=(send, memory_mb, function, args, kwargs), name=CHILD_NAME, daemon=True
+    )
     child.start()
     send.close()  # the child holds the only writing end: EOF on receive means it died
     try:
@@ -124,33 +129,45 @@ def _forkserver():
     global _context
     with _context_lock:
         if _context is None:
+            _leave_main_alone()
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(PRELOAD + _main_imports())
+            context.set_forkserver_preload(PRELOAD)
             _context = context
         return _context
 
 
-def _main_imports() -> list[str]:
-    """The modules the main script uses, when it is a script file, for the server to preload.
+def _leave_main_alone() -> None:
+    """Children named CHILD_NAME skip multiprocessing's re-run of the main script.
 
-    multiprocessing (3.11) runs the main script again in every child ("__mp_main__");
-    under ``streamlit run`` that script is streamlit's command line, which imports
-    streamlit. Preloaded once in the server, that import costs a child nothing.
+    multiprocessing runs the parent's ``__main__`` again in every child, as
+    ``__mp_main__``, so that functions defined there can be unpickled. Under
+    ``streamlit run``, ``sys.modules["__main__"]`` is the page script that is running
+    (Streamlit executes each page as ``__main__``): every child drew the whole page
+    again, outside any session, logging Streamlit's "missing ScriptRunContext" warning
+    for each element (hundreds of lines per page view) and importing the UI. The
+    functions run here are module-level functions of importable modules, so the child
+    needs the parent's sys.path and working directory but never its main script.
+    ``spawn.get_preparation_data`` is where multiprocessing decides what a child
+    prepares; it is wrapped once, and only processes named CHILD_NAME are affected.
     """
-    main = sys.modules.get("__main__")
-    if getattr(getattr(main, "__spec__", None), "name", None) is not None or not hasattr(main, "__file__"):
-        return []  # run with -m or -c: multiprocessing does not run it again
-    names = set()
-    for value in vars(main).values():
-        if isinstance(value, types.ModuleType):
-            names.add(value.__name__)
-        elif getattr(value, "__module__", None) not in (None, "__main__", "builtins"):
-            names.add(value.__module__)
-    return sorted(name for name in names if isinstance(name, str))
+    original = spawn.get_preparation_data
+    if getattr(original, "leaves_main_alone", False):
+        return
+
+    def preparation_data(name):
+        data = original(name)
+        if name == CHILD_NAME:
+            data.pop("init_main_from_path", None)
+            data.pop("init_main_from_name", None)
+        return data
+
+    preparation_data.leaves_main_alone = True
+    spawn.get_preparation_data = preparation_data
 
 
 def _child(send, memory_mb: int, function, args, kwargs) -> None:
     """In the child: cap the address space, run, send (status, value, message) back."""
+    _quiet()
     try:
         _lower_priority()
         _limit_memory(memory_mb)
@@ -165,6 +182,16 @@ def _child(send, memory_mb: int, function, args, kwargs) -> None:
         send.send(("error", None, f"the result could not be sent back: {type(error).__name__}"))
     finally:
         send.close()
+
+
+def _quiet() -> None:
+    """No log records or warnings from the child: its one answer goes through the pipe.
+
+    The child's stderr is the server's log; a numeric warning of a finite-difference
+    step or a library's deprecation notice there would be noise on every page view.
+    """
+    logging.disable(logging.CRITICAL)
+    warnings.simplefilter("ignore")
 
 
 def _lower_priority() -> None:

@@ -15,11 +15,12 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from backprop.core.gradcheck import Report, check, rel_error
+from backprop.core import gradcheck
+from backprop.core.gradcheck import Report, rel_error
 from backprop.derivation.classic_mistakes import MistakeCheck, check_mistake, sample_size
 from backprop.derivation.three_way import ThreeWay, three_way
 from backprop.teaching.train import History, train
-from backprop.ui import cache, diagrams, plots, state
+from backprop.ui import cache, diagrams, limits, plots, state
 from backprop.ui.i18n import t
 
 
@@ -31,6 +32,7 @@ def key_of(view) -> tuple[str, str]:
 # --- check page ---------------------------------------------------------------------------
 
 CHECK_SECONDS = 60.0  # budget of the three-way check (symbolic build + finite differences) in its child
+REFERENCE_SECONDS = 30.0  # budget of backprop vs finite differences alone, in its child, if that failed
 
 
 class Failed(Exception):
@@ -42,29 +44,50 @@ class Failed(Exception):
 
 
 class FullCheck(NamedTuple):
-    """The three-way check if it ran, the backprop-vs-finite-differences report, and why not if not."""
+    """The three-way check if it ran, the backprop-vs-finite-differences report, and why not if not.
+
+    ``reference`` is None when neither check finished within its budget; ``fallback``
+    then holds what became of the second one (status, message).
+    """
 
     three: ThreeWay | None
-    reference: Report
+    reference: Report | None
     status: str  # "ok" or the isolate Outcome's status
     message: str | None  # why the symbolic leg is missing (too large, timeout, ...), else None
+    fallback: tuple[str, str] | None = None
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _three_way(key: str, token: str, _view) -> ThreeWay:
+def _isolated(function, *args, seconds: float, **kwargs):
+    """function(*args, **kwargs) in a child with a time budget (backprop.core.isolate); Failed if not ok."""
     from backprop.core.isolate import run_isolated  # noqa: PLC0415
 
-    v = _view
-    outcome = run_isolated(three_way, v.spec, v.params, v.X, v.Y, sample_size(v.spec), seconds=CHECK_SECONDS)
+    outcome = run_isolated(function, *args, seconds=seconds, **kwargs)
     if not outcome.ok:
         raise Failed(outcome.status, outcome.message)
     return outcome.value
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+def _three_way(key: str, token: str, _view) -> ThreeWay:
+    v = _view
+    return _isolated(three_way, v.spec, v.params, v.X, v.Y, sample_size(v.spec), seconds=CHECK_SECONDS)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
 def reference(key: str, token: str, _view) -> Report:
-    """Backprop against finite differences on ``sample_size`` entries per variable (in this process)."""
-    return check(_view.spec, _view.params, _view.X, _view.Y, max_entries=sample_size(_view.spec))
+    r"""Backprop against finite differences on ``sample_size`` entries per variable.
+
+    In this process only when its cost (``limits.finite_difference_cost``) is at most
+    ``limits.IN_PROCESS_MULTIPLY_ADDS``; otherwise in a child with REFERENCE_SECONDS.
+    Raises Failed if the child does not finish.
+    """
+    v = _view
+    entries = sample_size(v.spec)
+    if limits.finite_difference_cost(v.spec, entries) <= limits.IN_PROCESS_MULTIPLY_ADDS:
+        return gradcheck.check(v.spec, v.params, v.X, v.Y, max_entries=entries)
+    return _isolated(
+        gradcheck.check, v.spec, v.params, v.X, v.Y, max_entries=entries, seconds=REFERENCE_SECONDS
+    )
 
 
 def full_check(key: str, token: str, view) -> FullCheck:
@@ -72,19 +95,36 @@ def full_check(key: str, token: str, view) -> FullCheck:
     try:
         three = _three_way(key, token, view)
     except Failed as failed:
-        return FullCheck(None, reference(key, token, view), failed.status, failed.message)
+        try:
+            return FullCheck(None, reference(key, token, view), failed.status, failed.message)
+        except Failed as second:
+            return FullCheck(None, None, failed.status, failed.message, (second.status, second.message))
     return FullCheck(three, three.report, "ok", three.symbolic_skipped)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def mistake_check(key: str, token: str, mistake: str, _view, _reference: Report) -> MistakeCheck:
-    """The check with ``mistake`` injected, judged against the finite differences of ``_reference``."""
+    """The check with ``mistake`` injected, judged against the finite differences of ``_reference``.
+
+    One forward and backward pass in this process, as every page runs: its cost is capped
+    at the edge (``limits.MAX_MULTIPLY_ADDS``).
+    """
     return check_mistake(_view.spec, mistake, _view.params, _view.X, _view.Y, reference=_reference)
+
+
+HEATMAP_CELLS = 20_000  # error heatmaps are drawn up to this many cells in all (about 20 ms in-process)
+
+
+def heatmap_cells(spec) -> int:
+    r"""Cells of the error heatmaps: m n_0 + Σ_l (n_{l-1} + 1) n_l, one per entry of X, W^(l), b^(l)."""
+    return spec.m * spec.sizes[0] + sum(
+        (a + 1) * b for a, b in zip(spec.sizes[:-1], spec.sizes[1:], strict=True)
+    )
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def error_figure(key: str, token: str, mistake: str | None, lang: str, _report: Report, _spec):
-    """Heatmaps of log10 relative error per variable."""
+    """Heatmaps of log10 relative error per variable (built in this process: call under HEATMAP_CELLS)."""
     return plots.rel_error_heatmaps(plots.error_grids(_report.entries, _spec), _report.tolerance)
 
 
@@ -221,17 +261,13 @@ def network_entry(key: str, token: str, variable: str, l: int, index: tuple, tra
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _network_entry(key: str, token: str, variable: str, l: int, index: tuple, _trace) -> NetworkEntryView:
-    from backprop.core.isolate import run_isolated  # noqa: PLC0415
     from backprop.symbolic import network_entry as derive  # noqa: PLC0415
     from backprop.symbolic.network import limit_for  # noqa: PLC0415
 
     too_large = limit_for(_trace.spec)
     if too_large is not None:
         return NetworkEntryView(None, None, (), 0, None, too_large.message(), "too_large")
-    outcome = run_isolated(derive, _trace, variable, l, index, seconds=NETWORK_SECONDS)
-    if not outcome.ok:
-        raise Failed(outcome.status, outcome.message)
-    entry = outcome.value
+    entry = _isolated(derive, _trace, variable, l, index, seconds=NETWORK_SECONDS)
     if getattr(entry, "too_large", False):
         return NetworkEntryView(None, None, (), 0, None, entry.message(), "too_large")
     return NetworkEntryView(

@@ -2,6 +2,8 @@ r"""Showing a matrix: LaTeX with its shape when it fits, else a table with a not
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -57,11 +59,35 @@ def one_based(n: int) -> range:
     return range(1, n + 1)
 
 
-# the characters that make links (autolinks too: "." and ":"), images, math, HTML, code or
-# emphasis out of plain text
-MARKDOWN = set("\\`*_{}[]()#+-.!|<>~$:")
+def plain(text: object) -> str:
+    r"""User text (a URL value, a file name, a refusal quoting either) as an inert Markdown code span.
+
+    Backslash escapes do not stop GFM's autolinks (``www.x.y``, ``https://...``, e-mail
+    addresses), but nothing inside a code span is parsed: no link, math, HTML, emphasis
+    or emoji. The fence is one backtick longer than the longest run of backticks in the
+    text, padded with a space when the text starts or ends with a backtick or a space
+    (CommonMark strips one such space); line breaks and other invisible characters are
+    written as escapes, since a blank line would end the span.
+
+    >>> plain("www.evil.example")
+    '`www.evil.example`'
+    >>> plain("a ``b`` c")
+    '```a ``b`` c```'
+    >>> plain("`x")
+    '`` `x ``'
+    """
+    shown = _INVISIBLE.sub(lambda match: _escape(match.group()), str(text))
+    if not shown:
+        return "` `"
+    fence = "`" * (max((len(run) for run in re.findall("`+", shown)), default=0) + 1)
+    pad = " " if shown.strip(" ") and (shown[0] in "` " or shown[-1] in "` ") else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
 
 
-def plain(text: str) -> str:
-    """User text (a URL value, a formula, a file name) escaped for Markdown: no link, no math, no HTML."""
-    return "".join("\\" + c if c in MARKDOWN else c for c in str(text))
+# control, format (bidi overrides, zero-width) and line/paragraph separator characters
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
+def _escape(char: str) -> str:
+    """A character as Python writes it in a string literal (\\n, \\x1b, \\u202e)."""
+    return repr(char)[1:-1]

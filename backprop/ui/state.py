@@ -42,7 +42,10 @@ def query() -> dict[str, list[str]]:
 
 def warning_text(warning: urlparams.ParamWarning) -> str:
     """A refused URL parameter as a sentence in the session's language."""
-    allowed = t(warning.allowed, **warning.fmt)
+    if warning.allowed == "common.allowed_core":  # the core's sentence may quote the value
+        allowed = show.plain(warning.fmt["allowed"])
+    else:
+        allowed = t(warning.allowed, **warning.fmt)
     return t(
         "common.bad_param",
         param=warning.param,  # one of the app's own names

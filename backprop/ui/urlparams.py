@@ -4,8 +4,9 @@ A shared link carries the whole view: ``?sizes=3,4,2&act1=sigmoid&act2=identity&
 &reduction=sum&m=4&seed=0&init=uniform&lang=zh``, and for small networks the edited
 arrays ``X``, ``Y``, ``W1``, ``b1``, ... (rows separated by ``;``, entries by ``,``).
 Anything malformed or out of range (text for a number, unicode digits, NaN, a repeated
-key, a 10 kB value, an unknown name) becomes a ``ParamWarning`` naming the parameter,
-and the default is used instead; nothing here raises.
+key, a 10 kB value, an unknown name, a network past ``backprop.core.spec.MAX_MULTIPLY_ADDS``)
+becomes a ``ParamWarning`` naming the parameter, and the default is used instead;
+nothing here raises.
 
 >>> spec, arrays, lang, warnings = parse_config({"sizes": ["2,3,1"], "m": ["x"]})
 >>> spec.sizes, spec.batch, [w.param for w in warnings]
@@ -23,11 +24,20 @@ import numpy as np
 from backprop.core.activations import CUSTOM_PREFIX, NAMES
 from backprop.core.errors import InvalidInput
 from backprop.core.losses import LOSSES, REDUCTIONS
-from backprop.core.spec import INITS, MAX_LAYERS, MAX_SEED, NetworkSpec, check_targets
+from backprop.core.spec import (
+    APP_MAX_BATCH,
+    APP_MAX_WIDTH,
+    INITS,
+    MAX_LAYERS,
+    MAX_SEED,
+    WORK_FIELD,
+    NetworkSpec,
+    check_targets,
+)
 
 MAX_TEXT = 2000  # longest parameter value read at all (a 10 kB value is refused unread)
-UI_MAX_WIDTH = 1024  # the app's limits: tighter than the core's, so a link cannot stall the server
-UI_MAX_BATCH = 1024
+UI_MAX_WIDTH = APP_MAX_WIDTH  # the app's limits: tighter than the core's, so a link cannot stall the server
+UI_MAX_BATCH = APP_MAX_BATCH
 MAX_URL_ENTRIES = 64  # arrays with more entries are not put in the URL
 DEFAULT = NetworkSpec()
 LANGS = ("en", "zh")
@@ -188,6 +198,10 @@ def build_spec(fields: dict, query: dict, warnings: list[ParamWarning]) -> Netwo
             param = _param_of(error, fields)
             text = _given(query, param)
             reason = getattr(error, "allowed", None) or "custom:<formula> (formulas are not available yet)"
+            if getattr(error, "field", "") == WORK_FIELD:  # say what these sizes cost with this batch
+                reason = (
+                    f"{reason}; with m = {fields['batch']} these sizes need {error.value:,} multiply-adds"
+                )
             warnings.append(ParamWarning(param, text, "common.allowed_core", {"allowed": reason}))
             if param.startswith("act"):
                 l = int(param[3:])
@@ -204,6 +218,8 @@ def build_spec(fields: dict, query: dict, warnings: list[ParamWarning]) -> Netwo
 def _param_of(error: Exception, fields: dict) -> str:
     """The URL parameter behind a spec error: act<l> for an activation, else the field's own name."""
     field = getattr(error, "field", "")
+    if field == WORK_FIELD:  # a network too heavy for the server: its sizes (with its batch m)
+        return "sizes"
     match = re.fullmatch(r"activation of layer (\d+)", field)
     if match:
         return f"act{match.group(1)}"

@@ -117,3 +117,84 @@ def test_a_three_way_check_past_its_budget_falls_back_to_finite_differences(monk
     assert_clean(at)
     assert any("did not finish" in x.value for x in at.info)
     assert verdict(at) == "PASS" and "SymPy" not in at.dataframe[0].value.columns
+
+
+def _counting_entries(monkeypatch) -> list:
+    """Count the five-point estimates computed in this (the server's) process."""
+    from backprop.core import gradcheck
+
+    calls = []
+    real = gradcheck._five_point
+
+    def counted(*args, **kwargs):
+        calls.append(args[4:7])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(gradcheck, "_five_point", counted)
+    return calls
+
+
+def test_past_the_in_process_budget_the_fallback_runs_in_a_child(monkeypatch):
+    from backprop.ui import limits, results
+
+    monkeypatch.setattr(results, "CHECK_SECONDS", 0.01)
+    monkeypatch.setattr(limits, "IN_PROCESS_MULTIPLY_ADDS", 0)
+    in_process = _counting_entries(monkeypatch)
+    at = run_page(PAGE, {"seed": "322"})
+    assert in_process == [], "finite differences ran in the server's process"
+    assert_clean(at)
+    assert verdict(at) == "PASS" and len(at.dataframe[0].value) == len(check(NetworkSpec(seed=322)).entries)
+
+
+def test_under_the_in_process_budget_the_fallback_costs_what_it_says(monkeypatch):
+    from backprop.derivation.classic_mistakes import sample_size
+    from backprop.ui import limits, results
+
+    monkeypatch.setattr(results, "CHECK_SECONDS", 0.01)
+    in_process = _counting_entries(monkeypatch)
+    at = run_page(PAGE, {"seed": "323"})
+    assert_clean(at)
+    assert verdict(at) == "PASS"
+    spec = NetworkSpec(seed=323)
+    cost = len(in_process) * limits.FORWARDS_PER_ESTIMATE * limits.multiply_adds(spec)
+    assert in_process and cost <= limits.finite_difference_cost(spec, sample_size(spec))
+    assert cost <= limits.IN_PROCESS_MULTIPLY_ADDS
+
+
+def test_when_no_check_finishes_in_its_budget_the_page_says_so(monkeypatch):
+    from backprop.ui import limits, results
+
+    monkeypatch.setattr(results, "CHECK_SECONDS", 0.01)
+    monkeypatch.setattr(results, "REFERENCE_SECONDS", 0.01)
+    monkeypatch.setattr(limits, "IN_PROCESS_MULTIPLY_ADDS", 0)
+    at = run_page(PAGE, {"seed": "324"})
+    assert not at.exception and not at.metric and not at.dataframe
+    assert any("could not be checked" in w.value and "timeout" in w.value for w in at.warning), at.warning
+
+
+def test_finite_difference_cost_counts_every_forward_pass(monkeypatch):
+    from backprop.core import gradcheck
+    from backprop.ui import limits
+
+    passes = []
+    for name in ("loss_value", "_kink_pattern"):
+        real = getattr(gradcheck, name)
+        monkeypatch.setattr(gradcheck, name, lambda *a, real=real, **k: passes.append(1) or real(*a, **k))
+    spec = NetworkSpec(sizes=(5, 6, 4, 3), activations=("relu", "tanh", "identity"), batch=7)
+    for max_entries in (None, 3):
+        passes.clear()
+        check(spec, max_entries=max_entries)
+        assert (
+            0 < len(passes) * limits.multiply_adds(spec) <= limits.finite_difference_cost(spec, max_entries)
+        )
+
+
+def test_past_the_heatmap_budget_the_table_stands_alone():
+    from backprop.ui import results
+
+    spec = NetworkSpec(sizes=(150, 150, 1), activations=("tanh", "identity"), batch=1)
+    assert results.heatmap_cells(spec) == 150 + 151 * 150 + 151 > results.HEATMAP_CELLS
+    at = run_page(PAGE, {"sizes": "150,150,1", "act1": "tanh", "m": "1"})
+    assert_clean(at)
+    assert not plotly_figures(at) and len(at.dataframe[0].value) > 0
+    assert any("more than the 20,000 the heatmaps draw" in c.value for c in at.caption), at.caption

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from backprop import NetworkSpec
+from backprop.core.spec import MAX_MULTIPLY_ADDS, multiply_adds
+from backprop.ui import show, urlparams
 
 from .conftest import assert_clean, run_page, texts
 
@@ -101,3 +103,64 @@ def test_changed_controls_go_into_the_url():
     assert at.query_params["seed"] == "5" and at.query_params["loss"] == "bce"
     assert at.query_params["act2"] == "sigmoid"  # bce needs a sigmoid output, set with a note
     assert any("sigmoid" in i.value for i in at.info)
+
+
+INERT = {  # values a Markdown renderer would turn into links, math, HTML or formatting
+    "init": "https://evil.example",
+    "loss": "www.evil.example/x",
+    "reduction": "mallory@evil.example",
+    "seed": "[click](https://evil.example)",
+    "m": "<b>x</b> $x^2$ `y`",
+    "X": "a\n\n# heading",
+}
+
+
+def test_url_values_are_shown_in_code_spans_naming_the_parameter():
+    at = run_page("app.py", INERT)
+    shown = [w.value for w in at.warning]
+    for param, value in INERT.items():
+        quoted = show.plain(urlparams.ParamWarning(param, value, "", {}).shown_value())
+        assert quoted.startswith("`") and "\n" not in quoted
+        assert any(f"URL parameter {param} = {quoted} is not allowed" in w for w in shown), (param, shown)
+
+
+def test_a_refusal_by_the_core_quotes_its_reason_inert():
+    at = run_page("app.py", {"act1": "custom:www.evil.example"})
+    (warning,) = [w.value for w in at.warning]
+    assert warning.startswith("URL parameter act1 = `'custom:www.evil.example'` is not allowed (use `")
+
+
+MNIST = {"sizes": "784,512,256,10", "act1": "relu", "act2": "relu", "act3": "identity"}
+
+
+def test_a_link_past_the_work_limit_warns_with_the_limit_and_uses_the_default():
+    heavy = {"sizes": ",".join(["1024"] * 9), "m": "1024"}
+    at = run_page("pages/4_check.py", heavy)
+    assert not at.exception
+    (warning,) = [w.value for w in at.warning if "URL parameter sizes" in w.value]
+    assert f"at most {MAX_MULTIPLY_ADDS:,}" in warning
+    assert "8,589,934,592 multiply-adds" in warning and "the default is used" in warning
+    assert at.session_state["_spec"] == NetworkSpec()
+
+
+MNIST_EDGE = MAX_MULTIPLY_ADDS // (784 * 512 + 512 * 256 + 256 * 10)  # the largest batch m within the limit
+
+
+@pytest.mark.parametrize("m, accepted", [(MNIST_EDGE, True), (MNIST_EDGE + 1, False)])
+def test_the_work_limit_is_exact_at_the_edge(m, accepted):
+    spec, _, _, warnings = urlparams.parse_config({**{k: [v] for k, v in MNIST.items()}, "m": [str(m)]})
+    assert (spec.batch == m) is accepted and (not warnings) is accepted
+    work = multiply_adds((784, 512, 256, 10), m)
+    assert (work <= MAX_MULTIPLY_ADDS) is accepted
+
+
+def test_the_sidebar_refuses_a_batch_past_the_work_limit_and_keeps_the_network():
+    at = run_page("app.py", {**MNIST, "m": str(MNIST_EDGE)})
+    before = at.session_state["_spec"]
+    at.sidebar.number_input(key="sb_m").set_value(1024).run()
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    assert "previous network is kept" in error and f"at most {MAX_MULTIPLY_ADDS:,}" in error
+    assert at.session_state["_spec"] == before and at.query_params["m"] == str(MNIST_EDGE)
+    at.sidebar.number_input(key="sb_m").set_value(8).run()  # a batch within the limit is taken
+    assert at.session_state["_spec"].batch == 8 and not at.error

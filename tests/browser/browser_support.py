@@ -6,7 +6,10 @@ See conftest.py's docstring for the waiting strategy.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,17 +26,33 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SERVER_START_TIMEOUT_S = 60
-SETTLE_TIMEOUT_MS = 30_000
+# The longest one run may take before a test gives up on it: a page's first run on a loaded
+# machine (both cores busy) imports SymPy and derives the generic formulas in the server's
+# process, 30 to 60 s; the isolated children stop at 60 s. A settled run ends the wait at once.
+SETTLE_TIMEOUT_MS = 120_000
+# How long the page may take to send the rerun an action asks for: browser-side work (an
+# event handler, a WebSocket send), not the server's run, so short even on a busy machine.
+RUN_START_GRACE_MS = 5_000
 CHART_TIMEOUT_MS = 15_000
 QUIET_MS = 150
 VIEWPORT = {"width": 1400, "height": 900}
 MAX_SHOT_HEIGHT = 30_000  # px; the notes page is about 21,000 px tall
 
-# Counts script runs that finished; see conftest.py's docstring.
+# Counts script runs that started and finished, and the reruns the page asked the server for;
+# see conftest.py's docstring. A BackMsg has one field, its oneof "type"; rerun_script is
+# field 11, length-delimited, so an encoded rerun request starts with the byte (11 << 3) | 2.
+RERUN_SCRIPT_TAG = (11 << 3) | 2
 WATCH_SCRIPT = """
 (() => {
   if (window.__stWatch) return;
-  const w = window.__stWatch = {finished: 0, started: 0, last: performance.now()};
+  const w = window.__stWatch = {finished: 0, started: 0, requested: 0, last: performance.now()};
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
+      : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+    if (bytes && bytes.length && bytes[0] === RERUN_SCRIPT_TAG) w.requested++;
+    return send.call(this, data);
+  };
   new MutationObserver(records => {
     for (const r of records) {
       const el = r.target;
@@ -49,6 +68,14 @@ WATCH_SCRIPT = """
   }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
                         attributeFilter: ['data-test-script-state', 'data-test-connection-state']});
 })();
+""".replace("RERUN_SCRIPT_TAG", str(RERUN_SCRIPT_TAG))
+
+# An action started a run: the page sent a rerun request, or a run began, since `before`.
+_RUN_ASKED = """
+(before) => {
+  const w = window.__stWatch || {};
+  return w.requested > before.requested || w.started > before.started || w.finished > before.finished;
+}
 """
 
 _SETTLED = """
@@ -72,7 +99,7 @@ _APP_STATE = """
   return {
     connection: app && app.getAttribute('data-test-connection-state'),
     script: app && app.getAttribute('data-test-script-state'),
-    finished: w.finished, started: w.started,
+    finished: w.finished, started: w.started, requested: w.requested,
     skeletons: document.querySelectorAll('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]').length,
     stale: document.querySelectorAll('[data-testid="stElementContainer"][data-stale="true"]').length,
   };
@@ -114,9 +141,6 @@ class AppPage:
     base_url: str
     console_errors: list[tuple[str, str]] = field(default_factory=list)  # (text, url of its source)
 
-    def runs_finished(self) -> int:
-        return self.page.evaluate("() => (window.__stWatch || {finished: 0}).finished")
-
     def state(self) -> dict:
         return self.page.evaluate(_APP_STATE)
 
@@ -131,11 +155,42 @@ class AppPage:
                 f"Streamlit did not settle within {timeout_ms} ms at {self.page.url}: {self.state()}"
             ) from None
 
-    def act(self, action: Callable[[], object]) -> None:
-        """Do something that makes Streamlit rerun, then wait for that rerun to finish."""
-        before = self.runs_finished()
+    def counters(self) -> dict:
+        """Reruns requested, started and finished so far in this page."""
+        return self.page.evaluate(
+            "() => { const w = window.__stWatch || {}; "
+            "return {requested: w.requested || 0, started: w.started || 0, finished: w.finished || 0}; }"
+        )
+
+    def run_asked(self, before: dict, timeout_ms: int = RUN_START_GRACE_MS) -> bool:
+        """Whether a rerun was requested (or started) since ``before``, waiting up to ``timeout_ms``."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            self.page.wait_for_function(_RUN_ASKED, arg=before, timeout=timeout_ms)
+        except PlaywrightTimeout:
+            return False
+        return True
+
+    def act(self, action: Callable[[], object], retry: Callable[[], object] | None = None) -> None:
+        """Do something that makes Streamlit rerun, then wait for the run it started to finish.
+
+        On a busy machine a click or key press is sometimes lost (it lands while the page
+        re-lays out, or before the widget took the typed value) and no rerun is asked for;
+        waiting for a run then waits for nothing. So the page's own rerun request is
+        watched for (RUN_START_GRACE_MS); without one, the action is done once more
+        (``retry``, by default the action itself), and if that asks for no run either,
+        the test fails saying so.
+        """
+        before = self.counters()
         action()
-        self.settle(after=before)
+        if not self.run_asked(before):
+            (retry or action)()
+            if not self.run_asked(before):
+                raise AssertionError(
+                    f"the action asked Streamlit for no rerun, twice, at {self.page.url}: {self.state()}"
+                )
+        self.settle(after=before["finished"])
 
     def open(self, path: str = "/") -> AppPage:
         """Load a path of the app in this page and wait for its first run to finish."""
@@ -198,6 +253,27 @@ class AppPage:
         )
 
 
+# A busy loop that ends by itself after argv[1] seconds (a bound even if nobody kills it).
+_BURN = "import sys, time\nend = time.monotonic() + float(sys.argv[1])\nwhile time.monotonic() < end: pass\n"
+
+
+@contextmanager
+def cpu_stress(workers: int = 2, seconds: float = 900) -> Iterator[list[subprocess.Popen]]:
+    """``workers`` processes that keep a core busy each, for at most ``seconds``; killed on exit.
+
+    A test under load: the server, Chromium and the test then share the cores with them,
+    as in a CI run on a busy machine. Each burner ends by itself after ``seconds`` even
+    if the test run is killed; on exit each is killed by its process id.
+    """
+    burners = [subprocess.Popen([sys.executable, "-c", _BURN, str(seconds)]) for _ in range(workers)]
+    try:
+        yield burners
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()
+
+
 def page_files() -> list[str]:
     """The app's page files that exist now: app.py, then pages/*.py in their numbered order."""
     pages = sorted(REPO.glob("pages/*.py"), key=lambda p: int(re.match(r"\d+", p.name).group()))
@@ -251,8 +327,12 @@ def open_sidebar(app: AppPage) -> None:
 def set_number(app: AppPage, key: str, value: int) -> None:
     """Type a value into the number_input with widget key ``key`` and press Enter; wait for the rerun."""
     field = app.page.locator(f".st-key-{key} input")
-    field.fill(str(value))
-    app.act(lambda: field.press("Enter"))
+
+    def type_and_enter() -> None:
+        field.fill(str(value))
+        field.press("Enter")
+
+    app.act(type_and_enter)
 
 
 def choose(app: AppPage, key: str, option: str) -> None:
@@ -260,23 +340,28 @@ def choose(app: AppPage, key: str, option: str) -> None:
 
     The list is opened with the keyboard (ArrowDown): a click on the small "Open" button is
     sometimes swallowed when the page re-lays out (charts, fonts) right after a run, and the
-    popover stays shut. Opening is tried three times before giving up.
+    popover stays shut. Opening is tried three times before giving up; a pick that asks
+    for no rerun is done again from the opening (AppPage.act).
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     field = app.page.locator(f".st-key-{key} input[role='combobox']")
     listbox = app.page.get_by_role("listbox")
-    for _ in range(3):
-        field.focus()
-        field.press("ArrowDown")
-        try:
-            listbox.wait_for(timeout=3000)
-            break
-        except PlaywrightTimeout:
-            field.press("Escape")
-    else:
-        raise AssertionError(f"the list of selectbox {key} did not open at {app.page.url}")
-    app.act(listbox.get_by_role("option", name=option, exact=True).click)
+
+    def open_and_pick() -> None:
+        for _ in range(3):
+            field.focus()
+            field.press("ArrowDown")
+            try:
+                listbox.wait_for(timeout=3000)
+                break
+            except PlaywrightTimeout:
+                field.press("Escape")
+        else:
+            raise AssertionError(f"the list of selectbox {key} did not open at {app.page.url}")
+        listbox.get_by_role("option", name=option, exact=True).click()
+
+    app.act(open_and_pick)
 
 
 def pick_radio(app: AppPage, key: str, option: str) -> None:

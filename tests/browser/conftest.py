@@ -14,6 +14,9 @@ settled when:
 
 * the connection is CONNECTED and the script state is notRunning;
 * at least one run finished since the action (the counter moved past its value before it);
+  the action itself is first seen to ask for a run: the init script also counts the page's
+  ``rerun_script`` messages on its WebSocket, and an action that asked for none within
+  RUN_START_GRACE_MS is done once more (``AppPage.act``);
 * no ``stSkeleton`` / ``stAppSkeleton`` placeholder and no stale element
   (``stElementContainer[data-stale="true"]``, the faded leftovers of the previous run) remain;
 * the script state has not changed for QUIET_MS: ``st.rerun()`` ends a run with
@@ -26,6 +29,9 @@ every visible ``[data-testid="stPlotlyChart"]`` until it holds a ``.main-svg``, 
 has data and its marks are drawn; every ``stGraphVizChart`` until its ``svg`` has nodes;
 every ``stVegaLiteChart`` until its canvas has a size. "Visible" is ``checkVisibility()``:
 charts in closed expanders and unselected tabs are not drawn until opened.
+
+``BROWSER_CPU_STRESS=2 python -m pytest -m browser`` runs the whole suite with two busy
+processes beside it (an hour at most; killed at the end), as on a loaded CI machine.
 
 Without /usr/bin/chromium (or without the playwright package) every browser test skips,
 saying how to install it, unless REQUIRE_BROWSER=1 (set by .ci/run), where they fail.
@@ -53,6 +59,7 @@ from browser_support import (
     VIEWPORT,
     WATCH_SCRIPT,
     AppPage,
+    cpu_stress,
 )
 
 
@@ -147,6 +154,17 @@ def server(browser_available, tmp_path_factory) -> Iterator[Server]:
         yield server
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cpu_stress_everywhere():
+    """With BROWSER_CPU_STRESS=N, N busy processes share the cores for the whole browser session."""
+    workers = int(os.environ.get("BROWSER_CPU_STRESS", "0") or 0)
+    if not workers:
+        yield
+        return
+    with cpu_stress(workers=workers, seconds=3600):
+        yield
 
 
 @pytest.fixture(scope="session")

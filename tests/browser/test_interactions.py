@@ -3,7 +3,9 @@ r"""A student's interactions in the browser, checked against the core's own numb
 Change the layer sizes and the batch size in the sidebar, pick another entry in the
 backward page's explorer, copy the URL into a fresh browser: every number read back from
 the typeset formulas must be the core's (``backprop.run``), to the 3 significant digits the
-page prints (backprop.derivation.latex.DIGITS).
+page prints (backprop.derivation.latex.DIGITS). The module runs with both cores kept busy by
+two other processes (browser_support.cpu_stress), as on a loaded CI machine: each action
+must still start its run, and each wait must end on the run it started.
 """
 
 from __future__ import annotations
@@ -12,7 +14,15 @@ import re
 
 import numpy as np
 import pytest
-from browser_support import AppPage, choose, console_errors, pick_radio, set_number, widget_values
+from browser_support import (
+    AppPage,
+    choose,
+    console_errors,
+    cpu_stress,
+    pick_radio,
+    set_number,
+    widget_values,
+)
 from tex_on_page import final_number, matrix_after, shown_matrix, tex_sources
 
 from backprop.core.network import run
@@ -22,6 +32,14 @@ from backprop.derivation import notation as nt
 pytestmark = pytest.mark.browser
 
 SHOWN_RTOL = 5e-3  # 3 significant digits
+
+
+@pytest.fixture(scope="module", autouse=True)
+def busy_machine():
+    """Both cores kept busy by two other processes while this module runs (AppPage.act's retry)."""
+    with cpu_stress(workers=2) as burners:
+        yield
+        assert all(b.poll() is None for b in burners), "the load ended before the tests did"
 
 
 def assert_shown(what: str, shown: tuple[str, list[list[float]]], expected: np.ndarray) -> None:

@@ -141,8 +141,11 @@ async def _warm_up(url: str, page: str) -> None:
         await session.close()
 
 
-async def _scenario(url: str, n: int, heavy: bool, args, pids: list[int], seeds: int) -> dict:
+async def _scenario(url: str, n: int, heavy: bool, args, pids: list[int], seeds: int, heavy_run=None) -> dict:
     """n ordinary sessions (and one heavy one) for args.duration seconds; the measured row.
+
+    ``heavy_run`` is the heavy session's coroutine function (default ``_heavy``, the
+    symbolic page), called as heavy_run(url, seed, deadline, latencies, failures).
 
     Every rerun asks for a seed no earlier rerun of this server used (``seeds`` numbers
     the scenario), so no result comes from a cache filled by an earlier scenario.
@@ -165,7 +168,7 @@ async def _scenario(url: str, n: int, heavy: bool, args, pids: list[int], seeds:
         for k, s in enumerate(sessions)
     ]
     heavy_task = (
-        asyncio.create_task(_heavy(url, base + 9_000_000, deadline, heavy_latencies, failures))
+        asyncio.create_task((heavy_run or _heavy)(url, base + 9_000_000, deadline, heavy_latencies, failures))
         if heavy
         else None
     )

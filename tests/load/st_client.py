@@ -67,6 +67,13 @@ class Session:
 
     async def rerun(self, timeout: float = 120.0) -> float:
         """Send rerun_script with the current widget values; seconds until script_finished."""
+        start = time.perf_counter()
+        await self.send_rerun()
+        await asyncio.wait_for(self._until_finished(), timeout)
+        return time.perf_counter() - start
+
+    async def send_rerun(self) -> None:
+        """Send rerun_script with the current widget values, without waiting for the run."""
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string = self.query
@@ -74,10 +81,7 @@ class Session:
         state.page_script_hash = self.page_hashes.get(self.page, "")
         for widget in self.widgets.values():
             state.widget_states.widgets.append(widget)
-        start = time.perf_counter()
         await self._ws.send(msg.SerializeToString())
-        await asyncio.wait_for(self._until_finished(), timeout)
-        return time.perf_counter() - start
 
     async def _until_finished(self) -> None:
         while True:
@@ -90,6 +94,14 @@ class Session:
             elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 self._note_element(fwd.delta.new_element)
             elif kind == "script_finished" and fwd.script_finished in (FINISHED_OK,):
+                return
+
+    async def until_text(self, text: str) -> None:
+        """Read the server's messages until an element holding ``text`` arrives (e.g. a spinner)."""
+        while True:
+            fwd = ForwardMsg()
+            fwd.ParseFromString(await self._ws.recv())
+            if fwd.WhichOneof("type") == "delta" and text in str(fwd.delta):
                 return
 
     def _note_element(self, element) -> None:

@@ -12,19 +12,22 @@ shapes accept every spelling the app's parser reads as right (``accepted_shapes`
 wrong choice carries the app's explanation of that mistake.
 
 >>> questions = practice_questions(42)
->>> [q.kind for q in questions][:4], questions[0].tolerance
-(['numerical', 'choice', 'choice', 'text'], 0.22)
+>>> [q.kind for q in questions][:4], questions[0].answer, questions[0].tolerance
+(['numerical', 'choice', 'choice', 'text'], '-44', 0.0)
 """
 
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 from backprop.core.errors import InvalidInput
 from backprop.core.spec import NetworkSpec
 from backprop.locales import LANGUAGES, translate
 from backprop.teaching.practice import HAND_LIMIT, LETTERS, exercise_set, practice_spec
+from backprop.teaching.practice.answers import is_exact
 from backprop.teaching.practice.exercise import Exercise
 
 COUNT = 8  # exercises in a set, as on the practice page
@@ -100,12 +103,28 @@ class Question:
 
 
 def grader_tolerance(exercise: Exercise) -> float:
-    r"""The absolute tolerance the app's grader accepts around a numerical exercise's answer.
+    r"""The absolute tolerance an LMS applies around a numerical exercise's answer.
 
-    The exercise carries it, made by ``answers.number_tolerance`` (0 for exact answers):
-    the half-width of the accepted interval, which never crosses 0, so the sign is kept.
+    Decimal exercises: the app grader's own, ``exercise.tolerance`` (``answers.number_tolerance``),
+    which is below |key|, so the sign must be right. Exact exercises: the app wants the
+    fraction or a decimal of at least 4 significant digits, rounded or cut; an LMS's number
+    field takes no fraction, so a key whose decimal ends within 10 digits needs it exactly
+    (tolerance 0) and any other (1/3) is accepted within one unit of its 4th significant digit.
+
+    >>> from fractions import Fraction
+    >>> _exact_tolerance(Fraction(3, 4)), _exact_tolerance(Fraction(-1, 3))
+    (0.0, 0.0001)
     """
-    return float(exercise.tolerance)
+    if not is_exact(exercise.answer):
+        return float(exercise.tolerance)
+    return _exact_tolerance(Fraction(exercise.answer))
+
+
+def _exact_tolerance(key: Fraction) -> float:
+    """0 for a key whose decimal ends within 10 digits, else one unit of its 4th significant digit."""
+    if key == 0 or float(key) == float(decimal(key)) and Fraction(decimal(key)) == key:
+        return 0.0
+    return float(10 ** (math.floor(math.log10(abs(key))) - 3))
 
 
 def decimal(value) -> str:
