@@ -72,8 +72,8 @@ def test_outside_a_streamlit_run_t_is_english():
 
 
 def test_every_page_has_a_navigation_label_and_a_home_description():
-    from backprop.ui.sidebar import PAGES
+    from backprop.ui.registry import PAGES
 
-    for name, _ in PAGES:
+    for name in (entry.name for entry in PAGES):
         assert f"common.nav_{name}" in i18n.catalogue("zh")
         assert name == "home" or f"home.about_{name}" in i18n.catalogue("zh")

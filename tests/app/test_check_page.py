@@ -11,7 +11,7 @@ from backprop.derivation.classic_mistakes import MISTAKES, check_mistake, harmle
 from backprop.derivation.three_way import SYMBOLIC_TOLERANCE, three_way
 
 from .conftest import assert_clean, run_page
-from .u2_helpers import array, plotly_figures
+from .chart_elements import array, plotly_figures
 
 PAGE = "pages/4_check.py"
 NETWORKS = {

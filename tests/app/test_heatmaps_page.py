@@ -9,7 +9,7 @@ from backprop import NetworkSpec, run
 from backprop.teaching.train import train
 
 from .conftest import assert_clean, run_page
-from .u2_helpers import array, plotly_figures
+from .chart_elements import array, plotly_figures
 
 PAGE = "pages/5_heatmaps.py"
 NETWORKS = {

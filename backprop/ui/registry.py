@@ -1,0 +1,122 @@
+r"""The app's pages, in one table: script, URL path, icon, sidebar state; titles from the catalogues.
+
+``app.py`` routes with it (``registry.route().run()``), the sidebar and the home page link
+with it, and the tests read it. A page's ``name`` is its key everywhere: its title is
+``common.nav_<name>``, its line on the home page ``home.about_<name>``, and it calls
+``sidebar.render(name)``.
+
+The URL paths are the ones Streamlit derived from the file names when pages/ was an
+automatic multipage folder (``2_backward.py`` -> ``/backward``), so links shared before
+keep opening the same page; home is the default page, at ``/``.
+
+>>> [entry.url_path for entry in PAGES][:3]
+['', 'forward', 'backward']
+>>> by_name("check").script
+'pages/4_check.py'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from backprop.ui import i18n, state
+
+ROOT = Path(__file__).resolve().parents[2]  # where app.py and pages/ live
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One page: its key, its script (relative to ROOT), its URL path ("" for home), its icon."""
+
+    name: str
+    script: str
+    url_path: str
+    icon: str
+    sidebar: Literal["auto", "expanded", "collapsed"] = "auto"  # the sidebar's state when it opens
+
+    @property
+    def title_key(self) -> str:
+        return f"common.nav_{self.name}"
+
+
+PAGES = (
+    Entry("home", "pages/0_home.py", "", ":material/home:"),
+    Entry("forward", "pages/1_forward.py", "forward", ":material/arrow_forward:"),
+    Entry("backward", "pages/2_backward.py", "backward", ":material/arrow_back:"),
+    Entry("symbolic", "pages/3_symbolic.py", "symbolic", ":material/function:"),
+    Entry("check", "pages/4_check.py", "check", ":material/fact_check:"),
+    Entry("heatmaps", "pages/5_heatmaps.py", "heatmaps", ":material/grid_on:"),
+    Entry("graph", "pages/6_graph.py", "graph", ":material/account_tree:"),
+    Entry("notes", "pages/7_notes.py", "notes", ":material/menu_book:"),
+    Entry("practice", "pages/8_practice.py", "practice", ":material/edit_note:"),
+    Entry("step_through", "pages/9_step_through.py", "step_through", ":material/footprint:"),
+    # a projector needs the whole width: the sidebar starts closed
+    Entry("presenter", "pages/10_presenter.py", "presenter", ":material/co_present:", "collapsed"),
+    Entry("your_own", "pages/11_your_own.py", "your_own", ":material/tune:"),
+    Entry("export", "pages/12_export.py", "export", ":material/download:"),
+)
+HOME = PAGES[0]
+
+
+def by_name(name: str) -> Entry:
+    """The entry called ``name``; KeyError naming the known pages otherwise."""
+    for entry in PAGES:
+        if entry.name == name:
+            return entry
+    raise KeyError(f"no page called {name!r}; pages: {', '.join(e.name for e in PAGES)}")
+
+
+def title(entry: Entry, lang: str | None = None) -> str:
+    """The page's translated title (the session's language unless ``lang`` is given)."""
+    return i18n.t(entry.title_key) if lang is None else i18n.translate(lang, entry.title_key)
+
+
+def route() -> st.Page:
+    r"""Register every page with ``st.navigation``, configure the page once; the page to run.
+
+    The language comes first (from the URL on a session's first run), so the titles,
+    which are also the browser tab's title, are in the session's language.
+    """
+    state.init_session()
+    current = _navigation()
+    entry = next(e for e in PAGES if e.url_path == current.url_path)
+    st.set_page_config(layout="wide", initial_sidebar_state=entry.sidebar)
+    return current
+
+
+def take_over_from_legacy_router() -> None:
+    r"""Rerun through app.py when Streamlit's legacy pages/ router ran a page script directly.
+
+    Until some session has called ``st.navigation``, Streamlit treats a folder called
+    pages/ beside the entry point as a legacy multipage app (documented: once any
+    session calls ``st.navigation``, pages/ is ignored for all of them). So the first
+    run of a server's life, if it opens ``/backward``, runs pages/2_backward.py without
+    app.py: no page config, Streamlit's own page list. Registering the pages ends that
+    for every session, and the rerun reaches the same page through app.py (a page's id
+    is the hash of its URL path in both routers). That first run is a page load, so
+    the rerun loses no click.
+    """
+    if PagesManager.uses_pages_directory:
+        _navigation()
+        st.rerun()
+
+
+def _navigation() -> st.Page:
+    """Every page registered with ``st.navigation`` (titles translated); the page asked for."""
+    pages = [
+        st.Page(
+            entry.script,
+            title=title(entry),
+            icon=entry.icon,
+            url_path=entry.url_path or None,  # home: the default page, at /
+            default=entry is HOME,
+        )
+        for entry in PAGES
+    ]
+    # hidden: the sidebar draws its own links, which carry the configuration in the URL
+    return st.navigation(pages, position="hidden")
