@@ -8,8 +8,8 @@ import pytest
 from backprop import NetworkSpec, run
 from backprop.teaching.train import train
 
-from .conftest import assert_clean, run_page
 from .chart_elements import array, plotly_figures
+from .conftest import assert_clean, run_page
 
 PAGE = "pages/5_heatmaps.py"
 NETWORKS = {

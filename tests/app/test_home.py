@@ -5,8 +5,8 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from backprop import NetworkSpec, run
-from backprop.ui.i18n import translate
 from backprop.ui import registry
+from backprop.ui.i18n import translate
 
 from .conftest import assert_clean, run_page, texts
 

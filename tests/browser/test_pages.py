@@ -1,8 +1,8 @@
 r"""Every page in a real browser: no exception, no error alert, math typeset by KaTeX, charts drawn,
 a clean console, a navigation that reaches every other page, and a full-page screenshot.
 
-Pages are found on disk at collection time (app.py and pages/*.py), so a new page is covered
-as soon as its file exists. Screenshots land in artifacts/screenshots/<page>.png.
+The pages are the registry's (backprop/ui/registry.py), so a page is covered as soon as it is
+registered. Screenshots land in artifacts/screenshots/<page>.png.
 """
 
 from __future__ import annotations
@@ -173,8 +173,7 @@ def assert_none(found: Visit, *kinds: str) -> None:
     )
 
 
-# Checks of other people's pages that still fail, each a defect reported to its owner:
-# (check, page) -> reason. strict: the test fails as soon as the defect is fixed, so the
+# Checks that still fail on a page, each a known defect: (check, page) -> reason. strict: the test fails as soon as the defect is fixed, so the
 # entry is removed then.
 KNOWN_DEFECTS: dict[tuple[str, str], str] = {
 }
@@ -241,7 +240,7 @@ def test_clicking_through_every_page_in_chinese(app: AppPage) -> None:
     """
     app.open("/?sizes=2%2C3%2C2&m=3")
     choose(app, "sb_lang", "中文")
-    for page_file in [*PAGE_FILES[1:], "app.py"]:
+    for page_file in [*PAGE_FILES[1:], PAGE_FILES[0]]:
         target = page_path(page_file)
         open_sidebar(app)
         paths = [_path(urljoin(app.base_url + "/", link["raw"])) for link in _links(app)]
