@@ -31,7 +31,12 @@ ROOT = Path(__file__).resolve().parents[2]  # where app.py and pages/ live
 
 @dataclass(frozen=True)
 class Entry:
-    """One page: its key, its script (relative to ROOT), its URL path ("" for home), its icon."""
+    """One page: its key, its script (relative to ROOT), its URL path ("" for home), its icon.
+
+    Icons are emoji: Streamlit draws an emoji favicon inline, while a ``:material/...:``
+    icon makes the browser fetch the tab's favicon from fonts.gstatic.com (a console
+    error, and no icon, in a classroom without internet).
+    """
 
     name: str
     script: str
@@ -45,20 +50,20 @@ class Entry:
 
 
 PAGES = (
-    Entry("home", "pages/0_home.py", "", ":material/home:"),
-    Entry("forward", "pages/1_forward.py", "forward", ":material/arrow_forward:"),
-    Entry("backward", "pages/2_backward.py", "backward", ":material/arrow_back:"),
-    Entry("symbolic", "pages/3_symbolic.py", "symbolic", ":material/function:"),
-    Entry("check", "pages/4_check.py", "check", ":material/fact_check:"),
-    Entry("heatmaps", "pages/5_heatmaps.py", "heatmaps", ":material/grid_on:"),
-    Entry("graph", "pages/6_graph.py", "graph", ":material/account_tree:"),
-    Entry("notes", "pages/7_notes.py", "notes", ":material/menu_book:"),
-    Entry("practice", "pages/8_practice.py", "practice", ":material/edit_note:"),
-    Entry("step_through", "pages/9_step_through.py", "step_through", ":material/footprint:"),
+    Entry("home", "pages/0_home.py", "", "🏠"),
+    Entry("forward", "pages/1_forward.py", "forward", "➡️"),
+    Entry("backward", "pages/2_backward.py", "backward", "⬅️"),
+    Entry("symbolic", "pages/3_symbolic.py", "symbolic", "🔣"),
+    Entry("check", "pages/4_check.py", "check", "✅"),
+    Entry("heatmaps", "pages/5_heatmaps.py", "heatmaps", "🌡️"),
+    Entry("graph", "pages/6_graph.py", "graph", "🕸️"),
+    Entry("notes", "pages/7_notes.py", "notes", "📖"),
+    Entry("practice", "pages/8_practice.py", "practice", "✏️"),
+    Entry("step_through", "pages/9_step_through.py", "step_through", "👣"),
     # a projector needs the whole width: the sidebar starts closed
-    Entry("presenter", "pages/10_presenter.py", "presenter", ":material/co_present:", "collapsed"),
-    Entry("your_own", "pages/11_your_own.py", "your_own", ":material/tune:"),
-    Entry("export", "pages/12_export.py", "export", ":material/download:"),
+    Entry("presenter", "pages/10_presenter.py", "presenter", "📽️", "collapsed"),
+    Entry("your_own", "pages/11_your_own.py", "your_own", "🛠️"),
+    Entry("export", "pages/12_export.py", "export", "📦"),
 )
 HOME = PAGES[0]
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.source_util import page_icon_and_name
+from streamlit.string_util import validate_icon_or_emoji
 
 from backprop.ui import registry
 from backprop.ui.i18n import LANGUAGES, translate
@@ -28,6 +29,13 @@ def test_the_registry_holds_every_script_in_pages_and_nothing_else():
     assert {entry.script for entry in registry.PAGES} == on_disk
     assert len({entry.name for entry in registry.PAGES}) == len(registry.PAGES)
     assert [entry.name for entry in registry.PAGES if entry.url_path == ""] == ["home"]
+
+
+def test_the_icons_need_no_network():
+    """A :material/...: icon becomes a favicon fetched from fonts.gstatic.com; emoji are drawn inline."""
+    for entry in registry.PAGES:
+        assert entry.icon and validate_icon_or_emoji(entry.icon) == entry.icon, entry.name
+        assert not entry.icon.startswith(":"), entry.name
 
 
 @pytest.mark.parametrize("entry", ENTRIES[1:])

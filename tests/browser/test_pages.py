@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from urllib.parse import parse_qs, urljoin, urlparse
 
 import pytest
 from browser_support import (
@@ -24,7 +24,11 @@ from browser_support import (
     page_files,
     page_name,
     page_path,
+    widget_values,
 )
+
+from backprop.ui import registry
+from backprop.ui.i18n import translate
 
 pytestmark = pytest.mark.browser
 
@@ -173,10 +177,9 @@ def assert_none(found: Visit, *kinds: str) -> None:
     )
 
 
-# Checks that still fail on a page, each a known defect: (check, page) -> reason. strict: the test fails as soon as the defect is fixed, so the
-# entry is removed then.
-KNOWN_DEFECTS: dict[tuple[str, str], str] = {
-}
+# Checks that still fail on a page, each a known defect: (check, page) -> reason. strict:
+# the test fails as soon as the defect is fixed, so the entry is removed then.
+KNOWN_DEFECTS: dict[tuple[str, str], str] = {}
 
 
 def pages_for(check: str) -> list:
@@ -271,3 +274,36 @@ def test_home_link_opens_home_in_a_new_tab(app: AppPage) -> None:
     app.open("/forward")
     home = [link for link in _links(app) if _path(urljoin(app.base_url + "/", link["raw"])) == "/"]
     assert home and _path(home[0]["resolved"]) == "/", home
+
+
+# Links shared before the pages were registered with st.navigation (the URL paths Streamlit
+# derived from pages/'s file names): (link, page, language, {widget key: value it must show}).
+SHARED_LINKS = [
+    ("/backward?sizes=2%2C5%2C3&m=3&layer=2&var=b&j=3", "backward", "en", {"sb_n1": "5", "bw_layer": "2"}),
+    ("/check", "check", "en", {"sb_n0": "3"}),
+    ("/?lang=zh&seed=7", "home", "zh", {"sb_seed": "7"}),
+]
+
+
+@pytest.mark.parametrize("link, name, lang, shown", SHARED_LINKS, ids=[s[1] for s in SHARED_LINKS])
+def test_a_link_shared_before_the_registry_opens_its_page(
+    link: str, name: str, lang: str, shown: dict, app: AppPage
+) -> None:
+    """The page, its title in the tab and on the page, and the link's configuration applied."""
+    entry = registry.by_name(name)
+    app.open(link)
+    assert _path(app.page.url) == "/" + entry.url_path, app.page.url
+    assert app.page.title() == translate(lang, entry.title_key)
+    heading = "common.app_title" if name == "home" else f"{name}.title"
+    assert app.page.locator('[data-testid="stMain"] h1').first.inner_text() == translate(lang, heading)
+    values = widget_values(app)
+    assert {key: values.get(key) for key in shown} == shown
+    query = parse_qs(urlparse(app.page.url).query)
+    for param, value in parse_qs(urlparse(link).query).items():
+        assert query.get(param) == value, f"{param} lost: {app.page.url}"
+    assert_none(
+        Visit(name, Path(), {**_problems(app), "navigation": []}, 0, 0),
+        "exception boxes",
+        "error alerts",
+        "untranslated keys",
+    )
