@@ -35,9 +35,9 @@ pytestmark = pytest.mark.browser
 PAGE_FILES = page_files()
 NAMES = {f: page_name(f) for f in PAGE_FILES}
 
-# Pages whose brief asks for formulas on screen (issues 4 and 5; the notes, practice,
-# step-through and presenter pages): these must hold typeset KaTeX. Every page, listed or
-# not, must be free of raw LaTeX.
+# Pages that exist to show formulas (the derivations, the notes, practice, step-through and
+# the presenter): these must hold typeset KaTeX. Every page, listed or not, must be free of
+# raw LaTeX.
 MATH_PAGES = {"home", "forward", "backward", "symbolic", "notes", "practice", "step_through", "presenter"}
 # Pages that must draw at least one chart (Plotly, Graphviz or Vega-Lite): the layer drawings
 # of the forward and backward pages, the error heatmaps of the check page, the gradient

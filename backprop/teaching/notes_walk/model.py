@@ -73,7 +73,7 @@ class Step:
     r"""A statement of the notes (or one they leave out), with its checks.
 
     ``statement`` is LaTeX as the notes write it, typos included (``typos`` names the
-    NOTES.md mistakes it carries); the checks test what it means. ``origin`` is "notes"
+    docs/notes.md mistakes it carries); the checks test what it means. ``origin`` is "notes"
     or "omitted".
     """
 
@@ -94,7 +94,7 @@ class Step:
 
 @dataclass(frozen=True)
 class Mistake:
-    r"""One of the nine mistakes of NOTES.md: the notes' statement, its refutation, the correction.
+    r"""One of the nine mistakes of docs/notes.md: the notes' statement, its refutation, the correction.
 
     ``refutation`` does not hold (that is the point); the checks of ``correction`` do.
     """

@@ -1,4 +1,4 @@
-r"""The nine mistakes of the notes (NOTES.md), each refuted on the current network and corrected.
+r"""The nine mistakes of the notes (docs/notes.md), each refuted on the current network and corrected.
 
 Each ``Mistake`` holds the notes' statement, the check that refutes it (why it fails:
 the shapes, SymPy, a counterexample certified by finite differences, or the reading of
@@ -40,7 +40,7 @@ BUILDERS = (
 
 
 def all_mistakes(trace: Trace, f: Focus, shared: dict | None = None) -> list[Mistake]:
-    """The nine mistakes of NOTES.md in its order, checked on the trace (``shared``: see broken_sentence)."""
+    """The nine mistakes of docs/notes.md, in order, checked on the trace (``shared``: broken_sentence)."""
     return [
         build(trace, f, shared) if build in (broken_sentence, layout_unstated) else build(trace, f)
         for build in BUILDERS
