@@ -15,7 +15,7 @@ AREAS = sorted({p.stem for p in LOCALES.glob("*/*.json")})
 MINE = ("common", "home", "forward", "backward")
 ROOT = Path(__file__).resolve().parents[1]
 MY_SOURCES = [
-    "app.py",
+    "pages/0_home.py",
     "pages/1_forward.py",
     "pages/2_backward.py",
     *(f"backprop/ui/{name}.py" for name in ("sidebar", "state", "editing", "explorer", "show")),
