@@ -76,9 +76,9 @@ def by_name(name: str) -> Entry:
     raise KeyError(f"no page called {name!r}; pages: {', '.join(e.name for e in PAGES)}")
 
 
-def title(entry: Entry, lang: str | None = None) -> str:
-    """The page's translated title (the session's language unless ``lang`` is given)."""
-    return i18n.t(entry.title_key) if lang is None else i18n.translate(lang, entry.title_key)
+def title(entry: Entry) -> str:
+    """The page's title in the session's language: its link's label and the browser tab's title."""
+    return i18n.t(entry.title_key)
 
 
 def route() -> st.Page:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import re
 from pathlib import Path
 
@@ -90,3 +91,7 @@ def test_a_servers_first_run_on_a_page_is_taken_over_from_the_legacy_router(monk
     assert at.query_params["layer"] == "2"
     assert [link.page for link in _links(at)] == [e.url_path for e in registry.PAGES]
     assert PagesManager.uses_pages_directory is False
+
+
+def test_the_registrys_examples_hold():
+    assert doctest.testmod(registry).failed == 0
