@@ -38,7 +38,8 @@ manifest_scanner.scan_component_manifests = lambda max_workers=None: _scan_once(
 # A server ignores the legacy pages/ folder from the first st.navigation call on (app.py
 # makes it, or registry.take_over_from_legacy_router on a server's very first run);
 # AppTest forgets that before every run, so each run would start in the legacy router and
-# rerun. Every run here starts as on a server that has run app.py once.
+# rerun, dropping that run's clicks. Every run here starts as on a server that has run
+# app.py once.
 # tests/app/test_navigation.py checks the very first run separately.
 _init_pages_manager = PagesManager.__init__
 
