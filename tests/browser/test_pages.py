@@ -17,6 +17,7 @@ import pytest
 from browser_support import (
     REPO,
     SCREENSHOTS,
+    SETTLE_TIMEOUT_MS,
     AppPage,
     choose,
     console_errors,
@@ -233,6 +234,22 @@ def test_page_links_every_other_page(page_file: str, app: AppPage) -> None:
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
+# The page's path and its tab's title (a page's title from the registry, set by the run's
+# st.navigation) once the switch has reached the browser.
+_ARRIVED = """([path, title]) => (location.pathname.replace(/\\/$/, '') || '/') === path
+  && document.title === title"""
+
+
+def follow(app: AppPage, link, target: str, title: str) -> None:
+    """Click a page link; wait until the page is at ``target`` with its tab ``title``, then settled.
+
+    A page switch's run can start and finish within one render of Streamlit's frontend, so
+    the run counter of ``app.act`` may never move; the tab's title (distinct per page) does.
+    """
+    link.click()
+    app.page.wait_for_function(_ARRIVED, arg=[target, title], timeout=SETTLE_TIMEOUT_MS)
+    app.settle(after=0)
+
 
 def test_clicking_through_every_page_in_chinese(app: AppPage) -> None:
     """Switch the language to Chinese in the sidebar, then follow the links home -> 1 -> ... -> home.
@@ -249,7 +266,8 @@ def test_clicking_through_every_page_in_chinese(app: AppPage) -> None:
         paths = [_path(urljoin(app.base_url + "/", link["raw"])) for link in _links(app)]
         assert target in paths, f"no link to {target} on {app.page.url}: {paths}"
         link = app.page.locator('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]')
-        app.act(link.nth(paths.index(target)).click)
+        tab_title = translate("zh", registry.by_name(NAMES[page_file]).title_key)
+        follow(app, link.nth(paths.index(target)), target, tab_title)
         assert _path(app.page.url) == target, f"clicking the link to {target} led to {app.page.url}"
         assert "sizes=2%2C3%2C2" in app.page.url, f"the configuration was lost on {target}: {app.page.url}"
         assert "lang=zh" in app.page.url, f"the language was lost on {target}: {app.page.url}"
