@@ -284,8 +284,9 @@ def test_clicking_through_every_page_in_chinese(app: AppPage) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="Streamlit 1.67 writes the main page's st.page_link as a bare '?query' href, which a "
-    "browser resolves against the current page: Home opened in a new tab from /forward shows /forward",
+    reason="Streamlit 1.67 writes the st.navigation default page's st.page_link as a bare '?query' "
+    "href, which a browser resolves against the current page: Home opened in a new tab from /forward "
+    "shows /forward",
 )
 def test_home_link_opens_home_in_a_new_tab(app: AppPage) -> None:
     """What 'open link in new tab' (or a copied link) does: the href as the browser resolves it."""
