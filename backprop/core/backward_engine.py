@@ -37,16 +37,16 @@ from typing import NamedTuple
 
 import numpy as np
 
-from backprop.core.activations import activation
+from backprop.core.activations import ACTIVATIONS, activation
 from backprop.core.arithmetic import FLOAT, Arithmetic, Checked, ShapeMismatch
 from backprop.core.losses import LOSSES
 
 Array = np.ndarray
+new_tuple = tuple.__new__
 
 # Step kinds (the formula) and names (the variable computed: "dA" is ∂L/∂A^(L)).
 LOSS_START, SHORTCUT, G_PRIME, SOFTMAX_JACOBIAN = "loss_start", "shortcut", "g_prime", "softmax_jacobian"
 DW, DB, DA_PREV = "dW", "db", "dA_prev"
-STEP_NAMES = ("dA", "dZ", "dW", "db", "dA_prev")
 
 # Which stored forward values g'(Z^(l)) reads: sigmoid' = A(1 - A) reuses A, ReLU' reads Z.
 G_PRIME_READS: dict[str, tuple[str, ...]] = {
@@ -261,7 +261,8 @@ def backward_pass(
         dA = f_dA.compute(ar, c, None, None, Z, A, None, None)  # (m, n_L)
         for l in range(L, 0, -1):
             c.l = l
-            c.act = act = activation(spec.activations[l - 1])
+            name = spec.activations[l - 1]
+            c.act = act = ACTIVATIONS.get(name) or activation(name)  # a built-in without a call
             Z, A = fwd[l - 1]
             A_prev = fwd[l - 2][1] if l > 1 else X  # (m, n_in)
             W = Ws[l - 1]  # (n_in, n_out)
@@ -276,7 +277,8 @@ def backward_pass(
                 _same_shape(f"∂L/∂W^({l})", dW, W)
                 _same_shape(f"∂L/∂b^({l})", db, bs[l - 1])
                 _same_shape(f"∂L/∂A^({l - 1})", dA_prev, A_prev)
-            layers.append(LayerTrace(l, A_prev, W, bs[l - 1], Z, A, dA, dZ, dW, db, dA_prev))
+            # tuple.__new__ builds the NamedTuple without its Python-level __new__ (a frame less)
+            layers.append(new_tuple(LayerTrace, (l, A_prev, W, bs[l - 1], Z, A, dA, dZ, dW, db, dA_prev)))
             dA = dA_prev  # the upstream gradient of the layer below
     except _Refused as refused:
         return BackwardPass(tuple(reversed(layers)), tuple(steps or ()), refused.refusal)

@@ -7,6 +7,11 @@ shapes). ``ratio_to_matmul`` is baseline time / pass time: the share of the plai
 products' throughput the whole pass reaches. GFLOP/s counts those products' 6 m n_in n_out
 flops per layer. The symbolic cases time the symbolic engine's cold work (caches cleared).
 
+The engine cases (``engine-dense-3-4-2-m2``, ``engine-dense-4096-4096-4096-m1024``) time the
+backward pass alone, before and after it became ``backprop.core.backward_engine``: the old
+one is kept here as ``baseline_backward`` (benchmark only), and the two alternate repeat by
+repeat in the same run; ``ratio_to_before`` is new / old.
+
 Timings are medians over repeats; each repeat runs the case enough times to last about
 0.2 s (at least once). Every record names the BLAS library, its kernel and threads.
 """
