@@ -42,7 +42,7 @@ from backprop.core.arithmetic import FLOAT, Arithmetic, Checked, ShapeMismatch
 from backprop.core.losses import LOSSES
 
 Array = np.ndarray
-new_tuple = tuple.__new__
+new_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (a frame less)
 
 # Step kinds (the formula) and names (the variable computed: "dA" is ∂L/∂A^(L)).
 LOSS_START, SHORTCUT, G_PRIME, SOFTMAX_JACOBIAN = "loss_start", "shortcut", "g_prime", "softmax_jacobian"
@@ -277,12 +277,11 @@ def backward_pass(
                 _same_shape(f"∂L/∂W^({l})", dW, W)
                 _same_shape(f"∂L/∂b^({l})", db, bs[l - 1])
                 _same_shape(f"∂L/∂A^({l - 1})", dA_prev, A_prev)
-            # tuple.__new__ builds the NamedTuple without its Python-level __new__ (a frame less)
             layers.append(new_tuple(LayerTrace, (l, A_prev, W, bs[l - 1], Z, A, dA, dZ, dW, db, dA_prev)))
             dA = dA_prev  # the upstream gradient of the layer below
     except _Refused as refused:
         return BackwardPass(tuple(reversed(layers)), tuple(steps or ()), refused.refusal)
-    return BackwardPass(tuple(reversed(layers)), tuple(steps) if steps is not None else ())
+    return new_tuple(BackwardPass, (tuple(reversed(layers)), tuple(steps) if steps is not None else (), None))
 
 
 class _Refused(Exception):
