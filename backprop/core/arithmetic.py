@@ -68,20 +68,24 @@ class FloatArithmetic:
     r"""NumPy floating point: BLAS products; float64 or float32 as the arrays are.
 
     The operations are the C-level callables themselves (``operator.matmul``,
-    ``np.add.reduce``), not methods wrapping them: a backward step of the tiny
-    networks takes microseconds, and a Python frame per operation would show.
+    ``np.add.reduce``), held in slots: a backward step of the tiny networks takes
+    microseconds, and a Python frame or a descriptor lookup per operation would show.
     """
 
-    name = "float"
-    matmul = staticmethod(operator.matmul)
-    transpose = staticmethod(operator.attrgetter("T"))
-    column_sum = staticmethod(partial(np.add.reduce, axis=0))  # what P.sum(axis=0) calls
-    hadamard = staticmethod(operator.mul)
-    scale = staticmethod(operator.truediv)  # P / m
-    g_prime = staticmethod(_g_prime)
-    activation_backward = staticmethod(Activation.backward)  # act.backward(Z, A, dA)
-    loss_dA = staticmethod(_loss_dA)
-    loss_dZ = staticmethod(_loss_dZ)
+    __slots__ = ("name", "matmul", "transpose", "column_sum", "hadamard", "scale", "g_prime",
+                 "activation_backward", "loss_dA", "loss_dZ")  # fmt: skip
+
+    def __init__(self):
+        self.name = "float"
+        self.matmul = operator.matmul
+        self.transpose = operator.attrgetter("T")
+        self.column_sum = partial(np.add.reduce, axis=0)  # what P.sum(axis=0) calls
+        self.hadamard = operator.mul
+        self.scale = operator.truediv  # P / m
+        self.g_prime = _g_prime
+        self.activation_backward = Activation.backward  # act.backward(Z, A, dA)
+        self.loss_dA = _loss_dA
+        self.loss_dZ = _loss_dZ
 
 
 FLOAT = FloatArithmetic()

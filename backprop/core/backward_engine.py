@@ -161,7 +161,7 @@ FORMULAS: dict[str, Formula] = {
 
 
 def input_label(name: str, l: int, L: int) -> tuple[str, int]:
-    """The symbol and layer of a Values name read by layer l's step: "A_prev" of layer 1 is X."""
+    """The symbol and layer of a formula input read by layer l's step: "A_prev" of layer 1 is X."""
     if name == "A_prev":
         return ("X", 0) if l == 1 else ("A", l - 1)
     return ("Y", L) if name == "Y" else (name, l)
