@@ -14,7 +14,8 @@ From the loss down to layer 1 (rows are samples; shapes in the notes' orientatio
 Each formula is written with an ``Arithmetic`` (``backprop.core.arithmetic``): NumPy floats
 or exact fractions run the very same steps. ``swaps`` replaces the formula of named steps
 (the classic mistakes of ``backprop.derivation.classic_mistakes``); a swapped pass checks
-every product's and every gradient's shape and reports a ``Refusal`` instead of raising.
+every gradient's shape, and a swapped formula's products (``arithmetic.product``), and
+reports a ``Refusal`` instead of raising.
 ``record=True`` keeps each step as a ``Step`` (its inputs, result and the forward-pass
 values it reads); ``record=False`` is the bare arithmetic ``network.run`` times.
 
@@ -38,7 +39,7 @@ from typing import NamedTuple
 import numpy as np
 
 from backprop.core.activations import ACTIVATIONS, activation
-from backprop.core.arithmetic import FLOAT, Arithmetic, Checked, ShapeMismatch
+from backprop.core.arithmetic import FLOAT, Arithmetic, ShapeMismatch
 from backprop.core.losses import LOSSES
 
 Array = np.ndarray
@@ -131,7 +132,7 @@ def _through_g(ar, c, A_prev, W, Z, A, dA, dZ):
 
 
 def _dW(ar, c, A_prev, W, Z, A, dA, dZ):
-    return ar.matmul(ar.transpose(A_prev), dZ)  # A^(l-1)ᵀ ∂L/∂Z^(l)
+    return A_prev.T @ dZ  # A^(l-1)ᵀ ∂L/∂Z^(l)
 
 
 def _db(ar, c, A_prev, W, Z, A, dA, dZ):
@@ -139,7 +140,7 @@ def _db(ar, c, A_prev, W, Z, A, dA, dZ):
 
 
 def _dA_prev(ar, c, A_prev, W, Z, A, dA, dZ):
-    return ar.matmul(dZ, ar.transpose(W))  # ∂L/∂Z^(l) W^(l)ᵀ
+    return dZ @ W.T  # ∂L/∂Z^(l) W^(l)ᵀ
 
 
 FORMULAS: dict[str, Formula] = {
@@ -244,7 +245,7 @@ def backward_pass(
     ``Ws``, ``bs``: W^(l) (n_{l-1}, n_l) and b^(l) (n_l,) for l = 1..L; X (m, n_0), Y (m, n_L).
     ``swaps`` maps a step name ("dZ", "dW", "db", "dA_prev") to the formula used instead.
     """
-    ar = arithmetic if not swaps else Checked(arithmetic)
+    ar = arithmetic
     steps: list[Step] | None = [] if (record or swaps) else None
     L = spec.L
     c = Context()
@@ -255,6 +256,8 @@ def backward_pass(
     if steps is not None:
         f_dA, f_dW, f_db, f_dA_prev = (_recorded(f, ar, steps, swaps) for f in (f_dA, f_dW, f_db, f_dA_prev))
     layers: list[LayerTrace] = []
+    through_g, jacobian = FORMULAS[G_PRIME], FORMULAS[SOFTMAX_JACOBIAN]
+    dW_of, db_of, dA_prev_of = f_dW.compute, f_db.compute, f_dA_prev.compute
     Z, A = fwd[-1]
     try:
         c.l = L
@@ -266,13 +269,13 @@ def backward_pass(
             Z, A = fwd[l - 1]
             A_prev = fwd[l - 2][1] if l > 1 else X  # (m, n_in)
             W = Ws[l - 1]  # (n_in, n_out)
-            f_dZ = shortcut if (l == L and shortcut) else FORMULAS[G_PRIME if act.dg else SOFTMAX_JACOBIAN]
+            f_dZ = shortcut if (l == L and shortcut) else (through_g if act.dg else jacobian)
             if steps is not None:
                 f_dZ = _recorded(f_dZ, ar, steps, swaps)
             dZ = f_dZ.compute(ar, c, A_prev, W, Z, A, dA, None)  # (m, n_out)
-            dW = f_dW.compute(ar, c, A_prev, W, Z, A, dA, dZ)  # (n_in, n_out)
-            db = f_db.compute(ar, c, A_prev, W, Z, A, dA, dZ)  # (n_out,)
-            dA_prev = f_dA_prev.compute(ar, c, A_prev, W, Z, A, dA, dZ)  # (m, n_in)
+            dW = dW_of(ar, c, A_prev, W, Z, A, dA, dZ)  # (n_in, n_out)
+            db = db_of(ar, c, A_prev, W, Z, A, dA, dZ)  # (n_out,)
+            dA_prev = dA_prev_of(ar, c, A_prev, W, Z, A, dA, dZ)  # (m, n_in)
             if swaps:  # denominator layout: each gradient has its variable's shape
                 _same_shape(f"∂L/∂W^({l})", dW, W)
                 _same_shape(f"∂L/∂b^({l})", db, bs[l - 1])

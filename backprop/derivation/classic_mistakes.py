@@ -35,7 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop.core.backward_engine import DB, DW, G_PRIME, Formula, Refusal, backward_pass
+from backprop.core.arithmetic import product
+from backprop.core.backward_engine import DB, DW, FORMULAS, G_PRIME, Formula, Refusal, backward_pass
 from backprop.core.gradcheck import Entry, Report, check, rel_error
 from backprop.core.losses import LOSSES
 from backprop.core.network import Params, checked_inputs, forward
@@ -100,12 +101,12 @@ def _forgot_g_prime(ar, c, A_prev, W, Z, A, dA, dZ):
     return dA  # the chain rule through g left out
 
 
-def _mean_dW(ar, c, A_prev, W, Z, A, dA, dZ):
-    return ar.scale(ar.matmul(ar.transpose(A_prev), dZ), c.batch)  # (1/m) A_prevᵀ ∂L/∂Z
+def _mean_dW(ar, c, *arrays):
+    return ar.scale(FORMULAS[DW].compute(ar, c, *arrays), c.batch)  # the right ∂L/∂W, over m
 
 
-def _mean_db(ar, c, A_prev, W, Z, A, dA, dZ):
-    return ar.scale(ar.column_sum(dZ), c.batch)  # (1/m) Σ_s ∂L/∂z_s
+def _mean_db(ar, c, *arrays):
+    return ar.scale(FORMULAS[DB].compute(ar, c, *arrays), c.batch)  # the right ∂L/∂b, over m
 
 
 def _bias_not_summed(ar, c, A_prev, W, Z, A, dA, dZ):
@@ -113,11 +114,11 @@ def _bias_not_summed(ar, c, A_prev, W, Z, A, dA, dZ):
 
 
 def _dz_times_a_prev_t(ar, c, A_prev, W, Z, A, dA, dZ):
-    return ar.matmul(dZ, ar.transpose(A_prev))  # ∂L/∂Z A_prevᵀ
+    return product(dZ, A_prev.T)  # ∂L/∂Z A_prevᵀ
 
 
 def _w_not_transposed(ar, c, A_prev, W, Z, A, dA, dZ):
-    return ar.matmul(dZ, W)  # ∂L/∂Z W
+    return product(dZ, W)  # ∂L/∂Z W
 
 
 # Each mistake as the engine's step formulas it replaces: {step name: wrong formula}.

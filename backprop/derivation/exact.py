@@ -142,7 +142,7 @@ def column_sums(M: np.ndarray) -> np.ndarray:
 class ExactArithmetic:
     r"""The engine's operations on object arrays of SymPy numbers (``backprop.core.arithmetic``).
 
-    Products and transposes are NumPy's own on object arrays (each entry a SymPy sum of
+    Products, transposes and ⊙ are NumPy's own on object arrays (each entry a SymPy sum of
     products); sums start from SymPy's 0; only identity and ReLU have an exact g' here,
     and only the squared error an exact ∂L/∂A^(L) (``exact_problem`` refuses the rest).
     """
@@ -150,20 +150,8 @@ class ExactArithmetic:
     name = "exact"
 
     @staticmethod
-    def matmul(P: np.ndarray, Q: np.ndarray) -> np.ndarray:
-        return P @ Q
-
-    @staticmethod
-    def transpose(P: np.ndarray) -> np.ndarray:
-        return P.T
-
-    @staticmethod
     def column_sum(P: np.ndarray) -> np.ndarray:
         return column_sums(P)
-
-    @staticmethod
-    def hadamard(P: np.ndarray, Q: np.ndarray) -> np.ndarray:
-        return P * Q
 
     @staticmethod
     def scale(P: np.ndarray, m: int) -> np.ndarray:
