@@ -36,10 +36,12 @@ def test_command_line_prints_json_records():
 
 
 def test_engine_records_pair_the_old_backward_with_the_new():
-    records = engine_records("dense-3-4-2-m2", np.float64, quick=True)
-    assert [r["case"] for r in records] == ["engine-dense-3-4-2-m2-before", "engine-dense-3-4-2-m2-after"]
-    assert all(r["median_s"] > 0 for r in records)
-    assert records[1]["ratio_to_before"] == records[1]["median_s"] / records[0]["median_s"]
+    for backward_only, suffix in ((False, ""), (True, "-backward")):
+        records = engine_records("dense-3-4-2-m2", np.float64, quick=True, backward_only=backward_only)
+        case = "engine-dense-3-4-2-m2" + suffix
+        assert [r["case"] for r in records] == [f"{case}-before", f"{case}-after"]
+        assert all(r["median_s"] > 0 for r in records)
+        assert records[1]["ratio_to_before"] == records[1]["median_s"] / records[0]["median_s"]
 
 
 def test_the_benchmarks_baseline_computes_what_the_engine_does():

@@ -8,9 +8,10 @@ products' throughput the whole pass reaches. GFLOP/s counts those products' 6 m 
 flops per layer. The symbolic cases time the symbolic engine's cold work (caches cleared).
 
 The engine cases (``engine-dense-3-4-2-m2``, ``engine-dense-4096-4096-4096-m1024``) time the
-backward pass alone, before and after it became ``backprop.core.backward_engine``: the old
-one is kept here as ``baseline_backward`` (benchmark only), and the two alternate repeat by
-repeat in the same run; ``ratio_to_before`` is new / old.
+same pass before and after the backward pass became ``backprop.core.backward_engine`` (and
+the tiny one's backward pass alone): the old backward is kept here as ``baseline_backward``
+(benchmark only), the two alternate repeat by repeat in the same run, and
+``ratio_to_before`` is new / old.
 
 Timings are medians over repeats; each repeat runs the case enough times to last about
 0.2 s (at least once). Every record names the BLAS library, its kernel and threads.
@@ -168,9 +169,11 @@ def baseline_backward(spec, params, X, Y, fwd) -> Trace:
     return Trace(spec, X, Y, tuple(reversed(layers)), total, losses)
 
 
-def engine_records(case: str, dtype, quick: bool = False) -> list[dict]:
-    r"""The backward pass alone (the forward pass made beforehand), before and after the engine.
+def engine_records(case: str, dtype, quick: bool = False, backward_only: bool = False) -> list[dict]:
+    r"""One forward and one backward pass, before and after the backward engine, as two records.
 
+    As the dense cases time it (``backward(forward(...))``); ``backward_only`` times the
+    backward pass alone over a forward pass made beforehand (case name ending "-backward").
     The two are timed in alternation, repeat by repeat, so a busy machine slows both alike;
     ``ratio_to_before`` is the new median / the old one (above 1: slower).
     """
@@ -179,14 +182,18 @@ def engine_records(case: str, dtype, quick: bool = False) -> list[dict]:
     spec = NetworkSpec(sizes=sizes, activations=activations, batch=m, seed=0, init="xavier")
     params = init_params(spec, dtype=dtype)
     X, Y = make_data(spec, dtype=dtype)
-    fwd = forward(spec, params, X)
-    before = lambda: baseline_backward(spec, params, X, Y, fwd)  # noqa: E731
-    after = lambda: backward(spec, params, X, Y, fwd)  # noqa: E731
+    if backward_only:
+        fwd = forward(spec, params, X)
+        before = lambda: baseline_backward(spec, params, X, Y, fwd)  # noqa: E731
+        after = lambda: backward(spec, params, X, Y, fwd)  # noqa: E731
+    else:
+        before = lambda: baseline_backward(spec, params, X, Y, forward(spec, params, X))  # noqa: E731
+        after = lambda: backward(spec, params, X, Y, forward(spec, params, X))  # noqa: E731
     before(), after()  # warm up (caches, page faults, BLAS threads)
     start = time.perf_counter()
     before()
     number = max(1, int(0.1 / max(time.perf_counter() - start, 1e-9)))  # calls per repeat, ~0.1 s
-    repeats = 3 if quick else (5 if number == 1 else 21)
+    repeats = 3 if quick else (5 if number == 1 else 31)
     times: dict[str, list[float]] = {"before": [], "after": []}
     for repeat in range(repeats):
         pair = (
@@ -197,11 +204,11 @@ def engine_records(case: str, dtype, quick: bool = False) -> list[dict]:
             for _ in range(number):
                 fn()
             times[label].append((time.perf_counter() - start) / number)
-    name = np.dtype(dtype).name
+    name, what = np.dtype(dtype).name, f"engine-{case}" + ("-backward" if backward_only else "")
     old, new = statistics.median(times["before"]), statistics.median(times["after"])
     return [
-        {"case": f"engine-{case}-before", "dtype": name, "median_s": old, "gflops": None, "repeats": repeats},
-        {"case": f"engine-{case}-after", "dtype": name, "median_s": new, "gflops": None, "repeats": repeats,
+        {"case": f"{what}-before", "dtype": name, "median_s": old, "gflops": None, "repeats": repeats},
+        {"case": f"{what}-after", "dtype": name, "median_s": new, "gflops": None, "repeats": repeats,
          "ratio_to_before": new / old},
     ]  # fmt: skip
 
@@ -269,6 +276,8 @@ def run_benchmarks(quick: bool = False, cases: list[str] | None = None) -> list[
             continue
         for dtype in (np.float64, np.float32):
             records.extend(engine_records(case, dtype, quick))
+            if case in QUICK:  # the tiny case: the backward pass alone too (cheap to time)
+                records.extend(engine_records(case, dtype, quick, backward_only=True))
     if not cases or any(c.startswith("torch") for c in cases):
         record = torch_record()
         if record is not None:
