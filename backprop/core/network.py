@@ -25,7 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from backprop.core.activations import activation
-from backprop.core.backward_engine import LayerTrace, backward_pass
+from backprop.core.backward_engine import backward_pass
+from backprop.core.backward_records import LayerTrace
 from backprop.core.errors import InvalidInput
 from backprop.core.losses import LOSSES
 from backprop.core.spec import NetworkSpec, check_array, check_targets

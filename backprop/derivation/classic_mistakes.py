@@ -36,7 +36,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from backprop.core.arithmetic import product
-from backprop.core.backward_engine import DB, DW, FORMULAS, G_PRIME, Formula, Refusal, backward_pass
+from backprop.core.backward_engine import DB, DW, FORMULAS, G_PRIME, Formula, backward_pass
+from backprop.core.backward_records import Refusal
 from backprop.core.gradcheck import Entry, Report, check, rel_error
 from backprop.core.losses import LOSSES
 from backprop.core.network import Params, checked_inputs, forward

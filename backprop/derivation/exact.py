@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from backprop.core.backward_engine import LayerTrace, backward_pass
+from backprop.core.backward_engine import backward_pass
+from backprop.core.backward_records import LayerTrace
 from backprop.core.errors import InvalidInput
 from backprop.core.network import Params, checked_inputs
 from backprop.core.spec import NetworkSpec

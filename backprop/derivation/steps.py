@@ -40,7 +40,7 @@ from backprop.core.backward_engine import (
     SOFTMAX_JACOBIAN,
     backward_pass,
 )
-from backprop.core.backward_engine import Step as EngineStep
+from backprop.core.backward_records import Step as EngineStep
 from backprop.derivation.exact import EXACT, is_exact
 
 # sym and grad_sym are latex.sup and latex.grad; the number and matrix printers are
