@@ -199,14 +199,26 @@ if "refuted" in verdicts:
 
 # --- the table of contents: one line per section, a badge per step; the chosen one opens ---
 sections = {section.key: (n, section) for n, section in enumerate(tour.sections, start=1)}
-layout_checks = [item.check for item in (*pairs, *conventions, *candidates)]
+# the layouts view: the notes' forms should hold; the tempting alternatives should be refuted
+layout_held = [
+    item.check.verdict for item in (*pairs, *conventions, *candidates) if getattr(item, "correct", True)
+]
+tempting = [c.check.verdict for c in candidates if not c.correct]
+
+
+def count_badge(verdicts: list[str], expected: str, colour: str, label: str = "") -> str:
+    """'7/7 ✓': how many of ``verdicts`` are ``expected``; ``colour`` if all are, else red."""
+    shown = colour if all(v == expected for v in verdicts) else "red"
+    return f":{shown}-badge[{label}{verdicts.count(expected)}/{len(verdicts)} {SYMBOL[expected]}]"
 
 
 def toc_line(option: str) -> str:
     if option == ALL_MISTAKES:
         return f"**{t('notes.tab_mistakes_all')}**  " + " ".join(mistake_badge(m) for m in wrong)
     if option == LAYOUTS:
-        return f"**{t('notes.tab_layout')}**  " + " ".join(short_badge(c.verdict) for c in layout_checks)
+        held = count_badge(layout_held, "verified", "green")
+        refuted = count_badge(tempting, "refuted", "blue", t("notes.toc_tempting") + " ")
+        return f"**{t('notes.tab_layout')}**  {held} {refuted}"
     n, section = sections[option]
     marks = (
         short_badge(item.verdict, f"{n}.{k}") if isinstance(item, Step) else mistake_badge(item)
@@ -217,10 +229,10 @@ def toc_line(option: str) -> str:
 
 # the lines are made now, in this run's language (a widget may call format_func after the run)
 toc = {option: toc_line(option) for option in (*sections, ALL_MISTAKES, LAYOUTS)}
-st.caption(t("notes.toc_legend"))
 chosen = state.url_choice(
     t("notes.toc_label"), toc, key="nt_section", param="section", widget="radio", format_func=toc.get
 )
+st.caption(t("notes.toc_legend"))
 st.divider()
 
 if chosen == ALL_MISTAKES:

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from backprop import NetworkSpec, run
-from backprop.teaching import notes
+from backprop.teaching import layout, notes
 from backprop.teaching.notes_walk.model import Step
 from backprop.ui.i18n import translate
 
@@ -87,6 +87,18 @@ def test_the_contents_show_every_steps_verdict_from_the_core():
         assert translate("en", f"notes.section.{section.key}.title") in line
         assert re.findall(r":\w+-badge\[[^\]]*\]", line) == badges
     assert sum(len(row) for row in _toc_badges(tour)) == len(tour.steps) + len(tour.mistakes)
+    # the layouts line: the notes' forms all hold, the tempting alternatives are all refuted
+    trace = run(NetworkSpec())
+    candidates = layout.candidates(trace, 1)
+    held = (
+        len(layout.layouts(trace, 1)) + len(layout.conventions(trace, 1)) + sum(c.correct for c in candidates)
+    )
+    tempting = sum(not c.correct for c in candidates)
+    assert tempting and all(c.check.holds is False for c in candidates if not c.correct)
+    assert (
+        f":green-badge[{held}/{held} ✓] :blue-badge[tempting alternatives {tempting}/{tempting} ✗]"
+        in lines[-1]
+    )
 
 
 def test_a_refuted_step_shows_as_refuted_in_the_contents(monkeypatch):
