@@ -7,6 +7,7 @@ import dataclasses
 import re
 
 import pytest
+from katex.latex_check import katex_errors, other_transposes, page_latex, require_node
 
 from backprop import NetworkSpec, run
 from backprop.teaching import layout, notes
@@ -216,3 +217,23 @@ def test_a_network_too_big_to_walk_says_so_and_why(monkeypatch):
     assert_clean(at)
     assert any("1.5e+08" in i.value and "1e+08" in i.value for i in at.info), [i.value for i in at.info]
     assert "nt_section" not in [radio.key for radio in at.radio]  # nothing half-checked is shown
+
+
+@pytest.mark.parametrize("network", ["default", "softmax-ce-m1"])
+def test_every_formula_of_every_section_with_its_details_open_is_in_one_notation(network):
+    # the sections and the expanders hide formulas from a page-wide collector: open them all
+    query = NETWORKS[network]
+    layers = len(query.get("sizes", "3,4,2").split(",")) - 1
+    shown = []
+    for layer in range(1, layers + 1):
+        at = run_page(PAGE, {**query, "layer": str(layer)})
+        for section in SECTIONS:
+            shown.extend(page_latex(open_section(at, section, details=True)))
+            assert_clean(at)
+    shown = list(dict.fromkeys(shown))
+    assert len(shown) > 100 and any("\\mathrm{T}" in tex for tex, _ in shown)
+    offending = {tex: other_transposes(tex) for tex, _ in shown if other_transposes(tex)}
+    assert not offending, offending
+    require_node()
+    version, errors = katex_errors(shown)
+    assert not errors, f"KaTeX {version} rejects: {errors}"
