@@ -67,6 +67,9 @@ class Estimate(float):
     """
 
     __slots__ = ("error", "scale", "step")
+    error: float
+    scale: float
+    step: float
 
     def __new__(cls, value: float, error: float, scale: float = 0.0, step: float = STEP):
         self = super().__new__(cls, value)
@@ -263,7 +266,7 @@ def estimate_array(spec, params: Params, X, Y, variable: str, l: int, indices, t
 
 def _kink_pattern(spec, params: Params, X) -> list[np.ndarray]:
     """Which side of each kink every z of a kinked activation lies on."""
-    out = []
+    out: list[np.ndarray] = []
     for (Z, _), name in zip(forward(spec, params, X), spec.activations):
         out.extend(Z > k for k in activation(name).kinks)
     return out
