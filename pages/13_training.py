@@ -49,6 +49,9 @@ if not vanishing:
     st.caption(t("training.use_note"))
 
 
+LIVE = {"displayModeBar": False}  # the charts redraw several times a second: no toolbar to flicker
+
+
 def network_frame() -> None:
     """One frame of the session's network: advance if playing, then draw."""
     run = training.step_network(rate, k) if training.playing() else training.current(view)
@@ -61,18 +64,18 @@ def network_frame() -> None:
         b.metric(t("training.loss"), f"{run.loss[-1]:.6g}")
     if run.diverged:
         st.warning(t("training.diverged", step=run.steps, rate=rate))
-    left, right = st.columns(2)
-    left.plotly_chart(figures.loss_curve(run), key="tr_loss_chart", alt=t("training.alt_loss"))
-    right.plotly_chart(
-        figures.weight_diagram(run.params, run.spec.sizes), key="tr_weights", alt=t("training.alt_weights")
+    st.plotly_chart(
+        figures.frame_figure(run), key="tr_frame", theme=None, config=LIVE, alt=t("training.alt_frame")
     )
-    st.plotly_chart(figures.weight_gradients(run.trace), key="tr_grads", alt=t("training.alt_grads"))
     shape = surface(run.spec, run.params, run.X)
     if shape is None:
         st.caption(t("training.no_surface", n0=run.spec.sizes[0]))
     else:
         st.plotly_chart(
-            figures.surface_figure(shape, run.X, run.Y), key="tr_surface", alt=t("training.alt_surface")
+            figures.surface_figure(shape, run.X, run.Y),
+            key="tr_surface",
+            config=LIVE,
+            alt=t("training.alt_surface"),
         )
 
 
@@ -94,7 +97,9 @@ def vanishing_frame() -> None:
                     loss=f"{demo.loss[-1]:.4g}",
                 )
             )
-    st.plotly_chart(figures.vanishing_figure(runs), key="tr_vanishing_chart", alt=t("training.alt_vanishing"))
+    st.plotly_chart(
+        figures.vanishing_figure(runs), key="tr_vanishing_chart", config=LIVE, alt=t("training.alt_vanishing")
+    )
     st.caption(t("training.vanishing_note"))
 
 
