@@ -19,7 +19,7 @@ RUN = "_tr_run"  # Progress of the session's network
 ORIGIN = "_tr_origin"  # (spec key, arrays token) of the network the run started from
 DEMO_RUNS = "_tr_demos"  # {demo name: Progress}
 PLAYING = "_tr_playing"
-FRAME_SECONDS = 0.15  # a frame is asked for this often while playing (the fragment's run_every)
+FRAME_SECONDS = 0.1  # a frame is asked for this often while playing (the fragment's run_every)
 STEPS_PER_FRAME = (1, 2, 5, 10, 20, 50, 100)
 RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 
