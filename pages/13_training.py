@@ -30,21 +30,21 @@ if not vanishing and k < wanted:
 play, once, back, use = st.columns(4)
 playing = training.playing()
 play.button(
-    t("training.pause" if playing else "training.play"), key="tr_play", on_click=training.toggle_play,
+    t("training.pause" if playing else "training.play"), key="tr_play", on_click=training.set_playing,
+    args=(not playing,),
     type="primary", width="stretch",
 )  # fmt: skip
-if once.button(t("training.step_once"), key="tr_once", width="stretch"):
-    training.pause()
-    if vanishing:
-        training.step_demos(rate, 1)
-    else:
-        training.step_network(rate, 1)
-if back.button(t("training.reset"), key="tr_reset", width="stretch"):
-    training.reset_demos() if vanishing else training.reset(view)
-if not vanishing and use.button(t("training.use_weights"), key="tr_use", width="stretch"):
-    training.adopt()
-    state.notify(("success", t("training.used", steps=run.steps)))
-    st.rerun()
+# callbacks, not `if st.button(...)`: a click that lands during a timed frame is handled in
+# that fragment's run, where code outside the fragment does not run
+once.button(
+    t("training.step_once"), key="tr_once", width="stretch", on_click=training.step_once,
+    args=(vanishing, rate),
+)  # fmt: skip
+back.button(
+    t("training.reset"), key="tr_reset", width="stretch", on_click=training.reset_run, args=(view, vanishing)
+)
+if not vanishing:
+    use.button(t("training.use_weights"), key="tr_use", width="stretch", on_click=training.adopt)
 if not vanishing:
     st.caption(t("training.use_note"))
 
@@ -52,8 +52,10 @@ if not vanishing:
 LIVE = {"displayModeBar": False}  # the charts redraw several times a second: no toolbar to flicker
 
 
-def network_frame() -> None:
+def network_frame(timed: bool) -> None:
     """One frame of the session's network: advance if playing, then draw."""
+    if not training.in_step(timed):
+        st.rerun(scope="app")  # play or pause was pressed during this frame: redraw the page around it
     run = training.step_network(rate, k) if training.playing() else training.current(view)
     if run.diverged and training.playing():
         training.pause()
@@ -79,8 +81,10 @@ def network_frame() -> None:
         )
 
 
-def vanishing_frame() -> None:
+def vanishing_frame(timed: bool) -> None:
     """One frame of the two demo networks, trained side by side."""
+    if not training.in_step(timed):
+        st.rerun(scope="app")
     runs = training.step_demos(rate, wanted) if training.playing() else training.demos()
     with st.container(key="tr_counter"):
         columns = st.columns(len(runs))
@@ -104,4 +108,4 @@ def vanishing_frame() -> None:
 
 
 interval = training.FRAME_SECONDS if training.playing() else None
-st.fragment(vanishing_frame if vanishing else network_frame, run_every=interval)()
+st.fragment(vanishing_frame if vanishing else network_frame, run_every=interval)(interval is not None)

@@ -14,6 +14,7 @@ import streamlit as st
 
 from backprop.teaching.train import DEMOS, Progress, advance, max_steps, start
 from backprop.ui import cache, state
+from backprop.ui.i18n import t
 
 RUN = "_tr_run"  # Progress of the session's network
 ORIGIN = "_tr_origin"  # (spec key, arrays token) of the network the run started from
@@ -78,9 +79,19 @@ def playing() -> bool:
     return bool(st.session_state.get(PLAYING, False))
 
 
-def toggle_play() -> None:
-    """on_click of play / pause."""
-    st.session_state[PLAYING] = not playing()
+def set_playing(on: bool) -> None:
+    """on_click of play / pause: set, not toggle (a click may reach the callbacks twice, see ``in_step``)."""
+    st.session_state[PLAYING] = on
+
+
+def in_step(timed: bool) -> bool:
+    r"""Whether the page around a fragment drawn with (``timed``) or without a timer matches play / pause.
+
+    A click on play or pause that arrives while a timed frame is being drawn is handled in
+    that fragment's run, so the page around it (the button's label, the timer) still shows
+    the old state; the fragment then asks for a whole-page run.
+    """
+    return timed == playing()
 
 
 def pause() -> None:
@@ -88,8 +99,27 @@ def pause() -> None:
 
 
 def adopt() -> None:
-    r"""Make the run's W, b (with its X, Y) the session's network; the run goes on from them."""
+    r"""on_click: make the run's W, b (with its X, Y) the session's network; the run goes on from them."""
     run = st.session_state[RUN]
     state.set_network(run.spec, run.params, run.X, run.Y)
     st.session_state[ORIGIN] = origin()
     st.session_state[PLAYING] = False
+    state.notify(("success", t("training.used", steps=run.steps)))
+
+
+def step_once(vanishing: bool, rate: float) -> None:
+    """on_click: pause, then one step of gradient descent (of both demos in the vanishing mode)."""
+    pause()
+    if vanishing:
+        step_demos(rate, 1)
+    elif RUN in st.session_state:
+        step_network(rate, 1)
+
+
+def reset_run(view, vanishing: bool) -> None:
+    """on_click: back to step 0 (the demos, or the session's network), paused."""
+    pause()
+    if vanishing:
+        reset_demos()
+    else:
+        reset(view)

@@ -177,8 +177,7 @@ def assert_none(found: Visit, *kinds: str) -> None:
 # Checks of other people's pages that still fail, each a defect reported to its owner:
 # (check, page) -> reason. strict: the test fails as soon as the defect is fixed, so the
 # entry is removed then.
-KNOWN_DEFECTS: dict[tuple[str, str], str] = {
-}
+KNOWN_DEFECTS: dict[tuple[str, str], str] = {}
 
 
 def pages_for(check: str) -> list:
