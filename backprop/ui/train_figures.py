@@ -270,7 +270,7 @@ def surface_figure(surface: Surface, X: np.ndarray, Y: np.ndarray) -> go.Figure:
 def vanishing_figure(runs: dict[str, Progress]) -> go.Figure:
     r"""For each run side by side: ‖∂L/∂W^(l)‖_F of every layer l (k, L) against the step, log y axis."""
     domains = _columns(len(runs), 0.06)
-    data, layout = [], {"height": 380, "margin": MARGIN, "legend": {"title": {"text": "l"}}}
+    data, layout = [], {"height": 380, "margin": MARGIN}
     for k, progress in enumerate(runs.values()):
         keep = _thin(len(progress.at))
         at, norms = progress.at[keep], progress.grad_norms[keep]  # (k,), (k, L)
