@@ -18,8 +18,8 @@ from backprop.derivation import latex
 from backprop.teaching.train import DEMOS, advance, start
 from backprop.ui import training
 
-from .conftest import assert_clean, run_page, texts
 from .chart_elements import array, plotly_figures
+from .conftest import assert_clean, run_page, texts
 
 PAGE = "pages/13_training.py"
 RAW_KEY = re.compile(r"\btraining\.[a-z_]+\b")
