@@ -192,7 +192,7 @@ class MistakeCheck:
     @property
     def caught(self) -> bool:
         """The check fails or the shapes refuse."""
-        return self.refusal is not None or not self.report.passed
+        return self.report is None or not self.report.passed
 
 
 def backward_with(

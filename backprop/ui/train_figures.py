@@ -22,6 +22,8 @@ traces (one per colour band), big layers are cut to MAX_UNITS units, long runs t
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
@@ -110,7 +112,9 @@ def _weights(params: Params, sizes: tuple[int, ...], k: int, colorbar: dict) -> 
     """
     ys = _positions(sizes)
     peak = max(float(np.abs(W).max(initial=0.0)) for W in params.W) or 1.0
-    edges = {band: ([], []) for band in range(BANDS)}
+    edges: dict[int, tuple[list[float | None], list[float | None]]] = {
+        band: ([], []) for band in range(BANDS)
+    }
     mids_x, mids_y, values, names = [], [], [], []
     for l, W in enumerate(params.W, 1):
         shown = W[: len(ys[l - 1]), : len(ys[l])]  # (≤ MAX_UNITS, ≤ MAX_UNITS)
@@ -217,12 +221,14 @@ def _curve_traces(surface: Surface, X: np.ndarray, Y: np.ndarray) -> list[dict]:
 def _grid_traces(surface: Surface, X: np.ndarray, Y: np.ndarray) -> list[dict]:
     """The grid as a heatmap (with the a₁ = ½ contour for a probability) and the data as labelled markers."""
     z = surface.values
-    common = {"type": "heatmap", "x": surface.xs, "y": surface.ys, "z": z,
+    common: dict[str, object] = {"type": "heatmap", "x": surface.xs, "y": surface.ys, "z": z,
               "hovertemplate": "x₁ = %{x:.3g}, x₂ = %{y:.3g}: %{z:.3g}<extra></extra>"}  # fmt: skip
     if surface.kind == "class":
         n = max(int(z.max()), 2)
         scale = [[k / (n - 1), PALETTE[k % len(PALETTE)]] for k in range(n)]
-        data = [{**common, "colorscale": scale, "zmin": 1, "zmax": n, "opacity": 0.45, "showscale": False}]
+        data: list[dict[str, object]] = [
+            {**common, "colorscale": scale, "zmin": 1, "zmax": n, "opacity": 0.45, "showscale": False}
+        ]
         labels = Y.argmax(axis=1) + 1
     else:
         mid = 0.5 if surface.kind == "probability" else 0.0
@@ -270,7 +276,8 @@ def surface_figure(surface: Surface, X: np.ndarray, Y: np.ndarray) -> go.Figure:
 def vanishing_figure(runs: dict[str, Progress]) -> go.Figure:
     r"""For each run side by side: ‖∂L/∂W^(l)‖_F of every layer l (k, L) against the step, log y axis."""
     domains = _columns(len(runs), 0.06)
-    data, layout = [], {"height": 380, "margin": MARGIN}
+    data: list[dict] = []
+    layout: dict[str, Any] = {"height": 380, "margin": MARGIN}
     for k, progress in enumerate(runs.values()):
         keep = _thin(len(progress.at))
         at, norms = progress.at[keep], progress.grad_norms[keep]  # (k,), (k, L)
