@@ -63,7 +63,8 @@ _CHARTS = """
   .map(c => {
     const box = c.closest('[class*="st-key-alt_"]');
     const summary = box && box.querySelector('[data-testid="stExpander"] summary');
-    const inside = '[data-testid="stExpanderDetails"] :is([data-testid="stTable"], [data-testid="stDataFrame"])';
+    const inside = '[data-testid="stExpanderDetails"] '
+      + ':is([data-testid="stTable"], [data-testid="stDataFrame"])';
     return {chart: c.getAttribute('data-testid'), role: c.getAttribute('role'),
             name: (c.getAttribute('aria-label') || '').trim(),
             table: summary ? summary.textContent.trim() : null,
