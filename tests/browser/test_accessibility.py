@@ -62,7 +62,8 @@ _CHARTS = """
   .filter(c => c.checkVisibility())
   .map(c => {
     const box = c.closest('[class*="st-key-alt_"]');
-    const summary = box && box.querySelector('[data-testid="stExpander"] summary');
+    const summary = box && box.querySelector(
+      '[data-testid="stExpander"] summary [data-testid="stMarkdownContainer"]');
     const inside = '[data-testid="stExpanderDetails"] '
       + ':is([data-testid="stTable"], [data-testid="stDataFrame"])';
     return {chart: c.getAttribute('data-testid'), role: c.getAttribute('role'),
