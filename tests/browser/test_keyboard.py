@@ -9,6 +9,8 @@ arrow keys move within the group), in document order (no positive tabindex jumps
 must then look different from how it looked unfocused: an outline, a ring (box-shadow),
 a border or background colour changes on it, on an ancestor up to ``RING_DEPTH`` levels
 up, or on an element beside it (a hidden native input styles its visible neighbour).
+The scroll containers Streamlit makes focusable (``main``: the arrow keys then scroll
+it) must be reached in order too, but are not controls and need no ring.
 Two main actions are then done with the keyboard alone: the presenter's reveal and the
 practice page's check.
 """
@@ -28,7 +30,7 @@ FOCUS_STYLE_TIMEOUT_MS = 3_000  # the focus ring's CSS transition ends well with
 EXTRA_TABS = 10  # presses beyond the number of controls before the walk gives up
 
 _FINGERPRINT = f"""
-window.__kbFingerprint = (el) => {{
+() => {{ window.__kbFingerprint = (el) => {{
   const looks = [];
   const add = (e) => {{
     const s = getComputedStyle(e);
@@ -39,12 +41,13 @@ window.__kbFingerprint = (el) => {{
   for (let i = 0; e && i <= {RING_DEPTH}; i++, e = e.parentElement) add(e);
   if (el.parentElement) [...el.parentElement.querySelectorAll('*')].slice(0, 40).forEach(add);
   return looks.join('//');
-}}
+}}; }}
 """
 
 # The controls Tab should reach, in document order, each tagged data-kb=<index>, with its look.
 _CONTROLS = """
 () => {
+  const SCROLLERS = 'main, section, [data-testid="stMain"]';
   const selector = 'a[href], button, input, select, textarea, summary, [role="slider"], '
     + '[tabindex]:not([tabindex="-1"])';
   const found = [];
@@ -60,7 +63,7 @@ _CONTROLS = """
     el.dataset.kb = String(found.length);
     found.push({index: found.length, tag: el.tagName, type: el.type || '', name: el.name || '',
                 label: (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 60),
-                look: window.__kbFingerprint(el)});
+                container: el.matches(SCROLLERS), look: window.__kbFingerprint(el)});
   }
   return found;
 }
@@ -102,13 +105,13 @@ def walk(app: AppPage, found: list[dict]) -> tuple[list[dict], list[dict]]:
         if active is None:  # back on the document: the walk went past the last control
             break
         sequence.append(active)
-        if active["kb"] is not None:
+        if active["kb"] is not None and not found[active["kb"]]["container"]:
             try:
                 app.page.wait_for_function(
                     _LOOKS_FOCUSED, arg=found[active["kb"]]["look"], timeout=FOCUS_STYLE_TIMEOUT_MS
                 )
             except PlaywrightTimeout:
-                no_ring.append(found[active["kb"]])
+                no_ring.append({k: v for k, v in found[active["kb"]].items() if k != "look"})
             if active["kb"] == last:
                 break
     return sequence, no_ring
@@ -133,7 +136,7 @@ def test_every_control_is_reached_by_tab_in_order_with_a_visible_focus(page_file
     assert found, f"{page_name(page_file)}: no control found"
     sequence, no_ring = walk(app, found)
     order = [step["kb"] for step in sequence if step["kb"] is not None]
-    missing = unreached(found, set(order))
+    missing = [{k: v for k, v in c.items() if k != "look"} for c in unreached(found, set(order))]
     assert not missing, f"{page_name(page_file)} ({lang}): Tab never reaches {missing}"
     assert order == sorted(order), (
         f"{page_name(page_file)} ({lang}): focus order {order} is not document order"
