@@ -6,7 +6,7 @@ from backprop.core.activations import CUSTOM_PREFIX, display_name
 from backprop.core.errors import InvalidInput
 from backprop.core.formula import EXAMPLES, FUNCTIONS, MAX_LENGTH, activation_from_formula, samples
 from backprop.io.upload import MAX_BYTES, load
-from backprop.ui import changes, plots, sidebar, state, urlparams
+from backprop.ui import alternatives, changes, plots, sidebar, state, urlparams
 from backprop.ui.i18n import t
 from backprop.ui.show import plain
 
@@ -49,7 +49,7 @@ if act is not None:
     shown.latex(dg_line)
     if act.kinks:
         shown.caption(t("your_own.kinks", points=", ".join(f"{k:g}" for k in act.kinks)))
-    plotted.plotly_chart(_curves(formula), key="yo_curves", alt=t("your_own.alt_curves"))
+    alternatives.figure(_curves(formula), t("your_own.alt_curves"), key="yo_curves", where=plotted)
 
     layer = st.selectbox(
         t("your_own.layer"),

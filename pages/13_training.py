@@ -4,7 +4,7 @@ import streamlit as st
 
 from backprop.derivation import notation as nt
 from backprop.teaching.train import MAX_WORK, early_to_late, surface, work
-from backprop.ui import page, state, training
+from backprop.ui import alternatives, page, state, training
 from backprop.ui import train_figures as figures
 from backprop.ui.i18n import t
 
@@ -66,18 +66,18 @@ def network_frame(timed: bool) -> None:
         b.metric(t("training.loss"), f"{run.loss[-1]:.6g}")
     if run.diverged:
         st.warning(t("training.diverged", step=run.steps, rate=rate))
-    st.plotly_chart(
-        figures.frame_figure(run), key="tr_frame", theme=None, config=LIVE, alt=t("training.alt_frame")
+    alternatives.figure(
+        figures.frame_figure(run), t("training.alt_frame"), key="tr_frame", theme=None, config=LIVE
     )
     shape = surface(run.spec, run.params, run.X)
     if shape is None:
         st.caption(t("training.no_surface", n0=run.spec.sizes[0]))
     else:
-        st.plotly_chart(
+        alternatives.figure(
             figures.surface_figure(shape, run.X, run.Y),
+            t("training.alt_surface"),
             key="tr_surface",
             config=LIVE,
-            alt=t("training.alt_surface"),
         )
 
 
@@ -101,8 +101,8 @@ def vanishing_frame(timed: bool) -> None:
                     loss=f"{demo.loss[-1]:.4g}",
                 )
             )
-    st.plotly_chart(
-        figures.vanishing_figure(runs), key="tr_vanishing_chart", config=LIVE, alt=t("training.alt_vanishing")
+    alternatives.figure(
+        figures.vanishing_figure(runs), t("training.alt_vanishing"), key="tr_vanishing_chart", config=LIVE
     )
     st.caption(t("training.vanishing_note"))
 

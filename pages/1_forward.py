@@ -4,7 +4,7 @@ import streamlit as st
 
 from backprop.derivation import latex
 from backprop.derivation import notation as nt
-from backprop.ui import diagrams, page, show, state
+from backprop.ui import alternatives, diagrams, page, show, state
 from backprop.ui.i18n import t
 
 view = page.start("forward")
@@ -48,4 +48,6 @@ if latex.fits(layer.W.T) and latex.fits(layer.A_prev[s]):
 else:
     st.caption(t("forward.sample_too_big"))
 st.caption(t("forward.sample_note", s=s + 1))
-st.graphviz_chart(diagrams.fp_single_dense(trace, l, sample=s))
+alternatives.drawing(
+    diagrams.fp_single_dense(trace, l, sample=s), "fp-single-dense", trace, key="fw_drawing", l=l, sample=s
+)

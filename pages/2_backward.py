@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from backprop.derivation import entry_latex, latex
-from backprop.ui import diagrams, explorer, page, show, state
+from backprop.ui import alternatives, diagrams, explorer, page, show, state
 from backprop.ui.i18n import t
 
 NARROW = 5  # widest matrix written as LaTeX inside one of the three derivation columns
@@ -110,4 +110,4 @@ if at_kink:
     st.warning(t("backward.at_kink"))
 
 st.subheader(t("backward.drawing"))
-st.graphviz_chart(diagrams.bp_single_dense(trace, l))
+alternatives.drawing(diagrams.bp_single_dense(trace, l), "bp-single-dense", trace, key="bw_drawing", l=l)

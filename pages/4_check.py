@@ -4,7 +4,7 @@ import streamlit as st
 
 from backprop.derivation.classic_mistakes import MISTAKES, checks_every_entry, harmless_here, sample_size
 from backprop.derivation.three_way import SYMBOLIC_TOLERANCE
-from backprop.ui import results, sidebar, state
+from backprop.ui import alternatives, results, sidebar, state
 from backprop.ui.i18n import t
 
 NONE = "none"
@@ -78,7 +78,7 @@ cells = results.heatmap_cells(spec)
 if cells <= results.HEATMAP_CELLS:
     st.caption(t("check.heatmaps_note"))
     errors = results.error_figure(key, token, mistake, view.lang, report, spec)
-    st.plotly_chart(errors, key="ck_errors", alt=t("check.alt_errors"))
+    alternatives.figure(errors, t("check.alt_errors"), key="ck_errors")
 else:
     st.caption(t("check.heatmaps_too_large", cells=cells, limit=results.HEATMAP_CELLS))
 st.subheader(t("check.table"))

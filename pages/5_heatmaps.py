@@ -3,7 +3,7 @@
 import streamlit as st
 
 from backprop.teaching.train import DEMOS, MAX_RATE, max_steps
-from backprop.ui import results, sidebar, state
+from backprop.ui import alternatives, results, sidebar, state
 from backprop.ui.i18n import t
 
 RATES = tuple(r for r in (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0) if r <= MAX_RATE)
@@ -46,7 +46,7 @@ if steps > 0:
     if history.diverged:
         st.warning(t("heatmaps.diverged", step=history.steps_done, rate=rate))
     curves = results.curves_figure(key, token, rate, steps, view.lang, history)
-    st.plotly_chart(curves, key="hm_curves", alt=t("heatmaps.alt_curves"))
+    alternatives.figure(curves, t("heatmaps.alt_curves"), key="hm_curves")
     st.caption(t("heatmaps.after", steps=history.steps_done, rate=rate, loss=f"{history.loss[-1]:.4g}"))
     trace, token = history.final, f"{token}-{rate}-{steps}"
 
@@ -57,9 +57,9 @@ scale = state.url_choice(
 )  # fmt: skip
 st.caption(t("heatmaps.layout_note"))
 grads = results.gradient_figure(key, token, scale == "shared", view.lang, trace)
-st.plotly_chart(grads, key="hm_grads", alt=t("heatmaps.alt_grads"))
+alternatives.figure(grads, t("heatmaps.alt_grads"), key="hm_grads")
 st.subheader(t("heatmaps.norms"))
-st.plotly_chart(
-    results.norm_figure(key, token, view.lang, trace), key="hm_norms", alt=t("heatmaps.alt_norms")
+alternatives.figure(
+    results.norm_figure(key, token, view.lang, trace), t("heatmaps.alt_norms"), key="hm_norms"
 )
 st.caption(t("heatmaps.norms_note"))

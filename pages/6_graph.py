@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from backprop.ui import diagrams, results, sidebar, state
+from backprop.ui import alternatives, diagrams, results, sidebar, state
 from backprop.ui.i18n import t
 
 view = sidebar.render("graph")
@@ -30,11 +30,11 @@ key, token = results.key_of(view)
 dots = results.drawings(chosen, key, token, view.lang, l, sample - 1, view.trace)
 if chosen == "layer":
     st.subheader(t("graph.forward_title", l=l))
-    st.graphviz_chart(dots[0], alt=t("graph.alt_forward", l=l))
+    alternatives.drawing(dots[0], "fp-single-dense", view.trace, key="gr_forward", l=l, sample=sample - 1)
     st.subheader(t("graph.backward_title", l=l))
-    st.graphviz_chart(dots[1], alt=t("graph.alt_backward", l=l))
+    alternatives.drawing(dots[1], "bp-single-dense", view.trace, key="gr_backward", l=l)
 else:
     st.caption(t(f"graph.{chosen}_note"))
-    st.graphviz_chart(
-        dots[0], width="stretch" if chosen == "full" else "content", alt=t(f"graph.alt_{chosen}")
-    )
+    kind = "bp-full" if chosen == "full" else "neurons"
+    width = "stretch" if chosen == "full" else "content"
+    alternatives.drawing(dots[0], kind, view.trace, key=f"gr_{chosen}", sample=sample - 1, width=width)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from backprop.teaching import layout, notes
 from backprop.teaching.notes_walk.model import Mistake, Step
-from backprop.ui import cache, diagrams, show, sidebar, state
+from backprop.ui import alternatives, cache, diagrams, show, sidebar, state
 from backprop.ui.i18n import t
 
 view = sidebar.render("notes")
@@ -131,7 +131,7 @@ def render_figure(name: str, l: int, sample: int) -> None:
         "bp-full": lambda: diagrams.bp_full(trace),
         "bp-single-dense": lambda: diagrams.bp_single_dense(trace, l),
     }[name]()
-    st.graphviz_chart(dot)
+    alternatives.drawing(dot, name, trace, key=f"nt_figure_{name}", l=l, sample=sample)
 
 
 # --- what the student looks at: layer, sample, entries (kept in the URL) ---

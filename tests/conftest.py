@@ -14,4 +14,3 @@ settings.register_profile("default", max_examples=40, derandomize=True, **COMMON
 settings.register_profile("ci", max_examples=60, derandomize=True, **COMMON)
 settings.register_profile("explore", max_examples=400, **COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default"))
-

@@ -113,8 +113,6 @@ def test_backward_is_dA_times_g_prime(name):
     assert_close(f"dZ for {name}", act.backward(Z, A, dA), dA * act.dg(Z, A))
 
 
-
-
 @pytest.mark.parametrize("name", ACTIVATIONS)
 def test_integer_z_gives_the_same_as_float_z(name):
     # a page plotting g on np.arange(-5, 6), or a student's integer Z, must just work

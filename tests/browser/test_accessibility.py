@@ -4,7 +4,12 @@ axe-core (the npm package, pinned in tests/axe/package.json; ``npm ci --prefix t
 is injected into each settled page, charts drawn, and run on the whole document. Its
 "serious" and "critical" findings fail the test, listed with the rule, its help text and
 the first elements it flagged; "moderate" and "minor" ones are reported by axe only.
-Every typeset formula also carries KaTeX's MathML, which screen readers read.
+Every typeset formula also carries KaTeX's MathML, which screen readers read. Every chart
+and drawing (Plotly, Graphviz, Vega-Lite) has a text alternative: an accessible name
+(``role="figure"`` with an ``aria-label``) and, in the same ``alt_<key>`` container
+(backprop/ui/alternatives.py), an expander "as a table" holding its numbers; checked on
+every page and on the views that draw more (the graph's neurons and layer views, the
+heatmaps' training curves).
 """
 
 from __future__ import annotations
@@ -16,20 +21,38 @@ from pathlib import Path
 import pytest
 from browser_support import AppPage, page_files, page_name, page_path
 
+from backprop.locales import translate
+
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[1] / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 FAILING = ("serious", "critical")
 PAGE_FILES = page_files()
 
-# Violations in other people's pages that remain, each reported to its owner: (page, lang)
-# -> reason. strict: the test fails once the defect is fixed, so the entry is removed then.
-KNOWN_DEFECTS: dict[tuple[str, str], str] = {
-    (name, lang): "svg-img-alt: st.line_chart's point layer (g role=graphics-symbol) has no text; "
-    "the g(z) plot of pages/11_your_own.py needs a chart with a text alternative"
-    for name in ("your_own",)
-    for lang in ("en", "zh")
-}
+# Known violations: (page, lang) -> reason, each marked xfail(strict), so the test fails once
+# the defect is fixed and the entry is removed then. None at present.
+KNOWN_DEFECTS: dict[tuple[str, str], str] = {}
+NO_ALTERNATIVE: dict[tuple[str, str], str] = {}
+# Pages that draw at least one chart in their default view (a page whose charts vanish fails).
+DRAWING_PAGES = {"forward", "backward", "check", "heatmaps", "graph", "notes", "your_own", "training"}
+# More views with charts: the graph's other views, the heatmaps' training curves.
+MORE_VIEWS = ("graph?gr_view=neurons", "graph?gr_view=layer&gr_layer=2", "heatmaps?hm_steps=5")
+_CHARTS = """
+() => [...document.querySelectorAll(
+    '[data-testid="stPlotlyChart"], [data-testid="stGraphVizChart"], [data-testid="stVegaLiteChart"]')]
+  .filter(c => c.checkVisibility())
+  .map(c => {
+    const box = c.closest('[class*="st-key-alt_"]');
+    const summary = box && box.querySelector(
+      '[data-testid="stExpander"] summary [data-testid="stMarkdownContainer"]');
+    const inside = '[data-testid="stExpanderDetails"] '
+      + ':is([data-testid="stTable"], [data-testid="stDataFrame"])';
+    return {chart: c.getAttribute('data-testid'), role: c.getAttribute('role'),
+            name: (c.getAttribute('aria-label') || '').trim(),
+            table: summary ? summary.textContent.trim() : null,
+            tables: box ? box.querySelectorAll(inside).length : 0};
+  })
+"""
 _NO_MATHML = """
 () => [...document.querySelectorAll('.katex')].filter(k => !k.querySelector('.katex-mathml math')).length
 """
@@ -63,15 +86,15 @@ def violations(app: AppPage, axe_source: str) -> list[dict]:
     return app.page.evaluate(_RUN_AXE)
 
 
-def cases() -> list:
+def cases(defects: dict[tuple[str, str], str] = KNOWN_DEFECTS) -> list:
     """(page file, language) pairs, the known defects marked xfail(strict)."""
     return [
         pytest.param(
             f,
             lang,
             id=f"{page_name(f)}-{lang}",
-            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_DEFECTS[page_name(f), lang])]
-            if (page_name(f), lang) in KNOWN_DEFECTS
+            marks=[pytest.mark.xfail(strict=True, reason=defects[page_name(f), lang])]
+            if (page_name(f), lang) in defects
             else [],
         )
         for f in PAGE_FILES
@@ -88,3 +111,46 @@ def test_page_has_no_serious_or_critical_accessibility_violation(page_file, lang
     assert not found, (
         f"{page_name(page_file)} ({lang}): " + json.dumps(found, ensure_ascii=False, indent=1)[:4000]
     )
+
+
+def chart_alternatives(app: AppPage, lang: str) -> list[dict]:
+    """Every visible chart on the page, with what it lacks of its text alternative ("missing")."""
+    table = translate(lang, "common.alt_table")
+    charts = app.page.evaluate(_CHARTS)
+    for chart in charts:
+        chart["missing"] = [
+            what
+            for what, ok in (
+                ("role=figure", chart["role"] == "figure"),
+                ("aria-label", bool(chart["name"])),
+                (f"expander {table!r}", chart["table"] == table),
+                ("a table in it", chart["tables"] > 0),
+            )
+            if not ok
+        ]
+    return charts
+
+
+def check_alternatives(app: AppPage, where: str, lang: str, must_draw: bool) -> None:
+    app.wait_for_charts()
+    charts = chart_alternatives(app, lang)
+    if must_draw:
+        assert charts, f"{where} ({lang}): no chart drawn"
+    lacking = [c for c in charts if c["missing"]]
+    assert not lacking, f"{where} ({lang}): charts without their text alternative: {lacking}"
+
+
+@pytest.mark.parametrize("page_file, lang", cases(NO_ALTERNATIVE))
+def test_every_chart_has_a_text_alternative(page_file, lang, app):
+    app.open(page_path(page_file) + f"?lang={lang}")
+    name = page_name(page_file)
+    check_alternatives(app, name, lang, must_draw=name in DRAWING_PAGES)
+
+
+@pytest.mark.parametrize("lang", ("en", "zh"))
+@pytest.mark.parametrize("view", MORE_VIEWS)
+def test_every_chart_of_more_views_has_a_text_alternative(view, lang, app, axe_source):
+    app.open(f"/{view}&lang={lang}")
+    check_alternatives(app, view, lang, must_draw=True)
+    found = [v for v in violations(app, axe_source) if v["impact"] in FAILING]
+    assert not found, f"{view} ({lang}): " + json.dumps(found, ensure_ascii=False, indent=1)[:4000]

@@ -1,0 +1,189 @@
+r"""Every chart and drawing with a text alternative: a sentence a screen reader reads, and a table.
+
+Pages draw through ``figure`` (Plotly) and ``drawing`` (Graphviz), never
+``st.plotly_chart`` / ``st.graphviz_chart`` directly, so the rule is applied once:
+
+- the chart gets ``alt`` (Streamlit renders it as ``role="figure"`` with that
+  ``aria-label``): the page's description of what is drawn, then a sentence on the
+  numbers (their range and the entry of largest magnitude, ``summary``);
+- beneath it an expander "as a table" holds the numbers drawn: each heatmap panel as a
+  matrix with 1-based row and column labels, bars and lines as one table with the x
+  values as rows (``figure_tables``); each matrix a drawing prints (``drawing_matrices``).
+
+Both sit in one container keyed ``alt_<key>``; the browser tests find every chart by it.
+Small tables are HTML tables (``st.table``: what a screen reader walks cell by cell);
+larger ones the scrolling grid (``st.dataframe``).
+
+>>> import plotly.graph_objects as go
+>>> fig = go.Figure(go.Heatmap(z=[[1.0, -3.0]], x=[1, 2], y=[1], name="W"))
+>>> [(name, frame.values.tolist()) for name, frame in figure_tables(fig)]
+[('W', [[1.0, -3.0]])]
+>>> extreme(figure_tables(fig))
+('W', '(1, 2)', -3.0, -3.0, 1.0)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from backprop.core.network import Trace
+from backprop.derivation import notation as nt
+from backprop.ui.i18n import t
+
+HTML_TABLE_CELLS = 400  # up to this many cells a table is plain HTML; larger ones scroll in a grid
+DRAWINGS = ("fp-single-dense", "bp-single-dense", "bp-full", "neurons")  # the kinds ``drawing`` knows
+
+
+def num(x: float) -> str:
+    """x with 3 significant digits, as the charts' hover shows it."""
+    return f"{float(x):.3g}"
+
+
+def matrix_frame(M: np.ndarray, rows=None, cols=None) -> pd.DataFrame:
+    """M (a vector as one row) with 1-based row and column labels, or the given ones."""
+    G = np.atleast_2d(np.asarray(M, dtype=float))
+    rows = range(1, G.shape[0] + 1) if rows is None else rows
+    cols = range(1, G.shape[1] + 1) if cols is None else cols
+    return pd.DataFrame(G, index=[str(r) for r in rows], columns=[str(c) for c in cols])
+
+
+def _heatmap_values(trace: go.Heatmap) -> np.ndarray:
+    """What the hover reads: ``customdata`` when it holds the panel's numbers (log-scaled z), else z."""
+    z = np.asarray(trace.z, dtype=float)
+    if trace.customdata is not None:
+        custom = np.asarray(trace.customdata)
+        if custom.shape == z.shape and np.issubdtype(custom.dtype, np.number):
+            return custom.astype(float)
+    return z
+
+
+def figure_tables(fig: go.Figure) -> list[tuple[str, pd.DataFrame]]:
+    r"""The numbers a Plotly figure draws: (title, table) per heatmap panel, one table per shared x.
+
+    Heatmaps: rows y, columns x (the figure's 1-based indices, or block starts). Bars and
+    lines sharing their x values form one table: x down the rows, one column per trace.
+    """
+    tables: list[tuple[str, pd.DataFrame]] = []
+    series: dict[tuple, dict[str, list]] = {}
+    for trace in fig.data:
+        if isinstance(trace, go.Heatmap):
+            values = _heatmap_values(trace)
+            tables.append((trace.name or "", matrix_frame(values, trace.y, trace.x)))
+        elif getattr(trace, "y", None) is not None:
+            x = tuple(trace.x) if trace.x is not None else tuple(range(len(trace.y)))
+            series.setdefault(x, {})[trace.name or str(len(series))] = list(trace.y)
+    x_title = fig.layout.xaxis.title.text or ""
+    for x, columns in series.items():
+        frame = pd.DataFrame(columns, index=pd.Index([str(v) for v in x], name=x_title))
+        tables.append(("", frame))
+    return tables
+
+
+def extreme(tables: list[tuple[str, pd.DataFrame]]):
+    """(name, where, value) of the entry of largest magnitude, then the min and max; None if none.
+
+    ``where`` is "(row, column)" for a matrix and the row's label for a table of series.
+    """
+    best, low, high = None, math.inf, -math.inf
+    for title, frame in tables:
+        for column in frame.columns:
+            for row, value in frame[column].items():
+                if not math.isfinite(value):
+                    continue
+                low, high = min(low, value), max(high, value)
+                name, where = (title, f"({row}, {column})") if title else (str(column), str(row))
+                if best is None or abs(value) > abs(best[2]):
+                    best = (name, where, float(value))
+    return None if best is None else (*best, low, high)
+
+
+def summary(tables: list[tuple[str, pd.DataFrame]]) -> str:
+    """One sentence on the numbers: their range and where the largest magnitude is."""
+    found = extreme(tables)
+    if found is None:
+        return t("common.alt_no_values")
+    name, where, value, low, high = found
+    return t("common.alt_values", low=num(low), high=num(high), name=name, where=where, value=num(value))
+
+
+def _show_tables(tables: list[tuple[str, pd.DataFrame]], where) -> None:
+    """The expander "as a table" beneath a chart, one titled table per panel."""
+    with where.expander(t("common.alt_table")):
+        for title, frame in tables:
+            if title:
+                st.markdown(f"**{title}**")
+            label = title or t("common.alt_table")
+            if frame.size <= HTML_TABLE_CELLS:
+                st.table(frame, alt=label)
+            else:
+                st.dataframe(frame, alt=label)
+
+
+def figure(fig: go.Figure, description: str, *, key: str, where=st, **chart) -> None:
+    """``fig`` with ``description`` and a summary of its numbers as alt text, the numbers beneath."""
+    tables = figure_tables(fig)
+    with where.container(key=f"alt_{key}"):
+        st.plotly_chart(fig, key=key, alt=f"{description} {summary(tables)}", **chart)
+        _show_tables(tables, st)
+
+
+def drawing_matrices(kind: str, trace: Trace, l: int = 1, sample: int = 0) -> list[tuple[str, np.ndarray]]:
+    r"""The matrices a drawing of ``kind`` prints (every entry, where the drawing may cut wide ones short).
+
+    "fp-single-dense": sample ``sample`` (0-based) through layer l: a^(l-1), W, b, z, a.
+    "bp-single-dense": layer l backward. "bp-full": every value and gradient, and L.
+    "neurons": the sample's activations, each layer's W, b and their gradients.
+    """
+    if kind not in DRAWINGS:
+        raise ValueError(f"drawing kind {kind!r} is not one of {', '.join(DRAWINGS)}")
+    layer = trace.layers[l - 1]
+    s, p = nt.layer_text(l), nt.layer_text(l - 1)
+    if kind == "fp-single-dense":
+        return [
+            (f"a{p}", layer.A_prev[sample]),
+            (f"W{s}", layer.W),
+            (f"b{s}", layer.b),
+            (f"z{s}", layer.Z[sample]),
+            (f"a{s}", layer.A[sample]),
+        ]
+    if kind == "bp-single-dense":
+        return [
+            (nt.grad_text("A", l), layer.dA),
+            (nt.grad_text("Z", l), layer.dZ),
+            (f"A{p}", layer.A_prev),
+            (f"W{s}", layer.W),
+            (nt.grad_text("W", l), layer.dW),
+            (nt.grad_text("b", l), layer.db),
+            (nt.grad_text("A", l - 1), layer.dA_prev),
+        ]
+    if kind == "neurons":
+        found = [(f"x ({t('common.alt_sample', s=sample + 1)})", trace.X[sample])]
+        for each in trace.layers:
+            q = nt.layer_text(each.l)
+            found += [(f"W{q}", each.W), (f"b{q}", each.b), (nt.grad_text("W", each.l), each.dW)]
+            found += [(nt.grad_text("b", each.l), each.db), (f"a{q}", each.A[sample])]
+        return found
+    found = [("X = A⁽⁰⁾", trace.X), ("Y", trace.Y), ("L", np.array([trace.loss]))]
+    for each in trace.layers:
+        q = nt.layer_text(each.l)
+        found += [(f"W{q}", each.W), (f"b{q}", each.b), (f"Z{q}", each.Z), (f"A{q}", each.A)]
+        found += [(nt.grad_text(name, each.l), getattr(each, "d" + name)) for name in ("A", "Z", "W", "b")]
+    return found + [(nt.grad_text("X"), trace.layers[0].dA_prev)]
+
+
+def drawing(
+    dot: str, kind: str, trace: Trace, *, key: str, l: int = 1, sample: int = 0, where=st, **chart
+) -> None:
+    """A Graphviz drawing of ``kind`` with its description as alt text, and the matrices it prints beneath."""
+    tables = [(name, matrix_frame(M)) for name, M in drawing_matrices(kind, trace, l, sample)]
+    described = t(f"common.alt_{kind.replace('-', '_')}", l=l, p=l - 1, s=sample + 1)
+    with where.container(key=f"alt_{key}"):
+        st.graphviz_chart(
+            dot, alt=f"{described} {t('common.alt_see_table', table=t('common.alt_table'))}", **chart
+        )
+        _show_tables(tables, st)

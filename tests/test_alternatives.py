@@ -1,0 +1,121 @@
+"""Text alternatives of charts and drawings: tables hold the numbers drawn, the sentence the extreme."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from backprop import NetworkSpec, run
+from backprop.core.gradcheck import check
+from backprop.locales import LANGUAGES, translate
+from backprop.ui import alternatives, diagrams, plots
+
+SMALL = NetworkSpec(sizes=(3, 4, 2), batch=3)
+SOFTMAX = NetworkSpec(sizes=(2, 3, 3), activations=("tanh", "softmax"), loss="softmax_ce", batch=2)
+
+
+def test_heatmap_tables_are_the_gradients_drawn():
+    trace = run(SMALL)
+    tables = alternatives.figure_tables(plots.gradient_heatmaps(trace))
+    assert len(tables) == 4 * SMALL.L
+    drawn = iter(tables)
+    for layer in trace.layers:
+        for M in (layer.dW, layer.db[None, :], layer.dZ, layer.dA_prev):
+            _, frame = next(drawn)
+            np.testing.assert_array_equal(frame.to_numpy(), M)
+            assert list(frame.index) == [str(i) for i in range(1, M.shape[0] + 1)]  # 1-based, as the notes
+            assert list(frame.columns) == [str(j) for j in range(1, M.shape[1] + 1)]
+
+
+def test_error_tables_hold_the_relative_errors_not_their_logarithms():
+    report = check(SMALL)
+    grids = plots.error_grids(report.entries, SMALL)
+    tables = dict(alternatives.figure_tables(plots.rel_error_heatmaps(grids, report.tolerance)))
+    for (variable, l), E in grids.items():
+        name = "∂L/∂X" if variable == "X" else plots.nt.grad_text(variable, l)
+        np.testing.assert_array_equal(tables[name].to_numpy(), np.atleast_2d(E))
+
+
+def test_bars_and_curves_become_one_table_each():
+    trace = run(SMALL)
+    ((_, norms),) = alternatives.figure_tables(plots.norm_bars(trace))
+    assert list(norms.index) == ["l = 1", "l = 2"]
+    np.testing.assert_allclose(norms.iloc[:, 0], [np.linalg.norm(x.dW) for x in trace.layers])
+    np.testing.assert_allclose(norms.iloc[:, 1], [np.linalg.norm(x.db) for x in trace.layers])
+    loss, grad_norms = np.array([3.0, 2.0, 1.5]), np.array([[1.0, 0.5], [0.8, 0.4], [0.7, 0.3]])
+    ((_, curves),) = alternatives.figure_tables(plots.training_curves(loss, grad_norms))
+    assert list(curves.index) == ["0", "1", "2"]
+    np.testing.assert_array_equal(curves.to_numpy(), np.column_stack([loss, grad_norms]))
+
+
+def test_the_sentence_names_the_range_and_the_largest_magnitude():
+    trace = run(SMALL)
+    tables = alternatives.figure_tables(plots.gradient_heatmaps(trace))
+    name, where, value, low, high = alternatives.extreme(tables)
+    every = np.concatenate([f.to_numpy().ravel() for _, f in tables])
+    assert value == every[np.abs(every).argmax()]
+    assert (low, high) == (every.min(), every.max())
+    row, col = map(int, re.fullmatch(r"\((\d+), (\d+)\)", where).groups())
+    assert dict(tables)[name].iloc[row - 1, col - 1] == value
+    text = alternatives.summary(tables)
+    assert alternatives.num(value) in text and alternatives.num(low) in text and name in text
+
+
+def test_no_finite_value_is_said_so():
+    tables = [("W", alternatives.matrix_frame(np.full((2, 2), np.nan)))]
+    assert alternatives.extreme(tables) is None
+    assert alternatives.summary(tables) == translate("en", "common.alt_no_values")
+
+
+def _printed(dot: str) -> set[str]:
+    """Every number written in a DOT label."""
+    return set(re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]\d+)?", dot))
+
+
+@pytest.mark.parametrize("spec", [SMALL, SOFTMAX], ids=["sigmoid-mse", "softmax-ce"])
+@pytest.mark.parametrize("kind", alternatives.DRAWINGS)
+def test_drawing_tables_hold_every_number_the_drawing_prints(spec, kind):
+    trace = run(spec)
+    dot = {
+        "fp-single-dense": lambda: diagrams.fp_single_dense(trace, 2, sample=1),
+        "bp-single-dense": lambda: diagrams.bp_single_dense(trace, 2),
+        "bp-full": lambda: diagrams.bp_full(trace),
+        "neurons": lambda: diagrams.neurons(trace, sample=1),
+    }[kind]()
+    matrices = alternatives.drawing_matrices(kind, trace, l=2, sample=1)
+    in_tables = {diagrams.num(x) for _, M in matrices for x in np.ravel(M)}
+    # each matrix a drawing prints comes from the trace; every one of its numbers is tabled
+    values = {diagrams.num(x) for M in _values_of(trace, kind) for x in np.ravel(M)}
+    assert values <= in_tables
+    assert values & _printed(dot)  # the drawing shows these very numbers
+    assert all(np.all(np.isfinite(M)) for _, M in matrices)
+
+
+def _values_of(trace, kind):
+    """The arrays the drawing's nodes and edges print (diagrams.py reads exactly these)."""
+    layer = trace.layers[1]
+    if kind == "fp-single-dense":
+        return [layer.A_prev[1], layer.W, layer.b, layer.Z[1], layer.A[1]]
+    if kind == "bp-single-dense":
+        return [layer.dA, layer.dZ, layer.A_prev, layer.W, layer.dW, layer.db, layer.dA_prev]
+    if kind == "neurons":
+        return [trace.X[1]] + [M for x in trace.layers for M in (x.W, x.b, x.dW, x.db, x.A[1])]
+    arrays = [trace.X, trace.Y, trace.layers[0].dA_prev]
+    return arrays + [
+        getattr(x, f) for x in trace.layers for f in ("W", "b", "Z", "A", "dW", "db", "dZ", "dA")
+    ]
+
+
+def test_an_unknown_drawing_is_refused_by_name():
+    with pytest.raises(ValueError, match=r"'bp-half' is not one of fp-single-dense, bp-single-dense"):
+        alternatives.drawing_matrices("bp-half", run(SMALL))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("kind", alternatives.DRAWINGS)
+def test_every_drawing_is_described_in_both_languages(kind, lang):
+    key = f"common.alt_{kind.replace('-', '_')}"
+    text = translate(lang, key, l=2, p=1, s=1)
+    assert text != key and "{" not in text
