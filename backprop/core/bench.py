@@ -15,13 +15,24 @@ the tiny one's backward pass alone): the old backward is kept here as ``baseline
 
 Timings are medians over repeats; each repeat runs the case enough times to last about
 0.2 s (at least once). Every record names the BLAS library, its kernel and threads.
+The tiny case's before/after pair and its JAX comparison (``jax-jit-dense-3-4-2-m2``, only
+when jax happens to be installed) are timed in the process's CPU time (``clock``
+"cpu"): a machine shared with other work preempts a microsecond pass at random, which
+wall time counts and CPU time does not; the large cases are timed in wall time ("wall").
+
+The benchmark first keeps freed memory in the process (``keep_freed_memory``): by default
+glibc hands the freed arrays of a pass (some 12 MB at 784-512-256-10) back to the system
+and the next pass takes page faults to get them again, ~4 ms of a ~20 ms pass; the dense
+records give the page faults per pass (``faults``).
 """
 
 from __future__ import annotations
 
 import ctypes
 import json
+import resource
 import statistics
+import sys
 import time
 from collections.abc import Callable
 
@@ -105,6 +116,38 @@ def _openblas_symbol(lib, suffix: str):
     return None
 
 
+# glibc's mallopt parameters, and the values its dynamic thresholds rise to by themselves
+# once a 32 MiB block has been freed: set up front, a pass's arrays reuse the heap from the start.
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+MMAP_THRESHOLD, TRIM_THRESHOLD = 32 << 20, 64 << 20
+
+
+def keep_freed_memory() -> str:
+    r"""Keep up to 64 MiB of freed heap in the process instead of returning it to the system.
+
+    Arrays below 32 MiB then come from the heap, and a pass's freed arrays serve the next
+    pass without page faults. Process-wide (glibc only; elsewhere nothing changes): a
+    server that runs passes back to back may call it at start. Returns what it set.
+    """
+    if not sys.platform.startswith("linux"):
+        return "system default"
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return "system default"
+    if mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) != 1 or mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) != 1:
+        return "system default"
+    return f"glibc keeps freed memory (mmap {MMAP_THRESHOLD >> 20} MiB, trim {TRIM_THRESHOLD >> 20} MiB)"
+
+
+def faults_per_call(fn: Callable[[], object], calls: int = 3) -> float:
+    """Minor page faults per call of fn (the pages the system had to hand out again)."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(calls):
+        fn()
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / calls
+
+
 def dense_records(case: str, dtype, quick: bool = False) -> list[dict]:
     """The pass and its matmul baseline for one dense case and dtype, as two records."""
     sizes, m = DENSE_CASES[case]
@@ -127,14 +170,16 @@ def dense_records(case: str, dtype, quick: bool = False) -> list[dict]:
             dZ @ W.T
 
     repeats = 3 if (quick or flops > 1e10) else 7
-    pass_s, pass_n = median_seconds(lambda: backward(spec, params, X, Y, forward(spec, params, X)), repeats)
+    one_pass = lambda: backward(spec, params, X, Y, forward(spec, params, X))  # noqa: E731
+    pass_s, pass_n = median_seconds(one_pass, repeats)
     base_s, base_n = median_seconds(products, repeats)
-    name = np.dtype(dtype).name
+    name, calls = np.dtype(dtype).name, 1 if flops > 1e10 else 3
     return [
         {"case": case, "dtype": name, "median_s": pass_s, "gflops": flops / pass_s / 1e9,
-         "ratio_to_matmul": base_s / pass_s, "repeats": repeats, "number": pass_n},
+         "ratio_to_matmul": base_s / pass_s, "repeats": repeats, "number": pass_n,
+         "faults": faults_per_call(one_pass, calls), "clock": "wall"},
         {"case": f"matmul-{case}", "dtype": name, "median_s": base_s, "gflops": flops / base_s / 1e9,
-         "repeats": repeats, "number": base_n},
+         "repeats": repeats, "number": base_n, "faults": faults_per_call(products, calls), "clock": "wall"},
     ]  # fmt: skip
 
 
@@ -191,28 +236,40 @@ def engine_records(case: str, dtype, quick: bool = False, backward_only: bool = 
     else:
         before = lambda: baseline_backward(spec, params, X, Y, forward(spec, params, X))  # noqa: E731
         after = lambda: backward(spec, params, X, Y, forward(spec, params, X))  # noqa: E731
-    before(), after()  # warm up (caches, page faults, BLAS threads)
+    clock = "cpu" if case in QUICK else "wall"  # the tiny case: CPU time (see the module docstring)
+    (old, new), repeats = alternate(before, after, clock, quick)
+    name, what = np.dtype(dtype).name, f"engine-{case}" + ("-backward" if backward_only else "")
+    return [
+        {"case": f"{what}-before", "dtype": name, "median_s": old, "gflops": None, "repeats": repeats,
+         "clock": clock},
+        {"case": f"{what}-after", "dtype": name, "median_s": new, "gflops": None, "repeats": repeats,
+         "ratio_to_before": new / old, "clock": clock},
+    ]  # fmt: skip
+
+
+CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
+
+
+def alternate(first, second, clock: str = "wall", quick: bool = False) -> tuple[tuple[float, float], int]:
+    """Median seconds per call of two functions timed in alternation repeat by repeat, and the repeats.
+
+    A busy machine then slows both alike; the order within a pair flips every repeat.
+    """
+    now = CLOCKS[clock]
+    first(), second()  # warm up (caches, page faults, BLAS threads)
     start = time.perf_counter()
-    before()
+    first()
     number = max(1, int(0.1 / max(time.perf_counter() - start, 1e-9)))  # calls per repeat, ~0.1 s
     repeats = 3 if quick else (5 if number == 1 else 31)
-    times: dict[str, list[float]] = {"before": [], "after": []}
+    times: tuple[list[float], list[float]] = ([], [])
     for repeat in range(repeats):
-        pair = (
-            (("before", before), ("after", after)) if repeat % 2 else (("after", after), ("before", before))
-        )
-        for label, fn in pair:
-            start = time.perf_counter()
+        for i in (0, 1) if repeat % 2 else (1, 0):
+            fn = (first, second)[i]
+            start = now()
             for _ in range(number):
                 fn()
-            times[label].append((time.perf_counter() - start) / number)
-    name, what = np.dtype(dtype).name, f"engine-{case}" + ("-backward" if backward_only else "")
-    old, new = statistics.median(times["before"]), statistics.median(times["after"])
-    return [
-        {"case": f"{what}-before", "dtype": name, "median_s": old, "gflops": None, "repeats": repeats},
-        {"case": f"{what}-after", "dtype": name, "median_s": new, "gflops": None, "repeats": repeats,
-         "ratio_to_before": new / old},
-    ]  # fmt: skip
+            times[i].append((now() - start) / number)
+    return (statistics.median(times[0]), statistics.median(times[1])), repeats
 
 
 def torch_record() -> dict | None:
@@ -238,6 +295,40 @@ def torch_record() -> dict | None:
     seconds, number = median_seconds(step)
     return {"case": "torch-autograd-dense-3-4-2-m2", "dtype": "float64", "median_s": seconds,
             "gflops": 6 * 2 * (3 * 4 + 4 * 2) / seconds / 1e9, "repeats": 7, "number": number}  # fmt: skip
+
+
+def jax_records(quick: bool = False) -> list[dict]:
+    r"""``jax.jit`` of the loss and its gradients on dense-3-4-2-m2 beside this pass, if jax is installed.
+
+    The same network as the tiny case (sigmoid then identity, squared error, float64):
+    ``jax.value_and_grad`` of L = ½ Σ (A^(2) - Y)², compiled once, timed in alternation
+    with ``backward(forward(...))`` in CPU time; ``ratio_to_jax`` is this pass / JAX's.
+    """
+    try:
+        import jax  # noqa: PLC0415 (optional; never a dependency)
+    except ImportError:
+        return []
+    jax.config.update("jax_enable_x64", True)
+    jnp = jax.numpy
+    spec = NetworkSpec(sizes=(3, 4, 2), activations=("sigmoid", "identity"), batch=2, seed=0, init="xavier")
+    params, (X, Y) = init_params(spec), make_data(spec)
+
+    def loss(W1, b1, W2, b2, X, Y):
+        A1 = jax.nn.sigmoid(X @ W1 + b1)  # (m, 4)
+        return 0.5 * jnp.sum((A1 @ W2 + b2 - Y) ** 2)  # L = ½ Σ (A^(2) - Y)²
+
+    gradients = jax.jit(jax.value_and_grad(loss, argnums=(0, 1, 2, 3, 4)))
+    arrays = [jnp.asarray(a) for a in (*params.W[:1], *params.b[:1], params.W[1], params.b[1], X, Y)]
+    ours = lambda: backward(spec, params, X, Y, forward(spec, params, X))  # noqa: E731
+    theirs = lambda: jax.block_until_ready(gradients(*arrays))  # noqa: E731
+    (ours_s, jax_s), repeats = alternate(ours, theirs, "cpu", quick)
+    flops = 6 * 2 * (3 * 4 + 4 * 2)
+    return [
+        {"case": "jax-jit-dense-3-4-2-m2", "dtype": "float64", "median_s": jax_s,
+         "gflops": flops / jax_s / 1e9, "repeats": repeats, "clock": "cpu", "version": jax.__version__},
+        {"case": "dense-3-4-2-m2-beside-jax", "dtype": "float64", "median_s": ours_s,
+         "gflops": flops / ours_s / 1e9, "repeats": repeats, "clock": "cpu", "ratio_to_jax": ours_s / jax_s},
+    ]  # fmt: skip
 
 
 def symbolic_records(cases: list[str] | None) -> list[dict]:
@@ -266,7 +357,7 @@ def symbolic_records(cases: list[str] | None) -> list[dict]:
 
 def run_benchmarks(quick: bool = False, cases: list[str] | None = None) -> list[dict]:
     """Every record of the benchmark (see the module docstring)."""
-    blas = blas_info()
+    blas, allocator = blas_info(), keep_freed_memory()
     records = []
     for case in DENSE_CASES:
         if (cases and case not in cases) or (quick and case not in QUICK):
@@ -280,6 +371,8 @@ def run_benchmarks(quick: bool = False, cases: list[str] | None = None) -> list[
             records.extend(engine_records(case, dtype, quick))
             if case in QUICK:  # the tiny case: the backward pass alone too (cheap to time)
                 records.extend(engine_records(case, dtype, quick, backward_only=True))
+    if not cases or any(c.startswith("jax") for c in cases):
+        records.extend(jax_records(quick))
     if not cases or any(c.startswith("torch") for c in cases):
         record = torch_record()
         if record is not None:
@@ -287,7 +380,7 @@ def run_benchmarks(quick: bool = False, cases: list[str] | None = None) -> list[
     if not cases or any(c.startswith("symbolic") for c in cases):
         records.extend(symbolic_records(cases))
     for record in records:
-        record["blas"] = blas
+        record["blas"], record["allocator"] = blas, allocator
     return records
 
 
@@ -297,11 +390,17 @@ def main(args) -> int:
         print(json.dumps(records, indent=1))
         return 0
     print(f"BLAS: {records[0]['blas'] if records else blas_info()}")
-    print(f"{'case':<44} {'dtype':<8} {'median':>12} {'GFLOP/s':>9} {'vs matmul':>9} {'vs before':>9}")
+    if records:
+        print(f"allocator: {records[0]['allocator']}")
+    print(f"{'case':<44} {'dtype':<8} {'clock':<5} {'median':>12} {'GFLOP/s':>9} {'vs matmul':>9} "
+          f"{'vs before':>9} {'vs jax':>7} {'faults':>7}")  # fmt: skip
     for r in records:
         median = f"{r['median_s'] * 1e6:.1f} µs" if r["median_s"] < 1e-2 else f"{r['median_s']:.3f} s"
         gflops = f"{r['gflops']:.2f}" if r.get("gflops") else ""
         ratio = f"{r['ratio_to_matmul']:.0%}" if "ratio_to_matmul" in r else ""
         before = f"{r['ratio_to_before']:.1%}" if "ratio_to_before" in r else ""
-        print(f"{r['case']:<44} {r['dtype']:<8} {median:>12} {gflops:>9} {ratio:>9} {before:>9}")
+        jax = f"{r['ratio_to_jax']:.2f}" if "ratio_to_jax" in r else ""
+        faults = f"{r['faults']:.0f}" if "faults" in r else ""
+        print(f"{r['case']:<44} {r['dtype']:<8} {r.get('clock', 'wall'):<5} {median:>12} {gflops:>9} "
+              f"{ratio:>9} {before:>9} {jax:>7} {faults:>7}")  # fmt: skip
     return 0
