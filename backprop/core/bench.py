@@ -28,17 +28,19 @@ records give the page faults per pass (``faults``).
 
 from __future__ import annotations
 
-import ctypes
 import json
-import resource
-import statistics
-import sys
 import time
-from collections.abc import Callable
 
 import numpy as np
 
 from backprop.core.activations import activation
+from backprop.core.bench_timing import (
+    alternate,
+    blas_info,
+    faults_per_call,
+    keep_freed_memory,
+    median_seconds,
+)
 from backprop.core.losses import LOSSES
 from backprop.core.network import LayerTrace, Trace, backward, forward, init_params, make_data
 from backprop.core.spec import NetworkSpec
@@ -51,101 +53,6 @@ DENSE_CASES = {
 QUICK = ("dense-3-4-2-m2", "dense-784-512-256-10-m256")
 # The backward pass before and after it became the step engine, timed in the same run.
 ENGINE_CASES = {f"engine-{case}": case for case in ("dense-3-4-2-m2", "dense-4096-4096-4096-m1024")}
-
-
-def median_seconds(fn: Callable[[], object], repeats: int = 7, target: float = 0.2) -> tuple[float, int]:
-    """Median seconds per call of fn over `repeats` repeats, and the calls per repeat."""
-    fn()  # warm up (caches, page faults, BLAS thread start)
-    start = time.perf_counter()
-    fn()
-    once = max(time.perf_counter() - start, 1e-9)
-    number = max(1, int(target / once))
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        times.append((time.perf_counter() - start) / number)
-    return statistics.median(times), number
-
-
-def blas_info() -> str:
-    """The loaded BLAS library, version, kernel (core) and thread count, read from the library itself."""
-    config = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-    name = f"{config.get('name', '?')} {config.get('version', '')}".strip()
-    lib = _loaded_openblas()
-    if lib is None:
-        return name
-    details = []
-    for symbol, label in (("get_corename", "kernel"), ("get_num_threads", "threads")):
-        fn = _openblas_symbol(lib, symbol)
-        if fn is None:
-            continue
-        if symbol == "get_corename":
-            fn.restype = ctypes.c_char_p
-            details.append(f"{label} {fn().decode()}")
-        else:
-            fn.restype = ctypes.c_int
-            details.append(f"{label} {fn()}")
-    return f"{name} ({', '.join(details)})" if details else name
-
-
-def _loaded_openblas():
-    """The OpenBLAS shared library numpy has loaded, found in /proc/self/maps, or None."""
-    try:
-        with open("/proc/self/maps") as maps:
-            paths = {line.split()[-1] for line in maps if "openblas" in line.lower()}
-    except OSError:
-        return None
-    for path in sorted(paths):
-        if path.endswith(".so") or ".so." in path:
-            try:
-                return ctypes.CDLL(path)
-            except OSError:
-                continue
-    return None
-
-
-def _openblas_symbol(lib, suffix: str):
-    """OpenBLAS's `openblas_<suffix>`, under any of the prefixes its builds export."""
-    for name in (f"scipy_openblas_{suffix}64_", f"openblas_{suffix}64_", f"openblas_{suffix}"):
-        try:
-            return getattr(lib, name)
-        except AttributeError:
-            continue
-    return None
-
-
-# glibc's mallopt parameters, and the values its dynamic thresholds rise to by themselves
-# once a 32 MiB block has been freed: set up front, a pass's arrays reuse the heap from the start.
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-MMAP_THRESHOLD, TRIM_THRESHOLD = 32 << 20, 64 << 20
-
-
-def keep_freed_memory() -> str:
-    r"""Keep up to 64 MiB of freed heap in the process instead of returning it to the system.
-
-    Arrays below 32 MiB then come from the heap, and a pass's freed arrays serve the next
-    pass without page faults. Process-wide (glibc only; elsewhere nothing changes): a
-    server that runs passes back to back may call it at start. Returns what it set.
-    """
-    if not sys.platform.startswith("linux"):
-        return "system default"
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return "system default"
-    if mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) != 1 or mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) != 1:
-        return "system default"
-    return f"glibc keeps freed memory (mmap {MMAP_THRESHOLD >> 20} MiB, trim {TRIM_THRESHOLD >> 20} MiB)"
-
-
-def faults_per_call(fn: Callable[[], object], calls: int = 3) -> float:
-    """Minor page faults per call of fn (the pages the system had to hand out again)."""
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-    for _ in range(calls):
-        fn()
-    return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / calls
 
 
 def dense_records(case: str, dtype, quick: bool = False) -> list[dict]:
@@ -247,31 +154,6 @@ def engine_records(case: str, dtype, quick: bool = False, backward_only: bool = 
     ]  # fmt: skip
 
 
-CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
-
-
-def alternate(first, second, clock: str = "wall", quick: bool = False) -> tuple[tuple[float, float], int]:
-    """Median seconds per call of two functions timed in alternation repeat by repeat, and the repeats.
-
-    A busy machine then slows both alike; the order within a pair flips every repeat.
-    """
-    now = CLOCKS[clock]
-    first(), second()  # warm up (caches, page faults, BLAS threads)
-    start = time.perf_counter()
-    first()
-    number = max(1, int(0.1 / max(time.perf_counter() - start, 1e-9)))  # calls per repeat, ~0.1 s
-    repeats = 3 if quick else (5 if number == 1 else 31)
-    times: tuple[list[float], list[float]] = ([], [])
-    for repeat in range(repeats):
-        for i in (0, 1) if repeat % 2 else (1, 0):
-            fn = (first, second)[i]
-            start = now()
-            for _ in range(number):
-                fn()
-            times[i].append((now() - start) / number)
-    return (statistics.median(times[0]), statistics.median(times[1])), repeats
-
-
 def torch_record() -> dict | None:
     """PyTorch autograd on dense-3-4-2-m2 for comparison, if torch happens to be installed."""
     try:
@@ -321,13 +203,25 @@ def jax_records(quick: bool = False) -> list[dict]:
     arrays = [jnp.asarray(a) for a in (*params.W[:1], *params.b[:1], params.W[1], params.b[1], X, Y)]
     ours = lambda: backward(spec, params, X, Y, forward(spec, params, X))  # noqa: E731
     theirs = lambda: jax.block_until_ready(gradients(*arrays))  # noqa: E731
+    trace, (value, (dW1, db1, dW2, db2, dX)) = ours(), theirs()
+    mine = (
+        trace.layers[0].dW,
+        trace.layers[0].db,
+        trace.layers[1].dW,
+        trace.layers[1].db,
+        trace.layers[0].dA_prev,
+    )
+    same = bool(np.isclose(trace.loss, float(value), rtol=1e-12)) and all(
+        np.allclose(a, np.asarray(b), rtol=1e-12, atol=1e-15) for a, b in zip(mine, (dW1, db1, dW2, db2, dX))
+    )  # the two compute the same L and gradients, or the comparison says so
     (ours_s, jax_s), repeats = alternate(ours, theirs, "cpu", quick)
     flops = 6 * 2 * (3 * 4 + 4 * 2)
     return [
         {"case": "jax-jit-dense-3-4-2-m2", "dtype": "float64", "median_s": jax_s,
          "gflops": flops / jax_s / 1e9, "repeats": repeats, "clock": "cpu", "version": jax.__version__},
         {"case": "dense-3-4-2-m2-beside-jax", "dtype": "float64", "median_s": ours_s,
-         "gflops": flops / ours_s / 1e9, "repeats": repeats, "clock": "cpu", "ratio_to_jax": ours_s / jax_s},
+         "gflops": flops / ours_s / 1e9, "repeats": repeats, "clock": "cpu", "ratio_to_jax": ours_s / jax_s,
+         "same_result": same},
     ]  # fmt: skip
 
 
