@@ -133,7 +133,9 @@ def engine_records(case: str, dtype, quick: bool = False, backward_only: bool = 
     """
     sizes, m = DENSE_CASES[case]
     activations = ("sigmoid",) * (len(sizes) - 2) + ("identity",)
-    spec = NetworkSpec(sizes=sizes, activations=activations, batch=m, seed=0, init="xavier")
+    spec = NetworkSpec(
+        sizes=sizes, activations=activations, batch=m, seed=0, init="xavier", max_multiply_adds=None
+    )
     params = init_params(spec, dtype=dtype)
     X, Y = make_data(spec, dtype=dtype)
     if backward_only:
