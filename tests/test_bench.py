@@ -7,7 +7,8 @@ import sys
 import numpy as np
 
 from backprop import NetworkSpec, run
-from backprop.core.bench import baseline_backward, blas_info, dense_records, engine_records
+from backprop.core.bench import baseline_backward, dense_records, engine_records, jax_records
+from backprop.core.bench_timing import alternate, blas_info, faults_per_call, keep_freed_memory
 from backprop.core.network import forward, init_params, make_data
 
 
@@ -18,6 +19,7 @@ def test_dense_records_pair_the_pass_with_its_matmul_baseline():
         assert record["dtype"] == "float64"
         assert record["median_s"] > 0 and record["gflops"] > 0
     assert records[0]["ratio_to_matmul"] == records[1]["median_s"] / records[0]["median_s"]
+    assert all(r["faults"] >= 0 and r["clock"] == "wall" for r in records)
 
 
 def test_blas_info_names_the_library():
@@ -53,3 +55,39 @@ def test_the_benchmarks_baseline_computes_what_the_engine_does():
     for a, b in zip(old.layers, new.layers, strict=True):
         for name in a._fields[1:]:
             assert np.array_equal(getattr(a, name), getattr(b, name)), name
+
+
+def test_alternate_times_both_functions_in_either_clock():
+    calls = {"a": 0, "b": 0}
+
+    def counter(key):
+        return lambda: calls.__setitem__(key, calls[key] + np.ones(64).size)
+
+    for clock in ("cpu", "wall"):
+        (a, b), repeats = alternate(counter("a"), counter("b"), clock, quick=True)
+        assert a > 0 and b > 0 and repeats == 3
+    assert calls["a"] > 6 * 64 and calls["b"] > 6 * 64  # warm-up and three repeats each, twice
+
+
+def test_the_tiny_engine_case_is_timed_in_cpu_time():
+    records = engine_records("dense-3-4-2-m2", np.float32, quick=True)
+    assert [r["clock"] for r in records] == ["cpu", "cpu"] and all(r["dtype"] == "float32" for r in records)
+
+
+def test_page_faults_are_counted_and_freed_memory_kept():
+    assert keep_freed_memory().startswith(("glibc", "system default"))
+    assert faults_per_call(lambda: np.ones(1 << 20).sum(), calls=2) >= 0
+
+
+def test_jax_comparison_is_optional_and_checks_the_same_gradients(monkeypatch):
+    try:
+        import jax  # noqa: F401, PLC0415
+    except ImportError:
+        assert jax_records(quick=True) == []  # no jax: no column, no error
+        return
+    jaxed, ours = jax_records(quick=True)
+    assert jaxed["case"] == "jax-jit-dense-3-4-2-m2" and ours["case"] == "dense-3-4-2-m2-beside-jax"
+    assert ours["same_result"] is True  # JAX's autodiff, an independent oracle, agrees with the pass
+    assert ours["ratio_to_jax"] == ours["median_s"] / jaxed["median_s"]
+    monkeypatch.setitem(sys.modules, "jax", None)  # as if jax were not installed
+    assert jax_records(quick=True) == []

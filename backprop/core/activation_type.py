@@ -72,8 +72,14 @@ def flush_subnormal(X: Array) -> Array:
     float64's normal range; computed under ``np.errstate(under="ignore")`` and flushed
     here, they follow the rule above: exact to rounding or exactly 0, never a warning.
     """
-    np.copyto(X, 0.0, where=np.abs(X) < np.finfo(X.dtype).tiny)
+    below = np.abs(X) < (_TINY.get(X.dtype) or np.finfo(X.dtype).tiny)  # the zeros too: they stay 0
+    if np.count_nonzero(below):  # one cheap count; the masked write only when something is below
+        np.copyto(X, 0.0, where=below)
     return X
+
+
+# The smallest normal float of each dtype, looked up once rather than by np.finfo on every pass.
+_TINY = {np.dtype(t): np.finfo(t).tiny for t in (np.float64, np.float32)}
 
 
 def float_type(Z: Array):
@@ -94,7 +100,9 @@ def sigmoid(Z: Array) -> Array:
     np.exp(T, out=T)
     T += 1.0
     np.reciprocal(T, out=T)
-    np.copyto(T, 0.0, where=Z < -EXP_LIMIT)  # flush what would be subnormal
+    saturated = Z < -EXP_LIMIT
+    if np.count_nonzero(saturated):  # rare: the masked write only when some z is that far out
+        np.copyto(T, 0.0, where=saturated)  # flush what would be subnormal
     return T
 
 

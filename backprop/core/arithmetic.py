@@ -34,7 +34,6 @@ array([4., 6.])
 from __future__ import annotations
 
 import operator
-from functools import partial
 from typing import Protocol
 
 import numpy as np
@@ -82,7 +81,7 @@ class FloatArithmetic:
 
     def __init__(self):
         self.name = "float"
-        self.column_sum = partial(np.add.reduce, axis=0)  # what P.sum(axis=0) calls
+        self.column_sum = np.add.reduce  # over axis 0 by default: what P.sum(axis=0) calls
         self.scale = operator.truediv  # P / m
         self.g_prime = _g_prime
         self.activation_backward = Activation.backward  # act.backward(Z, A, dA)

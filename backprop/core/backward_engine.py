@@ -163,35 +163,36 @@ def backward_pass(
 
     ``Ws``, ``bs``: W^(l) (n_{l-1}, n_l) and b^(l) (n_l,) for l = 1..L; X (m, n_0), Y (m, n_L).
     ``swaps`` maps a step name ("dZ", "dW", "db", "dA_prev") to the formula used instead.
+    Unrecorded and unswapped (``network.run``), each step is its formula's ``compute`` called
+    directly; recorded or swapped, each call also builds its Step (``_recorded``).
     """
     ar = arithmetic
     steps: list[Step] | None = [] if (record or swaps) else None
-    L = spec.L
+    L = len(fwd)
     c = Context()
     c.L, c.loss, c.Y, c.batch = L, spec.loss, Y, spec.batch
     c.m = spec.batch if spec.reduction == "mean" else None  # divide by m only under the mean
-    shortcut = FORMULAS[SHORTCUT] if LOSSES[spec.loss].dZ_shortcut is not None else None
-    f_dA, f_dW, f_db, f_dA_prev = FORMULAS[LOSS_START], FORMULAS[DW], FORMULAS[DB], FORMULAS[DA_PREV]
-    if steps is not None:
-        f_dA, f_dW, f_db, f_dA_prev = (_recorded(f, ar, steps, swaps) for f in (f_dA, f_dW, f_db, f_dA_prev))
-    layers: list[LayerTrace] = []
-    through_g, jacobian = FORMULAS[G_PRIME], FORMULAS[SOFTMAX_JACOBIAN]
-    dW_of, db_of, dA_prev_of = f_dW.compute, f_db.compute, f_dA_prev.compute
+    shortcut = _SHORTCUT if LOSSES[spec.loss].dZ_shortcut is not None else None
+    if steps is None:  # the formulas themselves: no Step built, no frame around each call
+        dA_of, dW_of, db_of, dA_prev_of = _LOSS_START.compute, _DW.compute, _DB.compute, _DA_PREV.compute
+    else:
+        recorded = (_recorded(f, steps, swaps).compute for f in (_LOSS_START, _DW, _DB, _DA_PREV))
+        dA_of, dW_of, db_of, dA_prev_of = recorded
+    activations, layers = spec.activations, []
     Z, A = fwd[-1]
     try:
         c.l = L
-        dA = f_dA.compute(ar, c, None, None, Z, A, None, None)  # (m, n_L)
+        dA = dA_of(ar, c, None, None, Z, A, None, None)  # (m, n_L)
         for l in range(L, 0, -1):
             c.l = l
-            name = spec.activations[l - 1]
+            name = activations[l - 1]
             c.act = act = ACTIVATIONS.get(name) or activation(name)  # a built-in without a call
             Z, A = fwd[l - 1]
             A_prev = fwd[l - 2][1] if l > 1 else X  # (m, n_in)
             W = Ws[l - 1]  # (n_in, n_out)
-            f_dZ = shortcut if (l == L and shortcut) else (through_g if act.dg else jacobian)
-            if steps is not None:
-                f_dZ = _recorded(f_dZ, ar, steps, swaps)
-            dZ = f_dZ.compute(ar, c, A_prev, W, Z, A, dA, None)  # (m, n_out)
+            f_dZ = shortcut if (l == L and shortcut) else (_THROUGH_G if act.dg else _JACOBIAN)
+            dZ_of = f_dZ.compute if steps is None else _recorded(f_dZ, steps, swaps).compute
+            dZ = dZ_of(ar, c, A_prev, W, Z, A, dA, None)  # (m, n_out)
             dW = dW_of(ar, c, A_prev, W, Z, A, dA, dZ)  # (n_in, n_out)
             db = db_of(ar, c, A_prev, W, Z, A, dA, dZ)  # (n_out,)
             dA_prev = dA_prev_of(ar, c, A_prev, W, Z, A, dA, dZ)  # (m, n_in)
@@ -203,7 +204,14 @@ def backward_pass(
             dA = dA_prev  # the upstream gradient of the layer below
     except _Refused as refused:
         return BackwardPass(tuple(reversed(layers)), tuple(steps or ()), refused.refusal)
-    return new_tuple(BackwardPass, (tuple(reversed(layers)), tuple(steps) if steps is not None else (), None))
+    layers.reverse()
+    return new_tuple(BackwardPass, (tuple(layers), () if steps is None else tuple(steps), None))
+
+
+# The unswapped formulas of each step, looked up once.
+_LOSS_START, _SHORTCUT, _THROUGH_G, _JACOBIAN, _DW, _DB, _DA_PREV = (
+    FORMULAS[k] for k in (LOSS_START, SHORTCUT, G_PRIME, SOFTMAX_JACOBIAN, DW, DB, DA_PREV)
+)
 
 
 class _Refused(Exception):
@@ -217,7 +225,7 @@ class _Recorded(NamedTuple):
     compute: Compute
 
 
-def _recorded(formula: Formula, ar, steps: list[Step], swaps) -> _Recorded:
+def _recorded(formula: Formula, steps: list[Step], swaps) -> _Recorded:
     """The formula of its step (the swapped one if ``swaps`` names the step), recording each run."""
     formula = swaps.get(formula.name, formula) if swaps else formula
 

@@ -15,19 +15,32 @@ the tiny one's backward pass alone): the old backward is kept here as ``baseline
 
 Timings are medians over repeats; each repeat runs the case enough times to last about
 0.2 s (at least once). Every record names the BLAS library, its kernel and threads.
+The tiny case's before/after pair and its JAX comparison (``jax-jit-dense-3-4-2-m2``, only
+when jax happens to be installed) are timed in the process's CPU time (``clock``
+"cpu"): a machine shared with other work preempts a microsecond pass at random, which
+wall time counts and CPU time does not; the large cases are timed in wall time ("wall").
+
+The benchmark first keeps freed memory in the process (``keep_freed_memory``): by default
+glibc hands the freed arrays of a pass (some 12 MB at 784-512-256-10) back to the system
+and the next pass takes page faults to get them again, ~4 ms of a ~20 ms pass; the dense
+records give the page faults per pass (``faults``).
 """
 
 from __future__ import annotations
 
-import ctypes
 import json
-import statistics
 import time
-from collections.abc import Callable
 
 import numpy as np
 
 from backprop.core.activations import activation
+from backprop.core.bench_timing import (
+    alternate,
+    blas_info,
+    faults_per_call,
+    keep_freed_memory,
+    median_seconds,
+)
 from backprop.core.losses import LOSSES
 from backprop.core.network import LayerTrace, Trace, backward, forward, init_params, make_data
 from backprop.core.spec import NetworkSpec
@@ -40,69 +53,6 @@ DENSE_CASES = {
 QUICK = ("dense-3-4-2-m2", "dense-784-512-256-10-m256")
 # The backward pass before and after it became the step engine, timed in the same run.
 ENGINE_CASES = {f"engine-{case}": case for case in ("dense-3-4-2-m2", "dense-4096-4096-4096-m1024")}
-
-
-def median_seconds(fn: Callable[[], object], repeats: int = 7, target: float = 0.2) -> tuple[float, int]:
-    """Median seconds per call of fn over `repeats` repeats, and the calls per repeat."""
-    fn()  # warm up (caches, page faults, BLAS thread start)
-    start = time.perf_counter()
-    fn()
-    once = max(time.perf_counter() - start, 1e-9)
-    number = max(1, int(target / once))
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        times.append((time.perf_counter() - start) / number)
-    return statistics.median(times), number
-
-
-def blas_info() -> str:
-    """The loaded BLAS library, version, kernel (core) and thread count, read from the library itself."""
-    config = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-    name = f"{config.get('name', '?')} {config.get('version', '')}".strip()
-    lib = _loaded_openblas()
-    if lib is None:
-        return name
-    details = []
-    for symbol, label in (("get_corename", "kernel"), ("get_num_threads", "threads")):
-        fn = _openblas_symbol(lib, symbol)
-        if fn is None:
-            continue
-        if symbol == "get_corename":
-            fn.restype = ctypes.c_char_p
-            details.append(f"{label} {fn().decode()}")
-        else:
-            fn.restype = ctypes.c_int
-            details.append(f"{label} {fn()}")
-    return f"{name} ({', '.join(details)})" if details else name
-
-
-def _loaded_openblas():
-    """The OpenBLAS shared library numpy has loaded, found in /proc/self/maps, or None."""
-    try:
-        with open("/proc/self/maps") as maps:
-            paths = {line.split()[-1] for line in maps if "openblas" in line.lower()}
-    except OSError:
-        return None
-    for path in sorted(paths):
-        if path.endswith(".so") or ".so." in path:
-            try:
-                return ctypes.CDLL(path)
-            except OSError:
-                continue
-    return None
-
-
-def _openblas_symbol(lib, suffix: str):
-    """OpenBLAS's `openblas_<suffix>`, under any of the prefixes its builds export."""
-    for name in (f"scipy_openblas_{suffix}64_", f"openblas_{suffix}64_", f"openblas_{suffix}"):
-        try:
-            return getattr(lib, name)
-        except AttributeError:
-            continue
-    return None
 
 
 def dense_records(case: str, dtype, quick: bool = False) -> list[dict]:
@@ -127,14 +77,16 @@ def dense_records(case: str, dtype, quick: bool = False) -> list[dict]:
             dZ @ W.T
 
     repeats = 3 if (quick or flops > 1e10) else 7
-    pass_s, pass_n = median_seconds(lambda: backward(spec, params, X, Y, forward(spec, params, X)), repeats)
+    one_pass = lambda: backward(spec, params, X, Y, forward(spec, params, X))  # noqa: E731
+    pass_s, pass_n = median_seconds(one_pass, repeats)
     base_s, base_n = median_seconds(products, repeats)
-    name = np.dtype(dtype).name
+    name, calls = np.dtype(dtype).name, 1 if flops > 1e10 else 3
     return [
         {"case": case, "dtype": name, "median_s": pass_s, "gflops": flops / pass_s / 1e9,
-         "ratio_to_matmul": base_s / pass_s, "repeats": repeats, "number": pass_n},
+         "ratio_to_matmul": base_s / pass_s, "repeats": repeats, "number": pass_n,
+         "faults": faults_per_call(one_pass, calls), "clock": "wall"},
         {"case": f"matmul-{case}", "dtype": name, "median_s": base_s, "gflops": flops / base_s / 1e9,
-         "repeats": repeats, "number": base_n},
+         "repeats": repeats, "number": base_n, "faults": faults_per_call(products, calls), "clock": "wall"},
     ]  # fmt: skip
 
 
@@ -181,7 +133,9 @@ def engine_records(case: str, dtype, quick: bool = False, backward_only: bool = 
     """
     sizes, m = DENSE_CASES[case]
     activations = ("sigmoid",) * (len(sizes) - 2) + ("identity",)
-    spec = NetworkSpec(sizes=sizes, activations=activations, batch=m, seed=0, init="xavier")
+    spec = NetworkSpec(
+        sizes=sizes, activations=activations, batch=m, seed=0, init="xavier", max_multiply_adds=None
+    )
     params = init_params(spec, dtype=dtype)
     X, Y = make_data(spec, dtype=dtype)
     if backward_only:
@@ -191,27 +145,14 @@ def engine_records(case: str, dtype, quick: bool = False, backward_only: bool = 
     else:
         before = lambda: baseline_backward(spec, params, X, Y, forward(spec, params, X))  # noqa: E731
         after = lambda: backward(spec, params, X, Y, forward(spec, params, X))  # noqa: E731
-    before(), after()  # warm up (caches, page faults, BLAS threads)
-    start = time.perf_counter()
-    before()
-    number = max(1, int(0.1 / max(time.perf_counter() - start, 1e-9)))  # calls per repeat, ~0.1 s
-    repeats = 3 if quick else (5 if number == 1 else 31)
-    times: dict[str, list[float]] = {"before": [], "after": []}
-    for repeat in range(repeats):
-        pair = (
-            (("before", before), ("after", after)) if repeat % 2 else (("after", after), ("before", before))
-        )
-        for label, fn in pair:
-            start = time.perf_counter()
-            for _ in range(number):
-                fn()
-            times[label].append((time.perf_counter() - start) / number)
+    clock = "cpu" if case in QUICK else "wall"  # the tiny case: CPU time (see the module docstring)
+    (old, new), repeats = alternate(before, after, clock, quick)
     name, what = np.dtype(dtype).name, f"engine-{case}" + ("-backward" if backward_only else "")
-    old, new = statistics.median(times["before"]), statistics.median(times["after"])
     return [
-        {"case": f"{what}-before", "dtype": name, "median_s": old, "gflops": None, "repeats": repeats},
+        {"case": f"{what}-before", "dtype": name, "median_s": old, "gflops": None, "repeats": repeats,
+         "clock": clock},
         {"case": f"{what}-after", "dtype": name, "median_s": new, "gflops": None, "repeats": repeats,
-         "ratio_to_before": new / old},
+         "ratio_to_before": new / old, "clock": clock},
     ]  # fmt: skip
 
 
@@ -240,6 +181,52 @@ def torch_record() -> dict | None:
             "gflops": 6 * 2 * (3 * 4 + 4 * 2) / seconds / 1e9, "repeats": 7, "number": number}  # fmt: skip
 
 
+def jax_records(quick: bool = False) -> list[dict]:
+    r"""``jax.jit`` of the loss and its gradients on dense-3-4-2-m2 beside this pass, if jax is installed.
+
+    The same network as the tiny case (sigmoid then identity, squared error, float64):
+    ``jax.value_and_grad`` of L = ½ Σ (A^(2) - Y)², compiled once, timed in alternation
+    with ``backward(forward(...))`` in CPU time; ``ratio_to_jax`` is this pass / JAX's.
+    """
+    try:
+        import jax  # noqa: PLC0415 (optional; never a dependency)
+    except ImportError:
+        return []
+    jax.config.update("jax_enable_x64", True)
+    jnp = jax.numpy
+    spec = NetworkSpec(sizes=(3, 4, 2), activations=("sigmoid", "identity"), batch=2, seed=0, init="xavier")
+    params, (X, Y) = init_params(spec), make_data(spec)
+
+    def loss(W1, b1, W2, b2, X, Y):
+        A1 = jax.nn.sigmoid(X @ W1 + b1)  # (m, 4)
+        return 0.5 * jnp.sum((A1 @ W2 + b2 - Y) ** 2)  # L = ½ Σ (A^(2) - Y)²
+
+    gradients = jax.jit(jax.value_and_grad(loss, argnums=(0, 1, 2, 3, 4)))
+    arrays = [jnp.asarray(a) for a in (*params.W[:1], *params.b[:1], params.W[1], params.b[1], X, Y)]
+    ours = lambda: backward(spec, params, X, Y, forward(spec, params, X))  # noqa: E731
+    theirs = lambda: jax.block_until_ready(gradients(*arrays))  # noqa: E731
+    trace, (value, (dW1, db1, dW2, db2, dX)) = ours(), theirs()
+    mine = (
+        trace.layers[0].dW,
+        trace.layers[0].db,
+        trace.layers[1].dW,
+        trace.layers[1].db,
+        trace.layers[0].dA_prev,
+    )
+    same = bool(np.isclose(trace.loss, float(value), rtol=1e-12)) and all(
+        np.allclose(a, np.asarray(b), rtol=1e-12, atol=1e-15) for a, b in zip(mine, (dW1, db1, dW2, db2, dX))
+    )  # the two compute the same L and gradients, or the comparison says so
+    (ours_s, jax_s), repeats = alternate(ours, theirs, "cpu", quick)
+    flops = 6 * 2 * (3 * 4 + 4 * 2)
+    return [
+        {"case": "jax-jit-dense-3-4-2-m2", "dtype": "float64", "median_s": jax_s,
+         "gflops": flops / jax_s / 1e9, "repeats": repeats, "clock": "cpu", "version": jax.__version__},
+        {"case": "dense-3-4-2-m2-beside-jax", "dtype": "float64", "median_s": ours_s,
+         "gflops": flops / ours_s / 1e9, "repeats": repeats, "clock": "cpu", "ratio_to_jax": ours_s / jax_s,
+         "same_result": same},
+    ]  # fmt: skip
+
+
 def symbolic_records(cases: list[str] | None) -> list[dict]:
     """The symbolic engine's cases, cold (its caches cleared before every call)."""
     from backprop.symbolic import bench_cases  # noqa: PLC0415
@@ -266,7 +253,7 @@ def symbolic_records(cases: list[str] | None) -> list[dict]:
 
 def run_benchmarks(quick: bool = False, cases: list[str] | None = None) -> list[dict]:
     """Every record of the benchmark (see the module docstring)."""
-    blas = blas_info()
+    blas, allocator = blas_info(), keep_freed_memory()
     records = []
     for case in DENSE_CASES:
         if (cases and case not in cases) or (quick and case not in QUICK):
@@ -280,6 +267,8 @@ def run_benchmarks(quick: bool = False, cases: list[str] | None = None) -> list[
             records.extend(engine_records(case, dtype, quick))
             if case in QUICK:  # the tiny case: the backward pass alone too (cheap to time)
                 records.extend(engine_records(case, dtype, quick, backward_only=True))
+    if not cases or any(c.startswith("jax") for c in cases):
+        records.extend(jax_records(quick))
     if not cases or any(c.startswith("torch") for c in cases):
         record = torch_record()
         if record is not None:
@@ -287,7 +276,7 @@ def run_benchmarks(quick: bool = False, cases: list[str] | None = None) -> list[
     if not cases or any(c.startswith("symbolic") for c in cases):
         records.extend(symbolic_records(cases))
     for record in records:
-        record["blas"] = blas
+        record["blas"], record["allocator"] = blas, allocator
     return records
 
 
@@ -297,11 +286,17 @@ def main(args) -> int:
         print(json.dumps(records, indent=1))
         return 0
     print(f"BLAS: {records[0]['blas'] if records else blas_info()}")
-    print(f"{'case':<44} {'dtype':<8} {'median':>12} {'GFLOP/s':>9} {'vs matmul':>9} {'vs before':>9}")
+    if records:
+        print(f"allocator: {records[0]['allocator']}")
+    print(f"{'case':<44} {'dtype':<8} {'clock':<5} {'median':>12} {'GFLOP/s':>9} {'vs matmul':>9} "
+          f"{'vs before':>9} {'vs jax':>7} {'faults':>7}")  # fmt: skip
     for r in records:
         median = f"{r['median_s'] * 1e6:.1f} µs" if r["median_s"] < 1e-2 else f"{r['median_s']:.3f} s"
         gflops = f"{r['gflops']:.2f}" if r.get("gflops") else ""
         ratio = f"{r['ratio_to_matmul']:.0%}" if "ratio_to_matmul" in r else ""
         before = f"{r['ratio_to_before']:.1%}" if "ratio_to_before" in r else ""
-        print(f"{r['case']:<44} {r['dtype']:<8} {median:>12} {gflops:>9} {ratio:>9} {before:>9}")
+        jax = f"{r['ratio_to_jax']:.2f}" if "ratio_to_jax" in r else ""
+        faults = f"{r['faults']:.0f}" if "faults" in r else ""
+        print(f"{r['case']:<44} {r['dtype']:<8} {r.get('clock', 'wall'):<5} {median:>12} {gflops:>9} "
+              f"{ratio:>9} {before:>9} {jax:>7} {faults:>7}")  # fmt: skip
     return 0

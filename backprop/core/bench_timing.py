@@ -1,0 +1,138 @@
+r"""How the benchmark measures: medians, alternation, clocks, page faults, the BLAS and the allocator.
+
+``median_seconds`` times one function; ``alternate`` times two repeat by repeat, so a busy
+machine slows both alike. ``CLOCKS``: "wall" is elapsed time; "cpu" is the process's CPU
+time, which preemption by other work does not inflate (for passes of microseconds, run on
+this thread). ``keep_freed_memory`` sets glibc to keep freed arrays in the process.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+
+def median_seconds(fn: Callable[[], object], repeats: int = 7, target: float = 0.2) -> tuple[float, int]:
+    """Median seconds per call of fn over `repeats` repeats, and the calls per repeat."""
+    fn()  # warm up (caches, page faults, BLAS thread start)
+    start = time.perf_counter()
+    fn()
+    once = max(time.perf_counter() - start, 1e-9)
+    number = max(1, int(target / once))
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        times.append((time.perf_counter() - start) / number)
+    return statistics.median(times), number
+
+
+def blas_info() -> str:
+    """The loaded BLAS library, version, kernel (core) and thread count, read from the library itself."""
+    config = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+    name = f"{config.get('name', '?')} {config.get('version', '')}".strip()
+    lib = _loaded_openblas()
+    if lib is None:
+        return name
+    details = []
+    for symbol, label in (("get_corename", "kernel"), ("get_num_threads", "threads")):
+        fn = _openblas_symbol(lib, symbol)
+        if fn is None:
+            continue
+        if symbol == "get_corename":
+            fn.restype = ctypes.c_char_p
+            details.append(f"{label} {fn().decode()}")
+        else:
+            fn.restype = ctypes.c_int
+            details.append(f"{label} {fn()}")
+    return f"{name} ({', '.join(details)})" if details else name
+
+
+def _loaded_openblas():
+    """The OpenBLAS shared library numpy has loaded, found in /proc/self/maps, or None."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "openblas" in line.lower()}
+    except OSError:
+        return None
+    for path in sorted(paths):
+        if path.endswith(".so") or ".so." in path:
+            try:
+                return ctypes.CDLL(path)
+            except OSError:
+                continue
+    return None
+
+
+def _openblas_symbol(lib, suffix: str):
+    """OpenBLAS's `openblas_<suffix>`, under any of the prefixes its builds export."""
+    for name in (f"scipy_openblas_{suffix}64_", f"openblas_{suffix}64_", f"openblas_{suffix}"):
+        try:
+            return getattr(lib, name)
+        except AttributeError:
+            continue
+    return None
+
+
+# glibc's mallopt parameters, and the values its dynamic thresholds rise to by themselves
+# once a 32 MiB block has been freed: set up front, a pass's arrays reuse the heap from the start.
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+MMAP_THRESHOLD, TRIM_THRESHOLD = 32 << 20, 64 << 20
+
+
+def keep_freed_memory() -> str:
+    r"""Keep up to 64 MiB of freed heap in the process instead of returning it to the system.
+
+    Arrays below 32 MiB then come from the heap, and a pass's freed arrays serve the next
+    pass without page faults. Process-wide (glibc only; elsewhere nothing changes): a
+    server that runs passes back to back may call it at start. Returns what it set.
+    """
+    if not sys.platform.startswith("linux"):
+        return "system default"
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return "system default"
+    if mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) != 1 or mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) != 1:
+        return "system default"
+    return f"glibc keeps freed memory (mmap {MMAP_THRESHOLD >> 20} MiB, trim {TRIM_THRESHOLD >> 20} MiB)"
+
+
+def faults_per_call(fn: Callable[[], object], calls: int = 3) -> float:
+    """Minor page faults per call of fn (the pages the system had to hand out again)."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(calls):
+        fn()
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / calls
+
+
+CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
+
+
+def alternate(first, second, clock: str = "wall", quick: bool = False) -> tuple[tuple[float, float], int]:
+    """Median seconds per call of two functions timed in alternation repeat by repeat, and the repeats.
+
+    A busy machine then slows both alike; the order within a pair flips every repeat.
+    """
+    now = CLOCKS[clock]
+    first(), second()  # warm up (caches, page faults, BLAS threads)
+    start = time.perf_counter()
+    first()
+    number = max(1, int(0.1 / max(time.perf_counter() - start, 1e-9)))  # calls per repeat, ~0.1 s
+    repeats = 3 if quick else (5 if number == 1 else 31)
+    times: tuple[list[float], list[float]] = ([], [])
+    for repeat in range(repeats):
+        for i in (0, 1) if repeat % 2 else (1, 0):
+            fn = (first, second)[i]
+            start = now()
+            for _ in range(number):
+                fn()
+            times[i].append((now() - start) / number)
+    return (statistics.median(times[0]), statistics.median(times[1])), repeats
