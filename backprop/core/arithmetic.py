@@ -66,7 +66,10 @@ def _loss_dA(loss: str, A: Array, Y: Array) -> Array:
 
 
 def _loss_dZ(loss: str, A: Array, Y: Array) -> Array:
-    return LOSSES[loss].dZ_shortcut(A, Y)
+    shortcut = LOSSES[loss].dZ_shortcut
+    if shortcut is None:  # only bce after sigmoid and softmax_ce after softmax have A - Y
+        raise ValueError(f"the loss {loss} has no ∂L/∂Z shortcut")
+    return shortcut(A, Y)
 
 
 class FloatArithmetic:

@@ -38,6 +38,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from backprop.core.activation_type import Activation
 from backprop.core.activations import ACTIVATIONS, activation
 from backprop.core.arithmetic import FLOAT, Arithmetic, ShapeMismatch
 from backprop.core.backward_records import BackwardPass, LayerTrace, Refusal, Step, input_label
@@ -71,12 +72,20 @@ class Context:
     """
 
     __slots__ = ("l", "L", "m", "batch", "loss", "act", "Y")
+    l: int
+    L: int
+    m: int | None
+    batch: int
+    loss: str
+    act: Activation
+    Y: Array
 
 
 # A step formula: compute(arithmetic, context, A_prev, W, Z, A, dA, dZ) -> its result.
 # Every formula takes the layer's six arrays by position (locals, no lookups: the tiny
 # networks' whole pass takes microseconds); each reads the ones its ``inputs`` name.
-Compute = Callable[[Arithmetic, Context, Array, Array, Array, Array, Array, Array], Array]
+# A step that does not read an array is given None in its place.
+Compute = Callable[..., Array]
 ARRAYS = ("A_prev", "W", "Z", "A", "dA", "dZ")
 
 

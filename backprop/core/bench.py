@@ -235,7 +235,11 @@ def symbolic_records(cases: list[str] | None) -> list[dict]:
     for case, fn in bench_cases.CASES.items():
         if cases and case not in cases:
             continue
-        cold = lambda fn=fn: (bench_cases.clear_caches(), fn())  # noqa: E731
+
+        def cold(fn=fn):
+            bench_cases.clear_caches()
+            return fn()
+
         seconds, number = median_seconds(cold, repeats=3, target=0)
         records.append({"case": case, "dtype": "sympy", "median_s": seconds, "gflops": None,
                         "repeats": 3, "number": number})  # fmt: skip
