@@ -3,6 +3,15 @@ r"""The forward and backward pass of the session's network, cached on hashable k
 ``trace(spec, arrays)`` is what every page shows: the core's ``run`` on the spec and the
 user's edited or uploaded arrays. The cache key is the spec as JSON and a digest of the
 arrays (numpy arrays are not hashed by value by every caller, and a digest is cheap).
+
+The trace is kept with ``st.cache_resource``: every session and rerun gets the same
+object, not an unpickled copy (a copy of a large network's trace cost a second of CPU
+per rerun). Sharing is safe because every array in it is made read-only: a caller that
+tries to write into one gets numpy's "assignment destination is read-only" instead of
+changing another session's numbers. The memory is bounded by the entry count:
+TRACE_ENTRIES traces of at most about 8 m Σ n_l + 2 Σ n_{l-1} n_l floats each (the
+work limit admits about 100 MB for the largest; a default network's is a few kB), and
+entries unused for TRACE_TTL seconds are dropped.
 """
 
 from __future__ import annotations
@@ -13,8 +22,12 @@ import json
 import numpy as np
 import streamlit as st
 
-from backprop.core.network import Params, Trace, init_params, make_data, run
+from backprop.core.network import LayerTrace, Params, Trace, init_params, make_data, run
 from backprop.core.spec import NetworkSpec
+from backprop.ui import blas
+
+TRACE_ENTRIES = 16  # traces kept (shared by all sessions): at most ~1.6 GB if all were the largest
+TRACE_TTL = 30 * 60  # seconds an unused trace is kept
 
 
 def arrays_token(arrays: dict[str, np.ndarray]) -> str:
@@ -46,15 +59,34 @@ def spec_from_key(key: str) -> NetworkSpec:
     return NetworkSpec(**{k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(key).items()})
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+def read_only(array: np.ndarray) -> np.ndarray:
+    """``array`` itself, no longer writable (a view of a caller's array, so the caller's stays writable)."""
+    view = array.view()
+    view.setflags(write=False)
+    return view
+
+
+def frozen(trace: Trace) -> Trace:
+    """The trace with every array read-only, safe to share between sessions."""
+    layers = tuple(
+        LayerTrace(*(read_only(v) if isinstance(v, np.ndarray) else v for v in layer))
+        for layer in trace.layers
+    )
+    return Trace(
+        trace.spec, read_only(trace.X), read_only(trace.Y), layers, trace.loss, read_only(trace.losses)
+    )
+
+
+@st.cache_resource(max_entries=TRACE_ENTRIES, ttl=TRACE_TTL, show_spinner=False)
 def _trace(key: str, token: str, _arrays: dict) -> Trace:
     spec = spec_from_key(key)
     params, X, Y = inputs(spec, _arrays)
-    return run(spec, params, X, Y)
+    return frozen(run(spec, params, X, Y))
 
 
 def trace(spec: NetworkSpec, arrays: dict[str, np.ndarray]) -> Trace:
-    r"""run(spec, W, b, X, Y) with the user's arrays; raises InvalidInput if one does not fit."""
+    r"""run(spec, W, b, X, Y) with the user's arrays, read-only; raises InvalidInput if one does not fit."""
+    blas.one_thread()  # the first page a server process runs sets it, before any pass
     return _trace(spec_key(spec), arrays_token(arrays), arrays)
 
 

@@ -11,7 +11,7 @@ each cache wrapper once per process instead of on every rerun, and the pages sta
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import streamlit as st
 
@@ -23,10 +23,27 @@ from backprop.teaching.train import History, train
 from backprop.ui import cache, diagrams, limits, plots, state
 from backprop.ui.i18n import t
 
+if TYPE_CHECKING:
+    from backprop.derivation.steps import Step
+
 
 def key_of(view) -> tuple[str, str]:
     """(spec key, arrays token) of the session's network: what every cache below is keyed on."""
     return cache.spec_key(view.spec), cache.arrays_token(state.arrays())
+
+
+# --- step-through and presenter pages ----------------------------------------------------
+
+
+@st.cache_resource(max_entries=cache.TRACE_ENTRIES, ttl=cache.TRACE_TTL, show_spinner=False)
+def backward_steps(key: str, token: str, exact: bool, digits: int, _trace) -> tuple[Step, ...]:
+    """The backward pass of ``_trace`` (exact or not) as Steps, shared read-only like the trace."""
+    from backprop.derivation.steps import backward_steps as steps_of  # noqa: PLC0415
+
+    steps = steps_of(_trace, digits)
+    for step in steps:
+        step.result.setflags(write=False)
+    return steps
 
 
 # --- check page ---------------------------------------------------------------------------

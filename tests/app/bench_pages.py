@@ -6,6 +6,10 @@ in milliseconds: ``cpu``, the CPU time of the page script's thread (what the ser
 computes per rerun; not inflated by other processes on a busy machine), ``script``, the
 wall time of Streamlit's exec of the page, and ``AppTest``, the whole ``at.run()`` (adds
 the harness's thread start and message parsing). The budget of issue 4 is 150 ms.
+
+``--network large`` then runs every page on each of LARGE's networks (the largest batch the
+work limit admits) and prints a second table: the default network's script CPU, each large
+one's, and their ratio (issue 16 asks for at most 3).
 """
 
 from __future__ import annotations
@@ -25,6 +29,12 @@ from streamlit.runtime.scriptrunner.script_cache import ScriptCache  # noqa: E40
 from tests.app.conftest import page_files, run_page  # noqa: E402
 
 BUDGET_MS = 150.0
+# Large networks as URL queries, each at the largest batch the work limit admits.
+LARGE = {
+    "512-512-256-10 m=505": {"sizes": "512,512,256,10", "m": "505"},
+    "784-512-256-10 m=373": {"sizes": "784,512,256,10", "m": "373"},
+}
+LARGE_RATIO = 3.0
 _SCRIPT_MS: list[float] = []
 _SCRIPT_CPU_MS: list[float] = []
 _exec = script_runner.exec_func_with_error_handling
@@ -77,15 +87,37 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("pages", nargs="*", help="page files (default: every page that exists)")
+    parser.add_argument(
+        "--network", choices=("default", "large"), default="default", help="large: also the LARGE networks"
+    )
     args = parser.parse_args()
     print(f"median warm rerun, ms ({args.runs} runs; load average {os.getloadavg()[0]:.1f})")
     print(f"{'page':28} {'cpu':>8} {'script':>8} {'AppTest':>8}")
+    default_cpu = {}
     for page in args.pages or page_files():
         cpu_ms, script_ms, total_ms, error = warm_rerun_ms(page, args.runs)
+        default_cpu[page] = cpu_ms
         flag = "" if script_ms <= BUDGET_MS else f"  over the {BUDGET_MS:.0f} ms budget"
         line = f"{page:28} {cpu_ms:8.1f} {script_ms:8.1f} {total_ms:8.1f}{flag}"
         print(line + (f"  EXCEPTION: {error}" if error else ""))
+    if args.network == "large":
+        large_table(default_cpu, args.runs)
     return 0
+
+
+def large_table(default_cpu: dict[str, float], runs: int) -> None:
+    """Each page's warm script CPU on the LARGE networks beside the default's, and the ratio."""
+    print(f"\nlarge networks: median warm script CPU, ms (load average {os.getloadavg()[0]:.1f})")
+    print(f"{'page':28} {'default':>8}" + "".join(f" {name:>22} {'ratio':>6}" for name in LARGE))
+    for page, base in default_cpu.items():
+        line, notes = f"{page:28} {base:8.1f}", []
+        for name, query in LARGE.items():
+            cpu_ms, _, _, error = warm_rerun_ms(page, runs, query)
+            ratio = cpu_ms / base
+            line += f" {cpu_ms:22.1f} {ratio:6.1f}"
+            notes += [f"over {LARGE_RATIO:.0f}x on {name}"] if ratio > LARGE_RATIO else []
+            notes += [f"EXCEPTION on {name}: {error}"] if error else []
+        print(line + ("  " + "; ".join(notes) if notes else ""))
 
 
 if __name__ == "__main__":

@@ -108,6 +108,14 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _server_env() -> dict[str, str]:
+    """The environment ``backprop app`` gives its server: BLAS at one thread (launch.BLAS_THREADS)."""
+    sys.path.insert(0, str(ROOT))
+    from backprop.io.launch import server_environment  # noqa: PLC0415
+
+    return server_environment()
+
+
 def _start_server(port: int, options: list[str]) -> tuple[subprocess.Popen, str]:
     """``streamlit run app.py`` on 127.0.0.1:port in its own process group; waits until healthy."""
     command = [
@@ -118,7 +126,9 @@ def _start_server(port: int, options: list[str]) -> tuple[subprocess.Popen, str]
         name, _, value = option.partition("=")
         command += [f"--{name}", value]
     log = open(f"/tmp/run_load_server_{port}.log", "w")  # noqa: SIM115 (lives as long as the server)
-    server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=_server_env()
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and server.poll() is None:
