@@ -10,7 +10,7 @@ from backprop.ui.i18n import t
 
 STAGES = ("shape", "formula", "numbers", "result")  # revealed in this order
 
-view = page.start("presenter", "Presenter", initial_sidebar_state="collapsed")
+view = page.start("presenter")
 exact = exact_problem(view.spec) is None
 try:
     trace = with_values(view.trace, exact)

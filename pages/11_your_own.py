@@ -10,7 +10,6 @@ from backprop.ui import changes, sidebar, state, urlparams
 from backprop.ui.i18n import t
 from backprop.ui.show import plain
 
-st.set_page_config(page_title="Your own network", layout="wide")
 view = sidebar.render("your_own")
 spec = view.spec
 st.title(t("your_own.title"))

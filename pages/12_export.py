@@ -16,7 +16,7 @@ GROUPS = (
     ("worksheet", ("worksheet-tex", "worksheet-md", "key-tex", "key-md")),
 )
 
-view = page.start("export", "Export", area="export")
+view = page.start("export", area="export")
 exact = page.exact_choice(view.spec, "export", key="ex_numbers")
 forward_given = st.checkbox(t("export.forward_given"), key="ex_forward_given")
 trace = view.trace

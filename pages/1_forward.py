@@ -7,7 +7,7 @@ from backprop.derivation import notation as nt
 from backprop.ui import diagrams, page, show, state
 from backprop.ui.i18n import t
 
-view = page.start("forward", "Forward pass")
+view = page.start("forward")
 spec, trace = view.spec, view.trace
 st.title(t("forward.title"))
 st.caption(t("forward.convention"))

@@ -9,7 +9,7 @@ from backprop.ui.i18n import t
 
 NARROW = 5  # widest matrix written as LaTeX inside one of the three derivation columns
 
-view = page.start("backward", "Backward pass")
+view = page.start("backward")
 spec, trace = view.spec, view.trace
 st.title(t("backward.title"))
 st.caption(t("backward.layout"))

@@ -7,7 +7,6 @@ from backprop.ui.i18n import t
 
 VARIABLES = ("W", "b", "A_prev")
 
-st.set_page_config(page_title="Symbolic derivation", layout="wide")
 view = sidebar.render("symbolic")
 spec, trace = view.spec, view.trace
 st.title(t("symbolic.title"))

@@ -9,7 +9,6 @@ from backprop.ui.i18n import t
 
 NONE = "none"
 
-st.set_page_config(page_title="Gradient check", layout="wide")
 view = sidebar.render("check")
 spec = view.spec
 st.title(t("check.title"))

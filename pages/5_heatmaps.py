@@ -8,7 +8,6 @@ from backprop.ui.i18n import t
 
 RATES = tuple(r for r in (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0) if r <= MAX_RATE)
 
-st.set_page_config(page_title="Heatmaps", layout="wide")
 view = sidebar.render("heatmaps")
 st.title(t("heatmaps.title"))
 st.caption(t("heatmaps.intro"))

@@ -5,7 +5,6 @@ import streamlit as st
 from backprop.ui import diagrams, results, sidebar, state
 from backprop.ui.i18n import t
 
-st.set_page_config(page_title="Computation graph", layout="wide")
 view = sidebar.render("graph")
 spec = view.spec
 st.title(t("graph.title"))

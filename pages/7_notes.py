@@ -7,7 +7,6 @@ from backprop.teaching.notes_walk.model import Mistake, Step
 from backprop.ui import cache, diagrams, show, sidebar, state
 from backprop.ui.i18n import t
 
-st.set_page_config(page_title="The notes, checked", layout="wide")
 view = sidebar.render("notes")
 spec, trace = view.spec, view.trace
 st.title(t("notes.title"))

@@ -13,7 +13,7 @@ from backprop.ui.i18n import t
 
 COUNT = 8  # exercises in a set
 
-view = page.start("practice", "Practice", area="practice")
+view = page.start("practice", area="practice")
 
 source_col, set_col, score_col = st.columns([2, 1, 1])
 with source_col:

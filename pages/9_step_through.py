@@ -9,7 +9,7 @@ from backprop.derivation.steps import ledger
 from backprop.ui import page, results
 from backprop.ui.i18n import t
 
-view = page.start("step_through", "Step through", area="steps")
+view = page.start("step_through", area="steps")
 exact = page.exact_choice(view.spec, "steps", key="st_numbers")
 try:
     trace = with_values(view.trace, exact)

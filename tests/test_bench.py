@@ -1,4 +1,4 @@
-"""The benchmark's records keep DESIGN.md's shape (no timing is asserted: that would flake)."""
+"""The benchmark's records keep backprop/README.md's shape (no timing is asserted: that would flake)."""
 
 import json
 import subprocess

@@ -1,4 +1,4 @@
-r"""The command line (DESIGN.md's contract): `run --json` keys, shapes and values equal
+r"""The command line (the contract in backprop/README.md): `run --json` keys, shapes and values equal
 the core's; `check` exits 0 on a correct network and 1 on a wrong derivative; `--help`
 on each subcommand; bad options exit 2 with a message naming the field, no traceback.
 

@@ -12,10 +12,10 @@ from backprop.ui import i18n
 
 LOCALES = Path(i18n.__file__).parents[1] / "locales"
 AREAS = sorted({p.stem for p in LOCALES.glob("*/*.json")})
-MINE = ("common", "home", "forward", "backward")
+TRANSLATED_AREAS = ("common", "home", "forward", "backward")
 ROOT = Path(__file__).resolve().parents[1]
-MY_SOURCES = [
-    "app.py",
+SOURCES_WITH_LITERAL_KEYS = [
+    "pages/0_home.py",
     "pages/1_forward.py",
     "pages/2_backward.py",
     *(f"backprop/ui/{name}.py" for name in ("sidebar", "state", "editing", "explorer", "show")),
@@ -36,15 +36,15 @@ def test_both_languages_have_the_same_keys_and_placeholders(area):
         assert i18n.placeholders(en[key]) == i18n.placeholders(zh[key]), f"{key}: placeholders differ"
 
 
-@pytest.mark.parametrize("area", MINE)
-def test_my_areas_are_translated(area):
+@pytest.mark.parametrize("area", TRANSLATED_AREAS)
+def test_these_areas_are_translated_into_chinese(area):
     en, zh = load("en", area), load("zh", area)
     assert en and all(zh[key].strip() for key in en)
     # a Chinese catalogue must hold Chinese, not copied English (mathematics-only strings aside)
     assert sum(bool(re.search(r"[\u4e00-\u9fff]", v)) for v in zh.values()) >= len(zh) // 2
 
 
-@pytest.mark.parametrize("source", MY_SOURCES)
+@pytest.mark.parametrize("source", SOURCES_WITH_LITERAL_KEYS)
 def test_every_literal_key_used_exists(source):
     text = (ROOT / source).read_text(encoding="utf-8")
     keys = set(re.findall(r"""\bt\(\s*["']((?:common|home|forward|backward)\.[a-z_0-9]+)["']\s*[,)]""", text))
@@ -72,8 +72,8 @@ def test_outside_a_streamlit_run_t_is_english():
 
 
 def test_every_page_has_a_navigation_label_and_a_home_description():
-    from backprop.ui.sidebar import PAGES
+    from backprop.ui.registry import PAGES
 
-    for name, _ in PAGES:
+    for name in (entry.name for entry in PAGES):
         assert f"common.nav_{name}" in i18n.catalogue("zh")
         assert name == "home" or f"home.about_{name}" in i18n.catalogue("zh")

@@ -21,7 +21,7 @@ OUTPUT = {"mse": "identity", "bce": "sigmoid", "softmax_ce": "softmax"}
 
 
 def _reference_losses(name, Z, Y):
-    """l_i from the formulas of DESIGN.md, in mpmath at 400 digits, from the logits Z."""
+    """l_i from the formulas of backprop/README.md, in mpmath at 400 digits, from the logits Z."""
     out = []
     with mpmath.workdps(DIGITS):
         for z_row, y_row in zip(Z, Y, strict=True):

@@ -160,7 +160,10 @@ def test_installed_command_runs_the_command_line(venv, tmp_path):
 def test_installed_app_finds_its_pages(venv, tmp_path):
     line = _in_venv(venv, "app", "--print-command", cwd=tmp_path).stdout.split()
     assert line[1:4] == ["-m", "streamlit", "run"] and str(venv) in line[4], line
-    probe = "from backprop.ui import sidebar; print(sidebar.ROOT, len(sidebar.existing_pages()))"
+    probe = (
+        "from backprop.ui import registry; "
+        "print(registry.ROOT, sum((registry.ROOT / e.script).is_file() for e in registry.PAGES))"
+    )
     found = subprocess.run(
         [str(venv / "bin" / "python"), "-c", probe],
         capture_output=True,
@@ -169,7 +172,7 @@ def test_installed_app_finds_its_pages(venv, tmp_path):
         env=_clean_env(),
     )
     root, count = found.stdout.split()
-    assert root == str(Path(line[4]).parent) and int(count) == 1 + len(list((ROOT / "pages").glob("*.py")))
+    assert root == str(Path(line[4]).parent) and int(count) == len(list((ROOT / "pages").glob("*.py")))
 
 
 def _free_port() -> int:

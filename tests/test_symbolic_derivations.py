@@ -21,7 +21,7 @@ def test_local_derivatives_are_kronecker_deltas():
 
 
 def test_collapsed_gradients_are_the_notes_sums():
-    # NOTES.md: ∂L/∂a_ij = Σ_t ∂L/∂z_it w_jt, ∂L/∂w_ij = Σ_s ∂L/∂z_sj a_si, ∂L/∂b_i = Σ_s ∂L/∂z_si
+    # docs/notes.md: ∂L/∂a_ij = Σ_t ∂L/∂z_it w_jt, ∂L/∂w_ij = Σ_s ∂L/∂z_sj a_si, ∂L/∂b_i = Σ_s ∂L/∂z_si
     gradient = generic_derivation().gradient
     assert gradient["A_prev"] == sp.Sum(G[i, t] * w[j, t], (t, 1, n_out))
     assert gradient["W"] == sp.Sum(G[s, j] * a[s, i], (s, 1, m))

@@ -1,6 +1,6 @@
 """Element sums: every (s, t) term from sp.diff of the actual z_st, collapsing to the matrix identity.
 
-The notes' claims (NOTES.md "What the notes derive"): ∂z_st/∂a_ij = w_jt if s = i else 0,
+The notes' claims (docs/notes.md, "What the notes derive"): ∂z_st/∂a_ij = w_jt if s = i else 0,
 ∂z_st/∂w_ij = a_si if t = j else 0, ∂z_st/∂b_i = 1 if t = i else 0, and the collapsed sums
 are entries of ∂L/∂Z Wᵀ, Aᵀ ∂L/∂Z and 1ᵀ ∂L/∂Z.
 """
@@ -105,7 +105,7 @@ def test_collapsed_minus_identity_simplifies_to_zero(variable):
 
 
 def test_local_derivatives_are_the_notes_cases():
-    # NOTES.md: ∂z_st/∂a_ij = w_jt if s = i; ∂z_st/∂w_ij = a_si if t = j; ∂z_st/∂b_i = 1 if t = i
+    # docs/notes.md: ∂z_st/∂a_ij = w_jt if s = i; ∂z_st/∂w_ij = a_si if t = j; ∂z_st/∂b_i = 1 if t = i
     trace = run(NetworkSpec(sizes=(3, 4, 2), activations=("sigmoid", "identity"), batch=3))
     i, j = 1, 2
     es_a = element_sum(trace, 2, "A_prev", (i, j), network=False)

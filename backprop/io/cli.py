@@ -1,4 +1,4 @@
-r"""The command line: run, check, bench and export without a browser.
+r"""The command line: run, check, bench, export and app (the contract in backprop/README.md).
 
 ``python -m backprop run --sizes 3,4,2 --activations sigmoid,identity --json`` prints one
 JSON object whose keys are a stable interface: keys may be added, never renamed or dropped.

@@ -83,7 +83,7 @@ def loss_per_sample(name: str, a: list, y: list) -> sp.Expr:
     r"""l_i of one sample from its outputs a_i· and targets y_i· (lists of SymPy expressions).
 
     mse: ½ Σ_j (a_j - y_j)²; bce: -Σ_j [y_j log a_j + (1 - y_j) log(1 - a_j)];
-    softmax_ce: -Σ_j y_j log a_j (DESIGN.md's definitions).
+    softmax_ce: -Σ_j y_j log a_j (backprop/README.md's definitions).
     """
     return LOSSES[name].sym(a, y)
 

@@ -2,7 +2,7 @@ r"""A guided walk through the source notes ("传播"), every step checked on the
 
 The notes, section by section, as data: each statement as the notes write it (LaTeX,
 typos kept), then its checks on the trace (SymPy, numbers, shapes, finite differences),
-verified or refuted with the evidence; each of the nine mistakes of NOTES.md (and four
+verified or refuted with the evidence; each of the nine mistakes of docs/notes.md (and four
 more slips, 10 to 13) where it occurs, refuted and corrected; the steps the notes leave
 out, filled in and checked.
 Language-free: the page translates the catalogue keys ``notes.section.<key>.*``,

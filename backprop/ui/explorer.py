@@ -136,7 +136,7 @@ class Symbolic(NamedTuple):
 @st.cache_data(max_entries=128, show_spinner=False)
 def _symbolic(key: str, token: str, var: str, l: int, index: tuple, _trace: Trace) -> Symbolic:
     try:
-        from backprop.symbolic import network_entry  # noqa: PLC0415 (helper S's engine, imported when used)
+        from backprop.symbolic import network_entry  # noqa: PLC0415 (the symbolic engine, imported when used)
     except ImportError:
         return Symbolic(None, None, (), 0, None, t("backward.sympy_missing"))
     entry = network_entry(_trace, var, l, index)

@@ -16,9 +16,8 @@ from backprop.ui import sidebar, state
 from backprop.ui.i18n import t
 
 
-def start(page: str, page_title: str, area: str | None = None, **config) -> sidebar.View:
-    """Wide page config, the shared sidebar, then (``area`` given) the translated title and intro."""
-    st.set_page_config(page_title=page_title, layout="wide", **config)
+def start(page: str, area: str | None = None) -> sidebar.View:
+    """The shared sidebar, then (``area`` given) the translated title and intro; app.py set the config."""
     view = sidebar.render(page)
     if area is not None:
         st.title(t(f"{area}.title"))

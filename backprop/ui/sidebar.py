@@ -1,18 +1,18 @@
 r"""The sidebar every page shares: language, translated navigation, the network's controls.
 
-Every page starts with::
+``app.py`` routes to a page (``registry.route``: the pages, the page config); every page
+script in pages/ then starts with::
 
     import streamlit as st
     from backprop.ui import sidebar
     from backprop.ui.i18n import t
 
-    st.set_page_config(page_title="Forward", layout="wide")
-    view = sidebar.render("forward")     # the page's name, as in PAGES
+    view = sidebar.render("forward")     # the page's name, as in registry.PAGES
     st.title(t("forward.title"))
     # view.spec: NetworkSpec; view.trace: Trace (cached); view.params: Params;
     # view.X, view.Y: the inputs and targets (seeded, edited or uploaded); view.lang.
 
-``render`` draws the language picker, a link to every page file that exists (labels
+``render`` draws the language picker, a link to every page of ``registry.PAGES`` (titles
 from ``common.nav_<name>``; each link carries the configuration in its query
 parameters), the shared controls (layers, widths, batch m, activation per layer with a
 "custom formula" choice, loss, reduction, init, seed, and for small networks X, Y, W,
@@ -28,6 +28,7 @@ X, Y)`` then ``st.rerun()``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,26 +39,9 @@ from backprop.core.errors import InvalidInput
 from backprop.core.losses import LOSSES, REDUCTIONS
 from backprop.core.network import Params, Trace
 from backprop.core.spec import INITS, MAX_LAYERS, MAX_SEED, NetworkSpec
-from backprop.io.launch import app_root
-from backprop.ui import cache, changes, editing, i18n, show, state, urlparams
+from backprop.ui import cache, changes, editing, i18n, registry, show, state, urlparams
 from backprop.ui.i18n import t
 
-ROOT = app_root()  # where app.py and pages/ live: the checkout, or backprop/_app/ when installed
-PAGES = (
-    ("home", "app.py"),
-    ("forward", "pages/1_forward.py"),
-    ("backward", "pages/2_backward.py"),
-    ("symbolic", "pages/3_symbolic.py"),
-    ("check", "pages/4_check.py"),
-    ("heatmaps", "pages/5_heatmaps.py"),
-    ("graph", "pages/6_graph.py"),
-    ("notes", "pages/7_notes.py"),
-    ("practice", "pages/8_practice.py"),
-    ("step_through", "pages/9_step_through.py"),
-    ("presenter", "pages/10_presenter.py"),
-    ("your_own", "pages/11_your_own.py"),
-    ("export", "pages/12_export.py"),
-)
 CUSTOM = "custom"  # the activation choice that opens a formula box
 DRAFTS = "_formula_drafts"  # {layer: formula text} typed but not (yet) valid
 EDIT_ON = "_edit_on"  # whether the data editors are shown (kept across pages)
@@ -78,8 +62,8 @@ class View:
 
 def render(page: str) -> View:
     r"""Draw the shared sidebar for ``page`` and return the session's network and trace."""
+    registry.take_over_from_legacy_router()
     state.init_session()
-    st.set_page_config(page_title=t(f"common.nav_{page}"))  # the tab's title, in the session's language
     side = st.sidebar
     _language_picker(side)
     nav = side.container()
@@ -128,18 +112,19 @@ def _language_picker(side) -> None:
     )
 
 
-def existing_pages() -> list[tuple[str, str]]:
-    """(name, path) of every page whose file exists, in the order of PAGES."""
-    return [(name, path) for name, path in PAGES if (ROOT / path).exists()]
-
-
-def links(where, page: str, pages: list[tuple[str, str]] | None = None) -> None:
-    """A translated ``st.page_link`` to each page (all that exist by default), carrying the configuration."""
+def links(where, page: str, pages: Iterable[registry.Entry] = registry.PAGES) -> None:
+    """A translated ``st.page_link`` to each of ``pages`` (default: all), carrying the configuration."""
     query = state.config_query()
-    for name, path in existing_pages() if pages is None else pages:
+    for entry in pages:
         try:
-            where.page_link(path, label=t(f"common.nav_{name}"), query_params=query, disabled=name == page)
-        except st.errors.StreamlitAPIException:  # run as a lone script (no multipage app)
+            where.page_link(
+                entry.script,
+                label=registry.title(entry),
+                icon=entry.icon,
+                query_params=query,
+                disabled=entry.name == page,
+            )
+        except st.errors.StreamlitAPIException:  # run as a lone script (no st.navigation)
             return
 
 

@@ -4,8 +4,10 @@
     at = run_page("pages/1_forward.py", {"sizes": "2,3,1", "lang": "zh"})
     assert not at.exception
 
-Pages are reached the way a browser does: the app starts at ``app.py`` (so
-``st.page_link`` finds every page) and switches to the page before the first run.
+Pages are reached the way a browser does: the app starts at its entry point ``app.py``,
+which registers every page of ``backprop/ui/registry.py`` with ``st.navigation``, and
+switches to the page before the first run (its URL path is the file's name without the
+number, the hash Streamlit gives a page before ``st.navigation`` has run).
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ from pathlib import Path
 
 import pytest
 from streamlit.components.v2 import manifest_scanner
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from backprop.ui import registry
+
 ROOT = Path(__file__).resolve().parents[2]
-HOME = "app.py"
+ENTRY = "app.py"  # the entry point: routes to the page asked for, home by default
+HOME = registry.HOME.script
 TIMEOUT = 60  # seconds; the first run of a page imports sympy and fills caches
 
 
@@ -29,16 +35,35 @@ _scan_once = functools.cache(manifest_scanner.scan_component_manifests)
 manifest_scanner.scan_component_manifests = lambda max_workers=None: _scan_once()
 
 
+# A server ignores the legacy pages/ folder from the first st.navigation call on (app.py
+# makes it, or registry.take_over_from_legacy_router on a server's very first run);
+# AppTest forgets that before every run, so each run would start in the legacy router and
+# rerun, dropping that run's clicks. Every run here starts as on a server that has run
+# app.py once.
+# tests/app/test_navigation.py checks the very first run separately.
+_init_pages_manager = PagesManager.__init__
+
+
+def _pages_manager_after_navigation(self, *args, **kwargs) -> None:
+    _init_pages_manager(self, *args, **kwargs)
+    PagesManager.uses_pages_directory = False
+
+
+PagesManager.__init__ = _pages_manager_after_navigation
+
+
 def page_files() -> list[str]:
-    """Every page of the app that exists, home first (paths relative to the repository)."""
-    pages = sorted((ROOT / "pages").glob("*.py"), key=lambda p: int(p.name.split("_")[0]))
-    return [HOME] + [f"pages/{p.name}" for p in pages]
+    """The script of every registered page, home first (paths relative to the repository)."""
+    return [entry.script for entry in registry.PAGES]
 
 
 def run_page(page: str = HOME, query: dict | None = None, timeout: float = TIMEOUT) -> AppTest:
-    r"""A fresh session on ``page`` with the URL's ``query`` ({name: str or [str, ...]}), run once."""
-    at = AppTest.from_file(str(ROOT / HOME), default_timeout=timeout)
-    if page != HOME:
+    r"""A fresh session on ``page`` with the URL's ``query`` ({name: str or [str, ...]}), run once.
+
+    ``page`` is a page script, or ``app.py`` for what the bare entry point shows (home).
+    """
+    at = AppTest.from_file(str(ROOT / ENTRY), default_timeout=timeout)
+    if page not in (HOME, ENTRY):
         at.switch_page(page)
     for name, value in (query or {}).items():
         at.query_params[name] = value

@@ -10,8 +10,8 @@ from backprop.core.gradcheck import check
 from backprop.derivation.classic_mistakes import MISTAKES, check_mistake, harmless_here
 from backprop.derivation.three_way import SYMBOLIC_TOLERANCE, three_way
 
+from .chart_elements import array, plotly_figures
 from .conftest import assert_clean, run_page
-from .u2_helpers import array, plotly_figures
 
 PAGE = "pages/4_check.py"
 NETWORKS = {

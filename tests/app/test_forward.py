@@ -68,7 +68,7 @@ def test_changing_the_seed_changes_the_numbers_shown():
 
 def test_the_layer_choice_survives_a_visit_to_another_page():
     at = run_page("pages/1_forward.py", {"layer": "2"})
-    at.switch_page("app.py").run()
+    at.switch_page("pages/0_home.py").run()
     at.switch_page("pages/1_forward.py").run()
     assert at.radio(key="fw_layer").value == 2
 

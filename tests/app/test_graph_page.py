@@ -7,8 +7,8 @@ import pytest
 from backprop import NetworkSpec
 from backprop.ui.diagrams import quantity_nodes
 
+from .chart_elements import dot_nodes, graphviz_dots
 from .conftest import assert_clean, run_page
-from .u2_helpers import dot_nodes, graphviz_dots
 
 PAGE = "pages/6_graph.py"
 NETWORKS = {

@@ -8,8 +8,8 @@ import pytest
 from backprop import NetworkSpec, run
 from backprop.teaching.train import train
 
+from .chart_elements import array, plotly_figures
 from .conftest import assert_clean, run_page
-from .u2_helpers import array, plotly_figures
 
 PAGE = "pages/5_heatmaps.py"
 NETWORKS = {

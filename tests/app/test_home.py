@@ -5,8 +5,8 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from backprop import NetworkSpec, run
+from backprop.ui import registry
 from backprop.ui.i18n import translate
-from backprop.ui.sidebar import existing_pages
 
 from .conftest import assert_clean, run_page, texts
 
@@ -26,8 +26,8 @@ def test_home_in_chinese():
 def test_home_describes_every_existing_page():
     at = run_page()
     shown = texts(at)
-    for name, _ in existing_pages()[1:]:
-        assert translate("en", f"home.about_{name}") in shown, name
+    for entry in registry.PAGES[1:]:
+        assert translate("en", f"home.about_{entry.name}") in shown, entry.name
 
 
 def test_the_language_picker_switches_and_goes_into_the_url():

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from backprop.ui import registry
+
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -275,19 +277,22 @@ def cpu_stress(workers: int = 2, seconds: float = 900) -> Iterator[list[subproce
 
 
 def page_files() -> list[str]:
-    """The app's page files that exist now: app.py, then pages/*.py in their numbered order."""
-    pages = sorted(REPO.glob("pages/*.py"), key=lambda p: int(re.match(r"\d+", p.name).group()))
-    return ["app.py", *(f"pages/{p.name}" for p in pages)]
+    """Every registered page's script (backprop/ui/registry.py), home first."""
+    return [entry.script for entry in registry.PAGES]
+
+
+def _entry(page_file: str) -> registry.Entry:
+    return next(entry for entry in registry.PAGES if entry.script == page_file)
 
 
 def page_name(page_file: str) -> str:
-    """'app.py' -> 'home', 'pages/9_step_through.py' -> 'step_through'."""
-    return "home" if page_file == "app.py" else re.sub(r"^\d+_", "", Path(page_file).stem)
+    """'pages/0_home.py' -> 'home', 'pages/9_step_through.py' -> 'step_through' (the registry's name)."""
+    return _entry(page_file).name
 
 
 def page_path(page_file: str) -> str:
-    """URL path Streamlit gives a page file: 'pages/1_forward.py' -> '/forward', app.py -> '/'."""
-    return "/" if page_file == "app.py" else "/" + page_name(page_file)
+    """The page's URL path: 'pages/1_forward.py' -> '/forward', home -> '/'."""
+    return "/" + _entry(page_file).url_path
 
 
 def is_streamlit_noise(text: str, url: str, base: str) -> bool:
@@ -300,7 +305,7 @@ def is_streamlit_noise(text: str, url: str, base: str) -> bool:
     """
     if not text.startswith("Failed to load resource: the server responded with a status of 404"):
         return False
-    paths = "|".join(re.escape(page_name(f)) for f in page_files() if f != "app.py")
+    paths = "|".join(re.escape(entry.url_path) for entry in registry.PAGES if entry.url_path)
     return re.fullmatch(rf"{re.escape(base)}/(?:{paths})/_stcore/(?:health|host-config)", url) is not None
 
 

@@ -124,8 +124,8 @@ def server(browser_available, tmp_path_factory) -> Iterator[Server]:
         "--server.port", str(port),
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
-        # Other people edit the pages while the suite runs; a watcher would offer reruns
-        # of half-written files in the middle of a test.
+        # Files may be saved while the suite runs; a watcher would offer reruns of
+        # half-written files in the middle of a test.
         "--server.fileWatcherType", "none",
     ]  # fmt: skip
     with log.open("wb") as sink:

@@ -1,8 +1,8 @@
 r"""Every page in a real browser: no exception, no error alert, math typeset by KaTeX, charts drawn,
 a clean console, a navigation that reaches every other page, and a full-page screenshot.
 
-Pages are found on disk at collection time (app.py and pages/*.py), so a new page is covered
-as soon as its file exists. Screenshots land in artifacts/screenshots/<page>.png.
+The pages are the registry's (backprop/ui/registry.py), so a page is covered as soon as it is
+registered. Screenshots land in artifacts/screenshots/<page>.png.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from urllib.parse import parse_qs, urljoin, urlparse
 
 import pytest
 from browser_support import (
     REPO,
     SCREENSHOTS,
+    SETTLE_TIMEOUT_MS,
     AppPage,
     choose,
     console_errors,
@@ -25,16 +26,20 @@ from browser_support import (
     page_files,
     page_name,
     page_path,
+    widget_values,
 )
+
+from backprop.ui import registry
+from backprop.ui.i18n import translate
 
 pytestmark = pytest.mark.browser
 
 PAGE_FILES = page_files()
 NAMES = {f: page_name(f) for f in PAGE_FILES}
 
-# Pages whose brief asks for formulas on screen (issues 4 and 5; the notes, practice,
-# step-through and presenter pages): these must hold typeset KaTeX. Every page, listed or
-# not, must be free of raw LaTeX.
+# Pages that exist to show formulas (the derivations, the notes, practice, step-through and
+# the presenter): these must hold typeset KaTeX. Every page, listed or not, must be free of
+# raw LaTeX.
 MATH_PAGES = {"home", "forward", "backward", "symbolic", "notes", "practice", "step_through", "presenter"}
 # Pages that must draw at least one chart (Plotly, Graphviz or Vega-Lite): the layer drawings
 # of the forward and backward pages, the error heatmaps of the check page, the gradient
@@ -174,11 +179,9 @@ def assert_none(found: Visit, *kinds: str) -> None:
     )
 
 
-# Checks of other people's pages that still fail, each a defect reported to its owner:
-# (check, page) -> reason. strict: the test fails as soon as the defect is fixed, so the
-# entry is removed then.
-KNOWN_DEFECTS: dict[tuple[str, str], str] = {
-}
+# Checks that still fail on a page, each a known defect: (check, page) -> reason. strict:
+# the test fails as soon as the defect is fixed, so the entry is removed then.
+KNOWN_DEFECTS: dict[tuple[str, str], str] = {}
 
 
 def pages_for(check: str) -> list:
@@ -232,6 +235,22 @@ def test_page_links_every_other_page(page_file: str, app: AppPage) -> None:
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
+# The page's path and its tab's title (a page's title from the registry, set by the run's
+# st.navigation) once the switch has reached the browser.
+_ARRIVED = """([path, title]) => (location.pathname.replace(/\\/$/, '') || '/') === path
+  && document.title === title"""
+
+
+def follow(app: AppPage, link, target: str, title: str) -> None:
+    """Click a page link; wait until the page is at ``target`` with its tab ``title``, then settled.
+
+    A page switch's run can start and finish within one render of Streamlit's frontend, so
+    the run counter of ``app.act`` may never move; the tab's title (distinct per page) does.
+    """
+    link.click()
+    app.page.wait_for_function(_ARRIVED, arg=[target, title], timeout=SETTLE_TIMEOUT_MS)
+    app.settle(after=0)
+
 
 def test_clicking_through_every_page_in_chinese(app: AppPage) -> None:
     """Switch the language to Chinese in the sidebar, then follow the links home -> 1 -> ... -> home.
@@ -242,13 +261,14 @@ def test_clicking_through_every_page_in_chinese(app: AppPage) -> None:
     """
     app.open("/?sizes=2%2C3%2C2&m=3")
     choose(app, "sb_lang", "中文")
-    for page_file in [*PAGE_FILES[1:], "app.py"]:
+    for page_file in [*PAGE_FILES[1:], PAGE_FILES[0]]:
         target = page_path(page_file)
         open_sidebar(app)
         paths = [_path(urljoin(app.base_url + "/", link["raw"])) for link in _links(app)]
         assert target in paths, f"no link to {target} on {app.page.url}: {paths}"
         link = app.page.locator('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]')
-        app.act(link.nth(paths.index(target)).click)
+        tab_title = translate("zh", registry.by_name(NAMES[page_file]).title_key)
+        follow(app, link.nth(paths.index(target)), target, tab_title)
         assert _path(app.page.url) == target, f"clicking the link to {target} led to {app.page.url}"
         assert "sizes=2%2C3%2C2" in app.page.url, f"the configuration was lost on {target}: {app.page.url}"
         assert "lang=zh" in app.page.url, f"the language was lost on {target}: {app.page.url}"
@@ -273,11 +293,45 @@ def _streamlit_version() -> tuple[int, int]:
 @pytest.mark.xfail(
     _streamlit_version() <= (1, 67),
     strict=True,
-    reason="Streamlit 1.67 writes the main page's st.page_link as a bare '?query' href, which a "
-    "browser resolves against the current page: Home opened in a new tab from /forward shows /forward",
+    reason="Streamlit 1.67 writes the st.navigation default page's st.page_link as a bare '?query' "
+    "href, which a browser resolves against the current page: Home opened in a new tab from /forward "
+    "shows /forward",
 )
 def test_home_link_opens_home_in_a_new_tab(app: AppPage) -> None:
     """What 'open link in new tab' (or a copied link) does: the href as the browser resolves it."""
     app.open("/forward")
     home = [link for link in _links(app) if _path(urljoin(app.base_url + "/", link["raw"])) == "/"]
     assert home and _path(home[0]["resolved"]) == "/", home
+
+
+# Links shared before the pages were registered with st.navigation (the URL paths Streamlit
+# derived from pages/'s file names): (link, page, language, {widget key: value it must show}).
+SHARED_LINKS = [
+    ("/backward?sizes=2%2C5%2C3&m=3&layer=2&var=b&j=3", "backward", "en", {"sb_n1": "5", "bw_layer": "2"}),
+    ("/check", "check", "en", {"sb_n0": "3"}),
+    ("/?lang=zh&seed=7", "home", "zh", {"sb_seed": "7"}),
+]
+
+
+@pytest.mark.parametrize("link, name, lang, shown", SHARED_LINKS, ids=[s[1] for s in SHARED_LINKS])
+def test_a_link_shared_before_the_registry_opens_its_page(
+    link: str, name: str, lang: str, shown: dict, app: AppPage
+) -> None:
+    """The page, its title in the tab and on the page, and the link's configuration applied."""
+    entry = registry.by_name(name)
+    app.open(link)
+    assert _path(app.page.url) == "/" + entry.url_path, app.page.url
+    assert app.page.title() == translate(lang, entry.title_key)
+    heading = "common.app_title" if name == "home" else f"{name}.title"
+    assert app.page.locator('[data-testid="stMain"] h1').first.inner_text() == translate(lang, heading)
+    values = widget_values(app)
+    assert {key: values.get(key) for key in shown} == shown
+    query = parse_qs(urlparse(app.page.url).query)
+    for param, value in parse_qs(urlparse(link).query).items():
+        assert query.get(param) == value, f"{param} lost: {app.page.url}"
+    assert_none(
+        Visit(name, Path(), {**_problems(app), "navigation": []}, 0, 0),
+        "exception boxes",
+        "error alerts",
+        "untranslated keys",
+    )

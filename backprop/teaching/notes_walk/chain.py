@@ -42,7 +42,7 @@ class Variable(NamedTuple):
     key: str  # "a", "W" or "b"
     probe: str  # the name probe.estimate perturbs
     statements: tuple[str, str, str, str]  # sum, local, collapse, matrix: the notes' LaTeX
-    typos: tuple[tuple[int, ...], ...]  # NOTES.md mistakes carried by each statement
+    typos: tuple[tuple[int, ...], ...]  # docs/notes.md mistakes carried by each statement
     entry: Callable[[Focus], tuple]  # the student's chosen entry
     local: Callable[[LayerTrace, tuple], np.ndarray]  # the notes' ∂z_st/∂x as an (m, n_out) matrix
     collapsed: Callable[[LayerTrace, tuple], float]  # the surviving single sum, term by term

@@ -73,7 +73,7 @@ class Step:
     r"""A statement of the notes (or one they leave out), with its checks.
 
     ``statement`` is LaTeX as the notes write it, typos included (``typos`` names the
-    NOTES.md mistakes it carries); the checks test what it means. ``origin`` is "notes"
+    docs/notes.md mistakes it carries); the checks test what it means. ``origin`` is "notes"
     or "omitted".
     """
 
@@ -94,7 +94,7 @@ class Step:
 
 @dataclass(frozen=True)
 class Mistake:
-    r"""One mistake of the notes (NOTES.md's nine, 10 to 13 beyond): statement, refutation, correction.
+    r"""One mistake of the notes (docs/notes.md's nine, 10 to 13 beyond): statement, refutation, correction.
 
     ``refutation`` does not hold (that is the point); the checks of ``correction`` do.
     """

@@ -1,4 +1,4 @@
-r"""The mistakes of the notes (NOTES.md's nine and four more), each refuted here and corrected.
+r"""The mistakes of the notes (docs/notes.md's nine and four more), each refuted here and corrected.
 
 Each ``Mistake`` holds the notes' statement, the check that refutes it (why it fails:
 the shapes, SymPy, a counterexample certified by finite differences, or the reading of
@@ -48,7 +48,7 @@ BUILDERS = (
 
 
 def all_mistakes(trace: Trace, f: Focus, shared: dict | None = None) -> list[Mistake]:
-    """NOTES.md's nine mistakes in its order, then 10 to 13, checked (``shared``: see broken_sentence)."""
+    """The notes' nine mistakes in order, then 10 to 13, checked (``shared``: see broken_sentence)."""
     return [
         build(trace, f, shared) if build in (broken_sentence, layout_unstated) else build(trace, f)
         for build in BUILDERS

@@ -1,4 +1,4 @@
-"""Helpers for U2's page tests: read Plotly and Graphviz elements back from an AppTest run."""
+"""Read Plotly and Graphviz elements back from an AppTest run (figures, typed arrays, DOT nodes)."""
 
 from __future__ import annotations
 
