@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from backprop.derivation import latex
@@ -26,6 +25,8 @@ def matrix_or_table(
         where.latex(latex.labelled(name if named else None, M, small=small, **highlight))
         return
     where.markdown(f"${name}$ " + t("common.too_big_for_latex", shape=" × ".join(map(str, np.shape(M)))))
+    import pandas as pd  # noqa: PLC0415 (only for a matrix too large for LaTeX: a cold start's third)
+
     grid = M.reshape(-1, 1) if M.ndim == 1 else M
     where.dataframe(pd.DataFrame(grid, columns=[str(j) for j in range(1, grid.shape[1] + 1)]), height=240)
 
