@@ -115,3 +115,27 @@ def test_blas_loaded_before_us_is_lowered_to_one_thread(how):
     before, after = json.loads(out.stdout.splitlines()[-1])
     assert before and max(before) > 1  # the probe starts where a plain server would: more than one thread
     assert after == [1] * len(before)
+
+
+def test_a_read_only_array_keeps_its_arrow_table():
+    M = cache.read_only(np.arange(12.0).reshape(3, 4))
+    table = cache.table(M)
+    assert cache.table(M) is table  # built once: the array cannot change
+    assert table.column_names == ["1", "2", "3", "4"]
+    np.testing.assert_array_equal(np.column_stack([c.to_numpy() for c in table.columns]), M)
+
+
+def test_a_writable_array_gets_a_new_table_each_time():
+    M = np.arange(6.0).reshape(2, 3)
+    first = cache.table(M)
+    M[0, 0] = 7.0
+    assert cache.table(M) is not first
+    assert cache.table(M).column("1").to_pylist() == [7.0, 3.0]
+
+
+def test_a_vector_is_one_column_and_exact_values_are_text():
+    from fractions import Fraction  # noqa: PLC0415
+
+    assert cache.table(np.arange(3.0)).column_names == ["1"]
+    exact = np.array([[Fraction(1, 3), Fraction(2)]], dtype=object)
+    assert cache.table(exact).column("1").to_pylist() == ["1/3"]

@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+import weakref
+from collections import OrderedDict
 
 import numpy as np
 import streamlit as st
@@ -28,6 +31,7 @@ from backprop.ui import blas
 
 TRACE_ENTRIES = 16  # traces kept (shared by all sessions): at most ~1.6 GB if all were the largest
 TRACE_TTL = 30 * 60  # seconds an unused trace is kept
+TABLE_ENTRIES = 64  # Arrow tables kept for read-only arrays (a copy each: ≤ ~2 MB under the work limit)
 
 
 def arrays_token(arrays: dict[str, np.ndarray]) -> str:
@@ -93,3 +97,41 @@ def trace(spec: NetworkSpec, arrays: dict[str, np.ndarray]) -> Trace:
 def params_of(trace: Trace) -> Params:
     """The W^(l), b^(l) a trace was computed with."""
     return Params(tuple(layer.W for layer in trace.layers), tuple(layer.b for layer in trace.layers))
+
+
+_tables: OrderedDict[int, tuple[weakref.ref, object]] = OrderedDict()
+_tables_lock = threading.Lock()
+
+
+def table(M: np.ndarray):
+    r"""M (m, n) as an Arrow table with columns "1".."n" (a vector (n,) as one column), for st.dataframe.
+
+    Streamlit sends an Arrow table as it is, where a DataFrame costs a conversion per
+    column per rerun (0.1 s for a 505 × 512 matrix). A read-only array (a shared trace's)
+    cannot change, so its table is kept, by the array's identity, while the array lives.
+    """
+    import pyarrow as pa  # noqa: PLC0415 (Streamlit's own dependency; only when a table is drawn)
+
+    if M.flags.writeable:
+        return _arrow(pa, M)
+    with _tables_lock:
+        kept = _tables.get(id(M))
+        if kept is not None and kept[0]() is M:
+            _tables.move_to_end(id(M))
+            return kept[1]
+    built = _arrow(pa, M)
+    with _tables_lock:
+        _tables[id(M)] = (weakref.ref(M), built)
+        while len(_tables) > TABLE_ENTRIES:
+            _tables.popitem(last=False)
+    return built
+
+
+def _arrow(pa, M: np.ndarray):
+    grid = M.reshape(-1, 1) if M.ndim == 1 else M
+    if grid.dtype == object:  # exact values (Fractions): shown as text, as a DataFrame showed them
+        grid = grid.astype(str)
+    return pa.Table.from_arrays(
+        [pa.array(grid[:, j]) for j in range(grid.shape[1])],
+        names=[str(j) for j in range(1, grid.shape[1] + 1)],
+    )

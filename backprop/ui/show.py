@@ -8,6 +8,7 @@ import numpy as np
 import streamlit as st
 
 from backprop.derivation import latex
+from backprop.ui import cache
 from backprop.ui.i18n import t
 
 
@@ -25,10 +26,7 @@ def matrix_or_table(
         where.latex(latex.labelled(name if named else None, M, small=small, **highlight))
         return
     where.markdown(f"${name}$ " + t("common.too_big_for_latex", shape=" × ".join(map(str, np.shape(M)))))
-    import pandas as pd  # noqa: PLC0415 (only for a matrix too large for LaTeX: a cold start's third)
-
-    grid = M.reshape(-1, 1) if M.ndim == 1 else M
-    where.dataframe(pd.DataFrame(grid, columns=[str(j) for j in range(1, grid.shape[1] + 1)]), height=240)
+    where.dataframe(cache.table(M), height=240)  # an Arrow table, kept for a shared trace's arrays
 
 
 LINE_COLS = 12  # matrix columns that fit on one line of the main area
