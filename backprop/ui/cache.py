@@ -8,10 +8,14 @@ The trace is kept with ``st.cache_resource``: every session and rerun gets the s
 object, not an unpickled copy (a copy of a large network's trace cost a second of CPU
 per rerun). Sharing is safe because every array in it is made read-only: a caller that
 tries to write into one gets numpy's "assignment destination is read-only" instead of
-changing another session's numbers. The memory is bounded by the entry count:
-TRACE_ENTRIES traces of at most about 8 m Σ n_l + 2 Σ n_{l-1} n_l floats each (the
-work limit admits about 100 MB for the largest; a default network's is a few kB), and
-entries unused for TRACE_TTL seconds are dropped.
+changing another session's numbers.
+
+Memory is bounded by entry counts and an idle time: at most TRACE_ENTRIES traces (the
+largest the work limit admits hold about 50 MB, e.g. 9 layers of 156 at batch 1024; a
+784-512-256-10 batch 373 one 23 MB; a default one a few kB), as many cached step lists
+(``results.backward_steps``, about half a trace each, beyond the arrays they share with
+it), and TABLE_ENTRIES Arrow tables (at most 8 MB each). Worst case about 1.5 GB per
+server process; entries unused for TRACE_TTL seconds are dropped.
 """
 
 from __future__ import annotations
@@ -29,9 +33,9 @@ from backprop.core.network import LayerTrace, Params, Trace, init_params, make_d
 from backprop.core.spec import NetworkSpec
 from backprop.ui import blas
 
-TRACE_ENTRIES = 16  # traces kept (shared by all sessions): at most ~1.6 GB if all were the largest
+TRACE_ENTRIES = 16  # traces kept, shared by all sessions (at most ~50 MB each)
 TRACE_TTL = 30 * 60  # seconds an unused trace is kept
-TABLE_ENTRIES = 64  # Arrow tables kept for read-only arrays (a copy each: ≤ ~2 MB under the work limit)
+TABLE_ENTRIES = 32  # Arrow tables kept for read-only arrays (a copy each, at most 1024 × 1024 floats)
 
 
 def arrays_token(arrays: dict[str, np.ndarray]) -> str:

@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(_line(row), flush=True)
         print()
         print(_table(rows))
+        print(_capacity(rows, args.class_size))
         for row in rows:
             for message in row["exception_messages"]:
                 print(f"exception ({row['sessions']} sessions, heavy {row['heavy']}): {message}")
@@ -98,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     parser.add_argument("--pids", help="server processes whose memory to report (with --url)")
     parser.add_argument("--json", help="also write the rows to this file")
+    parser.add_argument("--class-size", type=int, default=200, help="sessions to size replicas for")
     return parser
 
 
@@ -334,6 +336,34 @@ def _table(rows: list[dict]) -> str:
             f"| {r['p95_s']:.3f} | {change} | {r['max_s']:.3f} | {r['throughput_per_s']:.1f} "
             f"| {r['server_peak_rss_mb']:.0f} | {r['failures']} |"
         )
+    return "\n".join(lines)
+
+
+SLOWDOWN = 2.0  # a count of sessions is served while its p95 stays within this of the smallest's
+
+
+def _capacity(rows: list[dict], class_size: int) -> str:
+    r"""p95 of each count against the smallest count's, and the replicas ``class_size`` sessions need.
+
+    A replica (this machine's cores) serves the largest count measured whose p95 stays
+    within SLOWDOWN × the smallest count's p95; replicas = ⌈class_size / that count⌉.
+    """
+    plain = sorted((r["sessions"], r["p95_s"]) for r in rows if not r["heavy"])
+    if not plain:
+        return ""
+    base_n, base = plain[0]
+    lines = [
+        f"p95 against {base_n} sessions' ({base:.3f} s): "
+        + ", ".join(f"{n}: {p / base:.1f}x" for n, p in plain)
+    ]
+    served = [n for n, p in plain if p <= SLOWDOWN * base]
+    per_replica = max(served)
+    replicas = -(-class_size // per_replica)
+    lines.append(
+        f"one replica serves {per_replica} sessions within {SLOWDOWN:.0f}x the p95 of {base_n} "
+        f"(the largest count measured that does): {class_size} sessions need {replicas} replica(s)"
+        + (" at most: no larger count was measured" if per_replica == plain[-1][0] < class_size else "")
+    )
     return "\n".join(lines)
 
 
