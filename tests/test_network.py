@@ -380,3 +380,16 @@ def test_run_repeats_exactly_and_leaves_given_arrays_alone():
     for a, b in zip(first.layers, second.layers, strict=True):
         for field in FIELDS:
             assert np.array_equal(getattr(a, field), getattr(b, field)), f"{field}^({a.l}) differs"
+
+
+def test_run_builds_a_frozen_trace_equal_to_the_constructed_one():
+    import dataclasses
+
+    from backprop.core.network import Trace
+
+    trace = run(NetworkSpec())
+    same = Trace(trace.spec, trace.X, trace.Y, trace.layers, trace.loss, trace.losses)
+    assert type(trace) is Trace and list(vars(trace)) == [f.name for f in dataclasses.fields(Trace)]
+    assert all(getattr(trace, f) is getattr(same, f) for f in vars(same))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        trace.loss = 0.0

@@ -7,6 +7,12 @@ shapes). ``ratio_to_matmul`` is baseline time / pass time: the share of the plai
 products' throughput the whole pass reaches. GFLOP/s counts those products' 6 m n_in n_out
 flops per layer. The symbolic cases time the symbolic engine's cold work (caches cleared).
 
+The engine cases (``engine-dense-3-4-2-m2``, ``engine-dense-4096-4096-4096-m1024``) time the
+same pass before and after the backward pass became ``backprop.core.backward_engine`` (and
+the tiny one's backward pass alone): the old backward is kept here as ``baseline_backward``
+(benchmark only), the two alternate repeat by repeat in the same run, and
+``ratio_to_before`` is new / old.
+
 Timings are medians over repeats; each repeat runs the case enough times to last about
 0.2 s (at least once). Every record names the BLAS library, its kernel and threads.
 """
@@ -21,7 +27,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from backprop.core.network import backward, forward, init_params, make_data
+from backprop.core.activations import activation
+from backprop.core.losses import LOSSES
+from backprop.core.network import LayerTrace, Trace, backward, forward, init_params, make_data
 from backprop.core.spec import NetworkSpec
 
 DENSE_CASES = {
@@ -30,6 +38,8 @@ DENSE_CASES = {
     "dense-4096-4096-4096-m1024": ((4096, 4096, 4096), 1024),
 }
 QUICK = ("dense-3-4-2-m2", "dense-784-512-256-10-m256")
+# The backward pass before and after it became the step engine, timed in the same run.
+ENGINE_CASES = {f"engine-{case}": case for case in ("dense-3-4-2-m2", "dense-4096-4096-4096-m1024")}
 
 
 def median_seconds(fn: Callable[[], object], repeats: int = 7, target: float = 0.2) -> tuple[float, int]:
@@ -128,6 +138,83 @@ def dense_records(case: str, dtype, quick: bool = False) -> list[dict]:
     ]  # fmt: skip
 
 
+def baseline_backward(spec, params, X, Y, fwd) -> Trace:
+    r"""BENCHMARK BASELINE ONLY: the backward pass as written before the step engine.
+
+    Kept verbatim so ``engine_records`` can time the old and the new pass side by side;
+    nothing else may call it (``backprop.core.backward_engine`` is the backward pass).
+    """
+    loss = LOSSES[spec.loss]
+    Z, A = fwd[-1]
+    losses = loss.per_sample(Z, A, Y)
+    mean = spec.reduction == "mean"
+    dA = loss.dA(A, Y)
+    if mean:
+        dA = dA / spec.m
+    layers = []
+    for l in range(spec.L, 0, -1):
+        Z, A = fwd[l - 1]
+        A_prev = fwd[l - 2][1] if l > 1 else X
+        W = params.W[l - 1]
+        if l == spec.L and loss.dZ_shortcut is not None:
+            dZ = loss.dZ_shortcut(A, Y)
+            if mean:
+                dZ = dZ / spec.m
+        else:
+            dZ = activation(spec.activations[l - 1]).backward(Z, A, dA)
+        dW = A_prev.T @ dZ
+        db = dZ.sum(axis=0)
+        dA_prev = dZ @ W.T
+        layers.append(LayerTrace(l, A_prev, W, params.b[l - 1], Z, A, dA, dZ, dW, db, dA_prev))
+        dA = dA_prev
+    total = float(losses.sum()) / (spec.m if mean else 1)
+    return Trace(spec, X, Y, tuple(reversed(layers)), total, losses)
+
+
+def engine_records(case: str, dtype, quick: bool = False, backward_only: bool = False) -> list[dict]:
+    r"""One forward and one backward pass, before and after the backward engine, as two records.
+
+    As the dense cases time it (``backward(forward(...))``); ``backward_only`` times the
+    backward pass alone over a forward pass made beforehand (case name ending "-backward").
+    The two are timed in alternation, repeat by repeat, so a busy machine slows both alike;
+    ``ratio_to_before`` is the new median / the old one (above 1: slower).
+    """
+    sizes, m = DENSE_CASES[case]
+    activations = ("sigmoid",) * (len(sizes) - 2) + ("identity",)
+    spec = NetworkSpec(sizes=sizes, activations=activations, batch=m, seed=0, init="xavier")
+    params = init_params(spec, dtype=dtype)
+    X, Y = make_data(spec, dtype=dtype)
+    if backward_only:
+        fwd = forward(spec, params, X)
+        before = lambda: baseline_backward(spec, params, X, Y, fwd)  # noqa: E731
+        after = lambda: backward(spec, params, X, Y, fwd)  # noqa: E731
+    else:
+        before = lambda: baseline_backward(spec, params, X, Y, forward(spec, params, X))  # noqa: E731
+        after = lambda: backward(spec, params, X, Y, forward(spec, params, X))  # noqa: E731
+    before(), after()  # warm up (caches, page faults, BLAS threads)
+    start = time.perf_counter()
+    before()
+    number = max(1, int(0.1 / max(time.perf_counter() - start, 1e-9)))  # calls per repeat, ~0.1 s
+    repeats = 3 if quick else (5 if number == 1 else 31)
+    times: dict[str, list[float]] = {"before": [], "after": []}
+    for repeat in range(repeats):
+        pair = (
+            (("before", before), ("after", after)) if repeat % 2 else (("after", after), ("before", before))
+        )
+        for label, fn in pair:
+            start = time.perf_counter()
+            for _ in range(number):
+                fn()
+            times[label].append((time.perf_counter() - start) / number)
+    name, what = np.dtype(dtype).name, f"engine-{case}" + ("-backward" if backward_only else "")
+    old, new = statistics.median(times["before"]), statistics.median(times["after"])
+    return [
+        {"case": f"{what}-before", "dtype": name, "median_s": old, "gflops": None, "repeats": repeats},
+        {"case": f"{what}-after", "dtype": name, "median_s": new, "gflops": None, "repeats": repeats,
+         "ratio_to_before": new / old},
+    ]  # fmt: skip
+
+
 def torch_record() -> dict | None:
     """PyTorch autograd on dense-3-4-2-m2 for comparison, if torch happens to be installed."""
     try:
@@ -186,6 +273,13 @@ def run_benchmarks(quick: bool = False, cases: list[str] | None = None) -> list[
             continue
         for dtype in (np.float64, np.float32):
             records.extend(dense_records(case, dtype, quick))
+    for engine_case, case in ENGINE_CASES.items():
+        if (cases and engine_case not in cases) or (quick and case not in QUICK):
+            continue
+        for dtype in (np.float64, np.float32):
+            records.extend(engine_records(case, dtype, quick))
+            if case in QUICK:  # the tiny case: the backward pass alone too (cheap to time)
+                records.extend(engine_records(case, dtype, quick, backward_only=True))
     if not cases or any(c.startswith("torch") for c in cases):
         record = torch_record()
         if record is not None:
@@ -203,10 +297,11 @@ def main(args) -> int:
         print(json.dumps(records, indent=1))
         return 0
     print(f"BLAS: {records[0]['blas'] if records else blas_info()}")
-    print(f"{'case':<44} {'dtype':<8} {'median':>12} {'GFLOP/s':>9} {'vs matmul':>9}")
+    print(f"{'case':<44} {'dtype':<8} {'median':>12} {'GFLOP/s':>9} {'vs matmul':>9} {'vs before':>9}")
     for r in records:
         median = f"{r['median_s'] * 1e6:.1f} µs" if r["median_s"] < 1e-2 else f"{r['median_s']:.3f} s"
         gflops = f"{r['gflops']:.2f}" if r.get("gflops") else ""
         ratio = f"{r['ratio_to_matmul']:.0%}" if "ratio_to_matmul" in r else ""
-        print(f"{r['case']:<44} {r['dtype']:<8} {median:>12} {gflops:>9} {ratio:>9}")
+        before = f"{r['ratio_to_before']:.1%}" if "ratio_to_before" in r else ""
+        print(f"{r['case']:<44} {r['dtype']:<8} {median:>12} {gflops:>9} {ratio:>9} {before:>9}")
     return 0

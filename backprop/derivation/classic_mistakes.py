@@ -9,6 +9,8 @@ Each mistake is a plausible line a student writes instead of the right one:
     bias_not_summed    ∂L/∂b = ∂L/∂Z                instead of  (1ᵀ ∂L/∂Z)ᵀ
     dz_times_a_prev_t  ∂L/∂W = ∂L/∂Z A_prevᵀ        instead of  A_prevᵀ ∂L/∂Z
 
+Each is a catalogue entry of replacement formulas (``SWAPS``): the backward engine
+(``backprop.core.backward_engine``) runs its own steps with the named ones swapped.
 ``backward_with`` runs the backward pass with one of them. Its outcome is data, never an
 exception: either every gradient (``Injected.gradients``) or a ``Refusal`` saying which
 product's shapes do not multiply, or which gradient lost its variable's shape
@@ -33,7 +35,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop.core.activations import activation
+from backprop.core.arithmetic import product
+from backprop.core.backward_engine import DB, DW, FORMULAS, G_PRIME, Formula, backward_pass
+from backprop.core.backward_records import Refusal
 from backprop.core.gradcheck import Entry, Report, check, rel_error
 from backprop.core.losses import LOSSES
 from backprop.core.network import Params, checked_inputs, forward
@@ -94,27 +98,88 @@ MISTAKES: dict[str, Mistake] = {
 }
 
 
-@dataclass(frozen=True)
-class Refusal:
-    r"""Why a mistaken backward pass could not finish: a product whose shapes do not multiply
-    (``kind="matmul"``), or a gradient whose shape is not its variable's (``kind="shape"``)."""
-
-    kind: str  # "matmul" or "shape"
-    what: str  # e.g. "∂L/∂A^(1) = ∂L/∂Z^(2) @ W^(2)"
-    left: tuple[int, ...]  # matmul: left operand; shape: the gradient's shape
-    right: tuple[int, ...]  # matmul: right operand; shape: the variable's shape
-
-    def __str__(self) -> str:
-        if self.kind == "matmul":
-            return f"{self.what}: shapes do not multiply: {self.left} @ {self.right}"
-        return f"{self.what} has shape {self.left}, but its variable has shape {self.right}"
+def _forgot_g_prime(ar, c, A_prev, W, Z, A, dA, dZ):
+    return dA  # the chain rule through g left out
 
 
-class _Refused(Exception):
-    """Internal: carries a Refusal out of the backward loop."""
+def _mean_dW(ar, c, *arrays):
+    return ar.scale(FORMULAS[DW].compute(ar, c, *arrays), c.batch)  # the right ∂L/∂W, over m
 
-    def __init__(self, refusal: Refusal):
-        self.refusal = refusal
+
+def _mean_db(ar, c, *arrays):
+    return ar.scale(FORMULAS[DB].compute(ar, c, *arrays), c.batch)  # the right ∂L/∂b, over m
+
+
+def _bias_not_summed(ar, c, A_prev, W, Z, A, dA, dZ):
+    return dZ  # one bias gradient per sample, never summed
+
+
+def _dz_times_a_prev_t(ar, c, A_prev, W, Z, A, dA, dZ):
+    return product(dZ, A_prev.T)  # ∂L/∂Z A_prevᵀ
+
+
+def _w_not_transposed(ar, c, A_prev, W, Z, A, dA, dZ):
+    return product(dZ, W)  # ∂L/∂Z W
+
+
+# Each mistake as the engine's step formulas it replaces: {step name: wrong formula}.
+SWAPS: dict[str, dict[str, Formula]] = {
+    key: {f.name: f for f in formulas}
+    for key, formulas in {
+        "w_not_transposed": (
+            Formula(
+                "dA_prev",
+                "dA_prev",
+                ("dZ", "W"),
+                _w_not_transposed,
+                "∂L/∂A^({p}) = ∂L/∂Z^({l}) @ W^({l})",
+                "{dZ} @ {W}",
+                "w_not_transposed",
+            ),
+        ),
+        "forgot_g_prime": (
+            Formula(
+                "dZ", G_PRIME, ("dA",), _forgot_g_prime, "∂L/∂Z^({l}) = ∂L/∂A^({l})", "{dA}", "forgot_g_prime"
+            ),
+        ),
+        "mean_not_sum": (
+            Formula(
+                "dW",
+                DW,
+                ("A_prev", "dZ"),
+                _mean_dW,
+                "∂L/∂W^({l}) = (1/m) A^({p})ᵀ @ ∂L/∂Z^({l})",
+                "{A_prev}.T @ {dZ} / m",
+                "mean_not_sum",
+            ),
+            Formula(
+                "db",
+                DB,
+                ("dZ",),
+                _mean_db,
+                "∂L/∂b^({l}) = (1/m) column sums of ∂L/∂Z^({l})",
+                "{dZ}.sum(axis=0) / m",
+                "mean_not_sum",
+            ),
+        ),
+        "bias_not_summed": (
+            Formula(
+                "db", DB, ("dZ",), _bias_not_summed, "∂L/∂b^({l}) = ∂L/∂Z^({l})", "{dZ}", "bias_not_summed"
+            ),
+        ),
+        "dz_times_a_prev_t": (
+            Formula(
+                "dW",
+                DW,
+                ("dZ", "A_prev"),
+                _dz_times_a_prev_t,
+                "∂L/∂W^({l}) = ∂L/∂Z^({l}) @ A^({p})ᵀ",
+                "{dZ} @ {A_prev}.T",
+                "dz_times_a_prev_t",
+            ),
+        ),
+    }.items()
+}
 
 
 @dataclass(frozen=True)
@@ -141,24 +206,10 @@ class MistakeCheck:
         return self.refusal is not None or not self.report.passed
 
 
-def _matmul(what: str, left: Array, right: Array) -> Array:
-    """left @ right, or a Refusal naming the product and both shapes."""
-    if left.shape[1] != right.shape[0]:
-        raise _Refused(Refusal("matmul", what, left.shape, right.shape))
-    return left @ right
-
-
-def _same_shape(what: str, gradient: Array, variable: Array) -> Array:
-    """Denominator layout: the gradient must have its variable's shape."""
-    if gradient.shape != variable.shape:
-        raise _Refused(Refusal("shape", what, gradient.shape, variable.shape))
-    return gradient
-
-
 def backward_with(
     spec: NetworkSpec, mistake: str | None, params: Params | None = None, X=None, Y=None
 ) -> Injected:
-    r"""The backward pass of ``network.backward`` with ``mistake`` (a key of MISTAKES, or None).
+    r"""The engine's backward pass with ``mistake``'s formulas swapped in (a key of MISTAKES, or None).
 
     With None it computes the correct gradients, the same as ``network.run``. Shapes as there:
     ∂L/∂W^(l) (n_{l-1}, n_l), ∂L/∂b^(l) (n_l,), ∂L/∂X (m, n_0).
@@ -167,47 +218,19 @@ def backward_with(
         raise KeyError(mistake)
     params, X, Y = checked_inputs(spec, params, X, Y)
     fwd = forward(spec, params, X)
-    loss = LOSSES[spec.loss]
-    mean = spec.reduction == "mean"
-    m = spec.m
     Z, A = fwd[-1]
-    total = float(loss.per_sample(Z, A, Y).sum()) / (m if mean else 1)
+    total = float(LOSSES[spec.loss].per_sample(Z, A, Y).sum()) / (spec.m if spec.reduction == "mean" else 1)
+    # an empty swap still checks every shape, like the mistaken passes it is compared with
+    swaps = SWAPS[mistake] if mistake is not None else {}
+    done = backward_pass(spec, params.W, params.b, X, Y, fwd, swaps=swaps or None)
+    if done.refusal is not None:
+        return Injected(mistake, None, done.refusal, total)
     gradients = {}
-    try:
-        dA = loss.dA(A, Y) / (m if mean else 1)  # where the chain starts (m, n_L)
-        for l in range(spec.L, 0, -1):
-            Z, A = fwd[l - 1]
-            A_prev = fwd[l - 2][1] if l > 1 else X  # (m, n_in)
-            W = params.W[l - 1]  # (n_in, n_out)
-            dZ = _dZ(spec, l, Z, A, Y, dA, mistake, mean)  # (m, n_out)
-            if mistake == "dz_times_a_prev_t":
-                dW = _matmul(f"∂L/∂W^({l}) = ∂L/∂Z^({l}) @ A^({l - 1})ᵀ", dZ, A_prev.T)
-            else:
-                dW = A_prev.T @ dZ  # (n_in, n_out)
-            db = dZ if mistake == "bias_not_summed" else dZ.sum(axis=0)  # (n_out,)
-            if mistake == "mean_not_sum":
-                dW, db = dW / m, db / m
-            if mistake == "w_not_transposed":
-                dA_prev = _matmul(f"∂L/∂A^({l - 1}) = ∂L/∂Z^({l}) @ W^({l})", dZ, W)
-            else:
-                dA_prev = dZ @ W.T  # (m, n_in)
-            gradients[("W", l)] = _same_shape(f"∂L/∂W^({l})", dW, W)
-            gradients[("b", l)] = _same_shape(f"∂L/∂b^({l})", db, params.b[l - 1])
-            dA = _same_shape(f"∂L/∂A^({l - 1})", dA_prev, A_prev)
-        gradients[("X", 0)] = dA
-    except _Refused as refused:
-        return Injected(mistake, None, refused.refusal, total)
+    for layer in reversed(done.layers):
+        gradients[("W", layer.l)] = layer.dW
+        gradients[("b", layer.l)] = layer.db
+    gradients[("X", 0)] = done.layers[0].dA_prev
     return Injected(mistake, gradients, None, total)
-
-
-def _dZ(spec, l, Z, A, Y, dA, mistake, mean) -> Array:
-    """∂L/∂Z^(l): the loss's shortcut on the last layer, else through g (or not, if forgotten)."""
-    loss = LOSSES[spec.loss]
-    if mistake == "forgot_g_prime":
-        return dA  # the chain rule through g left out
-    if l == spec.L and loss.dZ_shortcut is not None:
-        return loss.dZ_shortcut(A, Y) / (spec.m if mean else 1)
-    return activation(spec.activations[l - 1]).backward(Z, A, dA)
 
 
 def judge(injected: Injected, reference: Report) -> Report | None:

@@ -3,9 +3,9 @@ r"""Hand-calculation mode: every value of the forward and backward pass, exactly
 With the ``integers`` initialisation (w ∈ {-2..2}, b ∈ {-1..1}, x ∈ {-3..3}), identity or
 ReLU layers and the squared error, every value is an integer, or a fraction with
 denominator m under the mean reduction, so a student can check each one on paper.
-The arrays here are NumPy object arrays of SymPy Integers and Rationals: the same
-formulas as ``backprop.core.network`` (``A_prev.T @ dZ`` works on them unchanged), computed
-with SymPy's exact arithmetic instead of floating point.
+The arrays here are NumPy object arrays of SymPy Integers and Rationals. The backward
+pass is the engine's (``backprop.core.backward_engine``), step for step the one ``run``
+takes, over ``EXACT``: the same operations in SymPy's exact arithmetic.
 
 >>> from backprop import NetworkSpec
 >>> spec = NetworkSpec(sizes=(2, 2, 1), activations=("relu", "identity"), init="integers", batch=2)
@@ -21,8 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from backprop.core.backward_engine import backward_pass
+from backprop.core.backward_records import LayerTrace
 from backprop.core.errors import InvalidInput
-from backprop.core.network import LayerTrace, Params, checked_inputs
+from backprop.core.network import Params, checked_inputs
 from backprop.core.spec import NetworkSpec
 
 EXACT_ACTIVATIONS = ("identity", "relu")
@@ -77,8 +79,8 @@ def exact_run(spec: NetworkSpec, params: Params | None = None, X=None, Y=None) -
     r"""Forward then backward in exact arithmetic; InvalidInput if the network does not allow it.
 
     Z = A_prev W + 1 bT, A = g(Z) with g = identity or max(z, 0);
-    ∂L/∂A^(L) = A - Y (divided by m under the mean), ∂L/∂Z = ∂L/∂A ⊙ [Z > 0] for ReLU,
-    ∂L/∂W = A_prevT ∂L/∂Z, ∂L/∂b = column sums of ∂L/∂Z, ∂L/∂A_prev = ∂L/∂Z WT.
+    backward: the engine's steps over EXACT (∂L/∂A^(L) = A - Y, divided by m under the mean;
+    ∂L/∂Z = ∂L/∂A ⊙ [Z > 0] for ReLU; then ∂L/∂W, ∂L/∂b, ∂L/∂A_prev as in ``run``).
     Given arrays must hold whole numbers.
     """
     problem = exact_problem(spec)
@@ -94,25 +96,13 @@ def exact_run(spec: NetworkSpec, params: Params | None = None, X=None, Y=None) -
         Z = A @ W + b  # (m, n_out)
         A = exact_g(name, Z)  # (m, n_out)
         fwd.append((Z, A))
-    m = sp.Integer(spec.m)
     mean = spec.reduction == "mean"
     D = fwd[-1][1] - Y  # A^(L) - Y (m, n_L)
     half = sp.Rational(1, 2)
     losses = np.array([half * sum(row * row, sp.Integer(0)) for row in D], dtype=object)  # l_i (m,)
     total = sum(losses, sp.Integer(0))
-    dA = exact_start(spec, fwd[-1][1], Y)  # ∂L/∂A^(L) (m, n_L)
-    layers = []
-    for l in range(spec.L, 0, -1):
-        Z, A = fwd[l - 1]
-        A_prev = fwd[l - 2][1] if l > 1 else X
-        W = Ws[l - 1]
-        dZ = exact_backward(spec.activations[l - 1], Z, dA)  # (m, n_out)
-        dW = A_prev.T @ dZ  # (n_in, n_out)
-        db = column_sums(dZ)  # (n_out,)
-        dA_prev = dZ @ W.T  # (m, n_in)
-        layers.append(LayerTrace(l, A_prev, W, bs[l - 1], Z, A, dA, dZ, dW, db, dA_prev))
-        dA = dA_prev
-    return ExactTrace(spec, X, Y, tuple(reversed(layers)), total / m if mean else total, losses)
+    layers = backward_pass(spec, Ws, bs, X, Y, fwd, EXACT).layers
+    return ExactTrace(spec, X, Y, layers, total / sp.Integer(spec.m) if mean else total, losses)
 
 
 def to_exact(field: str, values) -> np.ndarray:
@@ -142,23 +132,54 @@ def exact_dg(name: str, Z: np.ndarray) -> np.ndarray:
     return _map(lambda z: sp.Integer(1) if z > 0 else sp.Integer(0), Z)
 
 
-def exact_start(spec: NetworkSpec, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
-    r"""∂L/∂A^(L) of the squared error: A - Y, divided by m under the mean reduction."""
-    dA = A - Y
-    return dA / sp.Integer(spec.m) if spec.reduction == "mean" else dA
-
-
-def exact_backward(name: str, Z: np.ndarray, dA: np.ndarray) -> np.ndarray:
-    r"""∂L/∂Z = ∂L/∂A ⊙ g'(Z), exactly."""
-    return dA if name == "identity" else dA * exact_dg(name, Z)
-
-
 def column_sums(M: np.ndarray) -> np.ndarray:
     """Σ_s M_st for each column t, as exact numbers (a plain sum starts from SymPy's 0)."""
     out = np.empty(M.shape[1], dtype=object)
     for t in range(M.shape[1]):
         out[t] = sum(M[:, t], sp.Integer(0))
     return out
+
+
+class ExactArithmetic:
+    r"""The engine's operations on object arrays of SymPy numbers (``backprop.core.arithmetic``).
+
+    Products, transposes and ⊙ are NumPy's own on object arrays (each entry a SymPy sum of
+    products); sums start from SymPy's 0; only identity and ReLU have an exact g' here,
+    and only the squared error an exact ∂L/∂A^(L) (``exact_problem`` refuses the rest).
+    """
+
+    name = "exact"
+
+    @staticmethod
+    def column_sum(P: np.ndarray) -> np.ndarray:
+        return column_sums(P)
+
+    @staticmethod
+    def scale(P: np.ndarray, m: int) -> np.ndarray:
+        return P / sp.Integer(m)
+
+    @staticmethod
+    def g_prime(act, Z: np.ndarray, A: np.ndarray) -> np.ndarray:
+        return exact_dg(act.name, Z)
+
+    @staticmethod
+    def activation_backward(act, Z: np.ndarray, A: np.ndarray, dA: np.ndarray) -> np.ndarray:
+        r"""∂L/∂Z = ∂L/∂A ⊙ g'(Z) (identity: ∂L/∂A itself)."""
+        return dA if act.name == "identity" else dA * exact_dg(act.name, Z)
+
+    @staticmethod
+    def loss_dA(loss: str, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        r"""∂(Σ l_i)/∂A^(L) of the squared error: A - Y."""
+        if loss != "mse":
+            raise InvalidInput("loss", loss, "mse in hand-calculation mode")
+        return A - Y
+
+    @staticmethod
+    def loss_dZ(loss: str, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        raise InvalidInput("loss", loss, "mse in hand-calculation mode")
+
+
+EXACT = ExactArithmetic()
 
 
 def to_float(values) -> np.ndarray:

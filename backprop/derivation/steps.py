@@ -9,10 +9,11 @@ down to layer 1:
     ∂L/∂b^(l)   = (1T ∂L/∂Z^(l))T
     ∂L/∂A^(l-1) = ∂L/∂Z^(l) W^(l)T              (the upstream gradient of layer l-1)
 
-Every result is recomputed here from the step's own inputs with the core's own
-operations, so the steps reproduce the trace's gradients to the last bit (a test checks
-it). ``uses`` is the step's ledger: the values stored by the forward pass (Z, A, W, X, Y)
-and the earlier steps it reads. A trace from ``backprop.derivation.exact`` gives exact steps.
+The steps are the backward engine's (``backprop.core.backward_engine``), run again over
+the trace's stored forward values, so they reproduce the trace's gradients to the last
+bit (a test checks it); this module writes their LaTeX. ``uses`` is the step's ledger:
+the values stored by the forward pass (Z, A, W, X, Y) and the earlier steps it reads.
+A trace from ``backprop.derivation.exact`` gives exact steps.
 
 >>> from backprop import NetworkSpec, run
 >>> steps = backward_steps(run(NetworkSpec(sizes=(3, 4, 2), activations=("sigmoid", "identity"))))
@@ -29,8 +30,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from backprop.core.activations import activation
-from backprop.core.losses import LOSSES
-from backprop.derivation.exact import column_sums, exact_backward, exact_dg, exact_start, is_exact
+from backprop.core.arithmetic import FLOAT
+from backprop.core.backward_engine import (
+    DB,
+    DW,
+    G_PRIME,
+    LOSS_START,
+    SHORTCUT,
+    SOFTMAX_JACOBIAN,
+    backward_pass,
+)
+from backprop.core.backward_records import Step as EngineStep
+from backprop.derivation.exact import EXACT, is_exact
 
 # sym and grad_sym are latex.sup and latex.grad; the number and matrix printers are
 # re-exported (``as`` names): backprop.derivation.latex is the one place LaTeX is made from numbers
@@ -44,7 +55,6 @@ from backprop.derivation.latex import sup as sym
 
 # Where a value in a step's ledger comes from.
 FORWARD, PARAMETER, DATA, BACKWARD = "forward", "parameter", "data", "backward"
-STEP_NAMES = ("dA", "dZ", "dW", "db", "dA_prev")
 
 
 @dataclass(frozen=True, eq=False)
@@ -124,104 +134,72 @@ class Step:
 def backward_steps(trace, digits: int = 4) -> tuple[Step, ...]:
     r"""The backward pass of a Trace (or ExactTrace) as Steps, from the loss down to ∂L/∂X.
 
-    Each result is computed from the previous steps' results and the stored forward
-    values, by the same operations as ``backprop.core.network.backward``.
+    The engine (``backprop.core.backward_engine``) runs again over the trace's stored
+    forward values, recording each step, in the trace's arithmetic (floats or exact);
+    each engine step becomes one Step, its LaTeX written here. Under the softmax+CE and
+    sigmoid+BCE shortcuts the loss-start step ∂L/∂A^(L) is not shown: ∂L/∂Z^(L) = A - Y.
     """
-    spec = trace.spec
-    exact = is_exact(trace.X)
-    loss = LOSSES[spec.loss]
-    mean = spec.reduction == "mean"
-    L = spec.L
-    last = trace.layers[-1]
+    engine_steps = recorded_steps(trace)
     steps: list[Step] = []
-    use_A_L = Use("A", L, FORWARD, last.A, sym("A", L))
-    use_Y = Use("Y", L, DATA, trace.Y, "Y")
-    scale = rf"\frac{{1}}{{{spec.m}}}" if mean else ""
-    if loss.dZ_shortcut is not None and not exact:
-        dZ = loss.dZ_shortcut(last.A, trace.Y)  # softmax + CE or sigmoid + BCE: A - Y
-        if mean:
-            dZ = dZ / spec.m
-        dA = None
-        formula = scale + _paren(sym("A", L) + " - Y", mean)
-        substituted = scale + _paren(matrix_tex(last.A, digits) + " - " + matrix_tex(trace.Y, digits), mean)
-        steps.append(_step(steps, "dZ", L, formula, substituted, dZ, (use_A_L, use_Y), digits, shortcut=True))
-    else:
-        if exact:
-            dA = exact_start(spec, last.A, trace.Y)
-        else:
-            dA = loss.dA(last.A, trace.Y)  # ∂(Σ l_i)/∂A^(L)
-            if mean:
-                dA = dA / spec.m
-        formula, substituted = _start_tex(spec.loss, L, last.A, trace.Y, digits)
-        steps.append(
-            _step(
-                steps,
-                "dA",
-                L,
-                scale + _paren(formula, mean),
-                scale + _paren(substituted, mean),
-                dA,
-                (use_A_L, use_Y),
-                digits,
-            )
-        )
-        dZ = None
-    for layer in reversed(trace.layers):
-        l = layer.l
-        name = spec.activations[l - 1]
-        if dZ is None:
-            dZ = _activation_step(steps, spec, layer, name, dA, exact, digits)
-        use_dZ = Use("dZ", l, BACKWARD, dZ, grad_sym("Z", l))
-        # ∂L/∂W = A^(l-1)T ∂L/∂Z
-        dW = layer.A_prev.T @ dZ  # (n_in, n_out)
-        if l == 1:
-            use_A_prev = Use("X", 0, DATA, layer.A_prev, "X")
-        else:
-            use_A_prev = Use("A", l - 1, FORWARD, layer.A_prev, sym("A", l - 1))
-        steps.append(
-            _step(
-                steps,
-                "dW",
-                l,
-                sym_t("A", l - 1) + " " + grad_sym("Z", l),
-                matrix_tex(layer.A_prev, digits) + r"^{\top} " + matrix_tex(dZ, digits),
-                dW,
-                (use_A_prev, use_dZ),
-                digits,
-            )
-        )
-        # ∂L/∂b = (1T ∂L/∂Z)T: the column sums
-        db = column_sums(dZ) if exact else dZ.sum(axis=0)  # (n_out,)
-        ones = r"\mathbf{1}_{" + str(spec.m) + r"}^{\top} "
-        steps.append(
-            _step(
-                steps,
-                "db",
-                l,
-                r"\left(" + ones + grad_sym("Z", l) + r"\right)^{\top}",
-                r"\left(" + ones + matrix_tex(dZ, digits) + r"\right)^{\top}",
-                db,
-                (use_dZ,),
-                digits,
-            )
-        )
-        # ∂L/∂A^(l-1) = ∂L/∂Z W^(l)T
-        dA = dZ @ layer.W.T  # (m, n_in)
-        use_W = Use("W", l, PARAMETER, layer.W, sym("W", l))
-        steps.append(
-            _step(
-                steps,
-                "dA_prev",
-                l,
-                grad_sym("Z", l) + " " + sym_t("W", l),
-                matrix_tex(dZ, digits) + " " + matrix_tex(layer.W, digits) + r"^{\top}",
-                dA,
-                (use_dZ, use_W),
-                digits,
-            )
-        )
-        dZ = None
+    for i, step in enumerate(engine_steps):
+        if step.kind == LOSS_START and i + 1 < len(engine_steps) and engine_steps[i + 1].kind == SHORTCUT:
+            continue
+        formula, substituted = _tex(trace, step, digits)
+        steps.append(_step(steps, step, formula, substituted, digits))
     return tuple(steps)
+
+
+def recorded_steps(trace) -> tuple[EngineStep, ...]:
+    """The engine's steps over the trace's own W, b, X, Y and forward values (Z, A)."""
+    layers = trace.layers
+    return backward_pass(
+        trace.spec,
+        [layer.W for layer in layers],
+        [layer.b for layer in layers],
+        trace.X,
+        trace.Y,
+        [(layer.Z, layer.A) for layer in layers],
+        arithmetic_of(trace),
+        record=True,
+    ).steps
+
+
+def arithmetic_of(trace):
+    """The arithmetic the trace was computed in: exact for an ExactTrace, else NumPy floats."""
+    return EXACT if is_exact(trace.X) else FLOAT
+
+
+def _tex(trace, step: EngineStep, digits: int) -> tuple[str, str]:
+    """The step's formula in symbols and with the numbers put in, as LaTeX."""
+    spec, l = trace.spec, step.l
+    mean = spec.reduction == "mean"
+    scale = rf"\frac{{1}}{{{spec.m}}}" if mean else ""
+    if step.kind in (LOSS_START, SHORTCUT):
+        A, Y = step.value("A", l), step.value("Y", l)
+        if step.kind == SHORTCUT:
+            formula, substituted = sym("A", l) + " - Y", matrix_tex(A, digits) + " - " + matrix_tex(Y, digits)
+        else:
+            formula, substituted = _start_tex(spec.loss, l, A, Y, digits)
+        return scale + _paren(formula, mean), scale + _paren(substituted, mean)
+    if step.kind in (G_PRIME, SOFTMAX_JACOBIAN):
+        return _activation_tex(trace, step, digits)
+    dZ = step.value("dZ", l)
+    if step.kind == DW:  # ∂L/∂W = A^(l-1)T ∂L/∂Z
+        A_prev = step.inputs[0][1]
+        return sym_t("A", l - 1) + " " + grad_sym("Z", l), matrix_tex(
+            A_prev, digits
+        ) + r"^{\top} " + matrix_tex(dZ, digits)
+    if step.kind == DB:  # ∂L/∂b = (1T ∂L/∂Z)T: the column sums
+        ones = r"\mathbf{1}_{" + str(spec.m) + r"}^{\top} "
+        return (
+            r"\left(" + ones + grad_sym("Z", l) + r"\right)^{\top}",
+            r"\left(" + ones + matrix_tex(dZ, digits) + r"\right)^{\top}",
+        )
+    # ∂L/∂A^(l-1) = ∂L/∂Z W^(l)T
+    W = step.value("W", l)
+    return grad_sym("Z", l) + " " + sym_t("W", l), matrix_tex(dZ, digits) + " " + matrix_tex(
+        W, digits
+    ) + r"^{\top}"
 
 
 def ledger(trace) -> tuple[Use, ...]:
@@ -268,19 +246,28 @@ def _paren(tex: str, on: bool) -> str:
     return r"\left(" + tex + r"\right)" if on else tex
 
 
-def _step(steps, name, l, formula, substituted, result, uses, digits, shortcut=False) -> Step:
+def _step(steps, step: EngineStep, formula: str, substituted: str, digits: int) -> Step:
     return Step(
         len(steps) + 1,
-        name,
-        l,
-        lhs_of(name, l),
+        step.name,
+        step.l,
+        lhs_of(step.name, step.l),
         formula,
         substituted,
-        result,
-        matrix_tex(result, digits),
-        tuple(uses),
-        shortcut,
+        step.result,
+        matrix_tex(step.result, digits),
+        tuple(_use(symbol, l, value) for (symbol, l), value in step.inputs),
+        step.kind == SHORTCUT,
     )
+
+
+def _use(symbol: str, l: int, value) -> Use:
+    """An engine step's input as a ledger entry: where it was stored and its LaTeX."""
+    if symbol in ("X", "Y"):
+        return Use(symbol, l, DATA, value, symbol)
+    if symbol.startswith("d"):
+        return Use(symbol, l, BACKWARD, value, grad_sym(symbol[1:], l))
+    return Use(symbol, l, PARAMETER if symbol == "W" else FORWARD, value, sym(symbol, l))
 
 
 def _start_tex(loss: str, L: int, A, Y, digits: int) -> tuple[str, str]:
@@ -297,30 +284,19 @@ def _start_tex(loss: str, L: int, A, Y, digits: int) -> tuple[str, str]:
     return r"-Y \oslash " + L_A, "-" + y + r" \oslash " + a
 
 
-def _activation_step(steps, spec, layer, name, dA, exact: bool, digits: int):
-    """Append the step ∂L/∂Z = ∂L/∂A ⊙ g'(Z) (softmax: each row's Jacobian); return ∂L/∂Z."""
-    l = layer.l
-    act = activation(name)
-    use_dA = Use("dA", l, BACKWARD, dA, grad_sym("A", l))
-    use_Z = Use("Z", l, FORWARD, layer.Z, sym("Z", l))
-    use_A = Use("A", l, FORWARD, layer.A, sym("A", l))
-    dA_tex = grad_sym("A", l)
-    if exact:
-        dZ = exact_backward(name, layer.Z, dA)
-        gprime = exact_dg(name, layer.Z)
-    else:
-        dZ = act.backward(layer.Z, layer.A, dA)  # (m, n_out), exactly as the core
-        gprime = None if act.dg is None else act.dg(layer.Z, layer.A)
-    formula, reads = _gprime_tex(name, l)
-    uses = (use_dA,) + tuple(u for u in (use_Z, use_A) if u.name in reads)
-    if gprime is None:  # softmax: a_k (∂L/∂a_k - Σ_j ∂L/∂a_j a_j), row by row
-        formula = _softmax_tex(sym("A", l), dA_tex)
-        substituted = _softmax_tex(matrix_tex(layer.A, digits), matrix_tex(dA, digits))
-    else:
-        substituted = matrix_tex(dA, digits) + r" \odot " + matrix_tex(gprime, digits)
-        formula = dA_tex + r" \odot " + formula
-    steps.append(_step(steps, "dZ", l, formula, substituted, dZ, uses, digits))
-    return dZ
+def _activation_tex(trace, step: EngineStep, digits: int) -> tuple[str, str]:
+    """∂L/∂Z = ∂L/∂A ⊙ g'(Z) (softmax: each row's Jacobian), in symbols and in numbers."""
+    l = step.l
+    layer = trace.layers[l - 1]
+    name = trace.spec.activations[l - 1]
+    dA, dA_tex = step.value("dA", l), grad_sym("A", l)
+    if step.kind == SOFTMAX_JACOBIAN:  # a_k (∂L/∂a_k - Σ_j ∂L/∂a_j a_j), row by row
+        return _softmax_tex(sym("A", l), dA_tex), _softmax_tex(
+            matrix_tex(layer.A, digits), matrix_tex(dA, digits)
+        )
+    gprime = arithmetic_of(trace).g_prime(activation(name), layer.Z, layer.A)
+    substituted = matrix_tex(dA, digits) + r" \odot " + matrix_tex(gprime, digits)
+    return dA_tex + r" \odot " + _gprime_tex(name, l), substituted
 
 
 def _softmax_tex(A: str, dA: str) -> str:
@@ -329,21 +305,15 @@ def _softmax_tex(A: str, dA: str) -> str:
     return A + r" \odot \left(" + dA + " - " + rowsum + r"\right)"
 
 
-def _gprime_tex(name: str, l: int) -> tuple[str, tuple[str, ...]]:
-    """g'(Z^(l)) written with the stored values it reads, and their names."""
+def _gprime_tex(name: str, l: int) -> str:
+    """g'(Z^(l)) written with the stored values it reads (``backward_engine.G_PRIME_READS``)."""
     Z, A = sym("Z", l), sym("A", l)
     table = {
-        "identity": ("1", ()),
-        "sigmoid": (A + r" \odot (1 - " + A + ")", ("A",)),
-        "tanh": ("(1 - " + A + r" \odot " + A + ")", ("A",)),
-        "relu": (r"\mathbf{1}[" + Z + " > 0]", ("Z",)),
-        "leaky_relu": (
-            r"\left(\mathbf{1}[" + Z + r" > 0] + 0.01\,\mathbf{1}[" + Z + r" \le 0]\right)",
-            ("Z",),
-        ),
-        "softplus": (r"\sigma(" + Z + ")", ("Z",)),
-        "softmax": ("", ("A",)),
+        "identity": "1",
+        "sigmoid": A + r" \odot (1 - " + A + ")",
+        "tanh": "(1 - " + A + r" \odot " + A + ")",
+        "relu": r"\mathbf{1}[" + Z + " > 0]",
+        "leaky_relu": r"\left(\mathbf{1}[" + Z + r" > 0] + 0.01\,\mathbf{1}[" + Z + r" \le 0]\right)",
+        "softplus": r"\sigma(" + Z + ")",
     }
-    if name in table:
-        return table[name]
-    return "g'(" + Z + ")", ("Z", "A")  # a custom g(z): its derivative, evaluated at Z
+    return table.get(name, "g'(" + Z + ")")  # a custom g(z): its derivative, evaluated at Z

@@ -21,6 +21,7 @@ import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
 from backprop.core.activations import activation
+from backprop.core.backward_engine import DA_PREV, DB, DW, FORMULAS, SHORTCUT
 from backprop.core.errors import InvalidInput
 from backprop.derivation import notation as nt
 
@@ -89,8 +90,11 @@ def notebook(trace) -> dict:
         _markdown("## Loss"),
         _code(_loss(spec)),
         _markdown(
-            "## Backward pass\n\n`dZ = dA * g'(Z)`, `dW = A_prev.T @ dZ`, `db = dZ.sum(axis=0)`, "
-            "`dA_prev = dZ @ W.T`, from the last layer down."
+            "## Backward pass\n\n`dZ = dA * g'(Z)`, "
+            + ", ".join(
+                f"`{name} = {_code_of(name, A_prev='A_prev', dZ='dZ', W='W')}`" for name in (DW, DB, DA_PREV)
+            )
+            + ", from the last layer down."
         ),
         _code(_backward(spec)),
     ]
@@ -219,19 +223,26 @@ def _backward(spec) -> str:
     ]
     for l in range(L, 0, -1):
         if l == L and spec.loss != "mse":
-            lines.append(f"dZ{l} = (A{l} - Y){scale}  # the {spec.loss} shortcut: dL/dZ = A - Y")
+            shortcut = _code_of(SHORTCUT, A=f"A{l}", Y="Y")
+            lines.append(f"dZ{l} = ({shortcut}){scale}  # the {spec.loss} shortcut: dL/dZ = A - Y")
         else:
             lines.append(f"dZ{l} = g{l}_backward(Z{l}, A{l}, dA{l})  # chain rule through g")
         lines += [
-            f"dW{l} = A{l - 1}.T @ dZ{l}  # ({spec.sizes[l - 1]}, {spec.sizes[l]})",
-            f"db{l} = dZ{l}.sum(axis=0)  # ({spec.sizes[l]},)",
-            f"dA{l - 1} = dZ{l} @ W[{l}].T  # (m, {spec.sizes[l - 1]})",
+            f"dW{l} = {_code_of(DW, A_prev=f'A{l - 1}', dZ=f'dZ{l}')}"
+            f"  # ({spec.sizes[l - 1]}, {spec.sizes[l]})",
+            f"db{l} = {_code_of(DB, dZ=f'dZ{l}')}  # ({spec.sizes[l]},)",
+            f"dA{l - 1} = {_code_of(DA_PREV, dZ=f'dZ{l}', W=f'W[{l}]')}  # (m, {spec.sizes[l - 1]})",
         ]
         lines += [
             f"check('{name}{k}', {name}{k}, shown['{name}{k}'])"
             for name, k in (("dZ", l), ("dW", l), ("db", l), ("dA", l - 1))
         ]
     return "\n".join(lines)
+
+
+def _code_of(kind: str, **names: str) -> str:
+    """The backward engine's NumPy line for a step kind, with the notebook's variable names."""
+    return FORMULAS[kind].code.format(**names)
 
 
 def _finite_difference(spec) -> str:

@@ -1,0 +1,108 @@
+r"""The arithmetic a backward pass runs on: the few operations its steps are written in.
+
+The backward engine (``backprop.core.backward_engine``) writes every step with these
+operations only, so the same steps run on float64 or float32 NumPy arrays (``FLOAT``,
+BLAS products, the dtype follows the arrays) or on exact numbers
+(``backprop.derivation.exact.EXACT``, object arrays of SymPy Rationals).
+
+Products, transposes and Hadamard products are the arrays' own operators, which NumPy
+implements for both (BLAS for floats, entry by entry for object arrays):
+
+    P @ Q                               P Q                     (a, b) @ (b, c) -> (a, c)
+    P.T                                 Pᵀ                      (a, b) -> (b, a)
+    P * Q                               P ⊙ Q                   same shapes
+
+(An arithmetic method per operation would cost a Python call each, measured at 5% of the
+tiny network's backward pass.) The operations that differ between arithmetics are methods:
+
+    column_sum(P)                       (1_{m×1}ᵀ P)ᵀ          (m, n) -> (n,)
+    scale(P, m)                         P / m                   (the mean reduction)
+    g_prime(act, Z, A)                  g'(Z), or None for softmax (no elementwise g')
+    activation_backward(act, Z, A, dA)  ∂L/∂A ⊙ g'(Z), or each row's softmax Jacobian
+    loss_dA(loss, A, Y)                 ∂(Σ_i l_i)/∂A^(L)
+    loss_dZ(loss, A, Y)                 ∂(Σ_i l_i)/∂Z^(L) = A - Y (softmax+CE, sigmoid+BCE)
+
+``act`` is the layer's ``Activation`` (``backprop.core.activations``); ``loss`` a loss name.
+``product(P, Q)`` is P @ Q for formulas whose shapes may not fit (the classic mistakes):
+it raises ShapeMismatch naming both shapes.
+
+>>> import numpy as np
+>>> FLOAT.column_sum(np.array([[1.0, 2.0], [3.0, 4.0]]))
+array([4., 6.])
+"""
+
+from __future__ import annotations
+
+import operator
+from functools import partial
+from typing import Protocol
+
+import numpy as np
+
+from backprop.core.activations import Activation
+from backprop.core.losses import LOSSES
+
+Array = np.ndarray
+
+
+class Arithmetic(Protocol):
+    """The operations a backward step may use (see the module docstring for each formula)."""
+
+    name: str
+
+    def column_sum(self, P): ...
+    def scale(self, P, m: int): ...
+    def g_prime(self, act: Activation, Z, A): ...
+    def activation_backward(self, act: Activation, Z, A, dA): ...
+    def loss_dA(self, loss: str, A, Y): ...
+    def loss_dZ(self, loss: str, A, Y): ...
+
+
+def _g_prime(act: Activation, Z: Array, A: Array) -> Array | None:
+    return None if act.dg is None else act.dg(Z, A)
+
+
+def _loss_dA(loss: str, A: Array, Y: Array) -> Array:
+    return LOSSES[loss].dA(A, Y)
+
+
+def _loss_dZ(loss: str, A: Array, Y: Array) -> Array:
+    return LOSSES[loss].dZ_shortcut(A, Y)
+
+
+class FloatArithmetic:
+    r"""NumPy floating point: BLAS products; float64 or float32 as the arrays are.
+
+    The operations are the callables themselves (``np.add.reduce``, ``operator.truediv``),
+    held in slots: a backward step of the tiny networks takes microseconds, and a Python
+    frame or a descriptor lookup per operation would show.
+    """
+
+    __slots__ = ("name", "column_sum", "scale", "g_prime", "activation_backward", "loss_dA", "loss_dZ")
+
+    def __init__(self):
+        self.name = "float"
+        self.column_sum = partial(np.add.reduce, axis=0)  # what P.sum(axis=0) calls
+        self.scale = operator.truediv  # P / m
+        self.g_prime = _g_prime
+        self.activation_backward = Activation.backward  # act.backward(Z, A, dA)
+        self.loss_dA = _loss_dA
+        self.loss_dZ = _loss_dZ
+
+
+FLOAT = FloatArithmetic()
+
+
+class ShapeMismatch(Exception):
+    """A product whose inner dimensions differ: its left and right shapes."""
+
+    def __init__(self, left: tuple[int, ...], right: tuple[int, ...]):
+        super().__init__(f"shapes do not multiply: {left} @ {right}")
+        self.left, self.right = left, right
+
+
+def product(P, Q):
+    r"""P @ Q, or ShapeMismatch when P's columns are not Q's rows (a mistaken formula's product)."""
+    if P.shape[-1] != Q.shape[0]:
+        raise ShapeMismatch(P.shape, Q.shape)
+    return P @ Q

@@ -1,0 +1,240 @@
+r"""The backward pass, written once, as a sequence of named steps in the derivation's order.
+
+From the loss down to layer 1 (rows are samples; shapes in the notes' orientation):
+
+    loss_start     ∂L/∂A^(L)   = ∂(Σ l_i)/∂A^(L)  (÷ m under the mean)    (m, n_L)
+    then for l = L..1:
+    g_prime        ∂L/∂Z^(l)   = ∂L/∂A^(l) ⊙ g'(Z^(l))                   (m, n_l)
+      or softmax_jacobian         each row times its Jacobian diag(a) - a aᵀ
+      or shortcut  ∂L/∂Z^(L)   = A^(L) - Y  (softmax+CE, sigmoid+BCE; ÷ m under the mean)
+    dW             ∂L/∂W^(l)   = A^(l-1)ᵀ ∂L/∂Z^(l)                       (n_{l-1}, n_l)
+    db             ∂L/∂b^(l)   = (1_{m×1}ᵀ ∂L/∂Z^(l))ᵀ, the column sums      (n_l,)
+    dA_prev        ∂L/∂A^(l-1) = ∂L/∂Z^(l) W^(l)ᵀ                          (m, n_{l-1})
+
+Each formula is written with an ``Arithmetic`` (``backprop.core.arithmetic``): NumPy floats
+or exact fractions run the very same steps. ``swaps`` replaces the formula of named steps
+(the classic mistakes of ``backprop.derivation.classic_mistakes``); a swapped pass checks
+every gradient's shape, and a swapped formula's products (``arithmetic.product``), and
+reports a ``Refusal`` instead of raising.
+``record=True`` keeps each step as a ``Step`` (its inputs, result and the forward-pass
+values it reads); ``record=False`` is the bare arithmetic ``network.run`` times.
+
+>>> from backprop.core.network import forward, init_params, make_data
+>>> from backprop.core.spec import NetworkSpec
+>>> spec = NetworkSpec(sizes=(3, 4, 2), activations=("sigmoid", "identity"))
+>>> params = init_params(spec); X, Y = make_data(spec)
+>>> out = backward_pass(spec, params.W, params.b, X, Y, forward(spec, params, X), record=True)
+>>> [(s.kind, s.l) for s in out.steps][:5]
+[('loss_start', 2), ('g_prime', 2), ('dW', 2), ('db', 2), ('dA_prev', 2)]
+>>> out.steps[2].reads
+('A^(1)',)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from backprop.core.activations import ACTIVATIONS, activation
+from backprop.core.arithmetic import FLOAT, Arithmetic, ShapeMismatch
+from backprop.core.backward_records import BackwardPass, LayerTrace, Refusal, Step, input_label
+from backprop.core.losses import LOSSES
+
+Array = np.ndarray
+new_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (a frame less)
+
+# Step kinds (the formula) and names (the variable computed: "dA" is ∂L/∂A^(L)).
+LOSS_START, SHORTCUT, G_PRIME, SOFTMAX_JACOBIAN = "loss_start", "shortcut", "g_prime", "softmax_jacobian"
+DW, DB, DA_PREV = "dW", "db", "dA_prev"
+
+# Which stored forward values g'(Z^(l)) reads: sigmoid' = A(1 - A) reuses A, ReLU' reads Z.
+G_PRIME_READS: dict[str, tuple[str, ...]] = {
+    "identity": (),
+    "sigmoid": ("A",),
+    "tanh": ("A",),
+    "relu": ("Z",),
+    "leaky_relu": ("Z",),
+    "softplus": ("Z",),
+    "softmax": ("A",),
+}
+CUSTOM_READS = ("Z", "A")  # a student's g(z): its derivative evaluated at Z (and A given)
+
+
+class Context:
+    """What a step formula may read besides the layer's arrays: the layer, loss, activation, m, Y.
+
+    ``act`` is layer l's Activation, ``loss`` the loss's name, ``m`` the divisor of the
+    mean reduction (None under the sum) and ``batch`` the number of samples.
+    """
+
+    __slots__ = ("l", "L", "m", "batch", "loss", "act", "Y")
+
+
+# A step formula: compute(arithmetic, context, A_prev, W, Z, A, dA, dZ) -> its result.
+# Every formula takes the layer's six arrays by position (locals, no lookups: the tiny
+# networks' whole pass takes microseconds); each reads the ones its ``inputs`` name.
+Compute = Callable[[Arithmetic, Context, Array, Array, Array, Array, Array, Array], Array]
+ARRAYS = ("A_prev", "W", "Z", "A", "dA", "dZ")
+
+
+@dataclass(frozen=True)
+class Formula:
+    r"""How one step computes its variable, and what it reads.
+
+    ``inputs`` names what it reads (of ARRAYS, and "Y"), in the order shown; ``text`` is
+    the step in plain text with {l} and {p} = l - 1 (a Refusal names the product with
+    it); ``code`` is the NumPy line, with the inputs' names as fields.
+    """
+
+    name: str  # the variable: "dA", "dZ", "dW", "db", "dA_prev"
+    kind: str
+    inputs: tuple[str, ...]
+    compute: Compute
+    text: str
+    code: str = ""
+    mistake: str | None = None  # the classic mistake's key, when this formula replaces the right one
+
+
+def _loss_start(ar, c, A_prev, W, Z, A, dA, dZ):
+    dA = ar.loss_dA(c.loss, A, c.Y)  # ∂(Σ l_i)/∂A^(L)
+    return dA if c.m is None else ar.scale(dA, c.m)  # L = (1/m) Σ l_i
+
+
+def _shortcut(ar, c, A_prev, W, Z, A, dA, dZ):
+    dZ = ar.loss_dZ(c.loss, A, c.Y)  # A - Y
+    return dZ if c.m is None else ar.scale(dZ, c.m)
+
+
+def _through_g(ar, c, A_prev, W, Z, A, dA, dZ):
+    return ar.activation_backward(c.act, Z, A, dA)  # ∂L/∂A ⊙ g'(Z), or the softmax Jacobian
+
+
+def _dW(ar, c, A_prev, W, Z, A, dA, dZ):
+    return A_prev.T @ dZ  # A^(l-1)ᵀ ∂L/∂Z^(l)
+
+
+def _db(ar, c, A_prev, W, Z, A, dA, dZ):
+    return ar.column_sum(dZ)  # (1ᵀ ∂L/∂Z^(l))ᵀ
+
+
+def _dA_prev(ar, c, A_prev, W, Z, A, dA, dZ):
+    return dZ @ W.T  # ∂L/∂Z^(l) W^(l)ᵀ
+
+
+FORMULAS: dict[str, Formula] = {
+    f.kind: f
+    for f in (
+        Formula("dA", LOSS_START, ("A", "Y"), _loss_start, "∂L/∂A^({l}) = ∂l/∂A^({l})"),
+        Formula("dZ", SHORTCUT, ("A", "Y"), _shortcut, "∂L/∂Z^({l}) = A^({l}) - Y", "{A} - {Y}"),
+        Formula("dZ", G_PRIME, ("dA",), _through_g, "∂L/∂Z^({l}) = ∂L/∂A^({l}) ⊙ g'(Z^({l}))"),
+        Formula(
+            "dZ", SOFTMAX_JACOBIAN, ("dA", "A"), _through_g, "∂L/∂Z^({l}) = softmax Jacobian of ∂L/∂A^({l})"
+        ),
+        Formula("dW", DW, ("A_prev", "dZ"), _dW, "∂L/∂W^({l}) = A^({p})ᵀ @ ∂L/∂Z^({l})", "{A_prev}.T @ {dZ}"),
+        Formula("db", DB, ("dZ",), _db, "∂L/∂b^({l}) = column sums of ∂L/∂Z^({l})", "{dZ}.sum(axis=0)"),
+        Formula(
+            "dA_prev", DA_PREV, ("dZ", "W"), _dA_prev, "∂L/∂A^({p}) = ∂L/∂Z^({l}) @ W^({l})ᵀ", "{dZ} @ {W}.T"
+        ),
+    )
+}
+
+
+def _inputs_of(formula: Formula, c: Context) -> tuple[str, ...]:
+    if formula.kind == G_PRIME and formula.mistake is None:
+        return formula.inputs + G_PRIME_READS.get(c.act.name, CUSTOM_READS)
+    return formula.inputs
+
+
+def backward_pass(
+    spec,
+    Ws,
+    bs,
+    X,
+    Y,
+    fwd,
+    arithmetic: Arithmetic = FLOAT,
+    swaps: Mapping[str, Formula] | None = None,
+    record: bool = False,
+) -> BackwardPass:
+    r"""Every step from ∂L/∂A^(L) down to ∂L/∂X over a forward pass ``fwd`` = [(Z^(l), A^(l))].
+
+    ``Ws``, ``bs``: W^(l) (n_{l-1}, n_l) and b^(l) (n_l,) for l = 1..L; X (m, n_0), Y (m, n_L).
+    ``swaps`` maps a step name ("dZ", "dW", "db", "dA_prev") to the formula used instead.
+    """
+    ar = arithmetic
+    steps: list[Step] | None = [] if (record or swaps) else None
+    L = spec.L
+    c = Context()
+    c.L, c.loss, c.Y, c.batch = L, spec.loss, Y, spec.batch
+    c.m = spec.batch if spec.reduction == "mean" else None  # divide by m only under the mean
+    shortcut = FORMULAS[SHORTCUT] if LOSSES[spec.loss].dZ_shortcut is not None else None
+    f_dA, f_dW, f_db, f_dA_prev = FORMULAS[LOSS_START], FORMULAS[DW], FORMULAS[DB], FORMULAS[DA_PREV]
+    if steps is not None:
+        f_dA, f_dW, f_db, f_dA_prev = (_recorded(f, ar, steps, swaps) for f in (f_dA, f_dW, f_db, f_dA_prev))
+    layers: list[LayerTrace] = []
+    through_g, jacobian = FORMULAS[G_PRIME], FORMULAS[SOFTMAX_JACOBIAN]
+    dW_of, db_of, dA_prev_of = f_dW.compute, f_db.compute, f_dA_prev.compute
+    Z, A = fwd[-1]
+    try:
+        c.l = L
+        dA = f_dA.compute(ar, c, None, None, Z, A, None, None)  # (m, n_L)
+        for l in range(L, 0, -1):
+            c.l = l
+            name = spec.activations[l - 1]
+            c.act = act = ACTIVATIONS.get(name) or activation(name)  # a built-in without a call
+            Z, A = fwd[l - 1]
+            A_prev = fwd[l - 2][1] if l > 1 else X  # (m, n_in)
+            W = Ws[l - 1]  # (n_in, n_out)
+            f_dZ = shortcut if (l == L and shortcut) else (through_g if act.dg else jacobian)
+            if steps is not None:
+                f_dZ = _recorded(f_dZ, ar, steps, swaps)
+            dZ = f_dZ.compute(ar, c, A_prev, W, Z, A, dA, None)  # (m, n_out)
+            dW = dW_of(ar, c, A_prev, W, Z, A, dA, dZ)  # (n_in, n_out)
+            db = db_of(ar, c, A_prev, W, Z, A, dA, dZ)  # (n_out,)
+            dA_prev = dA_prev_of(ar, c, A_prev, W, Z, A, dA, dZ)  # (m, n_in)
+            if swaps:  # denominator layout: each gradient has its variable's shape
+                _same_shape(f"∂L/∂W^({l})", dW, W)
+                _same_shape(f"∂L/∂b^({l})", db, bs[l - 1])
+                _same_shape(f"∂L/∂A^({l - 1})", dA_prev, A_prev)
+            layers.append(new_tuple(LayerTrace, (l, A_prev, W, bs[l - 1], Z, A, dA, dZ, dW, db, dA_prev)))
+            dA = dA_prev  # the upstream gradient of the layer below
+    except _Refused as refused:
+        return BackwardPass(tuple(reversed(layers)), tuple(steps or ()), refused.refusal)
+    return new_tuple(BackwardPass, (tuple(reversed(layers)), tuple(steps) if steps is not None else (), None))
+
+
+class _Refused(Exception):
+    def __init__(self, refusal: Refusal):
+        self.refusal = refusal
+
+
+class _Recorded(NamedTuple):
+    """A formula whose ``compute`` also appends its Step (and turns a ShapeMismatch into a Refusal)."""
+
+    compute: Compute
+
+
+def _recorded(formula: Formula, ar, steps: list[Step], swaps) -> _Recorded:
+    """The formula of its step (the swapped one if ``swaps`` names the step), recording each run."""
+    formula = swaps.get(formula.name, formula) if swaps else formula
+
+    def compute(ar, c, *arrays):
+        try:
+            result = formula.compute(ar, c, *arrays)
+        except ShapeMismatch as mismatch:
+            what = formula.text.format(l=c.l, p=c.l - 1)
+            raise _Refused(Refusal("matmul", what, mismatch.left, mismatch.right)) from None
+        named = dict(zip(ARRAYS, arrays), Y=c.Y)
+        inputs = tuple((input_label(n, c.l, c.L), named[n]) for n in _inputs_of(formula, c))
+        steps.append(Step(formula.name, formula.kind, c.l, inputs, result, formula.mistake))
+        return result
+
+    return _Recorded(compute)
+
+
+def _same_shape(what: str, gradient: Array, variable: Array) -> None:
+    if gradient.shape != variable.shape:
+        raise _Refused(Refusal("shape", what, gradient.shape, variable.shape))
