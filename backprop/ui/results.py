@@ -11,20 +11,18 @@ each cache wrapper once per process instead of on every rerun, and the pages sta
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import streamlit as st
 
 from backprop.core import gradcheck
 from backprop.core.gradcheck import Report, rel_error
+from backprop.derivation import steps as derivation_steps
 from backprop.derivation.classic_mistakes import MistakeCheck, check_mistake, sample_size
 from backprop.derivation.three_way import ThreeWay, three_way
 from backprop.teaching.train import History, train
 from backprop.ui import cache, diagrams, limits, plots, state
 from backprop.ui.i18n import t
-
-if TYPE_CHECKING:
-    from backprop.derivation.steps import Step
 
 
 def key_of(view) -> tuple[str, str]:
@@ -36,11 +34,11 @@ def key_of(view) -> tuple[str, str]:
 
 
 @st.cache_resource(max_entries=cache.TRACE_ENTRIES, ttl=cache.TRACE_TTL, show_spinner=False)
-def backward_steps(key: str, token: str, exact: bool, digits: int, _trace) -> tuple[Step, ...]:
+def backward_steps(
+    key: str, token: str, exact: bool, digits: int, _trace
+) -> tuple[derivation_steps.Step, ...]:
     """The backward pass of ``_trace`` (exact or not) as Steps, shared read-only like the trace."""
-    from backprop.derivation.steps import backward_steps as steps_of  # noqa: PLC0415
-
-    steps = steps_of(_trace, digits)
+    steps = derivation_steps.backward_steps(_trace, digits)
     for step in steps:
         step.result.setflags(write=False)
     return steps
