@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(_table(rows))
         print(_capacity(rows, args.class_size))
+        print(_cpu_capacity(rows, args.class_size, args.think))
         for row in rows:
             for message in row["exception_messages"]:
                 print(f"exception ({row['sessions']} sessions, heavy {row['heavy']}): {message}")
@@ -365,6 +366,26 @@ def _capacity(rows: list[dict], class_size: int) -> str:
         + (" at most: no larger count was measured" if per_replica == plain[-1][0] < class_size else "")
     )
     return "\n".join(lines)
+
+
+UTILIZATION = 0.7  # of a core: queues stay short below it
+
+
+def _cpu_capacity(rows: list[dict], class_size: int, think: str) -> str:
+    r"""Replicas from the server's CPU per rerun, which other jobs on the machine do not inflate.
+
+    One Streamlit process computes on one core at a time (the GIL): kept at UTILIZATION of
+    it, it serves UTILIZATION / (c r) sessions, c its CPU seconds per rerun (the median
+    over scenarios) and r = 1 / (mean think time) the reruns each session asks for per second.
+    """
+    low, high = (float(x) for x in think.split(","))
+    per_rerun = float(np.median([r["server_cpu_s"] / r["reruns"] for r in rows if r["reruns"]]))
+    sessions = UTILIZATION / (per_rerun * 2.0 / (low + high))
+    return (
+        f"server CPU {1000 * per_rerun:.1f} ms per rerun: one process, its core {UTILIZATION:.0%} busy, serves "
+        f"{sessions:.0f} sessions asking every {(low + high) / 2:.0f} s; {class_size} need "
+        f"{-(-class_size // int(sessions))} process(es), one per core"
+    )
 
 
 if __name__ == "__main__":
