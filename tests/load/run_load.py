@@ -382,7 +382,7 @@ def _cpu_capacity(rows: list[dict], class_size: int, think: str) -> str:
     per_rerun = float(np.median([r["server_cpu_s"] / r["reruns"] for r in rows if r["reruns"]]))
     sessions = UTILIZATION / (per_rerun * 2.0 / (low + high))
     return (
-        f"server CPU {1000 * per_rerun:.1f} ms per rerun: one process, its core {UTILIZATION:.0%} busy, serves "
+        f"server CPU {1000 * per_rerun:.1f} ms a rerun: one process, its core {UTILIZATION:.0%} busy, serves "
         f"{sessions:.0f} sessions asking every {(low + high) / 2:.0f} s; {class_size} need "
         f"{-(-class_size // int(sessions))} process(es), one per core"
     )
