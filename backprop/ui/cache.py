@@ -76,9 +76,12 @@ def read_only(array: np.ndarray) -> np.ndarray:
 
 def frozen(trace: Trace) -> Trace:
     """The trace with every array read-only, safe to share between sessions."""
+    r = read_only
     layers = tuple(
-        LayerTrace(*(read_only(v) if isinstance(v, np.ndarray) else v for v in layer))
-        for layer in trace.layers
+        LayerTrace(
+            x.l, r(x.A_prev), r(x.W), r(x.b), r(x.Z), r(x.A), r(x.dA), r(x.dZ), r(x.dW), r(x.db), r(x.dA_prev)
+        )
+        for x in trace.layers
     )
     return Trace(
         trace.spec, read_only(trace.X), read_only(trace.Y), layers, trace.loss, read_only(trace.losses)
@@ -114,7 +117,7 @@ def table(M: np.ndarray):
     column per rerun (0.1 s for a 505 × 512 matrix). A read-only array (a shared trace's)
     cannot change, so its table is kept, by the array's identity, while the array lives.
     """
-    import pyarrow as pa  # noqa: PLC0415 (Streamlit's own dependency; only when a table is drawn)
+    import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 (Streamlit's; only for a table)
 
     if M.flags.writeable:
         return _arrow(pa, M)
