@@ -6,7 +6,7 @@ from backprop.core.activations import CUSTOM_PREFIX, display_name
 from backprop.core.errors import InvalidInput
 from backprop.core.formula import EXAMPLES, FUNCTIONS, MAX_LENGTH, activation_from_formula, samples
 from backprop.io.upload import MAX_BYTES, load
-from backprop.ui import changes, sidebar, state, urlparams
+from backprop.ui import changes, plots, sidebar, state, urlparams
 from backprop.ui.i18n import t
 from backprop.ui.show import plain
 
@@ -19,6 +19,13 @@ st.caption(t("your_own.intro"))
 
 st.header(t("your_own.formula_header"))
 st.caption(t("your_own.formula_help", functions=", ".join(FUNCTIONS), limit=MAX_LENGTH))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _curves(text: str):
+    """The plot of g and g' for one formula, built once per process (Plotly, not per-rerun Altair)."""
+    z, g, dg = samples(activation_from_formula(text))
+    return plots.activation_curves(z, g, dg)
 
 
 def _take_example() -> None:
@@ -42,8 +49,7 @@ if act is not None:
     shown.latex(dg_line)
     if act.kinks:
         shown.caption(t("your_own.kinks", points=", ".join(f"{k:g}" for k in act.kinks)))
-    z, g, dg = samples(act)
-    plotted.line_chart({"z": z, "g(z)": g, "g'(z)": dg}, x="z", height=260)
+    plotted.plotly_chart(_curves(formula), key="yo_curves", alt=t("your_own.alt_curves"))
 
     layer = st.selectbox(
         t("your_own.layer"),

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from backprop.symbolic.limits import TooLarge
 from backprop.ui import explorer, results, show, sidebar, state
 from backprop.ui.i18n import t
 
@@ -73,7 +74,7 @@ else:
     st.info(t(f"symbolic.status_{sym.status}", message=sym.message, seconds=results.NETWORK_SECONDS))
     st.subheader(t("symbolic.per_layer_title", l=l))
     per_layer = results.element_sum(key, token, l, var, index, trace)
-    if getattr(per_layer, "too_large", False):
+    if isinstance(per_layer, TooLarge):
         st.info(t("symbolic.too_large", message=per_layer.message()))
     else:
         st.latex(per_layer.latex["equation"])

@@ -6,6 +6,7 @@ then the refutation must come from the numbers, and the test checks it does.
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cache
 
 import numpy as np
@@ -128,3 +129,38 @@ def test_numerator_layout_refutes_the_unqualified_formula_on_a_non_square_layer(
     check = layout.numerator_refutes(trace, 1)  # W^(1) is 3 × 4
     assert check.holds is False and [e.key for e in check.evidence] == ["layout_general", "layout_shapes"]
     assert layout.shapes_match_variables(trace).holds
+
+
+def _with_wrong_gradients(trace, l: int):
+    """The trace with layer l's stored ∂L/∂W, ∂L/∂b, ∂L/∂A^(l-1) doubled (a broken engine's)."""
+    layer = trace.layers[l - 1]
+    wrong = layer._replace(dW=2 * layer.dW, db=2 * layer.db, dA_prev=2 * layer.dA_prev)
+    layers = trace.layers[: l - 1] + (wrong,) + trace.layers[l:]
+    return dataclasses.replace(trace, layers=layers)
+
+
+@pytest.mark.parametrize("name", ["default", "square-m3"])
+def test_the_numerator_layout_is_judged_by_finite_differences_not_by_its_own_transpose(name):
+    trace = trace_of(name)
+    for l in range(1, trace.spec.L + 1):
+        pairs = {p.key: p for p in layout.layouts(trace, l)}
+        for key in ("dW", "db", "dA"):
+            assert pairs[key].check.method == "finite_differences" and pairs[key].check.holds, (l, key)
+            assert np.array_equal(pairs[key].right.reshape(-1), pairs[key].left.T.reshape(-1))
+        # a wrong stored gradient is caught: the layouts read the engine's results, the oracle is independent
+        broken = {p.key: p for p in layout.layouts(_with_wrong_gradients(trace, l), l)}
+        assert all(broken[key].check.holds is False for key in ("dW", "db", "dA")), l
+
+
+def test_the_notes_products_are_the_engines_results_and_a_wrong_one_is_refuted():
+    trace = trace_of("default")
+    for l in range(1, trace.spec.L + 1):
+        layer = trace.layers[l - 1]
+        right = {c.key: c for c in layout.candidates(trace, l) if c.correct}
+        assert np.array_equal(right["AT_dZ"].value, layer.dW) and np.array_equal(
+            right["dZ_WT"].value, layer.dA_prev
+        )
+        assert np.array_equal(right["1T_dZ"].value, layer.db)
+        broken = [c for c in layout.candidates(_with_wrong_gradients(trace, l), l) if c.correct]
+        assert all(c.check.holds is False for c in broken), l
+        assert layout.numerator_refutes(trace, l).evidence[0].key == "layout_general"

@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from helpers import assert_close
+from katex.latex_check import katex_errors, other_transposes, require_node
 
 from backprop import NetworkSpec, run
 from backprop.core.gradcheck import check, gradient_of, variables
+from backprop.derivation import notation as nt
 from backprop.derivation.classic_mistakes import MISTAKES, backward_with, check_mistake, harmless_here
 
 SPECS = [
@@ -76,3 +78,21 @@ def test_mistakes_carry_their_formulas():
     for mistake in MISTAKES.values():
         assert mistake.wrong != mistake.right and r"\partial L" in mistake.wrong
     assert np.isfinite(backward_with(NetworkSpec(), "forgot_g_prime").loss)
+
+
+def test_the_right_formulas_are_the_notation_modules_and_katex_reads_both():
+    right = {key: m.right for key, m in MISTAKES.items()}
+    assert right["w_not_transposed"] == nt.dA_prev_formula()
+    assert right["forgot_g_prime"] == nt.dZ_formula()
+    assert right["bias_not_summed"] == nt.db_formula()
+    assert right["dz_times_a_prev_t"] == nt.dW_formula()
+    assert right["mean_not_sum"] == rf"{nt.dW_formula()},\quad {nt.db_formula()}"
+    # the wrong line differs from the right one only where the mistake is
+    assert MISTAKES["w_not_transposed"].wrong == right["w_not_transposed"].replace(
+        nt.transpose(nt.sup("W", "l")), nt.sup("W", "l")
+    )
+    shown = [tex for m in MISTAKES.values() for tex in (m.wrong, m.right)]
+    assert all(other_transposes(tex) == [] for tex in shown)
+    require_node()
+    version, errors = katex_errors([(tex, True) for tex in shown])
+    assert not errors, (version, errors)

@@ -165,9 +165,6 @@ def test_katex_accepts_what_the_module_prints_and_rejects_a_broken_formula():
 HAND_TYPED = re.compile(r"\\c?frac\{+\\partial L")
 # the notes' own statements, quoted as the notes write them (typos included)
 QUOTES = {"backprop/teaching/notes_walk/statements.py"}
-# LaTeX still typed in the step engine's files; they switch to notation.py when it merges
-PENDING_FRACTION = {"backprop/derivation/classic_mistakes.py"}
-PENDING_TRANSPOSE = {"backprop/derivation/steps.py", "backprop/derivation/classic_mistakes.py"}
 
 
 def _strings_outside_docstrings(path: Path) -> list[str]:
@@ -197,17 +194,11 @@ def _modules_whose_strings(match) -> set[str]:
 
 
 def test_no_hand_typed_gradient_fraction_outside_the_notation_module():
-    assert _modules_whose_strings(HAND_TYPED.search) - QUOTES - PENDING_FRACTION == set()
+    assert _modules_whose_strings(HAND_TYPED.search) - QUOTES == set()
 
 
 def test_no_other_transpose_sign_in_the_code():
-    assert _modules_whose_strings(other_transposes) - PENDING_TRANSPOSE == set()
-
-
-def test_the_pending_lists_are_not_stale():
-    # when steps.py and classic_mistakes.py print through notation.py, empty these lists
-    assert PENDING_FRACTION <= _modules_whose_strings(HAND_TYPED.search)
-    assert PENDING_TRANSPOSE <= _modules_whose_strings(other_transposes)
+    assert _modules_whose_strings(other_transposes) == set()
 
 
 def test_the_catalogues_write_the_same_transpose_in_text():

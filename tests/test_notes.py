@@ -8,6 +8,7 @@ transposes multiply, so only numbers can refute them) and a 1 × 1 network.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import string
@@ -23,6 +24,9 @@ from backprop import InvalidInput, NetworkSpec, run
 from backprop.core.activations import activation
 from backprop.core.network import Params, init_params
 from backprop.teaching.notes import walk
+from backprop.teaching.notes_walk import chain
+from backprop.teaching.notes_walk.checks import focus
+from backprop.teaching.notes_walk.errata.figure import broken_sentence
 from backprop.teaching.notes_walk.model import Mistake, Step
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -478,3 +482,18 @@ def test_the_w_entry_labels_name_a_row_and_a_column():
     for lang, catalogue in CATALOGUES.items():
         assert ("row" in catalogue["notes.w_row"]) if lang == "en" else ("行" in catalogue["notes.w_row"])
         assert ("column" in catalogue["notes.w_col"]) if lang == "en" else ("列" in catalogue["notes.w_col"])
+
+
+def test_the_matrix_forms_read_the_engines_gradients_and_catch_a_wrong_one():
+    # chain step 4 and mistake 8 judge the backward engine's stored ∂L/∂W, ∂L/∂b, ∂L/∂A^(l-1)
+    # against sums and finite differences computed without it: a wrong stored gradient fails
+    trace = trace_of("default")
+    f = focus(trace)
+    layer = trace.layers[f.l - 1]
+    wrong = layer._replace(dW=2 * layer.dW, db=2 * layer.db, dA_prev=2 * layer.dA_prev)
+    broken = dataclasses.replace(trace, layers=trace.layers[: f.l - 1] + (wrong,) + trace.layers[f.l :])
+    for key in ("a", "W", "b"):
+        assert chain.steps(trace, f, key)[3].verdict == "verified", key
+        assert chain.steps(broken, f, key)[3].verdict == "refuted", key
+    assert all(check.holds for check in broken_sentence(trace, f).correction)
+    assert not any(check.holds for check in broken_sentence(broken, f).correction)

@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from katex.latex_check import other_transposes
 
 from backprop import NetworkSpec, run
+from backprop.derivation import notation as nt
 from backprop.derivation.exact import exact_run
 from backprop.derivation.steps import backward_steps, gradient_of_step, ledger, matrix_tex, number_tex
 
@@ -126,6 +128,20 @@ def test_latex_is_well_formed(spec):
         assert tex.count(r"\left") == tex.count(r"\right"), step.name
         assert not re.search(r"\^\{[^{}]*\}\^", tex), f"double superscript in step {step.number}"
         assert "nan" not in tex and "inf" not in tex
+        assert other_transposes(tex) == [], f"step {step.number} writes a transpose other than \\mathrm{{T}}"
+
+
+def test_the_product_steps_print_the_notation_modules_formulas():
+    spec = NetworkSpec((3, 4, 2), ("sigmoid", "identity"), batch=5)
+    steps = {(s.name, s.l): s for s in backward_steps(run(spec))}
+    for l in (1, 2):
+        assert steps["dW", l].formula_line() == nt.dW_formula(l)
+        assert steps["db", l].formula_line() == nt.db_formula(l, rows=5)
+        assert steps["dA_prev", l].formula_line() == nt.dA_prev_formula(l)
+    # the numbers put in carry the same sign: {[A^(1)]}^T, (1_{5×1}^T [∂L/∂Z]), [∂L/∂Z] {[W]}^T
+    assert steps["dW", 2].substituted.startswith("{" + matrix_tex(steps["dW", 2].uses[0].value))
+    assert steps["db", 2].substituted.startswith(r"\left(" + nt.transpose(nt.ones(5)))
+    assert steps["dA_prev", 2].substituted.endswith("}" + "^{" + nt.TRANSPOSE + "}")
 
 
 def test_numbers_and_big_matrices():

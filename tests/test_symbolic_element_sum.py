@@ -18,7 +18,7 @@ from backprop.core.gradcheck import numeric_entry, rel_error
 from backprop.core.network import Params
 from backprop.symbolic import VARIABLES, element_sum
 from backprop.symbolic.element_sum import DIRECT_TERMS
-from backprop.symbolic.limits import ELEMENT_INPUTS_LIMIT, ELEMENT_TERMS_LIMIT
+from backprop.symbolic.limits import ELEMENT_INPUTS_LIMIT, ELEMENT_TERMS_LIMIT, TooLarge
 from backprop.symbolic.symbols import symbol, z_entry
 
 # (hidden activation, output activation, loss): every activation and every loss
@@ -159,7 +159,7 @@ def test_sixty_four_wide_layer_stays_fast():
     es = element_sum(trace, 1, "W", (3, 7))
     es.terms, es.expanded_latex()
     assert time.perf_counter() - start < 2.0  # ~0.1 s measured; generous for a loaded machine
-    assert getattr(es.symbolic_entry, "too_large", False)
+    assert isinstance(es.symbolic_entry, TooLarge)
     assert es.value == pytest.approx(trace.layers[0].dW[3, 7], rel=1e-12)
     assert es.vanishes.sum() == 64 * 63
 
@@ -170,7 +170,7 @@ def test_past_the_limit_is_too_large_at_once():
     start = time.perf_counter()
     result = element_sum(trace, 1, "W", (0, 0))
     assert time.perf_counter() - start < 0.5
-    assert result.too_large and result.size == m * 128 and result.limit == ELEMENT_TERMS_LIMIT
+    assert isinstance(result, TooLarge) and result.size == m * 128 and result.limit == ELEMENT_TERMS_LIMIT
     assert "too large for this view" in result.message() and "Available" in result.message()
 
 
@@ -179,7 +179,7 @@ def test_too_many_inputs_is_too_large_at_once():
     start = time.perf_counter()
     result = element_sum(trace, 1, "A_prev", (0, 0))
     assert time.perf_counter() - start < 0.5
-    assert result.too_large and result.size == ELEMENT_INPUTS_LIMIT + 1
+    assert isinstance(result, TooLarge) and result.size == ELEMENT_INPUTS_LIMIT + 1
 
 
 @pytest.mark.parametrize(

@@ -77,5 +77,5 @@ def test_layer_symbol_matrices():
 def test_relabel_renames_rows_and_output_units_only():
     w, a = symbol("w", 1, 2, 0), symbol("a", 0, 0, 2)
     assert relabel(w * a, {0: 3, 3: 0}, {0: 1, 1: 0}) == symbol("w", 1, 2, 1) * symbol("a", 0, 3, 2)
-    assert info(relabel(symbol("b", 1, 0), {}, {0: 4, 4: 0})).index == (4,)
+    assert info(relabel(symbol("b", 1, 0), {}, {0: 4, 4: 0})).indices == (4,)
     assert relabel(sp.Integer(1), {0: 1}, {0: 1}) == 1

@@ -31,6 +31,7 @@ from __future__ import annotations
 import ast
 import math
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial, reduce
 
@@ -116,7 +117,7 @@ def _printed(name: str, call: sp.Function, printer, exp: str | None) -> str:
     return name + power + r"\left(" + printer._print(call.args[0]) + r"\right)"
 
 
-FUNCTIONS: dict[str, tuple[int, object]] = {
+FUNCTIONS: dict[str, tuple[int, Callable[..., sp.Expr]]] = {
     "exp": (1, sp.exp),
     "log": (1, sp.log),
     "ln": (1, sp.log),
@@ -233,6 +234,10 @@ def activation_from_formula(text: str) -> CustomActivation:
 
 def samples(act: Activation, low: float = -5.0, high: float = 5.0, n: int = 201):
     r"""z on [low, high] (n points) with g(z) and g'(z), for a plot. Shapes (n,)."""
+    if act.dg is None:
+        raise ValueError(
+            f"act = {act.name!r} is not allowed: g'(z) is plotted for an elementwise activation only"
+        )
     z = np.linspace(low, high, n)
     Z_ = z.reshape(-1, 1)  # (n, 1): one sample per row
     A = act.g(Z_)
@@ -280,7 +285,12 @@ def _build(text: str, node: ast.AST, depth: int) -> sp.Expr:
     """The SymPy expression of one checked node, built from its checked children."""
     if depth > MAX_DEPTH:
         raise _reject(text, f"at most {MAX_DEPTH} levels of nesting")
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+    # a bool is an int too, but True is not a number a student types
+    if (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, int | float)
+        and not isinstance(node.value, bool)
+    ):
         return _literal(text, node.value)
     if isinstance(node, ast.Name):
         if node.id not in CONSTANTS:

@@ -47,12 +47,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from backprop.core.activations import activation
-from backprop.core.network import Params, Trace, checked_inputs, forward, loss_value, run
+from backprop.core.losses import LOSSES
+from backprop.core.network import Params, Trace, checked_inputs, forward, run
 from backprop.core.spec import NetworkSpec
 
 STEP = 1e-4
 STEPS = (1e-4, 1e-3, 1e-2, 1e-1, 1.0)  # the last only estimates the truncation of 0.1
-ROUNDING = 24 * np.finfo(np.float64).eps  # err of D(h) from rounding: ROUNDING · max|L_k| / h
+ROUNDING = 24 * np.finfo(np.float64).eps  # err of D(h) from rounding: ROUNDING · max size(L_k) / h
 FLOOR = 1e-3  # rel_error of plain floats: relative to max(1, |L|)
 ARRAY_FLOOR = 1e-3  # an entry is judged relatively down to this fraction of its array's scale
 ERROR_MARGIN = 2.0  # an entry may differ by this many times its estimate's error bar
@@ -67,6 +68,9 @@ class Estimate(float):
     """
 
     __slots__ = ("error", "scale", "step")
+    error: float
+    scale: float
+    step: float
 
     def __new__(cls, value: float, error: float, scale: float = 0.0, step: float = STEP):
         self = super().__new__(cls, value)
@@ -182,17 +186,20 @@ def _five_point(spec, params: Params, X, Y, variable: str, l: int, index, h: flo
     original = target[index]
     results, patterns = [], []
     with np.errstate(all="ignore"):  # a large trial step may overflow: its estimate is then not used
+        sizes = []
         for x in (original + 2 * h, original + h, original - h, original - 2 * h):
             target[index] = x
-            p = Params(tuple(values["W"]), tuple(values["b"]))
-            X_ = values["X"][0]
-            results.append(loss_value(spec, p, X_, Y))
-            patterns.append(_kink_pattern(spec, p, X_))
+            loss, size, pattern = _evaluate(
+                spec, Params(tuple(values["W"]), tuple(values["b"])), values["X"][0], Y
+            )
+            results.append(loss)
+            sizes.append(size)
+            patterns.append(pattern)
         target[index] = original
         plus2, plus1, minus1, minus2 = results
         value = (-plus2 + 8 * plus1 - 8 * minus1 + minus2) / (12 * h)
         two_point = (plus1 - minus1) / (2 * h)
-        rounding = ROUNDING * max(abs(r) for r in results) / h
+        rounding = ROUNDING * max(sizes) / h
     at_kink = any(not np.array_equal(a, b) for later in patterns[1:] for a, b in zip(patterns[0], later))
     return value, rounding, value - two_point, at_kink
 
@@ -261,12 +268,24 @@ def estimate_array(spec, params: Params, X, Y, variable: str, l: int, indices, t
     return {i: (Estimate(v, e, scale, h), kink) for i, (v, e, h, kink) in out.items()}
 
 
-def _kink_pattern(spec, params: Params, X) -> list[np.ndarray]:
-    """Which side of each kink every z of a kinked activation lies on."""
-    out = []
-    for (Z, _), name in zip(forward(spec, params, X), spec.activations):
-        out.extend(Z > k for k in activation(name).kinks)
-    return out
+def _evaluate(spec, params: Params, X, Y) -> tuple[float, float, list[np.ndarray]]:
+    r"""One forward pass: (L, the size of the terms L is computed from, the kink pattern).
+
+    bce and softmax_ce are computed from the logits, l_i = logsumexp(z_i) - z_iy (or
+    softplus(z) - y z): a difference of terms of size max_j |z_ij|, so their rounding is
+    ε Σ_i max_j |z_ij|, however small L itself is. Squared error sums squares: ε |L|.
+    """
+    layers = forward(spec, params, X)
+    Z, A = layers[-1]
+    scale = 1 / spec.m if spec.reduction == "mean" else 1.0
+    loss = float(LOSSES[spec.loss].per_sample(Z, A, Y).sum() * scale)
+    size = abs(loss) if spec.loss == "mse" else max(abs(loss), float(np.abs(Z).max(axis=1).sum() * scale))
+    return loss, size, _pattern_of(spec, layers)
+
+
+def _pattern_of(spec, layers) -> list[np.ndarray]:
+    """Which side of each kink every z of a kinked activation lies on, from a forward pass's layers."""
+    return [Z > k for (Z, _), name in zip(layers, spec.activations) for k in activation(name).kinks]
 
 
 def check(

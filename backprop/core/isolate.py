@@ -150,19 +150,22 @@ def _leave_main_alone() -> None:
     ``spawn.get_preparation_data`` is where multiprocessing decides what a child
     prepares; it is wrapped once, and only processes named CHILD_NAME are affected.
     """
-    original = spawn.get_preparation_data
-    if getattr(original, "leaves_main_alone", False):
-        return
+    if not isinstance(spawn.get_preparation_data, _LeavesMainAlone):
+        spawn.get_preparation_data = _LeavesMainAlone(spawn.get_preparation_data)
 
-    def preparation_data(name):
-        data = original(name)
+
+class _LeavesMainAlone:
+    """multiprocessing's get_preparation_data without the main script for CHILD_NAME's children."""
+
+    def __init__(self, original: Callable[[str], dict]):
+        self.original = original
+
+    def __call__(self, name: str) -> dict:
+        data = self.original(name)
         if name == CHILD_NAME:
             data.pop("init_main_from_path", None)
             data.pop("init_main_from_name", None)
         return data
-
-    preparation_data.leaves_main_alone = True
-    spawn.get_preparation_data = preparation_data
 
 
 def _child(send, memory_mb: int, function, args, kwargs) -> None:

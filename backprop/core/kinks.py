@@ -40,7 +40,8 @@ def kinks(expr: sp.Expr, Z: sp.Symbol, numeric: Callable) -> tuple[float, ...]:
 
 def _branches(expr: sp.Expr, limit: int = 64) -> set[sp.Expr]:
     """expr with every max and min replaced by one of its arguments and |u| by ±u, each way."""
-    out, todo = set(), [expr]
+    out: set[sp.Expr] = set()
+    todo = [expr]
     while todo and len(out) < limit:
         e = todo.pop()
         inner = next(iter(e.atoms(sp.Max, sp.Min, sp.Abs)), None)

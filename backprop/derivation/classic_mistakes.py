@@ -42,6 +42,7 @@ from backprop.core.gradcheck import Entry, Report, check, rel_error
 from backprop.core.losses import LOSSES
 from backprop.core.network import Params, checked_inputs, forward
 from backprop.core.spec import NetworkSpec
+from backprop.derivation import notation as nt
 
 Array = np.ndarray
 
@@ -53,49 +54,37 @@ MAX_ENTRIES = 200
 
 @dataclass(frozen=True)
 class Mistake:
-    r"""One classic mistake: its key and the wrong and right formulas as LaTeX."""
+    r"""One classic mistake: its key and the wrong and right formulas as LaTeX (notation.py's symbols)."""
 
     key: str
     wrong: str
     right: str
 
 
-MISTAKES: dict[str, Mistake] = {
-    m.key: m
-    for m in (
-        Mistake(
-            "w_not_transposed",
-            r"\frac{\partial L}{\partial A^{(l-1)}} = \frac{\partial L}{\partial Z^{(l)}}\, W^{(l)}",
-            r"\frac{\partial L}{\partial A^{(l-1)}} = \frac{\partial L}{\partial Z^{(l)}}\, W^{(l)\top}",
-        ),
-        Mistake(
-            "forgot_g_prime",
-            r"\frac{\partial L}{\partial Z^{(l)}} = \frac{\partial L}{\partial A^{(l)}}",
-            r"\frac{\partial L}{\partial Z^{(l)}} = \frac{\partial L}{\partial A^{(l)}} \odot g'(Z^{(l)})",
-        ),
-        Mistake(
-            "mean_not_sum",
-            r"\frac{\partial L}{\partial W^{(l)}} = \frac{1}{m} A^{(l-1)\top}"
-            r" \frac{\partial L}{\partial Z^{(l)}},"
-            r"\quad \frac{\partial L}{\partial b^{(l)}} = \frac{1}{m} \left(1_{m\times 1}^\top"
-            r" \frac{\partial L}{\partial Z^{(l)}}\right)^\top",
-            r"\frac{\partial L}{\partial W^{(l)}} = A^{(l-1)\top} \frac{\partial L}{\partial Z^{(l)}},"
-            r"\quad \frac{\partial L}{\partial b^{(l)}} = \left(1_{m\times 1}^\top"
-            r" \frac{\partial L}{\partial Z^{(l)}}\right)^\top",
-        ),
-        Mistake(
-            "bias_not_summed",
-            r"\frac{\partial L}{\partial b^{(l)}} = \frac{\partial L}{\partial Z^{(l)}}",
-            r"\frac{\partial L}{\partial b^{(l)}} = \left(1_{m\times 1}^\top"
-            r" \frac{\partial L}{\partial Z^{(l)}}\right)^\top",
-        ),
-        Mistake(
-            "dz_times_a_prev_t",
-            r"\frac{\partial L}{\partial W^{(l)}} = \frac{\partial L}{\partial Z^{(l)}}\, A^{(l-1)\top}",
-            r"\frac{\partial L}{\partial W^{(l)}} = A^{(l-1)\top}\, \frac{\partial L}{\partial Z^{(l)}}",
-        ),
-    )
-}
+def _catalogue() -> dict[str, Mistake]:
+    """Each mistake's wrong line beside the notes' right one, printed by the notation module."""
+    dZ, W, A_prev = nt.grad("Z", "l"), nt.sup("W", "l"), nt.sup("A", "l-1")
+    mean = r"\frac{1}{m} "
+    return {
+        m.key: m
+        for m in (
+            Mistake("w_not_transposed", f"{nt.grad('A', 'l-1')} = {dZ}\\, {W}", nt.dA_prev_formula()),
+            Mistake("forgot_g_prime", f"{dZ} = {nt.grad('A', 'l')}", nt.dZ_formula()),
+            Mistake(
+                "mean_not_sum",
+                f"{nt.grad('W', 'l')} = {mean}{nt.dW_product()},"
+                f"\\quad {nt.grad('b', 'l')} = {mean}{nt.db_product()}",
+                f"{nt.dW_formula()},\\quad {nt.db_formula()}",
+            ),
+            Mistake("bias_not_summed", f"{nt.grad('b', 'l')} = {dZ}", nt.db_formula()),
+            Mistake(
+                "dz_times_a_prev_t", f"{nt.grad('W', 'l')} = {dZ}\\, {nt.transpose(A_prev)}", nt.dW_formula()
+            ),
+        )
+    }
+
+
+MISTAKES: dict[str, Mistake] = _catalogue()
 
 
 def _forgot_g_prime(ar, c, A_prev, W, Z, A, dA, dZ):
@@ -203,7 +192,7 @@ class MistakeCheck:
     @property
     def caught(self) -> bool:
         """The check fails or the shapes refuse."""
-        return self.refusal is not None or not self.report.passed
+        return self.report is None or not self.report.passed
 
 
 def backward_with(

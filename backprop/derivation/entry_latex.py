@@ -109,8 +109,8 @@ def collapsed(
         parts = parts[:4] + ["\\cdots", parts[-1]]
     lines = [" + ".join(parts[k : k + PER_LINE]) for k in range(0, len(parts), PER_LINE)]
     body = " \\\\ &\\quad + ".join(lines)
-    lines = f"{entry_partial(var, l, index)} &= {head} \\\\ &= {body} \\\\ &= {num(total)}"
-    return f"\\begin{{aligned}}{lines}\\end{{aligned}}"
+    aligned = f"{entry_partial(var, l, index)} &= {head} \\\\ &= {body} \\\\ &= {num(total)}"
+    return f"\\begin{{aligned}}{aligned}\\end{{aligned}}"
 
 
 def _dL_dz(sub: str) -> str:

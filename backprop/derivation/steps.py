@@ -5,13 +5,14 @@ down to layer 1:
 
     ∂L/∂A^(L)   = A^(L) - Y                     (or ∂L/∂Z^(L) = A^(L) - Y: the CE shortcuts)
     ∂L/∂Z^(l)   = ∂L/∂A^(l) ⊙ g'(Z^(l))
-    ∂L/∂W^(l)   = A^(l-1)T ∂L/∂Z^(l)
-    ∂L/∂b^(l)   = (1T ∂L/∂Z^(l))T
-    ∂L/∂A^(l-1) = ∂L/∂Z^(l) W^(l)T              (the upstream gradient of layer l-1)
+    ∂L/∂W^(l)   = A^(l-1)ᵀ ∂L/∂Z^(l)
+    ∂L/∂b^(l)   = (1_{m×1}ᵀ ∂L/∂Z^(l))ᵀ
+    ∂L/∂A^(l-1) = ∂L/∂Z^(l) W^(l)ᵀ              (the upstream gradient of layer l-1)
 
 The steps are the backward engine's (``backprop.core.backward_engine``), run again over
 the trace's stored forward values, so they reproduce the trace's gradients to the last
-bit (a test checks it); this module writes their LaTeX. ``uses`` is the step's ledger:
+bit (a test checks it); this module writes their LaTeX, every symbol printed by
+``backprop.derivation.notation``. ``uses`` is the step's ledger:
 the values stored by the forward pass (Z, A, W, X, Y) and the earlier steps it reads.
 A trace from ``backprop.derivation.exact`` gives exact steps.
 
@@ -41,17 +42,16 @@ from backprop.core.backward_engine import (
     backward_pass,
 )
 from backprop.core.backward_records import Step as EngineStep
+from backprop.derivation import notation as nt
 from backprop.derivation.exact import EXACT, is_exact
 
-# sym and grad_sym are latex.sup and latex.grad; the number and matrix printers are
-# re-exported (``as`` names): backprop.derivation.latex is the one place LaTeX is made from numbers
-from backprop.derivation.latex import grad as grad_sym
+# the number and matrix printers are re-exported (``as`` names): backprop.derivation.latex
+# is the one place LaTeX is made from numbers; every symbol comes from the notation module
 from backprop.derivation.latex import large as large
 from backprop.derivation.latex import matrix_tex as matrix_tex
 from backprop.derivation.latex import number_tex as number_tex
 from backprop.derivation.latex import number_text as number_text
 from backprop.derivation.latex import sign_tex as sign_tex
-from backprop.derivation.latex import sup as sym
 
 # Where a value in a step's ledger comes from.
 FORWARD, PARAMETER, DATA, BACKWARD = "forward", "parameter", "data", "backward"
@@ -177,29 +177,25 @@ def _tex(trace, step: EngineStep, digits: int) -> tuple[str, str]:
     if step.kind in (LOSS_START, SHORTCUT):
         A, Y = step.value("A", l), step.value("Y", l)
         if step.kind == SHORTCUT:
-            formula, substituted = sym("A", l) + " - Y", matrix_tex(A, digits) + " - " + matrix_tex(Y, digits)
+            formula, substituted = (
+                nt.sup("A", l) + " - Y",
+                matrix_tex(A, digits) + " - " + matrix_tex(Y, digits),
+            )
         else:
             formula, substituted = _start_tex(spec.loss, l, A, Y, digits)
         return scale + _paren(formula, mean), scale + _paren(substituted, mean)
     if step.kind in (G_PRIME, SOFTMAX_JACOBIAN):
         return _activation_tex(trace, step, digits)
-    dZ = step.value("dZ", l)
-    if step.kind == DW:  # ∂L/∂W = A^(l-1)T ∂L/∂Z
+    dZ_num = matrix_tex(step.value("dZ", l), digits)
+    if step.kind == DW:  # ∂L/∂W = A^(l-1)ᵀ ∂L/∂Z
         A_prev = step.inputs[0][1]
-        return sym_t("A", l - 1) + " " + grad_sym("Z", l), matrix_tex(
-            A_prev, digits
-        ) + r"^{\top} " + matrix_tex(dZ, digits)
-    if step.kind == DB:  # ∂L/∂b = (1T ∂L/∂Z)T: the column sums
-        ones = r"\mathbf{1}_{" + str(spec.m) + r"}^{\top} "
-        return (
-            r"\left(" + ones + grad_sym("Z", l) + r"\right)^{\top}",
-            r"\left(" + ones + matrix_tex(dZ, digits) + r"\right)^{\top}",
-        )
-    # ∂L/∂A^(l-1) = ∂L/∂Z W^(l)T
+        return nt.dW_product(l), nt.transpose(matrix_tex(A_prev, digits)) + r"\, " + dZ_num
+    if step.kind == DB:  # ∂L/∂b = (1_{m×1}ᵀ ∂L/∂Z)ᵀ: the column sums
+        ones_t = nt.transpose(nt.ones(spec.m)) + r"\, "
+        return nt.db_product(l, rows=spec.m), nt.paren_transpose(ones_t + dZ_num)
+    # ∂L/∂A^(l-1) = ∂L/∂Z W^(l)ᵀ
     W = step.value("W", l)
-    return grad_sym("Z", l) + " " + sym_t("W", l), matrix_tex(dZ, digits) + " " + matrix_tex(
-        W, digits
-    ) + r"^{\top}"
+    return nt.dA_prev_product(l), dZ_num + r"\, " + nt.transpose(matrix_tex(W, digits))
 
 
 def ledger(trace) -> tuple[Use, ...]:
@@ -208,10 +204,10 @@ def ledger(trace) -> tuple[Use, ...]:
     for layer in trace.layers:
         l = layer.l
         out += [
-            Use("W", l, PARAMETER, layer.W, sym("W", l)),
-            Use("b", l, PARAMETER, layer.b, sym("b", l)),
-            Use("Z", l, FORWARD, layer.Z, sym("Z", l)),
-            Use("A", l, FORWARD, layer.A, sym("A", l)),
+            Use("W", l, PARAMETER, layer.W, nt.sup("W", l)),
+            Use("b", l, PARAMETER, layer.b, nt.sup("b", l)),
+            Use("Z", l, FORWARD, layer.Z, nt.sup("Z", l)),
+            Use("A", l, FORWARD, layer.A, nt.sup("A", l)),
         ]
     return tuple(out)
 
@@ -224,16 +220,11 @@ def gradient_of_step(trace, step: Step) -> np.ndarray:
 # ---- LaTeX of symbols (numbers and matrices: backprop.derivation.latex) ------------------------
 
 
-def sym_t(name: str, l: int) -> str:
-    r"""LaTeX of a transposed stored value: W^{(2)\top} (one superscript, as LaTeX requires)."""
-    return f"{name}^{{({l})\\top}}"
-
-
 def lhs_of(name: str, l: int) -> str:
     """The left side of a step: ∂L/∂A^(l), ∂L/∂Z^(l), ∂L/∂W^(l), ∂L/∂b^(l) or ∂L/∂A^(l-1)."""
     if name == "dA_prev":
-        return grad_sym("A", l - 1)
-    return grad_sym(name[1:], l)
+        return nt.grad("A", l - 1)
+    return nt.grad(name[1:], l)
 
 
 def sign_counts(values) -> tuple[int, int, int]:
@@ -266,20 +257,30 @@ def _use(symbol: str, l: int, value) -> Use:
     if symbol in ("X", "Y"):
         return Use(symbol, l, DATA, value, symbol)
     if symbol.startswith("d"):
-        return Use(symbol, l, BACKWARD, value, grad_sym(symbol[1:], l))
-    return Use(symbol, l, PARAMETER if symbol == "W" else FORWARD, value, sym(symbol, l))
+        return Use(symbol, l, BACKWARD, value, nt.grad(symbol[1:], l))
+    return Use(symbol, l, PARAMETER if symbol == "W" else FORWARD, value, nt.sup(symbol, l))
 
 
 def _start_tex(loss: str, L: int, A, Y, digits: int) -> tuple[str, str]:
     r"""The first step's formula and numbers: ∂(Σ l_i)/∂A^(L) for the loss."""
-    L_A = sym("A", L)
+    L_A = nt.sup("A", L)
     a, y = matrix_tex(A, digits), matrix_tex(Y, digits)
     if loss == "mse":
         return L_A + " - Y", a + " - " + y
     if loss == "bce":
         return (
-            r"\left(" + L_A + r" - Y\right) \oslash \left(" + L_A + r" \odot (1 - " + L_A + r")\right)",
-            r"\left(" + a + " - " + y + r"\right) \oslash \left(" + a + r" \odot (1 - " + a + r")\right)",
+            r"\left("
+            + L_A
+            + r" - Y\right) \oslash \left("
+            + nt.hadamard(L_A, "(1 - " + L_A + ")")
+            + r"\right)",
+            r"\left("
+            + a
+            + " - "
+            + y
+            + r"\right) \oslash \left("
+            + nt.hadamard(a, "(1 - " + a + ")")
+            + r"\right)",
         )
     return r"-Y \oslash " + L_A, "-" + y + r" \oslash " + a
 
@@ -289,29 +290,29 @@ def _activation_tex(trace, step: EngineStep, digits: int) -> tuple[str, str]:
     l = step.l
     layer = trace.layers[l - 1]
     name = trace.spec.activations[l - 1]
-    dA, dA_tex = step.value("dA", l), grad_sym("A", l)
+    dA, dA_tex = step.value("dA", l), nt.grad("A", l)
     if step.kind == SOFTMAX_JACOBIAN:  # a_k (∂L/∂a_k - Σ_j ∂L/∂a_j a_j), row by row
-        return _softmax_tex(sym("A", l), dA_tex), _softmax_tex(
+        return _softmax_tex(nt.sup("A", l), dA_tex), _softmax_tex(
             matrix_tex(layer.A, digits), matrix_tex(dA, digits)
         )
     gprime = arithmetic_of(trace).g_prime(activation(name), layer.Z, layer.A)
-    substituted = matrix_tex(dA, digits) + r" \odot " + matrix_tex(gprime, digits)
-    return dA_tex + r" \odot " + _gprime_tex(name, l), substituted
+    substituted = nt.hadamard(matrix_tex(dA, digits), matrix_tex(gprime, digits))
+    return nt.hadamard(dA_tex, _gprime_tex(name, l)), substituted
 
 
 def _softmax_tex(A: str, dA: str) -> str:
     r"""Softmax backward, row by row: A ⊙ (∂L/∂A - rowsum(∂L/∂A ⊙ A))."""
-    rowsum = r"\operatorname{rowsum}\left(" + dA + r" \odot " + A + r"\right)"
-    return A + r" \odot \left(" + dA + " - " + rowsum + r"\right)"
+    rowsum = r"\operatorname{rowsum}\left(" + nt.hadamard(dA, A) + r"\right)"
+    return nt.hadamard(A, r"\left(" + dA + " - " + rowsum + r"\right)")
 
 
 def _gprime_tex(name: str, l: int) -> str:
     """g'(Z^(l)) written with the stored values it reads (``backward_engine.G_PRIME_READS``)."""
-    Z, A = sym("Z", l), sym("A", l)
+    Z, A = nt.sup("Z", l), nt.sup("A", l)
     table = {
         "identity": "1",
-        "sigmoid": A + r" \odot (1 - " + A + ")",
-        "tanh": "(1 - " + A + r" \odot " + A + ")",
+        "sigmoid": nt.hadamard(A, "(1 - " + A + ")"),
+        "tanh": "(1 - " + nt.hadamard(A, A) + ")",
         "relu": r"\mathbf{1}[" + Z + " > 0]",
         "leaky_relu": r"\left(\mathbf{1}[" + Z + r" > 0] + 0.01\,\mathbf{1}[" + Z + r" \le 0]\right)",
         "softplus": r"\sigma(" + Z + ")",

@@ -141,8 +141,10 @@ def three_way(
     params, X, Y = checked_inputs(spec, params, X, Y)
     report = check(spec, params, X, Y, max_entries=max_entries)
     grads = network_gradients(spec)
-    skipped = grads.message() if isinstance(grads, TooLarge) else None
-    values = None if skipped else grads.evaluate(params=params, X=X, Y=Y)
+    if isinstance(grads, TooLarge):
+        skipped, values = grads.message(), None
+    else:
+        skipped, values = None, grads.evaluate(params=params, X=X, Y=Y)
     disagreements = kink_disagreements(spec.activations)
     note = None
     if disagreements:  # e.g. a custom formula whose backprop takes H(0) = 1/2

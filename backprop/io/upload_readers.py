@@ -84,11 +84,11 @@ def read_zip(name: str, data: bytes) -> tuple[dict[str, np.ndarray], dict]:
                     array = _npy(where, stream, info.file_size, text=is_config)
                     if is_config:
                         config = _config(where, str(array[()]))
-                    else:
+                    elif array_name is not None:  # always: a member neither named nor config was skipped
                         members[array_name] = array
                 elif info.filename.endswith(".json"):
                     config = _config(where, _bounded_text(where, stream, MAX_CONFIG))
-                elif info.filename.endswith(".csv"):
+                elif info.filename.endswith(".csv") and array_name is not None:
                     members[array_name] = _csv_matrix(where, _bounded_text(where, stream, MAX_BYTES * 4))
                 else:
                     raise InvalidInput(where, "an entry of unknown type", ".npy or .csv entries")
@@ -197,17 +197,17 @@ def read_csv(name: str, data: bytes) -> dict[str, np.ndarray]:
             f"at most {MAX_CSV_LINES} lines: {SIDE} rows per array, {MAX_LAYERS} layers",
         )
     blocks: dict[str, list[str]] = {}
-    current = None
+    current: str | None = None
     for number, line in enumerate(text.splitlines(), start=1):
         label = line.strip().lstrip("#").strip().strip(",").strip()
-        if member_name(label) is not None:
-            current = member_name(label)
-            if current in blocks:
+        header = member_name(label)
+        if header is not None:
+            if header in blocks:
                 raise InvalidInput(f"{where}, line {number}", label, "each array once")
-            blocks[current] = []
-        elif line.strip() and current is None:
-            break  # no header first: the whole file is one array named by the file
+            current, blocks[header] = header, []
         elif line.strip():
+            if current is None:
+                break  # no header first: the whole file is one array named by the file
             blocks[current].append(line)
     if not blocks:
         own = member_name(name.rsplit("/", 1)[-1])

@@ -5,7 +5,8 @@ every argument and field (numpy's); the LaTeX shows them 1-based as the notes do
 Symbols print as the notes write them: a_{ij}^{(l-1)}, w_{ij}^{(l)}, b_{j}^{(l)},
 z_{st}^{(l)}, \frac{\partial L}{\partial z_{st}^{(l)}} (``symbols``). Every view has a size
 limit set from its measured cost (``limits``); past it the call returns ``TooLarge`` at
-once (``.too_large`` is True, ``.message()`` names the limit and the smaller view).
+once (test it with ``isinstance(result, TooLarge)``; ``.message()`` names the limit and the smaller
+view).
 LaTeX strings are pure mathematics (no words to translate).
 
 Backward page, entry explorer (layer l, variable in VARIABLES = ("A_prev", "W", "b")):

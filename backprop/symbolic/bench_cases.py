@@ -17,6 +17,7 @@ from backprop.core.network import run
 from backprop.core.spec import NetworkSpec
 from backprop.symbolic._cache import clear_caches
 from backprop.symbolic.element_sum import element_sum
+from backprop.symbolic.limits import TooLarge
 from backprop.symbolic.network import naive_gradients, network_gradients
 
 __all__ = ["CASES", "clear_caches", "naive_network_gradients", "element_case", "network_case"]
@@ -29,6 +30,8 @@ def element_case(n: int, variable: str = "W") -> Callable[[], object]:
 
     def case():
         es = element_sum(trace, 1, variable, index)
+        if isinstance(es, TooLarge):
+            raise ValueError(f"n = {n} is not allowed for this case: {es.message()}")
         return es.latex, es.expanded_latex(), es.terms
 
     return case
@@ -39,7 +42,14 @@ def network_case(sizes: tuple[int, ...], m: int) -> Callable[[], object]:
     activations = ("sigmoid",) * (len(sizes) - 2) + ("identity",)
     spec = NetworkSpec(sizes=sizes, activations=activations, batch=m, seed=0)
     trace = run(spec)
-    return lambda: network_gradients(spec).evaluate(trace)
+
+    def case():
+        grads = network_gradients(spec)
+        if isinstance(grads, TooLarge):
+            raise ValueError(f"sizes = {sizes}, m = {m} is not allowed for this case: {grads.message()}")
+        return grads.evaluate(trace)
+
+    return case
 
 
 def naive_network_gradients(spec: NetworkSpec) -> dict:

@@ -62,7 +62,7 @@ def kink_disagreements(names) -> list[str]:
     out = []
     for name in dict.fromkeys(names):
         act = activation(name)
-        if not act.elementwise:
+        if act.dg is None:  # softmax: no elementwise g'
             continue
         for kink in act.kinks:
             at = np.array([float(kink)])

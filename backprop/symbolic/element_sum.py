@@ -240,7 +240,8 @@ def _classes(x: sp.Symbol, l: int, m: int, n_in: int, n_out: int) -> tuple[tuple
     ties = [(_TIES[role], pos) for pos, role in enumerate(roles) if role in _TIES]
     S, T = np.meshgrid(np.arange(m), np.arange(n_out), indexing="ij")
     grid = {"s": S, "t": T}
-    classes, class_of = [], np.full((m, n_out), -1)
+    classes: list[TermClass] = []
+    class_of = np.full((m, n_out), -1)
     for equal in product((True, False), repeat=len(ties)):
         mask = np.ones((m, n_out), dtype=bool)
         for (letter, pos), eq in zip(ties, equal):
@@ -263,7 +264,7 @@ def _evaluate(expr: sp.Expr, numbers: dict[str, np.ndarray]) -> float:
     """The value of a local derivative at the layer's numbers."""
     if not expr.free_symbols:
         return float(expr)
-    values = {s: numbers[info(s).kind][info(s).index] for s in expr.free_symbols}
+    values = {s: numbers[info(s).kind][info(s).indices] for s in expr.free_symbols}
     if isinstance(expr, sp.Symbol):
         return float(values[expr])
     return float(expr.xreplace(values))

@@ -44,7 +44,8 @@ class TooLarge:
     limit: int
     smaller: str  # the smaller view that is available
 
-    too_large = True  # lets callers test ``getattr(result, "too_large", False)``
+    # True on every TooLarge; tell a result apart with ``isinstance(result, TooLarge)``
+    too_large = True
 
     def message(self) -> str:
         """One sentence: the view, its size against the limit, what is available instead."""

@@ -78,7 +78,8 @@ class NetworkGradients:
             flat += [np.asarray(W).ravel(), np.asarray(b).ravel()]
         with np.errstate(all="ignore"):
             outputs = self.function(*np.concatenate(flat).tolist())
-        values, position = {"loss": float(outputs[0])}, 1
+        values: dict[str | tuple[str, int], float | np.ndarray] = {"loss": float(outputs[0])}
+        position = 1
         for key, grad in self.gradients.items():
             count = grad.rows * grad.cols
             shape = (grad.rows,) if key[0] == "b" else (grad.rows, grad.cols)
@@ -88,24 +89,34 @@ class NetworkGradients:
 
     def dependencies(self, expr: sp.Expr) -> list[tuple[sp.Symbol, sp.Expr]]:
         """The steps expr needs, in program order (what to print beside one entry)."""
-        needed, stack = set(), [s for s in expr.free_symbols if s in self.steps]
-        while stack:
-            s = stack.pop()
-            if s not in needed:
-                needed.add(s)
-                stack.extend(u for u in self.steps[s].free_symbols if u in self.steps)
-        return [(s, e) for s, e in self.steps.items() if s in needed]
+        return _dependencies(self.steps, expr)
 
     def expand(self, expr: sp.Expr) -> sp.Expr:
         """expr written out in the inputs, targets and parameters alone (can be very long)."""
-        for s, e in reversed(self.dependencies(expr)):
-            expr = expr.xreplace({s: e})
-        return expr
+        return _expand(self.steps, expr)
 
     @cached_property
     def loss(self) -> sp.Expr:
         """L as one SymPy expression in every input, target and parameter."""
         return self.expand(LOSS)
+
+
+def _dependencies(steps: dict[sp.Symbol, sp.Expr], expr: sp.Expr) -> list[tuple[sp.Symbol, sp.Expr]]:
+    """The steps expr needs, in program order."""
+    needed, stack = set(), [s for s in expr.free_symbols if s in steps]
+    while stack:
+        s = stack.pop()
+        if s not in needed:
+            needed.add(s)
+            stack.extend(u for u in steps[s].free_symbols if u in steps)
+    return [(s, e) for s, e in steps.items() if s in needed]
+
+
+def _expand(steps: dict[sp.Symbol, sp.Expr], expr: sp.Expr) -> sp.Expr:
+    """expr with every step symbol it needs replaced by its definition, latest first."""
+    for s, e in reversed(_dependencies(steps, expr)):
+        expr = expr.xreplace({s: e})
+    return expr
 
 
 def spec_key(spec) -> tuple:
@@ -243,7 +254,7 @@ def naive_gradients(spec) -> dict[sp.Symbol, sp.Expr]:
     r"""One sp.diff of the expanded loss per parameter w_{ij}^{(l)}, b_{j}^{(l)}: the slow way."""
     sizes, activations, loss_name, reduction, m = spec_key(spec)
     inputs, steps, _grads = _program(sizes, activations, loss_name, reduction, m)
-    loss = NetworkGradients(spec_key(spec), tuple(inputs), steps, {}, None).loss
+    loss = _expand(steps, LOSS)
     parameters = inputs[m * (sizes[0] + sizes[-1]) :]
     return {p: sp.diff(loss, p) for p in parameters}
 

@@ -82,7 +82,8 @@ class NotesLatexPrinter(NotationLatexPrinter):
 
     def _print_Piecewise(self, expr):
         # cases with their conditions only: no "for" / "otherwise" words to translate
-        rows, earlier = [], []
+        rows: list[str] = []
+        earlier: list[sp.Basic] = []
         for value, condition in expr.args:
             if condition == sp.true:
                 condition = sp.And(*[sp.Not(c) for c in earlier]) if earlier else sp.true

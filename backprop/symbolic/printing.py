@@ -61,7 +61,8 @@ def entry_record(
     if expr in grads.steps:  # the entry is a step symbol itself (∂L/∂a): show its definition
         expr = grads.steps[expr]
     dependencies = list(reversed(grads.dependencies(expr)))
-    shown, chars = [], 0
+    shown: list[str] = []
+    chars = 0
     for sym, definition in dependencies:
         text = step_latex(sym, definition)
         chars += len(text)

@@ -8,7 +8,7 @@ digits a comma separates them (a_{10,3}), otherwise none does (a_{13}).
 >>> sp.latex(symbol("w", 1, 0, 1) * symbol("a", 0, 2, 0))
 'a_{31}^{(0)} w_{12}^{(1)}'
 >>> info(symbol("dz", 2, 0, 0))
-SymbolInfo(kind='dz', layer=2, index=(0, 0))
+SymbolInfo(kind='dz', layer=2, indices=(0, 0))
 """
 
 from __future__ import annotations
@@ -42,11 +42,14 @@ KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 class SymbolInfo(NamedTuple):
-    """What a symbol stands for: its kind, layer and 0-based index."""
+    """What a symbol stands for: its kind, layer and 0-based indices.
+
+    ``indices``, not ``index``: a field named ``index`` would hide ``tuple.index``.
+    """
 
     kind: str
     layer: int
-    index: tuple[int, ...]
+    indices: tuple[int, ...]
 
 
 _INFO: dict[sp.Symbol, SymbolInfo] = {}

@@ -109,7 +109,8 @@ def candidates(trace: Trace, l: int) -> tuple[Candidate, ...]:
             )
             out.append(Candidate(key, target, latex, correct, None, check))
             continue
-        value = left @ right
+        # the notes' product is the backward engine's result; a wrong one is multiplied here
+        value = actual[target] if correct else left @ right
         if target == "b":
             value = value.reshape(-1) if 1 in value.shape else value  # a column or row of n entries
         if value.shape != want:
@@ -148,35 +149,45 @@ def layouts(trace: Trace, l: int, sample: int = 0) -> tuple[Pair, ...]:
     steps = h * np.eye(len(a))  # row j moves a_j alone
     jacobian = (((a + steps) @ W - (a - steps) @ W) / (2 * h)).T  # ∂z_t/∂a_j, (n_out, n_in)
     delta = D[sample] * (trace.spec.m if trace.spec.reduction == "mean" else 1)  # ∂l/∂z for the sample
+    dW, db, dA = layer.dW, layer.db, layer.dA_prev  # the backward engine's results
+    # numerator layout holds the transposes; finite differences read them back transposed
     rows = [
-        (
-            "dW",
-            f"{T(A_PREV)} {DZ}",
-            f"{T(DZ)} {A_PREV}",
-            A.T @ D,
-            D.T @ A,
-        ),
-        (
-            "db",
-            PT(f"{T(nt.ONE)} {DZ}", "\\big"),
-            f"{T(nt.ONE)} {DZ}",
-            (np.ones((1, len(A))) @ D).T,
-            np.ones((1, len(A))) @ D,
-        ),
-        ("dA", f"{DZ} {T(W_)}", f"{W_} {T(DZ)}", D @ W.T, W @ D.T),
+        ("dW", f"{T(A_PREV)} {DZ}", f"{T(DZ)} {A_PREV}", dW, dW.T),
+        ("db", PT(f"{T(nt.ONE)} {DZ}", "\\big"), f"{T(nt.ONE)} {DZ}", db[:, None], db[None, :]),
+        ("dA", f"{DZ} {T(W_)}", f"{W_} {T(DZ)}", dA, dA.T),
         ("dz_da", W_, r"\left[\frac{\Delta z_t}{\Delta a_j}\right]_{tj}", W, jacobian),
         (
             "chain",
             f"{W_} {DL_DZ}",
             f"{T(DL_DZ)} {T(W_)}",
             (W @ delta)[:, None],
-            (delta @ W.T)[None, :],
+            (delta @ jacobian)[None, :],  # δᵀ times the measured Wᵀ (the dz_da row)
         ),
     ]
     return tuple(
-        Pair(key, den, num, left, right, numbers([(PT(den), num, left.T, right)]))
+        Pair(key, den, num, left, right, _layout_check(trace, l, key, den, num, left, right))
         for key, den, num, left, right in rows
     )
+
+
+# the variable whose derivative a layouts row holds (finite differences perturb it)
+LAYOUT_VARIABLE = {"dW": "W", "db": "b", "dA": "A_prev"}
+
+
+def _layout_check(trace: Trace, l: int, key: str, den: str, num: str, left, right) -> Check:
+    r"""The numerator form read back transposed is the derivative (finite differences), or equals (den)ᵀ.
+
+    dW, db, dA: the numerator value is the engine's gradient transposed, so comparing it
+    with (den)ᵀ would prove nothing; finite differences of L judge (num)ᵀ entry by entry
+    instead: entry (i, j) of ∂L/∂W in numerator layout is ∂L/∂w_ji. dz_da and the chain
+    rule compare two computations: W with the measured Jacobian ∂z/∂a, and W δ with δᵀ
+    times that measured Jacobian.
+    """
+    if key in LAYOUT_VARIABLE:
+        variable = LAYOUT_VARIABLE[key]
+        shape = getattr(trace.layers[l - 1], variable).shape
+        return finite_differences(trace, variable, l, np.reshape(right.T, shape), PT(num))
+    return numbers([(PT(den), num, left.T, right)])
 
 
 def conventions(trace: Trace, l: int) -> tuple[Pair, ...]:
@@ -247,7 +258,7 @@ def numerator_refutes(trace: Trace, l: int) -> Check:
     the general argument (SymPy, on symbols) refutes.
     """
     layer = trace.layers[l - 1]
-    notes = layer.A_prev.T @ layer.dZ  # (n_in, n_out)
+    notes = layer.dW  # A^(l-1)ᵀ ∂L/∂Z^(l), the engine's (n_in, n_out)
     m, n_in, n_out = symbolic.window(trace.spec, l)
     s = symbolic.layer_symbols(m, max(n_in, 2), max(n_out, 2), l)
     general = s.A.T * s.D

@@ -11,6 +11,11 @@ norms are orders of magnitude below the last one's; the same network with ReLU
 (g' = 1 where active) and He initialisation keeps them within one order.
 ``DEMOS`` holds such a pair.
 
+For watching training live, ``step`` takes k steps from given parameters, ``start`` and
+``advance`` keep a whole run's records (``Progress``, thinned past MAX_RECORDS), and
+``surface`` evaluates the network's forward pass over a grid of inputs (the decision
+boundary of a 2-D input, the fitted curve of a 1-D one).
+
 >>> history = train(NetworkSpec(), rate=0.05, steps=20)
 >>> history.loss.shape, history.grad_norms.shape
 ((21,), (21, 2))
@@ -26,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from backprop.core.errors import InvalidInput
-from backprop.core.network import Params, Trace, checked_inputs, run
+from backprop.core.network import Params, Trace, checked_inputs, forward, run
 from backprop.core.spec import MAX_MAGNITUDE, NetworkSpec
 
 MAX_STEPS = 1000
@@ -35,6 +40,10 @@ MAX_RATE = 10.0
 # request under about a second on one core whatever the network's size
 MAX_WORK = 3e8
 DIVERGED = 1e100  # a loss above this (or not finite) stops training
+# records a live run keeps: past this every other one is dropped (the first and last stay),
+# so a run left playing for an hour holds kilobytes, not megabytes
+MAX_RECORDS = 4000
+GRID = 40  # points per side of the grid ``surface`` evaluates
 
 
 def _deep(g: str, init: str) -> NetworkSpec:
@@ -122,3 +131,102 @@ def early_to_late(history: History, step: int = 0) -> float:
     r"""‖∂L/∂W^(1)‖ / ‖∂L/∂W^(L)‖ at record ``step``: far below 1 when gradients vanish."""
     first, last = history.grad_norms[step, 0], history.grad_norms[step, -1]
     return float(first / last) if last > 0 else math.inf
+
+
+def step(
+    params: Params, spec: NetworkSpec, X: np.ndarray, Y: np.ndarray, rate: float, k: int
+) -> tuple[Params, History]:
+    r"""k steps of gradient descent from the given W, b: the new parameters and the steps' records.
+
+        W^(l) ← W^(l) − η ∂L/∂W^(l),   b^(l) ← b^(l) − η ∂L/∂b^(l)     (k times, every l)
+
+    The gradients are the core's ``run``; record 0 of the History is at ``params``, the
+    last at the returned parameters (``history.final`` is their trace). X (m, n_0), Y (m, n_L).
+    Raises InvalidInput as ``train`` does (rate, k above ``max_steps(spec)``, arrays).
+    """
+    history = train(spec, rate, k, params, X, Y)
+    return history.params, history
+
+
+@dataclass(frozen=True)
+class Progress:
+    r"""A run of gradient descent so far: W, b now, their trace, and the records since step 0.
+
+    at (k,) the step of each record, loss (k,), grad_norms (k, L) = ‖∂L/∂W^(l)‖_F at that
+    step; the last record is at ``steps``. ``diverged``: the last advance stopped early.
+    """
+
+    spec: NetworkSpec
+    X: np.ndarray  # (m, n_0)
+    Y: np.ndarray  # (m, n_L)
+    params: Params
+    trace: Trace  # at params
+    steps: int
+    at: np.ndarray  # (k,)
+    loss: np.ndarray  # (k,)
+    grad_norms: np.ndarray  # (k, L)
+    diverged: bool = False
+
+
+def start(spec: NetworkSpec, params: Params | None = None, X=None, Y=None) -> Progress:
+    """Step 0 of a run from the given (or seeded) W, b, X, Y: one record, at the start."""
+    params, X, Y = checked_inputs(spec, params, X, Y)
+    trace = run(spec, params, X, Y)
+    norms = np.array([[np.linalg.norm(layer.dW) for layer in trace.layers]])
+    return Progress(spec, X, Y, params, trace, 0, np.array([0]), np.array([trace.loss]), norms)
+
+
+def advance(progress: Progress, rate: float, k: int) -> Progress:
+    r"""The run after k more steps (``step``), records appended; a diverged run stays where it stopped."""
+    if progress.diverged or k == 0:
+        return progress
+    params, history = step(progress.params, progress.spec, progress.X, progress.Y, rate, k)
+    done = history.steps_done
+    at = np.concatenate([progress.at, progress.steps + np.arange(1, done + 1)])
+    loss = np.concatenate([progress.loss, history.loss[1:]])
+    norms = np.concatenate([progress.grad_norms, history.grad_norms[1:]])
+    while len(at) > MAX_RECORDS:
+        keep = np.r_[0 : len(at) - 1 : 2, len(at) - 1]  # every other record, and the last
+        at, loss, norms = at[keep], loss[keep], norms[keep]
+    return Progress(
+        progress.spec, progress.X, progress.Y, params, history.final,
+        progress.steps + done, at, loss, norms, history.diverged,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Surface:
+    r"""The network's output over a grid of inputs spanning the data.
+
+    kind "probability" (bce: a_1, n × n), "class" (softmax_ce: the argmax class 1..n_L,
+    n × n), "output" (mse, 2-D input: a_1, n × n) or "curve" (1-D input: xs (n,), A (n, n_L)).
+    For a grid, ``values[i, j]`` is at (x₁ = xs[j], x₂ = ys[i]).
+    """
+
+    kind: str
+    xs: np.ndarray  # (n,)
+    ys: np.ndarray | None  # (n,) for a grid
+    values: np.ndarray  # (n, n) or (n, n_L)
+
+
+def _span(column: np.ndarray, n: int) -> np.ndarray:
+    """n points over the column's range, widened by a tenth on each side (±1 if it is one value)."""
+    low, high = float(column.min()), float(column.max())
+    pad = 0.1 * (high - low) or 1.0
+    return np.linspace(low - pad, high + pad, n)
+
+
+def surface(spec: NetworkSpec, params: Params, X: np.ndarray, n: int = GRID) -> Surface | None:
+    r"""The forward pass A^(L) = f(x) over a grid around X (m, n_0); None unless n_0 is 1 or 2."""
+    if spec.sizes[0] == 1:
+        xs = _span(X[:, 0], n)
+        return Surface("curve", xs, None, forward(spec, params, xs[:, None])[-1][1])  # (n, n_L)
+    if spec.sizes[0] != 2:
+        return None
+    xs, ys = _span(X[:, 0], n), _span(X[:, 1], n)
+    x1, x2 = np.meshgrid(xs, ys)  # (n, n): row i is x₂ = ys[i]
+    with np.errstate(all="ignore"):  # far from the data an output may saturate; that is drawn
+        A = forward(spec, params, np.column_stack([x1.ravel(), x2.ravel()]))[-1][1]  # (n², n_L)
+    if spec.loss == "softmax_ce":
+        return Surface("class", xs, ys, (A.argmax(axis=1) + 1).reshape(n, n).astype(float))
+    return Surface("probability" if spec.loss == "bce" else "output", xs, ys, A[:, 0].reshape(n, n))

@@ -8,10 +8,24 @@ r"""One control changed: the new configuration, or the reason it is refused (pur
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from backprop.core.activations import CUSTOM_PREFIX
 from backprop.core.losses import LOSSES
 from backprop.core.spec import NetworkSpec
 from backprop.ui.urlparams import resized
+
+
+class _Fields(TypedDict):
+    """The NetworkSpec fields a control sets (the server's work limit stays at its default)."""
+
+    sizes: tuple[int, ...]
+    activations: tuple[str, ...]
+    loss: str
+    reduction: str
+    batch: int
+    seed: int
+    init: str
 
 
 def apply_change(spec: NetworkSpec, field: str, value) -> tuple[NetworkSpec, str | None]:
@@ -23,7 +37,7 @@ def apply_change(spec: NetworkSpec, field: str, value) -> tuple[NetworkSpec, str
     layer (bce: sigmoid, softmax_ce: softmax) sets it; an output layer that no longer
     fits the loss switches the loss to mse.
     """
-    fields = {
+    fields: _Fields = {
         "sizes": spec.sizes,
         "activations": spec.activations,
         "loss": spec.loss,
@@ -53,8 +67,18 @@ def apply_change(spec: NetworkSpec, field: str, value) -> tuple[NetworkSpec, str
         if needed is not None and spec.activations[-1] != needed:
             fields["activations"] = (*spec.activations[:-1], needed)
             note = "common.output_switched"
+    elif field == "reduction":
+        fields["reduction"] = value
+    elif field == "m":
+        fields["batch"] = value
+    elif field == "seed":
+        fields["seed"] = value
+    elif field == "init":
+        fields["init"] = value
     else:
-        fields[{"m": "batch"}.get(field, field)] = value
+        raise ValueError(
+            f"field = {field!r} is not allowed: use L, n<k>, act<l>, loss, reduction, m, seed or init"
+        )
     return NetworkSpec(**fields), note
 
 

@@ -64,7 +64,7 @@ def _matrix(M: np.ndarray) -> str:
     """An HTML table of M's entries if small, else its shape and norm (escaped)."""
     M = np.atleast_2d(M)
     if M.shape[0] > MAX_CELLS or M.shape[1] > MAX_CELLS:
-        return f"<TR><TD>‖·‖ = {_esc(num(np.linalg.norm(M)))}</TD></TR>"
+        return f"<TR><TD>‖·‖ = {_esc(num(float(np.linalg.norm(M))))}</TD></TR>"
     rows = "".join(
         "<TR>" + "".join(f'<TD ALIGN="RIGHT">{_esc(num(x))}</TD>' for x in row) + "</TR>" for row in M
     )

@@ -7,6 +7,7 @@ naming the cell, and the previous values are kept (the editor is redrawn from th
 from __future__ import annotations
 
 import math
+from typing import SupportsFloat, SupportsIndex
 
 import numpy as np
 import streamlit as st
@@ -54,7 +55,12 @@ def _number(cell: str, value: object) -> float:
     if isinstance(value, bool) or value is None:
         raise CellRefused(cell, value)
     try:
-        number = float(urlparams.parse_float(value) if isinstance(value, str) else value)
+        if isinstance(value, str):
+            number = float(urlparams.parse_float(value))
+        elif isinstance(value, SupportsFloat | SupportsIndex):  # what float() takes besides text
+            number = float(value)
+        else:
+            raise TypeError(f"{type(value).__name__} is not a number")
     except (urlparams.Refused, TypeError, ValueError):
         raise CellRefused(cell, value) from None
     if not math.isfinite(number):

@@ -136,11 +136,11 @@ class Symbolic(NamedTuple):
 @st.cache_data(max_entries=128, show_spinner=False)
 def _symbolic(key: str, token: str, var: str, l: int, index: tuple, _trace: Trace) -> Symbolic:
     try:
-        from backprop.symbolic import network_entry  # noqa: PLC0415 (the symbolic engine, imported when used)
+        from backprop.symbolic import TooLarge, network_entry  # noqa: PLC0415 (the symbolic engine, when used)
     except ImportError:
         return Symbolic(None, None, (), 0, None, t("backward.sympy_missing"))
     entry = network_entry(_trace, var, l, index)
-    if getattr(entry, "too_large", False):  # TooLarge: what is too large and what is available instead
+    if isinstance(entry, TooLarge):  # what is too large and what is available instead
         return Symbolic(None, None, (), 0, None, entry.message())
     return Symbolic(
         entry.latex, entry.expanded_latex, entry.steps_latex, entry.steps_total, entry.value, None

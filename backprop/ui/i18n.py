@@ -19,6 +19,7 @@ from backprop.locales import DEFAULT, LANGUAGES, NAMES, catalogue, placeholders,
 
 __all__ = ["DEFAULT", "LANGUAGES", "NAMES", "catalogue", "placeholders", "translate", "t"]
 SESSION_KEY = "_lang"
+RUN_MEMO = "_backprop_language"  # on the run's context: (that run's cursors dict, its language)
 
 
 def language_from_locale(locale: str | None) -> str:
@@ -28,14 +29,21 @@ def language_from_locale(locale: str | None) -> str:
     return DEFAULT
 
 
-def current_language() -> str:
-    """This session's language: set by ``set_language`` (URL or picker), else the browser's."""
+def _run_context():
+    """The Streamlit script run of this thread, or None (tests, scripts, bare mode)."""
     try:
-        import streamlit as st  # noqa: PLC0415 (tests import this module without a run)
         from streamlit.runtime.scriptrunner import get_script_run_ctx  # noqa: PLC0415
 
-        if get_script_run_ctx(suppress_warning=True) is None:
-            return DEFAULT
+        return get_script_run_ctx(suppress_warning=True)
+    except Exception:  # noqa: BLE001 (a missing runtime must never break a page)
+        return None
+
+
+def _session_language() -> str:
+    """The language from the session state (URL or picker), else from the browser's locale."""
+    try:
+        import streamlit as st  # noqa: PLC0415 (tests import this module without a run)
+
         lang = st.session_state.get(SESSION_KEY)
         if lang in LANGUAGES:
             return lang
@@ -44,11 +52,33 @@ def current_language() -> str:
         return DEFAULT
 
 
+def current_language() -> str:
+    """This session's language: set by ``set_language`` (URL or picker), else the browser's.
+
+    Looked up once per script run: a page calls ``t`` hundreds of times a run, and reading
+    the session state each time cost the notes page about a sixth of its rerun. The memo
+    sits on the run's context next to that run's ``cursors`` dict, which Streamlit replaces
+    at the start of every run, so a new run (or ``set_language``) looks the language up again.
+    """
+    ctx = _run_context()
+    if ctx is None:
+        return DEFAULT
+    memo = getattr(ctx, RUN_MEMO, None)
+    if memo is not None and memo[0] is ctx.cursors:
+        return memo[1]
+    lang = _session_language()
+    setattr(ctx, RUN_MEMO, (ctx.cursors, lang))
+    return lang
+
+
 def set_language(lang: str) -> None:
     """Fix this session's language (called by the sidebar from the URL or the picker)."""
     import streamlit as st  # noqa: PLC0415
 
     st.session_state[SESSION_KEY] = lang if lang in LANGUAGES else DEFAULT
+    ctx = _run_context()
+    if ctx is not None:
+        setattr(ctx, RUN_MEMO, None)  # the rest of this run speaks the new language
 
 
 def t(key: str, **fmt) -> str:

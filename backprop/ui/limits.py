@@ -22,9 +22,9 @@ from backprop.core.gradcheck import STEPS, variables
 from backprop.core.spec import NetworkSpec
 
 IN_PROCESS_MULTIPLY_ADDS = 10_000_000  # finite differences allowed in the server's process (~10 ms)
-# one five-point estimate: 4 losses and 4 kink patterns; an entry whose error bar is too wide
-# is estimated again at each larger step of gradcheck.STEPS, so at most len(STEPS) estimates
-FORWARDS_PER_ESTIMATE = 8
+# one five-point estimate: 4 forward passes (each gives the loss and the kink pattern); an entry
+# whose error bar is too wide is estimated again at each larger step of gradcheck.STEPS
+FORWARDS_PER_ESTIMATE = 4
 FORWARDS_PER_ENTRY = FORWARDS_PER_ESTIMATE * len(STEPS)
 
 

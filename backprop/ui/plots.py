@@ -12,6 +12,7 @@ r"""Plotly figures of the gradients: arrays in, ``go.Figure`` out (no streamlit 
 - ``norm_bars(trace)``: ‖∂L/∂W^(l)‖ and ‖∂L/∂b^(l)‖ per layer (log scale).
 - ``training_curves(loss, grad_norms)``: the loss and each layer's ‖∂L/∂W^(l)‖ over
   gradient-descent steps (log scale).
+- ``activation_curves(z, g, dg)``: an activation and its derivative against z.
 
 >>> from backprop import NetworkSpec, run
 >>> fig = gradient_heatmaps(run(NetworkSpec()))
@@ -285,4 +286,27 @@ def training_curves(loss: np.ndarray, grad_norms: np.ndarray) -> go.Figure:
     fig.update_yaxes(type="log")
     fig.update_xaxes(title_text=t("heatmaps.plot_step"))
     fig.update_layout(height=340, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def activation_curves(z: np.ndarray, g: np.ndarray, dg: np.ndarray) -> go.Figure:
+    r"""An activation g(z) and its derivative g'(z) against z, one line each. Shapes (n,).
+
+    Plain lines on a linear axis with the zero lines drawn, so where g' changes sign or jumps
+    is plain to see; the colours are two of ``PALETTE`` (colour-blind-safe).
+    """
+    fig = go.Figure(
+        [
+            go.Scatter(x=z, y=g, name="g(z)", mode="lines", line_color=PALETTE[0]),
+            go.Scatter(x=z, y=dg, name="g′(z)", mode="lines", line_color=PALETTE[1], line_dash="dash"),
+        ]
+    )
+    fig.update_xaxes(title_text="z", zeroline=True, zerolinecolor="#999999")
+    fig.update_yaxes(zeroline=True, zerolinecolor="#999999")
+    fig.update_layout(
+        height=260,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        hovermode="x unified",
+    )
     return fig

@@ -64,6 +64,7 @@ PAGES = (
     Entry("presenter", "pages/10_presenter.py", "presenter", "📽️", "collapsed"),
     Entry("your_own", "pages/11_your_own.py", "your_own", "🛠️"),
     Entry("export", "pages/12_export.py", "export", "📦"),
+    Entry("training", "pages/13_training.py", "training", "📉"),
 )
 HOME = PAGES[0]
 

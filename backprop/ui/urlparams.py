@@ -197,10 +197,15 @@ def build_spec(fields: dict, query: dict, warnings: list[ParamWarning]) -> Netwo
         except (InvalidInput, ImportError) as error:
             param = _param_of(error, fields)
             text = _given(query, param)
-            reason = getattr(error, "allowed", None) or "custom:<formula> (formulas are not available yet)"
-            if getattr(error, "field", "") == WORK_FIELD:  # say what these sizes cost with this batch
+            refused = error if isinstance(error, InvalidInput) else None  # else ImportError: no SymPy
+            reason = "custom:<formula> (formulas are not available yet)"
+            if refused is not None and refused.allowed:
+                reason = refused.allowed
+            if (
+                refused is not None and refused.field == WORK_FIELD
+            ):  # say what these sizes cost with this batch
                 reason = (
-                    f"{reason}; with m = {fields['batch']} these sizes need {error.value:,} multiply-adds"
+                    f"{reason}; with m = {fields['batch']} these sizes need {refused.value:,} multiply-adds"
                 )
             warnings.append(ParamWarning(param, text, "common.allowed_core", {"allowed": reason}))
             if param.startswith("act"):
@@ -217,7 +222,7 @@ def build_spec(fields: dict, query: dict, warnings: list[ParamWarning]) -> Netwo
 
 def _param_of(error: Exception, fields: dict) -> str:
     """The URL parameter behind a spec error: act<l> for an activation, else the field's own name."""
-    field = getattr(error, "field", "")
+    field = error.field if isinstance(error, InvalidInput) else ""
     if field == WORK_FIELD:  # a network too heavy for the server: its sizes (with its batch m)
         return "sizes"
     match = re.fullmatch(r"activation of layer (\d+)", field)

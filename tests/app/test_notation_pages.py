@@ -30,17 +30,6 @@ NETWORKS = {
 CASES = [(page, network) for page in page_files() for network in NETWORKS]
 IDS = [f"{page.removeprefix('pages/').removesuffix('.py')}-{network}" for page, network in CASES]
 
-# Pages that still show LaTeX typed in backprop/derivation/steps.py and classic_mistakes.py
-# (\top), which move to the notation module with the step engine; strict, so the mark must
-# go as soon as they print \mathrm{T}.
-PENDING_STEP_ENGINE = {
-    "pages/4_check.py",
-    "pages/9_step_through.py",
-    "pages/10_presenter.py",
-    "pages/12_export.py",
-}
-
-
 REVEAL = "reveal"  # in a view: the key of a button to click until it is gone (the presenter's stages)
 
 
@@ -79,14 +68,7 @@ def formulas(page: str, network: str) -> tuple[tuple[str, bool], ...]:
     return tuple(dict.fromkeys(shown))
 
 
-def _transpose_case(page: str, network: str):
-    if page in PENDING_STEP_ENGINE:
-        reason = "steps.py / classic_mistakes.py still type \\top until the step engine uses notation.py"
-        return pytest.param(page, network, marks=pytest.mark.xfail(strict=True, reason=reason))
-    return pytest.param(page, network)
-
-
-@pytest.mark.parametrize(("page", "network"), [_transpose_case(p, n) for p, n in CASES], ids=IDS)
+@pytest.mark.parametrize(("page", "network"), CASES, ids=IDS)
 def test_one_transpose_sign(page, network):
     shown = formulas(page, network)
     offending = {tex: other_transposes(tex) for tex, _ in shown if other_transposes(tex)}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import io
+import json
 
 import numpy as np
 import pytest
 
-from backprop.core.formula import FUNCTIONS, activation_from_formula
+from backprop.core.formula import FUNCTIONS, activation_from_formula, samples
 from tests.test_formula_printing import FROM_THE_ISSUE, family
 
 from .conftest import assert_clean, run_page, texts
@@ -27,6 +29,27 @@ def test_default_formula_shows_g_and_g_prime_from_the_core():
     act = activation_from_formula("z*sigmoid(z)")
     shown = [latex.value.strip("$\n") for latex in at.latex]
     assert shown[:2] == list(act.equations)
+
+
+def _array(field) -> np.ndarray:
+    """A Plotly JSON array: a list, or {"dtype", "bdata"} (base64 of the raw bytes)."""
+    if isinstance(field, dict):
+        return np.frombuffer(base64.b64decode(field["bdata"]), dtype=field["dtype"])
+    return np.asarray(field, dtype=float)
+
+
+def test_the_plot_is_one_plotly_chart_of_the_cores_g_and_g_prime():
+    at = run_page(PAGE)
+    at.text_input(key="yo_formula").set_value("tanh(z)").run()
+    assert_clean(at)
+    assert not at.get("arrow_vega_lite_chart")  # Altair revalidates its spec on every rerun
+    (chart,) = at.get("plotly_chart")
+    g, dg = json.loads(chart.proto.spec)["data"]
+    z, g_core, dg_core = samples(activation_from_formula("tanh(z)"))
+    np.testing.assert_allclose(_array(g["x"]), z)
+    np.testing.assert_allclose(_array(g["y"]), g_core)
+    np.testing.assert_allclose(_array(dg["y"]), dg_core)
+    np.testing.assert_allclose(dg_core, 1 - np.tanh(z) ** 2, atol=1e-12)  # an oracle independent of SymPy
 
 
 # one formula per allowed function holding it squared, nested and in a product, and the

@@ -54,9 +54,11 @@ def to_json(trace: Trace) -> bytes:
     return json.dumps(to_dict(trace)).encode("utf-8")
 
 
-def arrays_of(trace: Trace) -> dict[str, np.ndarray]:
+def arrays_of(trace: Trace) -> dict[str, np.ndarray | np.float64]:
     """Every array by name: X, Y, losses, loss, and <field>_<l> (W_1, dZ_2, dA_prev_1, ...)."""
-    out = {"X": trace.X, "Y": trace.Y, "losses": trace.losses, "loss": np.float64(trace.loss)}
+    out: dict[str, np.ndarray | np.float64] = {
+        "X": trace.X, "Y": trace.Y, "losses": trace.losses, "loss": np.float64(trace.loss)
+    }  # fmt: skip
     for layer in trace.layers:
         for name in LAYER_FIELDS:
             out[f"{name}_{layer.l}"] = getattr(layer, name)
@@ -67,7 +69,8 @@ def to_npz(trace: Trace) -> bytes:
     """``arrays_of(trace)`` and the configuration (a JSON string under "config") as an .npz file."""
     buffer = io.BytesIO()
     config = json.dumps(trace.spec.to_dict())
-    np.savez(buffer, config=np.array(config), **arrays_of(trace))
+    # no object arrays, so no pickles (and mypy then matches no array against allow_pickle)
+    np.savez(buffer, allow_pickle=False, config=np.array(config), **arrays_of(trace))
     return buffer.getvalue()
 
 

@@ -115,9 +115,10 @@ def grader_tolerance(exercise: Exercise) -> float:
     >>> _exact_tolerance(Fraction(3, 4)), _exact_tolerance(Fraction(-1, 3))
     (0.0, 0.0001)
     """
-    if not is_exact(exercise.answer):
+    key = exercise.number_answer()
+    if not is_exact(key):
         return float(exercise.tolerance)
-    return _exact_tolerance(Fraction(exercise.answer))
+    return _exact_tolerance(Fraction(key))
 
 
 def _exact_tolerance(key: Fraction) -> float:
@@ -205,21 +206,25 @@ def _question(seed: int, exercise: Exercise, lang: str, network: str) -> Questio
         text += paragraph(translate(lang, howto))
     solution = "".join(paragraph(translate(lang, hint.key)) + display(hint.tex) for hint in exercise.hints)
     right = paragraph(translate(lang, "practice.verdict.right", answer=exercise.answer_text))
-    options, accepted, near, near_feedback, tolerance = (), (), (), "", 0.0
+    options: tuple[Option, ...] = ()
+    accepted: tuple[str, ...] = ()
+    near: tuple[str, ...] = ()
+    near_feedback, tolerance = "", 0.0
     if kind == "numerical":
-        answer, tolerance = decimal(exercise.answer), grader_tolerance(exercise)
+        answer, tolerance = decimal(exercise.number_answer()), grader_tolerance(exercise)
         wrong = paragraph(translate(lang, "export.lms_wrong_number", tol=f"{tolerance:.3g}"))
     elif kind == "text":
-        answer, accepted = exercise.answer_text, accepted_shapes(exercise.answer)
+        shape = exercise.shape_answer()
+        answer, accepted = exercise.answer_text, accepted_shapes(shape)
         wrong = paragraph(translate(lang, "practice.hint.shape.layout"))
-        if len(exercise.answer) == 2 and exercise.answer[0] != exercise.answer[1]:
-            flipped = " x ".join(map(str, reversed(exercise.answer)))
-            near = accepted_shapes(tuple(reversed(exercise.answer)))
+        if len(shape) == 2 and shape[0] != shape[1]:
+            flipped = " x ".join(map(str, reversed(shape)))
+            near = accepted_shapes(tuple(reversed(shape)))
             near_feedback = paragraph(
                 translate(lang, "practice.verdict.wrong_shape_transposed", value=flipped)
             )
     else:
-        answer, wrong = LETTERS[exercise.answer], ""
+        answer, wrong = LETTERS[exercise.choice_answer()], ""
         options = tuple(
             Option(
                 LETTERS[k],

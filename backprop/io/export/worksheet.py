@@ -53,7 +53,7 @@ def worksheet_blocks(trace, key: bool = False, forward_given: bool = False, digi
     def cell(values, fill: bool) -> str:
         return matrix_tex(values, digits) if fill else matrix_tex(values, blank=True) + shape_tex(values)
 
-    blocks = [network_sentence(spec), notation_sentence()]
+    blocks: list[Heading | Para | Display] = [network_sentence(spec), notation_sentence()]
     if not key:
         blocks.append(
             Para(

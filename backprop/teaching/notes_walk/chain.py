@@ -9,7 +9,9 @@ For x an entry of A^(l-1), W^(l) or b^(l) the notes go in four steps:
 
 SymPy checks each on a window of the layer (its own chain rule for an undefined L(Z),
 its own derivatives of z_st); numbers check the whole layer; finite differences of L
-(``probe``) check the results.
+(``probe``) check the results. The matrix form's numbers are the backward engine's
+(the trace's ∂L/∂W, ∂L/∂b, ∂L/∂A^(l-1)), judged against the index-level sums and the
+finite differences, both computed here independently of it.
 
 >>> from backprop import NetworkSpec, run
 >>> from backprop.teaching.notes_walk.checks import focus
@@ -46,7 +48,7 @@ class Variable(NamedTuple):
     entry: Callable[[Focus], tuple]  # the student's chosen entry
     local: Callable[[LayerTrace, tuple], np.ndarray]  # the notes' ∂z_st/∂x as an (m, n_out) matrix
     collapsed: Callable[[LayerTrace, tuple], float]  # the surviving single sum, term by term
-    product: Callable[[LayerTrace], np.ndarray]  # the matrix form
+    product: Callable[[LayerTrace], np.ndarray]  # the matrix form: the backward engine's result
     index_form: Callable[[LayerTrace], np.ndarray]  # the single sums for every entry (einsum)
     symbols: Callable[[symbolic.LayerSymbols], sp.Matrix]  # x's symbols
     sym_local: Callable[[symbolic.LayerSymbols, tuple, int, int], sp.Expr]
@@ -82,7 +84,7 @@ A_VAR = Variable(
     lambda f: f.a_entry,
     _local_a,
     lambda layer, index: sum(layer.dZ[index[0], t] * layer.W[index[1], t] for t in range(layer.W.shape[1])),
-    lambda layer: layer.dZ @ layer.W.T,  # (m, n_in)
+    lambda layer: layer.dA_prev,  # ∂L/∂Z Wᵀ, the backward engine's (m, n_in)
     lambda layer: np.einsum("it,jt->ij", layer.dZ, layer.W),
     lambda s: s.A,
     lambda s, index, r, t: s.W[index[1], t] if r == index[0] else sp.S.Zero,
@@ -99,7 +101,7 @@ W_VAR = Variable(
     lambda layer, index: sum(
         layer.dZ[s, index[1]] * layer.A_prev[s, index[0]] for s in range(layer.Z.shape[0])
     ),
-    lambda layer: layer.A_prev.T @ layer.dZ,  # (n_in, n_out)
+    lambda layer: layer.dW,  # A_prevᵀ ∂L/∂Z, the backward engine's (n_in, n_out)
     lambda layer: np.einsum("sj,si->ij", layer.dZ, layer.A_prev),
     lambda s: s.W,
     lambda s, index, r, t: s.A[r, index[0]] if t == index[1] else sp.S.Zero,
@@ -114,7 +116,7 @@ B_VAR = Variable(
     lambda f: (f.b_entry,),
     _local_b,
     lambda layer, index: sum(layer.dZ[s, index[0]] for s in range(layer.Z.shape[0])),
-    lambda layer: (np.ones((1, layer.Z.shape[0])) @ layer.dZ).T[:, 0],  # (n_out,)
+    lambda layer: layer.db,  # (1ᵀ ∂L/∂Z)ᵀ, the backward engine's (n_out,)
     lambda layer: np.einsum("si->i", layer.dZ),
     lambda s: s.b,
     lambda s, index, r, t: sp.S.One if t == index[0] else sp.S.Zero,

@@ -46,9 +46,9 @@ def focus(trace: Trace, l=None, sample=0, a_entry=(0, 0), w_entry=(0, 0), b_entr
     _within("entry of A", a_entry, (0, 0), (m - 1, n_in - 1))
     _within("entry of W", w_entry, (0, 0), (n_in - 1, n_out - 1))
     _within("entry of b", b_entry, 0, n_out - 1)
-    return Focus(
-        int(l), int(sample), tuple(int(i) for i in a_entry), tuple(int(i) for i in w_entry), int(b_entry)
-    )
+    a_pair = (int(a_entry[0]), int(a_entry[1]))  # _within checked both are pairs
+    w_pair = (int(w_entry[0]), int(w_entry[1]))
+    return Focus(int(l), int(sample), a_pair, w_pair, int(b_entry))
 
 
 def _within(field: str, value, low, high) -> None:
@@ -79,10 +79,10 @@ def agree(lhs, rhs) -> tuple[bool, float, tuple[int, ...]]:
         return False, np.inf, where  # an overflow on one side only
     lhs, rhs = np.where(finite, lhs, 0.0), np.where(finite, rhs, 0.0)  # equal infinities compare as equal
     diff = np.abs(lhs - rhs)
-    where = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.size else ()
+    where = tuple(int(i) for i in np.unravel_index(int(np.argmax(diff)), diff.shape)) if diff.size else ()
     worst = float(diff[where]) if diff.size else 0.0
     scale = max(1.0, float(np.abs(lhs).max(initial=0)), float(np.abs(rhs).max(initial=0)))
-    return worst <= EXACT * scale, worst, tuple(int(i) for i in where)
+    return worst <= EXACT * scale, worst, where
 
 
 def same(lhs: str, rhs: str, X, Y, mask=None) -> tuple[bool, Evidence]:

@@ -129,7 +129,7 @@ def _elementwise(act, z) -> Check:
     off = np.abs(J - np.diag(np.diag(J)))
     if n < 2 or off.max() <= 1e-9:
         return Check("numbers", True, (Evidence("elementwise", {"count": str(n)}, data={"J": J}),))
-    i, j = np.unravel_index(int(np.argmax(off)), off.shape)
+    i, j = (int(k) for k in np.unravel_index(int(np.argmax(off)), off.shape))
     fmt = {"entry": fmt_index((i, j)), "value": fmt_number(J[i, j], 4), "name": act.name}
     return Check("numbers", False, (Evidence("not_elementwise", fmt, data={"J": J, "index": (i, j)}),))
 

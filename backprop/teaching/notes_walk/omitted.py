@@ -88,7 +88,7 @@ def activation_step(trace: Trace, f: Focus) -> Step:
     r"""∂L/∂Z^(l) from ∂L/∂A^(l): ⊙ g'(Z) for an elementwise g, each row's Jacobian for softmax."""
     layer = trace.layers[f.l - 1]
     act = activation(trace.spec.activations[f.l - 1])
-    if not act.elementwise:
+    if act.dg is None:  # softmax: no elementwise g', each sample's Jacobian instead
         return _softmax_step(trace, f)
     g_prime = act.dg(layer.Z, layer.A)  # (m, n_out)
     predicted = layer.dA * g_prime  # ∂L/∂A ⊙ g'(Z)
@@ -293,12 +293,12 @@ def shortcut(trace: Trace, f: Focus) -> Step:
     act = activation(spec.activations[-1])
     general = act.backward(top.Z, top.A, top.dA)  # through g' or the Jacobian, without any shortcut
     lhs = nt.grad("Z", "L", True)
-    if LOSSES[spec.loss].dZ_shortcut is None and act.elementwise:
+    if LOSSES[spec.loss].dZ_shortcut is None and act.dg is not None:  # elementwise g'
         g_prime = nt.g_prime("L", nt.sup("Z", "L", True))
         statement = f"{lhs} = " + nt.hadamard(rf"{m_latex}(\mathbf{{A}}^{{(L)}} - \mathbf{{Y}})", g_prime)
         predicted = general
         explicit = (top.A - trace.Y) * scale * act.dg(top.Z, top.A)
-        checks = (
+        checks: tuple[Check, ...] = (
             numbers(
                 [
                     (

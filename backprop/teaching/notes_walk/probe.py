@@ -54,7 +54,8 @@ def loss_of_A(name: str, A: np.ndarray, Y: np.ndarray) -> float:
 
 def _run_up(trace: Trace, l: int, A_prev: np.ndarray, rows, W=None, b=None):
     """(Σ_{i in rows} l_i, kink pattern) from A^(l-1) through layers l..L (W^(l), b^(l) may be replaced)."""
-    spec, pattern, A = trace.spec, [], A_prev
+    spec, A = trace.spec, A_prev
+    pattern: list[np.ndarray] = []
     for k in range(l, spec.L + 1):
         layer = trace.layers[k - 1]
         W_k = W if (k == l and W is not None) else layer.W

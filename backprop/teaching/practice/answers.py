@@ -158,10 +158,16 @@ def _normalise(text) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _refuse(code: str, text, allowed: str) -> InvalidInput:
-    error = InvalidInput("answer", text, allowed)
-    error.code = code  # which problem, for the page's translated message
-    return error
+class AnswerRefused(InvalidInput):
+    """A student's text that is not an answer; ``code`` names the problem for the translated message."""
+
+    def __init__(self, code: str, text: object, allowed: str):
+        super().__init__("answer", text, allowed)
+        self.code = code
+
+
+def _refuse(code: str, text, allowed: str) -> AnswerRefused:
+    return AnswerRefused(code, text, allowed)
 
 
 def check_answer(exercise: Exercise, text: str) -> Verdict:
@@ -176,7 +182,7 @@ def check_answer(exercise: Exercise, text: str) -> Verdict:
         if exercise.kind == "shape":
             return _check_shape(exercise, parse_shape(text))
         picked = parse_choice(text, len(exercise.choices))
-    except InvalidInput as error:
+    except AnswerRefused as error:
         shown = str(text)[:MAX_ANSWER_CHARS]
         letters = ", ".join(LETTERS[: len(exercise.choices)])
         params = (("value", shown), ("max", MAX_ANSWER_CHARS), ("letters", letters))
@@ -192,7 +198,7 @@ def _right(exercise: Exercise) -> Verdict:
 
 
 def _check_number(exercise: Exercise, value: Fraction, text: str) -> Verdict:
-    key = exercise.answer
+    key = exercise.number_answer()
     shown = (("value", number_text(float(value), 6)),)
     if is_exact(key):
         exact = Fraction(int(sp.Rational(key).p), int(sp.Rational(key).q))
@@ -230,7 +236,7 @@ def _decimal_of(key: Fraction, value: Fraction, clean: str) -> bool:
 
 
 def _check_shape(exercise: Exercise, shape: tuple[int, ...]) -> Verdict:
-    want = exercise.answer
+    want = exercise.shape_answer()
     if shape == want or (len(want) == 1 and shape == (want[0], 1)):
         return _right(exercise)
     shown = (("value", " x ".join(map(str, shape))),)

@@ -49,7 +49,7 @@ def formula_exercise(number: int, trace, rng) -> Exercise:
     lhs = {"W": grad_tex(W), "b": grad_tex(sym("b", l)), "A_prev": grad_tex(A_prev), "Z": dZ}[target]
     right = choices[answer].tex
     if target == "Z":
-        hints = (
+        hints: tuple[Hint, ...] = (
             Hint(
                 "practice.hint.activation",
                 r"a_{st} = g(z_{st}) \;\Rightarrow\; "
@@ -97,7 +97,7 @@ def vanish_exercise(number: int, trace, rng) -> Exercise:
     for target in rng.permutation(TARGETS):  # a target whose sum has terms that vanish, if there is one
         target = str(target)
         if target == "W":
-            index = (int(rng.integers(1, n_in + 1)), int(rng.integers(1, n_out + 1)))
+            index: tuple[int, ...] = (int(rng.integers(1, n_in + 1)), int(rng.integers(1, n_out + 1)))
             right, wrong = ("t", index[1]), [("s", index[0]), ("none", 0), ("t", index[0]), ("st", 0)]
         elif target == "b":
             index = (int(rng.integers(1, n_out + 1)),)

@@ -7,10 +7,14 @@ r"""What an exercise is: the matrices it gives, its choices, its hints, its answ
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from backprop.derivation.latex import matrix_tex
+
+if TYPE_CHECKING:
+    import sympy as sp
 
 KINDS = ("entry", "shape", "formula", "vanish")
 TARGETS = ("W", "b", "A_prev")
@@ -68,7 +72,8 @@ class Exercise:
     question_tex: str
     given: tuple[Given, ...]
     choices: tuple[Choice, ...]
-    answer: object  # Fraction-comparable number, tuple of ints, or int (0-based choice)
+    # entry: a float, or an exact SymPy Rational by hand; shape: a tuple of ints; choice: a 0-based int
+    answer: float | sp.Basic | tuple[int, ...]
     answer_text: str  # what a student would type for the right answer
     answer_tex: str
     tolerance: float
@@ -82,3 +87,21 @@ class Exercise:
     @property
     def prompt_params(self) -> dict:
         return dict(self.params)
+
+    def number_answer(self) -> float | sp.Basic:
+        """The answer of an entry exercise: a float, or an exact SymPy Rational."""
+        if isinstance(self.answer, tuple) or self.kind != "entry":
+            raise TypeError(f"exercise {self.number} is a {self.kind} exercise: its answer is not a number")
+        return self.answer
+
+    def shape_answer(self) -> tuple[int, ...]:
+        """The answer of a shape exercise: the rows (and columns) of the gradient."""
+        if not isinstance(self.answer, tuple):
+            raise TypeError(f"exercise {self.number} is a {self.kind} exercise: its answer is not a shape")
+        return self.answer
+
+    def choice_answer(self) -> int:
+        """The answer of a multiple-choice exercise: the 0-based index of the right choice."""
+        if not isinstance(self.answer, int) or self.kind not in ("formula", "vanish"):
+            raise TypeError(f"exercise {self.number} is a {self.kind} exercise: its answer is not a choice")
+        return self.answer

@@ -15,13 +15,16 @@ from backprop.teaching.practice.exercise import GIVEN_DIGITS, TARGETS, Exercise,
 from backprop.teaching.practice.unfold import entry_symbol, grad_tex, sum_hints
 
 
-def _given(values) -> tuple:
-    """Values as shown: exact numbers as they are, floats to GIVEN_DIGITS significant digits."""
-    if isinstance(values, np.ndarray) and values.ndim > 0:
-        return tuple(_given(v) for v in values)
-    if isinstance(values, sp.Basic):
-        return values
-    return float(f"{float(values):.{GIVEN_DIGITS}g}")
+def _given(matrix: np.ndarray) -> tuple[tuple[float | sp.Basic, ...], ...]:
+    """A matrix's values as shown, row by row (see ``_shown``)."""
+    return tuple(tuple(_shown(v) for v in row) for row in matrix)
+
+
+def _shown(value) -> float | sp.Basic:
+    """One value as shown: an exact number as it is, a float to GIVEN_DIGITS significant digits."""
+    if isinstance(value, sp.Basic):
+        return value
+    return float(f"{float(value):.{GIVEN_DIGITS}g}")
 
 
 def entry_exercise(number: int, trace, rng) -> Exercise:
@@ -35,9 +38,9 @@ def entry_exercise(number: int, trace, rng) -> Exercise:
     if target == "W":
         i, j = int(rng.integers(1, n_in + 1)), int(rng.integers(1, n_out + 1))
         A_prev = _given(layer.A_prev)
-        given = (Given(f"A^({l - 1})", nt.sup("A", l - 1), A_prev), given_dZ)
+        given: tuple[Given, ...] = (Given(f"A^({l - 1})", nt.sup("A", l - 1), A_prev), given_dZ)
         terms = [(dZ[s][j - 1], A_prev[s][i - 1]) for s in range(m)]
-        index = (i, j)
+        index: tuple[int, ...] = (i, j)
     elif target == "b":
         i = int(rng.integers(1, n_out + 1))
         given = (given_dZ,)

@@ -17,20 +17,15 @@ def broken_sentence(trace: Trace, f: Focus, shared: dict | None = None) -> Mista
     """
     layer, shared = trace.layers[f.l - 1], shared or {}
     refutation = Check("reading", False, (Evidence("breaks_off", {}),))
-    products = {
-        "W": (
-            layer.A_prev.T @ layer.dZ,
-            nt.dW_product("l", bold_symbol=True),
-        ),
-        "b": (layer.dZ.sum(axis=0), nt.db_product("l", bold_symbol=True)),
-        "A_prev": (layer.dZ @ layer.W.T, nt.dA_prev_product("l", bold_symbol=True)),
+    products = {  # the backward engine's results, each judged by finite differences
+        "W": (layer.dW, nt.dW_product("l", bold_symbol=True)),
+        "b": (layer.db, nt.db_product("l", bold_symbol=True)),
+        "A_prev": (layer.dA_prev, nt.dA_prev_product("l", bold_symbol=True)),
     }
     checks = [shared.get(name) or finite_differences(trace, name, f.l, *products[name]) for name in products]
     if f.l > 1:  # what goes down is the layer below's upstream gradient, ∂L/∂A^(l-1)
         checks.append(
-            finite_differences(
-                trace, "A", f.l - 1, layer.dZ @ layer.W.T, nt.grad("A", "l-1", bold_symbol=True)
-            )
+            finite_differences(trace, "A", f.l - 1, layer.dA_prev, nt.grad("A", "l-1", bold_symbol=True))
         )
     return Mistake(8, "broken_sentence", "", refutation, FIGURE_FIXED, tuple(checks))
 
@@ -45,7 +40,7 @@ def layout_unstated(trace: Trace, f: Focus, shared: dict | None = None) -> Mista
         trace,
         "W",
         f.l,
-        layer.A_prev.T @ layer.dZ,
+        layer.dW,  # A_prevᵀ ∂L/∂Z, the backward engine's
         nt.dW_product("l", bold_symbol=True),
         first=f.w_entry,
     )
