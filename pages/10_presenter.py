@@ -4,8 +4,8 @@ import streamlit as st
 
 from backprop.core.errors import InvalidInput
 from backprop.derivation.exact import exact_problem, with_values
-from backprop.derivation.steps import backward_steps, large, sign_counts, sign_tex
-from backprop.ui import page, state
+from backprop.derivation.steps import large, sign_counts, sign_tex
+from backprop.ui import page, results, state
 from backprop.ui.i18n import t
 
 STAGES = ("shape", "formula", "numbers", "result")  # revealed in this order
@@ -16,7 +16,7 @@ try:
     trace = with_values(view.trace, exact)
 except InvalidInput:  # edited arrays that are not whole numbers: decimals
     trace = view.trace
-steps = backward_steps(trace, digits=3)
+steps = results.backward_steps(*results.key_of(view), trace is not view.trace, 3, trace)
 total = len(steps)
 revealed = st.session_state.setdefault("ps_revealed", {})
 move = page.mover("ps_slide", total)

@@ -5,8 +5,8 @@ import streamlit as st
 
 from backprop.core.errors import InvalidInput
 from backprop.derivation.exact import with_values
-from backprop.derivation.steps import backward_steps, ledger
-from backprop.ui import page
+from backprop.derivation.steps import ledger
+from backprop.ui import page, results
 from backprop.ui.i18n import t
 
 view = page.start("step_through", area="steps")
@@ -16,7 +16,7 @@ try:
 except InvalidInput as error:  # edited arrays that are not whole numbers
     st.warning(t("steps.exact_refused", message=str(error)))
     trace = view.trace
-steps = backward_steps(trace)
+steps = results.backward_steps(*results.key_of(view), trace is not view.trace, 4, trace)
 total = len(steps)
 
 number = page.stepper(

@@ -10,6 +10,11 @@ whatever folder the command is started from.
     backprop app --port 8600 --address 0.0.0.0
     backprop app -- --server.maxUploadSize 20 # after --: any option of `streamlit run`
 
+The server runs BLAS at one thread (BLAS_THREADS, unless the environment already says
+otherwise): it serves many sessions on few cores, and OpenBLAS's own threads competing
+with them collapsed under overload (0.6 s of wall time for a 6.6 ms pass). The app also
+lowers the limit at run time (``backprop.ui.blas``) for a plain ``streamlit run app.py``.
+
 >>> (app_root() / "app.py").is_file() and (app_root() / "pages").is_dir()
 True
 """
@@ -31,6 +36,12 @@ PACKAGE = Path(__file__).resolve().parents[1]  # backprop/
 HOST_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*")
 INSTALLED = PACKAGE / "_app"  # where the wheel puts the app's scripts
 CHECKOUT = PACKAGE.parent  # a source checkout: app.py beside backprop/
+BLAS_THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def server_environment(environ=None) -> dict[str, str]:
+    """The server's environment: ``environ`` (default os.environ), BLAS at one thread unless it says."""
+    return {**BLAS_THREADS, **(os.environ if environ is None else environ)}
 
 
 def app_root() -> Path:
@@ -91,5 +102,7 @@ def _app(args: argparse.Namespace) -> int:
         return 0
     sys.stdout.flush()
     if os.name == "posix":  # streamlit replaces this process: Ctrl-C and kill reach the server itself
-        os.execv(line[0], line)
-    return subprocess.call(line)  # pragma: no cover (Windows: exec would detach the server)
+        os.execve(line[0], line, server_environment())
+    return subprocess.call(
+        line, env=server_environment()
+    )  # pragma: no cover (Windows: exec would detach the server)

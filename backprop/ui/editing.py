@@ -10,7 +10,6 @@ import math
 from typing import SupportsFloat, SupportsIndex
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from backprop.core.errors import InvalidInput
@@ -69,7 +68,9 @@ def _number(cell: str, value: object) -> float:
     return number
 
 
-def _frame(array: np.ndarray) -> pd.DataFrame:
+def _frame(array: np.ndarray):
+    import pandas as pd  # noqa: PLC0415 (only when the editors are open: pandas is a third of a cold start)
+
     grid = array.reshape(1, -1) if array.ndim == 1 else array
     return pd.DataFrame(grid, columns=[str(j) for j in range(1, grid.shape[1] + 1)])
 

@@ -17,6 +17,7 @@ import streamlit as st
 
 from backprop.core import gradcheck
 from backprop.core.gradcheck import Report, rel_error
+from backprop.derivation import steps as derivation_steps
 from backprop.derivation.classic_mistakes import MistakeCheck, check_mistake, sample_size
 from backprop.derivation.three_way import ThreeWay, three_way
 from backprop.teaching.train import History, train
@@ -27,6 +28,20 @@ from backprop.ui.i18n import t
 def key_of(view) -> tuple[str, str]:
     """(spec key, arrays token) of the session's network: what every cache below is keyed on."""
     return cache.spec_key(view.spec), cache.arrays_token(state.arrays())
+
+
+# --- step-through and presenter pages ----------------------------------------------------
+
+
+@st.cache_resource(max_entries=cache.TRACE_ENTRIES, ttl=cache.TRACE_TTL, show_spinner=False)
+def backward_steps(
+    key: str, token: str, exact: bool, digits: int, _trace
+) -> tuple[derivation_steps.Step, ...]:
+    """The backward pass of ``_trace`` (exact or not) as Steps, shared read-only like the trace."""
+    steps = derivation_steps.backward_steps(_trace, digits)
+    for step in steps:
+        step.result.setflags(write=False)
+    return steps
 
 
 # --- check page ---------------------------------------------------------------------------

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from backprop.derivation import latex
+from backprop.ui import cache
 from backprop.ui.i18n import t
 
 
@@ -26,8 +26,7 @@ def matrix_or_table(
         where.latex(latex.labelled(name if named else None, M, small=small, **highlight))
         return
     where.markdown(f"${name}$ " + t("common.too_big_for_latex", shape=" × ".join(map(str, np.shape(M)))))
-    grid = M.reshape(-1, 1) if M.ndim == 1 else M
-    where.dataframe(pd.DataFrame(grid, columns=[str(j) for j in range(1, grid.shape[1] + 1)]), height=240)
+    where.dataframe(cache.table(M), height=240)  # an Arrow table, kept for a shared trace's arrays
 
 
 LINE_COLS = 12  # matrix columns that fit on one line of the main area

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Two Streamlit replicas behind nginx on 127.0.0.1 (sticky sessions by cookie, websocket
-# upgrade, one cookie secret), then the load test through the proxy.
+# upgrade, one cookie secret; BLAS at one thread, as `backprop app` sets), then the load test
+# through the proxy.
 #
 #   bash tests/load/replicas.sh                                  # 10, 30, 50 sessions
 #   bash tests/load/replicas.sh --sessions 30 --duration 20      # any run_load.py options
@@ -36,7 +37,7 @@ cleanup() {
 trap cleanup EXIT
 
 for port in "$PORT1" "$PORT2"; do
-    (cd "$ROOT" && STREAMLIT_SERVER_COOKIE_SECRET="$SECRET" exec python -m streamlit run app.py \
+    (cd "$ROOT" && STREAMLIT_SERVER_COOKIE_SECRET="$SECRET" OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 exec python -m streamlit run app.py \
         --server.address 127.0.0.1 --server.port "$port" --server.headless true) >"$WORK/replica_$port.log" 2>&1 &
     PIDS+=("$!")
 done

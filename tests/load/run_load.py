@@ -69,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(_line(row), flush=True)
         print()
         print(_table(rows))
+        print(_capacity(rows, args.class_size))
+        print(_cpu_capacity(rows, args.class_size, args.think))
         for row in rows:
             for message in row["exception_messages"]:
                 print(f"exception ({row['sessions']} sessions, heavy {row['heavy']}): {message}")
@@ -98,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     parser.add_argument("--pids", help="server processes whose memory to report (with --url)")
     parser.add_argument("--json", help="also write the rows to this file")
+    parser.add_argument("--class-size", type=int, default=200, help="sessions to size replicas for")
     return parser
 
 
@@ -106,6 +109,14 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def _server_env() -> dict[str, str]:
+    """The environment ``backprop app`` gives its server: BLAS at one thread (launch.BLAS_THREADS)."""
+    sys.path.insert(0, str(ROOT))
+    from backprop.io.launch import server_environment  # noqa: PLC0415
+
+    return server_environment()
 
 
 def _start_server(port: int, options: list[str]) -> tuple[subprocess.Popen, str]:
@@ -118,7 +129,9 @@ def _start_server(port: int, options: list[str]) -> tuple[subprocess.Popen, str]
         name, _, value = option.partition("=")
         command += [f"--{name}", value]
     log = open(f"/tmp/run_load_server_{port}.log", "w")  # noqa: SIM115 (lives as long as the server)
-    server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=_server_env()
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and server.poll() is None:
@@ -325,6 +338,54 @@ def _table(rows: list[dict]) -> str:
             f"| {r['server_peak_rss_mb']:.0f} | {r['failures']} |"
         )
     return "\n".join(lines)
+
+
+SLOWDOWN = 2.0  # a count of sessions is served while its p95 stays within this of the smallest's
+
+
+def _capacity(rows: list[dict], class_size: int) -> str:
+    r"""p95 of each count against the smallest count's, and the replicas ``class_size`` sessions need.
+
+    A replica (this machine's cores) serves the largest count measured whose p95 stays
+    within SLOWDOWN × the smallest count's p95; replicas = ⌈class_size / that count⌉.
+    """
+    plain = sorted((r["sessions"], r["p95_s"]) for r in rows if not r["heavy"])
+    if not plain:
+        return ""
+    base_n, base = plain[0]
+    lines = [
+        f"p95 against {base_n} sessions' ({base:.3f} s): "
+        + ", ".join(f"{n}: {p / base:.1f}x" for n, p in plain)
+    ]
+    served = [n for n, p in plain if p <= SLOWDOWN * base]
+    per_replica = max(served)
+    replicas = -(-class_size // per_replica)
+    lines.append(
+        f"one replica serves {per_replica} sessions within {SLOWDOWN:.0f}x the p95 of {base_n} "
+        f"(the largest count measured that does): {class_size} sessions need {replicas} replica(s)"
+        + (" at most: no larger count was measured" if per_replica == plain[-1][0] < class_size else "")
+    )
+    return "\n".join(lines)
+
+
+UTILIZATION = 0.7  # of a core: queues stay short below it
+
+
+def _cpu_capacity(rows: list[dict], class_size: int, think: str) -> str:
+    r"""Replicas from the server's CPU per rerun, which other jobs on the machine do not inflate.
+
+    One Streamlit process computes on one core at a time (the GIL): kept at UTILIZATION of
+    it, it serves UTILIZATION / (c r) sessions, c its CPU seconds per rerun (the median
+    over scenarios) and r = 1 / (mean think time) the reruns each session asks for per second.
+    """
+    low, high = (float(x) for x in think.split(","))
+    per_rerun = float(np.median([r["server_cpu_s"] / r["reruns"] for r in rows if r["reruns"]]))
+    sessions = UTILIZATION / (per_rerun * 2.0 / (low + high))
+    return (
+        f"server CPU {1000 * per_rerun:.1f} ms a rerun: one process, its core {UTILIZATION:.0%} busy, serves "
+        f"{sessions:.0f} sessions asking every {(low + high) / 2:.0f} s; {class_size} need "
+        f"{-(-class_size // int(sessions))} process(es), one per core"
+    )
 
 
 if __name__ == "__main__":
