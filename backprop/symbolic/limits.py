@@ -44,9 +44,6 @@ class TooLarge:
     limit: int
     smaller: str  # the smaller view that is available
 
-    # True on every TooLarge; tell a result apart with ``isinstance(result, TooLarge)``
-    too_large = True
-
     def message(self) -> str:
         """One sentence: the view, its size against the limit, what is available instead."""
         return (

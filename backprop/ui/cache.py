@@ -64,7 +64,16 @@ def inputs(spec: NetworkSpec, arrays: dict[str, np.ndarray]) -> tuple[Params, np
 
 def spec_from_key(key: str) -> NetworkSpec:
     """The inverse of spec_key."""
-    return NetworkSpec(**{k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(key).items()})
+    fields = json.loads(key)
+    return NetworkSpec(
+        sizes=tuple(fields["sizes"]),
+        activations=tuple(fields["activations"]),
+        loss=fields["loss"],
+        reduction=fields["reduction"],
+        batch=fields["batch"],
+        seed=fields["seed"],
+        init=fields["init"],
+    )
 
 
 def read_only(array: np.ndarray) -> np.ndarray:

@@ -157,7 +157,7 @@ def entry_table(
         symbolic = {(e.variable, e.layer, e.index): e.symbolic for e in _three.entries}
     rows = []
     for e in _report.entries:
-        row = {
+        row: dict[str, object] = {
             t("check.col_variable"): e.variable + (f"^({e.l})" if e.l else ""),
             t("check.col_index"): "(" + ", ".join(str(i + 1) for i in e.index) + ")",
         }
@@ -257,9 +257,10 @@ def activation_latex(name: str, n: int, shortcut: bool) -> tuple[tuple[str, ...]
     if name != "softmax":
         return symbolic.activation_derivation(name).latex, None
     derivations = [symbolic.softmax_jacobian(n)] + ([symbolic.softmax_ce_shortcut(n)] if shortcut else [])
-    lines, message = [], None
+    lines: list[str] = []
+    message: str | None = None
     for derivation in derivations:
-        if getattr(derivation, "too_large", False):
+        if isinstance(derivation, symbolic.TooLarge):
             message = derivation.message()
         else:
             lines.extend(derivation.latex)
@@ -277,13 +278,14 @@ def network_entry(key: str, token: str, variable: str, l: int, index: tuple, tra
 @st.cache_data(max_entries=256, show_spinner=False)
 def _network_entry(key: str, token: str, variable: str, l: int, index: tuple, _trace) -> NetworkEntryView:
     from backprop.symbolic import network_entry as derive  # noqa: PLC0415
+    from backprop.symbolic.limits import TooLarge  # noqa: PLC0415
     from backprop.symbolic.network import limit_for  # noqa: PLC0415
 
     too_large = limit_for(_trace.spec)
     if too_large is not None:
         return NetworkEntryView(None, None, (), 0, None, too_large.message(), "too_large")
     entry = _isolated(derive, _trace, variable, l, index, seconds=NETWORK_SECONDS)
-    if getattr(entry, "too_large", False):
+    if isinstance(entry, TooLarge):
         return NetworkEntryView(None, None, (), 0, None, entry.message(), "too_large")
     return NetworkEntryView(
         entry.latex, entry.expanded_latex, entry.steps_latex, entry.steps_total, entry.value, None, "ok"
