@@ -27,6 +27,7 @@ LAZY = {
     ("backprop.ui.results", "backprop.symbolic"): "SymPy's engine, only when a derivation is shown",
     ("backprop.ui.results", "backprop.symbolic.element_sum"): "SymPy's engine, only when asked",
     ("backprop.ui.results", "backprop.symbolic.network"): "SymPy's engine, only when asked",
+    ("backprop.ui.results", "backprop.symbolic.limits"): "SymPy's engine (its package), only when asked",
     # inside a package whose __init__ imports both modules: the order of its initialisation
     ("backprop.symbolic.element_sum", "backprop.symbolic.network"): "backprop.symbolic's import order",
     ("backprop.teaching.notes_walk.errata.figure", "backprop.teaching.layout"): "notes_walk's import order",

@@ -11,6 +11,7 @@ stopped and its output read: no line may mention a warning, an error or a traceb
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import re
 import subprocess
 import sys
@@ -88,7 +89,9 @@ async def _walk(url: str) -> list[str]:
 
 def test_every_page_view_leaves_no_warning_in_the_server_log(server):
     url, log = server
-    pages = asyncio.run(_walk(url))
+    # in a thread of its own: after the browser tests, Playwright's loop runs in this one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pages = pool.submit(asyncio.run, _walk(url)).result()
     assert len(pages) >= 10, pages  # the walk reached the app's pages, not an empty list
     noisy = [line for line in log.read_text(errors="replace").splitlines() if NOISE.search(line)]
     assert not noisy, f"{len(noisy)} warning lines for {len(pages)} page views, e.g. {noisy[:3]}"
