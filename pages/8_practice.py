@@ -6,7 +6,14 @@ from backprop.core.errors import InvalidInput
 from backprop.core.spec import MAX_SEED
 from backprop.derivation.exact import supports_exact
 from backprop.io.export import Practice, export
-from backprop.teaching.practice import LETTERS, Score, check_answer, exercise_set, practice_spec
+from backprop.teaching.practice import (
+    LETTERS,
+    Score,
+    check_answer,
+    exercise_set,
+    network_fields,
+    practice_spec,
+)
 from backprop.teaching.practice.answers import is_exact
 from backprop.ui import page, state
 from backprop.ui.i18n import t
@@ -51,17 +58,7 @@ number = page.stepper(
 
 exercise = exercises[number - 1]
 spec = view.spec if source == "current" else practice_spec(seed)
-st.caption(
-    t(
-        "practice.network",
-        sizes=", ".join(map(str, spec.sizes)),
-        activations=", ".join(spec.activations),
-        loss=spec.loss,
-        reduction=spec.reduction,
-        m=spec.m,
-        init=spec.init,
-    )
-)
+st.caption(t("practice.network", **network_fields(spec)))
 if supports_exact(spec):
     st.caption(t("practice.exact_note"))
 st.download_button(

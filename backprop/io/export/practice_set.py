@@ -26,7 +26,7 @@ from fractions import Fraction
 from backprop.core.errors import InvalidInput
 from backprop.core.spec import NetworkSpec
 from backprop.locales import LANGUAGES, translate
-from backprop.teaching.practice import HAND_LIMIT, LETTERS, exercise_set, practice_spec
+from backprop.teaching.practice import HAND_LIMIT, LETTERS, exercise_set, network_fields, practice_spec
 from backprop.teaching.practice.answers import is_exact
 from backprop.teaching.practice.exercise import Exercise
 
@@ -178,16 +178,7 @@ def practice_questions(seed: int, lang: str = "en", trace=None, count: int = COU
         raise InvalidInput("language", lang, " or ".join(LANGUAGES))
     exercises = exercise_set(seed, trace=trace, count=count)
     spec = practice_spec(seed) if trace is None else trace.spec
-    network = translate(
-        lang,
-        "practice.network",
-        sizes=", ".join(map(str, spec.sizes)),
-        activations=", ".join(spec.activations),
-        loss=spec.loss,
-        reduction=spec.reduction,
-        m=spec.m,
-        init=spec.init,
-    )
+    network = translate(lang, "practice.network", **network_fields(spec))
     return tuple(_question(seed, exercise, lang, network) for exercise in exercises)
 
 

@@ -48,7 +48,7 @@ from backprop.teaching.practice.exercise import (
     Given,
     Hint,
 )
-from backprop.teaching.practice.generate import exercise_set, practice_spec
+from backprop.teaching.practice.generate import exercise_set, network_fields, practice_spec
 
 __all__ = [
     "GIVEN_DIGITS",
@@ -71,4 +71,5 @@ __all__ = [
     "parse_number",
     "parse_shape",
     "practice_spec",
+    "network_fields",
 ]

@@ -13,6 +13,18 @@ from backprop.teaching.practice.exercise import HAND_LIMIT, KINDS, Exercise
 from backprop.teaching.practice.typed import entry_exercise, shape_exercise
 
 
+def network_fields(spec: NetworkSpec) -> dict[str, object]:
+    """The ``practice.network`` sentence's fields: sizes, activations, loss, reduction, m, init."""
+    return {
+        "sizes": ", ".join(map(str, spec.sizes)),
+        "activations": ", ".join(spec.activations),
+        "loss": spec.loss,
+        "reduction": spec.reduction,
+        "m": spec.m,
+        "init": spec.init,
+    }
+
+
 def practice_spec(seed: int) -> NetworkSpec:
     """A random small network for hand work, from the seed: 1-2 hidden layers, integer weights, mse.
 
