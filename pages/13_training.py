@@ -52,6 +52,14 @@ if not vanishing:
 LIVE = {"displayModeBar": False}  # the charts redraw several times a second: no toolbar to flicker
 
 
+def _chart(fig, description: str, *, key: str, **chart) -> None:
+    """A frame's chart: its description as alt text; paused, also its numbers as a table beneath."""
+    if training.playing():  # ten frames a second: the table is drawn once the run pauses
+        st.plotly_chart(fig, key=key, alt=description, **chart)
+    else:
+        alternatives.figure(fig, description, key=key, **chart)
+
+
 def network_frame(timed: bool) -> None:
     """One frame of the session's network: advance if playing, then draw."""
     if not training.in_step(timed):
@@ -66,14 +74,12 @@ def network_frame(timed: bool) -> None:
         b.metric(t("training.loss"), f"{run.loss[-1]:.6g}")
     if run.diverged:
         st.warning(t("training.diverged", step=run.steps, rate=rate))
-    alternatives.figure(
-        figures.frame_figure(run), t("training.alt_frame"), key="tr_frame", theme=None, config=LIVE
-    )
+    _chart(figures.frame_figure(run), t("training.alt_frame"), key="tr_frame", theme=None, config=LIVE)
     shape = surface(run.spec, run.params, run.X)
     if shape is None:
         st.caption(t("training.no_surface", n0=run.spec.sizes[0]))
     else:
-        alternatives.figure(
+        _chart(
             figures.surface_figure(shape, run.X, run.Y),
             t("training.alt_surface"),
             key="tr_surface",
@@ -101,9 +107,7 @@ def vanishing_frame(timed: bool) -> None:
                     loss=f"{demo.loss[-1]:.4g}",
                 )
             )
-    alternatives.figure(
-        figures.vanishing_figure(runs), t("training.alt_vanishing"), key="tr_vanishing_chart", config=LIVE
-    )
+    _chart(figures.vanishing_figure(runs), t("training.alt_vanishing"), key="tr_vanishing_chart", config=LIVE)
     st.caption(t("training.vanishing_note"))
 
 
