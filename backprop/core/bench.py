@@ -55,8 +55,8 @@ QUICK = ("dense-3-4-2-m2", "dense-784-512-256-10-m256")
 ENGINE_CASES = {f"engine-{case}": case for case in ("dense-3-4-2-m2", "dense-4096-4096-4096-m1024")}
 
 
-def dense_records(case: str, dtype, quick: bool = False) -> list[dict]:
-    """The pass and its matmul baseline for one dense case and dtype, as two records."""
+def _dense_inputs(case: str, dtype):
+    """The dense case's spec (sigmoid layers, identity output, past the work limit) and its W, b, X, Y."""
     sizes, m = DENSE_CASES[case]
     activations = ("sigmoid",) * (len(sizes) - 2) + ("identity",)
     spec = NetworkSpec(
@@ -64,6 +64,13 @@ def dense_records(case: str, dtype, quick: bool = False) -> list[dict]:
     )
     params = init_params(spec, dtype=dtype)
     X, Y = make_data(spec, dtype=dtype)
+    return spec, params, X, Y
+
+
+def dense_records(case: str, dtype, quick: bool = False) -> list[dict]:
+    """The pass and its matmul baseline for one dense case and dtype, as two records."""
+    sizes, m = DENSE_CASES[case]
+    spec, params, X, Y = _dense_inputs(case, dtype)
     shapes = list(zip(sizes[:-1], sizes[1:]))
     flops = sum(6 * m * n_in * n_out for n_in, n_out in shapes)
     rng = np.random.default_rng(1)
@@ -132,12 +139,7 @@ def engine_records(case: str, dtype, quick: bool = False, backward_only: bool = 
     ``ratio_to_before`` is the new median / the old one (above 1: slower).
     """
     sizes, m = DENSE_CASES[case]
-    activations = ("sigmoid",) * (len(sizes) - 2) + ("identity",)
-    spec = NetworkSpec(
-        sizes=sizes, activations=activations, batch=m, seed=0, init="xavier", max_multiply_adds=None
-    )
-    params = init_params(spec, dtype=dtype)
-    X, Y = make_data(spec, dtype=dtype)
+    spec, params, X, Y = _dense_inputs(case, dtype)
     if backward_only:
         fwd = forward(spec, params, X)
         before = lambda: baseline_backward(spec, params, X, Y, fwd)  # noqa: E731
