@@ -1,13 +1,24 @@
-"""Computation graph: the notes' figure bp-full for the current network, and every neuron when it is small."""
+"""Computation graph: the notes' figure bp-full for the current network, and every neuron when it is small.
+
+The drawings are shown at natural size (text 14.7 px, legible on a projector) in a box that
+scrolls sideways, or zoomed in and out; the zoom and the drawing rerun alone (a fragment).
+"""
 
 import streamlit as st
 
 from backprop.ui import alternatives, diagrams, results, sidebar, state
 from backprop.ui.i18n import t
 
+ZOOMS = ("fit", "100", "150", "200")  # "fit": the whole drawing in the page's width, an overview
+
 view = sidebar.render("graph")
 spec = view.spec
 st.title(t("graph.title"))
+# a drawing at natural size may be wider than the page: it scrolls sideways in its own box
+st.html(
+    '<style>.st-key-gr_zoomed [data-testid="stGraphVizChart"] { overflow-x: auto; }'
+    '.st-key-gr_zoomed [data-testid="stGraphVizChart"] svg { max-width: none; }</style>'
+)
 
 small = diagrams.fits_neurons(spec)
 views = ("full", "neurons", "layer") if small else ("full", "layer")
@@ -28,13 +39,43 @@ if chosen != "full":
 
 key, token = results.key_of(view)
 dots = results.drawings(chosen, key, token, view.lang, l, sample - 1, view.trace)
-if chosen == "layer":
-    st.subheader(t("graph.forward_title", l=l))
-    alternatives.drawing(dots[0], "fp-single-dense", view.trace, key="gr_forward", l=l, sample=sample - 1)
-    st.subheader(t("graph.backward_title", l=l))
-    alternatives.drawing(dots[1], "bp-single-dense", view.trace, key="gr_backward", l=l)
-else:
-    st.caption(t(f"graph.{chosen}_note"))
-    kind = "bp-full" if chosen == "full" else "neurons"
-    width = "stretch" if chosen == "full" else "content"
-    alternatives.drawing(dots[0], kind, view.trace, key=f"gr_{chosen}", sample=sample - 1, width=width)
+
+
+@st.fragment
+def drawing() -> None:
+    """The zoom, then the chosen drawing at that zoom."""
+    zoom = state.url_choice(
+        t("graph.zoom"), ZOOMS, key="gr_zoom", param="gr_zoom", default="100", widget="segmented_control",
+        required=True,
+        format_func=lambda z: t("graph.zoom_fit") if z == "fit" else f"{z} %",
+    )  # fmt: skip
+    width = "stretch" if zoom == "fit" else "content"
+    scaled = [diagrams.zoomed(dot, 1.0 if zoom == "fit" else int(zoom) / 100) for dot in dots]
+    with st.container(key="gr_fit" if zoom == "fit" else "gr_zoomed"):
+        if chosen == "layer":
+            st.subheader(t("graph.forward_title", l=l))
+            alternatives.drawing(
+                scaled[0],
+                "fp-single-dense",
+                view.trace,
+                key="gr_forward",
+                l=l,
+                sample=sample - 1,
+                width=width,
+            )
+            st.subheader(t("graph.backward_title", l=l))
+            alternatives.drawing(
+                scaled[1], "bp-single-dense", view.trace, key="gr_backward", l=l, width=width
+            )
+        else:
+            kind = "bp-full" if chosen == "full" else "neurons"
+            alternatives.drawing(
+                scaled[0], kind, view.trace, key=f"gr_{chosen}", sample=sample - 1, width=width
+            )
+
+
+if chosen != "layer":
+    st.caption(t(f"graph.{chosen}_note", cells=diagrams.MAX_CELLS))
+if chosen == "full" and max(spec.sizes) > diagrams.MAX_CELLS:
+    st.info(t("graph.layer_level", cells=diagrams.MAX_CELLS))
+drawing()

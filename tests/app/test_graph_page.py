@@ -82,3 +82,12 @@ def test_chinese_labels():
     at = run_page(PAGE, {"lang": "zh"})
     assert_clean(at)
     assert "损失" in graphviz_dots(at)[0]
+
+
+def test_wide_networks_are_drawn_at_layer_level_with_a_note_and_zoom_is_in_the_url():
+    at = run_page(PAGE, {**NETWORKS["wide"][0], "gr_zoom": "150"})
+    assert_clean(at)
+    assert any("layer level" in i.value for i in at.info)
+    assert "fontsize=16.5" in graphviz_dots(at)[0]
+    at = run_page(PAGE, {"lang": "zh"})
+    assert not at.info and "fontsize=11" in graphviz_dots(at)[0]
