@@ -14,7 +14,7 @@ ZOOMS = ("fit", "100", "150", "200")  # "fit": the whole drawing in the page's w
 view = sidebar.render("graph")
 spec = view.spec
 st.title(t("graph.title"))
-# a drawing at natural size may be wider than the page: it scrolls sideways in its own box
+# A drawing at natural size may be wider than the page: it scrolls sideways in its own box.
 st.html(
     '<style>.st-key-gr_zoomed [data-testid="stGraphVizChart"] { overflow-x: auto; }'
     '.st-key-gr_zoomed [data-testid="stGraphVizChart"] svg { max-width: none; }</style>'
@@ -50,8 +50,13 @@ def drawing() -> None:
         format_func=lambda z: t("graph.zoom_fit") if z == "fit" else f"{z} %",
     )  # fmt: skip
     width = "stretch" if zoom == "fit" else "content"
-    scaled = [diagrams.zoomed(dot, 1.0 if zoom == "fit" else int(zoom) / 100) for dot in dots]
-    with st.container(key="gr_fit" if zoom == "fit" else "gr_zoomed"):
+    scale = 1.0 if zoom == "fit" else int(zoom) / 100
+    scaled = [diagrams.zoomed(dot, scale) for dot in dots]
+    # Streamlit sets every Graphviz text to 0.6rem, whatever the DOT says; the labels get
+    # back the size Graphviz laid the drawing out for (in the drawing's own units)
+    box = "gr_fit" if zoom == "fit" else "gr_zoomed"
+    st.html(f"<style>.st-key-{box} svg text {{ font-size: {diagrams.FONT_PT * scale:.3g}px; }}</style>")
+    with st.container(key=box):
         if chosen == "layer":
             st.subheader(t("graph.forward_title", l=l))
             alternatives.drawing(
