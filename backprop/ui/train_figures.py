@@ -36,6 +36,7 @@ from backprop.ui.plots import DIVERGING, PALETTE, blocks
 
 MAX_UNITS = 12  # units drawn per layer; a wider layer shows its first ones and says so
 MAX_POINTS = 600  # points per curve; a longer run is drawn from evenly spaced records
+LINES = tuple(c for c in PALETTE if c != "#f0e442")  # line colours: the palette's yellow is faint on white
 BANDS = 9  # colour bands of the edges (odd: the middle one is 0)
 MARGIN = {"l": 10, "r": 10, "t": 36, "b": 10}
 
@@ -85,8 +86,8 @@ def log_ticks(values: np.ndarray) -> dict:
     r"""A log axis with readable ticks for ``values``: 1, 2, 5 × 10^k spelt out, or one tick per power of 10.
 
     Over more than three decades every power of 10 is labelled (10⁻³ ...); otherwise the
-    ticks 1, 2, 5 × 10^k inside the data's range, written as numbers (never Plotly's
-    lone minor digits). Non-positive values are left out, as a log axis leaves them.
+    ticks 1, 2, 5 × 10^k inside the data's range (every digit × 10^k when that gives fewer
+    than three), written as numbers (never Plotly's lone minor digits). Non-positive values are left out, as a log axis leaves them.
 
     >>> log_ticks(np.array([0.3, 2.5]))["ticktext"]
     ['0.5', '1', '2']
@@ -99,8 +100,11 @@ def log_ticks(values: np.ndarray) -> dict:
     low, high = int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi)))
     if high - low > 3:
         return {**axis, "dtick": 1, "exponentformat": "power"}
-    ticks = [m * 10.0**k for k in range(low, high + 1) for m in (1, 2, 5) if lo <= m * 10.0**k <= hi]
-    if len(ticks) < 2:  # a range narrower than 1-2-5: its ends
+    for mantissas in ((1, 2, 5), range(1, 10)):  # 1-2-5, or every digit in a narrow range
+        ticks = [m * 10.0**k for k in range(low, high + 1) for m in mantissas if lo <= m * 10.0**k <= hi]
+        if len(ticks) >= 3:
+            break
+    if len(ticks) < 2:  # narrower than one digit's step: its ends
         ticks = sorted({lo, hi})
     return {**axis, "tickvals": ticks, "ticktext": [f"{v:.3g}" for v in ticks]}
 
@@ -234,7 +238,7 @@ def _curve_traces(surface: Surface, X: np.ndarray, Y: np.ndarray) -> list[dict]:
     """Each output a_j(x) as a line and its targets y_j as markers, one colour per j."""
     data = []
     for j in range(surface.values.shape[1]):
-        colour = PALETTE[j % len(PALETTE)]
+        colour = LINES[j % len(LINES)]
         data.append({"type": "scatter", "x": surface.xs, "y": surface.values[:, j], "mode": "lines",
                      "line": {"color": colour}, "name": f"a{_sub(j + 1)}"})  # fmt: skip
         data.append({"type": "scatter", "x": X[:, 0], "y": Y[:, j], "mode": "markers",
@@ -258,7 +262,7 @@ def _grid_traces(surface: Surface, X: np.ndarray, Y: np.ndarray) -> list[dict]:
         mid = 0.5 if surface.kind == "probability" else 0.0
         spread = float(np.nanmax(np.abs(z - mid))) or 1.0
         data = [{**common, "colorscale": DIVERGING, "zmid": mid, "zmin": mid - spread, "zmax": mid + spread,
-                 "opacity": 0.8}]  # fmt: skip
+                 "opacity": 0.8, "colorbar": {"title": {"text": "a₁"}}}]  # fmt: skip
         if surface.kind == "probability":
             data.append(
                 {"type": "contour", "x": surface.xs, "y": surface.ys, "z": z, "showscale": False,
@@ -313,7 +317,7 @@ def vanishing_figure(runs: dict[str, Progress]) -> go.Figure:
             data.append(
                 {"type": "scatter", "x": at, "y": norms[:, l], "mode": "lines", "showlegend": k == 0,
                  "name": f"‖{nt.grad_text('W', l + 1)}‖", "legendgroup": str(l),
-                 "line": {"color": PALETTE[l % len(PALETTE)]},
+                 "line": {"color": LINES[l % len(LINES)]},
                  "xaxis": f"x{_axis(k)}", "yaxis": f"y{_axis(k)}"}
             )  # fmt: skip
         layout[f"xaxis{_axis(k)}"] = {"domain": domains[k], "anchor": f"y{_axis(k)}",
