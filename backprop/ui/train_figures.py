@@ -87,7 +87,8 @@ def log_ticks(values: np.ndarray) -> dict:
 
     Over more than three decades every power of 10 is labelled (10⁻³ ...); otherwise the
     ticks 1, 2, 5 × 10^k inside the data's range (every digit × 10^k when that gives fewer
-    than three), written as numbers (never Plotly's lone minor digits). Non-positive values are left out, as a log axis leaves them.
+    than three), written as numbers (never Plotly's lone minor digits). Non-positive values
+    are left out, as a log axis leaves them.
 
     >>> log_ticks(np.array([0.3, 2.5]))["ticktext"]
     ['0.5', '1', '2']
