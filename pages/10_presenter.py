@@ -95,7 +95,7 @@ def slide() -> None:
     if stage >= 3:
         row(t("presenter.numbers"), step.numbers_line(), size)
     if stage >= 4:
-        name, result, signs = st.columns([LABEL, 4, 3], vertical_alignment="center")
+        name, result, signs = st.columns([LABEL, 5, 3], vertical_alignment="center")
         name.markdown(f"#### {t('presenter.result')}")
         result.latex(large(step.result_line(), size))
         signs.latex(large(r"\operatorname{sign} = " + sign_tex(step.result), size))

@@ -1,9 +1,10 @@
 r"""At a classroom projector's 1280 × 720: the presenter's slides fit the screen, the graph's text is legible.
 
-Presenter: every slide of the default network is walked with the keyboard alone (space
-reveals, → moves on); after each key the page must have answered (the slide number or the
-stage moved) and the content's lowest visible pixel must lie within the 720 px viewport,
-with no scrolling, and the question's fraction must end at least ``QUESTION_GAP_PX`` above
+Presenter: every slide of the default network (and the widest of a 5-8-8-3 one) is walked
+with the keyboard alone (space reveals, → moves on); after each key the page must have
+answered (the slide number or the stage moved) and the content's lowest visible pixel must
+lie within the 720 px viewport, with no scrolling and no formula cut at its right edge, and
+the question's fraction must end at least ``QUESTION_GAP_PX`` above
 the buttons. Graph: the rendered size of every visible label of the drawings (Graphviz
 lays a drawing out in its own units, and Streamlit's style may override the size the DOT
 asked for: the computed font size times the SVG's on-screen width over its viewBox width
@@ -25,19 +26,23 @@ pytestmark = pytest.mark.browser
 PROJECTOR = {"width": 1280, "height": 720}
 MIN_TEXT_PX = 14
 QUESTION_GAP_PX = 8
+CUT_PX = 4  # KaTeX's matrices overhang their box by a pixel or two, which shows nothing
 CHANGE_MS = 60_000  # a slide's rerun on a loaded machine ends well within this
 
 # The lowest visible pixel of the page's content and the main container's scroll overflow.
 _BOTTOM = """
 () => {
+  const CUT_PX = CUT_PX_VALUE;
   const root = document.querySelector('[data-testid="stMainBlockContainer"]');
   const bottoms = [...root.querySelectorAll('*')].filter(e => e.checkVisibility())
     .map(e => e.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0).map(r => r.bottom);
   const main = document.querySelector('[data-testid="stMain"]');
+  const cut = [...root.querySelectorAll('.katex-display')].filter(e => e.scrollWidth > e.clientWidth + CUT_PX)
+    .map(e => e.textContent.slice(0, 40));
   return {bottom: Math.max(...bottoms), overflow: main.scrollHeight - main.clientHeight,
-          viewport: window.innerHeight};
+          viewport: window.innerHeight, cut};
 }
-"""
+""".replace("CUT_PX_VALUE", str(CUT_PX))
 
 # The space between the question's typeset fraction and the top of the buttons' row.
 _QUESTION_GAP = """
@@ -106,7 +111,7 @@ _FIRST_TEXT_SIZE = """
 def _fits(app: AppPage, where: str) -> None:
     app.page.evaluate("() => document.fonts.ready")
     box = app.page.evaluate(_BOTTOM)
-    assert box["bottom"] <= box["viewport"] and box["overflow"] <= 1, f"{where}: {box}"
+    assert box["bottom"] <= box["viewport"] and box["overflow"] <= 1 and not box["cut"], f"{where}: {box}"
 
 
 def _shot(app: AppPage, name: str) -> None:
@@ -115,10 +120,15 @@ def _shot(app: AppPage, name: str) -> None:
     app.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
-@pytest.mark.parametrize("lang, first, last", [("en", 1, None), ("zh", 5, 7)])
-def test_every_reveal_stage_fits_the_projector_and_the_keys_drive_it(lang, first, last, app):
+WIDE = "&sizes=5,8,8,3&act1=relu&act2=tanh&act3=identity"  # 8-column matrices
+
+
+@pytest.mark.parametrize(
+    "lang, first, last, network", [("en", 1, None, ""), ("zh", 5, 7, ""), ("en", 9, 11, WIDE)]
+)
+def test_every_reveal_stage_fits_the_projector_and_the_keys_drive_it(lang, first, last, network, app):
     app.page.set_viewport_size(PROJECTOR)
-    app.open(f"/presenter?lang={lang}&slide={first}")
+    app.open(f"/presenter?lang={lang}&slide={first}{network}")
     last = last or len(backward_steps(run(NetworkSpec())))
     heading = translate(lang, "presenter.shape")
     for number in range(first, last + 1):
@@ -130,7 +140,7 @@ def test_every_reveal_stage_fits_the_projector_and_the_keys_drive_it(lang, first
             if stage < 4:
                 _press(app, "Space")
         assert app.page.get_by_role("heading", name=heading).count()
-        _shot(app, f"projector-presenter-{lang}-{number}")
+        _shot(app, f"projector-presenter-{lang}-{number}{'-wide' if network else ''}")
         if number == first:  # ← goes back a slide (and → comes back to this one, hidden again)
             there, back = ("ArrowLeft", "ArrowRight") if number > 1 else ("ArrowRight", "ArrowLeft")
             _press(app, there)
