@@ -14,10 +14,19 @@ ZOOMS = ("fit", "100", "150", "200")  # "fit": the whole drawing in the page's w
 view = sidebar.render("graph")
 spec = view.spec
 st.title(t("graph.title"))
-# A drawing at natural size may be wider than the page: it scrolls sideways in its own box.
+# Streamlit sets every Graphviz label to 0.6rem whatever the DOT says: each zoom's box gives
+# the labels back the size Graphviz laid the drawing out for (FONT_PT × zoom, in the
+# drawing's own units). At a zoom, a drawing keeps its natural width and scrolls sideways.
 st.html(
-    '<style>.st-key-gr_zoomed [data-testid="stGraphVizChart"] { overflow-x: auto; }'
-    '.st-key-gr_zoomed [data-testid="stGraphVizChart"] svg { max-width: none; }</style>'
+    "<style>"
+    ".st-key-gr_at_fit svg text, .st-key-gr_at_100 svg text { font-size: 11px; }"
+    ".st-key-gr_at_150 svg text { font-size: 16.5px; }"
+    ".st-key-gr_at_200 svg text { font-size: 22px; }"
+    ":is(.st-key-gr_at_100, .st-key-gr_at_150, .st-key-gr_at_200) [data-testid='stGraphVizChart']"
+    " { overflow-x: auto; }"
+    ":is(.st-key-gr_at_100, .st-key-gr_at_150, .st-key-gr_at_200) [data-testid='stGraphVizChart'] svg"
+    " { max-width: none; }"
+    "</style>"
 )
 
 small = diagrams.fits_neurons(spec)
@@ -45,18 +54,14 @@ dots = results.drawings(chosen, key, token, view.lang, l, sample - 1, view.trace
 def drawing() -> None:
     """The zoom, then the chosen drawing at that zoom."""
     zoom = state.url_choice(
-        t("graph.zoom"), ZOOMS, key="gr_zoom", param="gr_zoom", default="100", widget="segmented_control",
-        required=True,
+        t("graph.zoom"), ZOOMS, key="gr_zoom", param="gr_zoom", default="100",
+        widget="radio", horizontal=True,
         format_func=lambda z: t("graph.zoom_fit") if z == "fit" else f"{z} %",
     )  # fmt: skip
     width = "stretch" if zoom == "fit" else "content"
     scale = 1.0 if zoom == "fit" else int(zoom) / 100
     scaled = [diagrams.zoomed(dot, scale) for dot in dots]
-    # Streamlit sets every Graphviz text to 0.6rem, whatever the DOT says; the labels get
-    # back the size Graphviz laid the drawing out for (in the drawing's own units)
-    box = "gr_fit" if zoom == "fit" else "gr_zoomed"
-    st.html(f"<style>.st-key-{box} svg text {{ font-size: {diagrams.FONT_PT * scale:.3g}px; }}</style>")
-    with st.container(key=box):
+    with st.container(key=f"gr_at_{zoom}"):  # the box whose style sets this zoom's label size
         if chosen == "layer":
             st.subheader(t("graph.forward_title", l=l))
             alternatives.drawing(

@@ -159,7 +159,7 @@ def test_graph_text_is_projector_sized(lang, view, app):
     app.wait_for_charts()
     for zoom, smallest in (("100", MIN_TEXT_PX), ("150", 1.5 * MIN_TEXT_PX)):
         if zoom != "100":
-            button = app.page.locator(".st-key-gr_zoom button", has_text=f"{zoom} %")
+            button = app.page.locator(".st-key-gr_zoom label", has_text=f"{zoom} %")
             _change(app, button.click, _FIRST_TEXT_SIZE, f"the zoom {zoom} %")
             app.wait_for_charts()
         found = app.page.evaluate(_TEXT_PX)
