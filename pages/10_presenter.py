@@ -65,9 +65,18 @@ def buttons(number: int, stage: int, back, show, forward) -> None:
     )  # fmt: skip
 
 
-def matrix_size(rows: int) -> str:
-    """The LaTeX size of a slide's matrices: large while a matrix has at most 4 rows, smaller past that."""
-    return "large" if rows <= 4 else "normalsize" if rows <= 6 else "small"
+SIZES = ("large", "normalsize", "small", "footnotesize")  # a slide's matrices, largest first
+
+
+def matrix_sizes(spec) -> tuple[str, str]:
+    """The LaTeX sizes of a slide's result and of its numbers line (two matrices side by side).
+
+    Large while every matrix has at most 4 rows and columns, smaller past that; the numbers
+    line one size smaller again when a layer is wider than 4 (two wide matrices on a line).
+    """
+    side = max(spec.m, *spec.sizes)
+    k = 0 if side <= 4 else 1 if side <= 6 else 2
+    return SIZES[k], SIZES[k + (max(spec.sizes) > 4)]
 
 
 @st.fragment
@@ -89,11 +98,11 @@ def slide() -> None:
     else:
         aside.markdown(f"#### {t('presenter.shape')}")
         aside.latex(large(step.shape_line(), "huge"))
-    size = matrix_size(max(view.spec.m, *view.spec.sizes))
+    size, numbers = matrix_sizes(view.spec)
     if stage >= 2:
         row(t("presenter.formula"), step.formula_line(), "LARGE")
     if stage >= 3:
-        row(t("presenter.numbers"), step.numbers_line(), size)
+        row(t("presenter.numbers"), step.numbers_line(), numbers)
     if stage >= 4:
         name, result, signs = st.columns([LABEL, 5, 3], vertical_alignment="center")
         name.markdown(f"#### {t('presenter.result')}")
