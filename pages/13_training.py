@@ -75,6 +75,7 @@ def network_frame(timed: bool) -> None:
     if run.diverged:
         st.warning(t("training.diverged", step=run.steps, rate=rate))
     _chart(figures.frame_figure(run), t("training.alt_frame"), key="tr_frame", theme=None, config=LIVE)
+    st.caption(t("training.see_frame"))
     shape = surface(run.spec, run.params, run.X)
     if shape is None:
         st.caption(t("training.no_surface", n0=run.spec.sizes[0]))
@@ -85,6 +86,7 @@ def network_frame(timed: bool) -> None:
             key="tr_surface",
             config=LIVE,
         )
+        st.caption(t(f"training.see_{shape.kind}"))
 
 
 def vanishing_frame(timed: bool) -> None:

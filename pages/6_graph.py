@@ -1,13 +1,33 @@
-"""Computation graph: the notes' figure bp-full for the current network, and every neuron when it is small."""
+"""Computation graph: the notes' figure bp-full for the current network, and every neuron when it is small.
+
+The drawings are shown at natural size (text 14.7 px, legible on a projector) in a box that
+scrolls sideways, or zoomed in and out; the zoom and the drawing rerun alone (a fragment).
+"""
 
 import streamlit as st
 
 from backprop.ui import alternatives, diagrams, results, sidebar, state
 from backprop.ui.i18n import t
 
+ZOOMS = ("fit", "100", "150", "200")  # "fit": the whole drawing in the page's width, an overview
+
 view = sidebar.render("graph")
 spec = view.spec
 st.title(t("graph.title"))
+# Streamlit sets every Graphviz label to 0.6rem whatever the DOT says: each zoom's box gives
+# the labels back the size Graphviz laid the drawing out for (FONT_PT × zoom, in the
+# drawing's own units). At a zoom, a drawing keeps its natural width and scrolls sideways.
+st.html(
+    "<style>"
+    ".st-key-gr_at_fit svg text, .st-key-gr_at_100 svg text { font-size: 11px; }"
+    ".st-key-gr_at_150 svg text { font-size: 16.5px; }"
+    ".st-key-gr_at_200 svg text { font-size: 22px; }"
+    ":is(.st-key-gr_at_100, .st-key-gr_at_150, .st-key-gr_at_200) [data-testid='stGraphVizChart']"
+    " { overflow-x: auto; }"
+    ":is(.st-key-gr_at_100, .st-key-gr_at_150, .st-key-gr_at_200) [data-testid='stGraphVizChart'] svg"
+    " { max-width: none; }"
+    "</style>"
+)
 
 small = diagrams.fits_neurons(spec)
 views = ("full", "neurons", "layer") if small else ("full", "layer")
@@ -28,13 +48,44 @@ if chosen != "full":
 
 key, token = results.key_of(view)
 dots = results.drawings(chosen, key, token, view.lang, l, sample - 1, view.trace)
-if chosen == "layer":
-    st.subheader(t("graph.forward_title", l=l))
-    alternatives.drawing(dots[0], "fp-single-dense", view.trace, key="gr_forward", l=l, sample=sample - 1)
-    st.subheader(t("graph.backward_title", l=l))
-    alternatives.drawing(dots[1], "bp-single-dense", view.trace, key="gr_backward", l=l)
-else:
-    st.caption(t(f"graph.{chosen}_note"))
-    kind = "bp-full" if chosen == "full" else "neurons"
-    width = "stretch" if chosen == "full" else "content"
-    alternatives.drawing(dots[0], kind, view.trace, key=f"gr_{chosen}", sample=sample - 1, width=width)
+
+
+@st.fragment
+def drawing() -> None:
+    """The zoom, then the chosen drawing at that zoom."""
+    zoom = state.url_choice(
+        t("graph.zoom"), ZOOMS, key="gr_zoom", param="gr_zoom", default="100",
+        widget="radio", horizontal=True,
+        format_func=lambda z: t("graph.zoom_fit") if z == "fit" else f"{z} %",
+    )  # fmt: skip
+    width = "stretch" if zoom == "fit" else "content"
+    scale = 1.0 if zoom == "fit" else int(zoom) / 100
+    scaled = [diagrams.zoomed(dot, scale) for dot in dots]
+    with st.container(key=f"gr_at_{zoom}"):  # the box whose style sets this zoom's label size
+        if chosen == "layer":
+            st.subheader(t("graph.forward_title", l=l))
+            alternatives.drawing(
+                scaled[0],
+                "fp-single-dense",
+                view.trace,
+                key="gr_forward",
+                l=l,
+                sample=sample - 1,
+                width=width,
+            )
+            st.subheader(t("graph.backward_title", l=l))
+            alternatives.drawing(
+                scaled[1], "bp-single-dense", view.trace, key="gr_backward", l=l, width=width
+            )
+        else:
+            kind = "bp-full" if chosen == "full" else "neurons"
+            alternatives.drawing(
+                scaled[0], kind, view.trace, key=f"gr_{chosen}", sample=sample - 1, width=width
+            )
+
+
+if chosen != "layer":
+    st.caption(t(f"graph.{chosen}_note", cells=diagrams.MAX_CELLS))
+if chosen == "full" and max(spec.sizes) > diagrams.MAX_CELLS:
+    st.info(t("graph.layer_level", cells=diagrams.MAX_CELLS))
+drawing()

@@ -130,3 +130,22 @@ def test_graphviz_accepts_every_drawing(spec):
     for dot in all_dots(spec):
         done = subprocess.run(["dot", "-Tsvg"], input=dot.encode(), capture_output=True, timeout=30)
         assert done.returncode == 0 and not done.stderr, done.stderr.decode()
+
+
+def test_zoom_scales_type_and_spacing_only():
+    dot = diagrams.bp_full(run(NetworkSpec()))
+    big = diagrams.zoomed(dot, 2.0)
+    assert f"fontsize={2 * diagrams.FONT_PT}" in big and "ranksep=1;" in big
+    assert big.split("\n")[4:] == dot.split("\n")[4:]  # the nodes and edges are the same
+    assert diagrams.zoomed(dot, 1.0) == dot
+    with pytest.raises(ValueError, match="zoomed"):
+        diagrams.zoomed("digraph G {\n  rankdir=LR;\n}", 2.0)
+
+
+def test_widths_up_to_eight_show_their_values_and_wider_their_norm():
+    trace = run(NetworkSpec(sizes=(8, 8, 2), activations=("tanh", "identity"), batch=8))
+    dot = diagrams.bp_full(trace)
+    block = dot.split('"dW1" [', 1)[1].split("\n", 1)[0]
+    assert all(f">{diagrams.num(x)}<" in block for x in trace.layers[0].dW.ravel())
+    wide = diagrams.bp_full(run(NetworkSpec(sizes=(9, 2), activations=("tanh",))))
+    assert "‖·‖" in wide.split('"W1" [', 1)[1].split("\n", 1)[0]

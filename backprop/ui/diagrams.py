@@ -19,7 +19,9 @@ Indices follow the notes: 1-based, ``w_ji`` links input j to unit i (W[j-1, i-1]
   to ``NEURON_LIMIT``); each edge shows w_ji and ∂L/∂w_ji, each unit its a, b and ∂L/∂b.
 
 Matrices up to ``MAX_CELLS`` rows and columns are printed in their node; larger ones
-show their shape and Frobenius norm.
+show their shape and Frobenius norm (the layer-level drawing of a wide network).
+Text is ``FONT_PT`` points at natural size (a Graphviz point is 4/3 px: 14.7 px, legible on
+a projector); ``zoomed(dot, zoom)`` scales a drawing's type and spacing.
 
 >>> from backprop import NetworkSpec, run
 >>> dot = bp_full(run(NetworkSpec()))
@@ -39,7 +41,7 @@ from backprop.derivation import notation as nt
 from backprop.ui.i18n import t
 
 MAX_UNITS = 8  # units drawn per layer in fp_single_dense
-MAX_CELLS = 4  # matrices with at most this many rows and columns show their entries
+MAX_CELLS = 8  # matrices with at most this many rows and columns show their entries
 NEURON_LIMIT = 6  # widest layer the neuron-level drawing accepts
 NEURON_MAX_LAYERS = 4
 
@@ -101,14 +103,39 @@ def _esc_quoted(text: str) -> str:
     return str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
-def _graph(body: list[str], rankdir: str = "LR") -> str:
-    head = [
+FONT_PT = 11  # every label's size at natural size (zoom 1)
+_SPACING = {"nodesep": 0.25, "ranksep": 0.5}  # inches at zoom 1
+
+
+def _head(rankdir: str, zoom: float = 1.0) -> list[str]:
+    """The DOT header: layout direction, spacing and fonts, scaled by ``zoom``."""
+    spacing = " ".join(f"{name}={inches * zoom:.3g};" for name, inches in _SPACING.items())
+    size = f"{FONT_PT * zoom:.3g}"
+    return [
         "digraph G {",
-        f"  rankdir={rankdir}; bgcolor=transparent; nodesep=0.25; ranksep=0.5;",
-        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11];',
-        '  edge [fontname="Helvetica", fontsize=10];',
+        f"  rankdir={rankdir}; bgcolor=transparent; {spacing}",
+        f'  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize={size}];',
+        f'  edge [fontname="Helvetica", fontsize={size}];',
     ]
-    return "\n".join(head + body + ["}"])
+
+
+def _graph(body: list[str], rankdir: str = "LR") -> str:
+    return "\n".join(_head(rankdir) + body + ["}"])
+
+
+def zoomed(dot: str, zoom: float) -> str:
+    r"""A drawing of this module with its type and spacing scaled by ``zoom`` (1: natural size).
+
+    >>> from backprop import NetworkSpec, run
+    >>> 'fontsize=16.5' in zoomed(bp_full(run(NetworkSpec())), 1.5)
+    True
+    """
+    lines = dot.split("\n")
+    rankdir = lines[1].split(";", 1)[0].split("=", 1)[1]
+    head = len(_head(rankdir))
+    if lines[:head] != _head(rankdir):
+        raise ValueError("zoomed() scales only the drawings this module makes")
+    return "\n".join(_head(rankdir, zoom) + lines[head:])
 
 
 def _column(ids: list[str]) -> str:

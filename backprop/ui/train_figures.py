@@ -1,9 +1,9 @@
 r"""Plotly figures of a live training run: arrays in, ``go.Figure`` out (no streamlit here).
 
 - ``frame_figure(progress)``: one frame, as one figure: the loss L against the step (log
-  axis); the network as units and edges, each edge w_ij^(l) coloured on the diverging,
-  colour-blind-safe scale (orange < 0 < purple) and thickened by |w_ij| (hovering an
-  edge's midpoint names the weight and its value); ∂L/∂W^(l) of every layer, each
+  axis, ticks from ``log_ticks``); the network as units and edges, each edge w_ij^(l)
+  coloured on the diverging, colour-blind-safe scale (orange < 0 < purple) and thickened
+  by |w_ij| (hovering an edge's midpoint names the weight and its value); ∂L/∂W^(l) of every layer, each
   centred on 0.
 - ``surface_figure(surface, X, Y)``: the decision boundary or fitted curve with the data.
 - ``vanishing_figure(runs)``: each run's ‖∂L/∂W^(l)‖ per layer against the step, log axis.
@@ -36,6 +36,7 @@ from backprop.ui.plots import DIVERGING, PALETTE, blocks
 
 MAX_UNITS = 12  # units drawn per layer; a wider layer shows its first ones and says so
 MAX_POINTS = 600  # points per curve; a longer run is drawn from evenly spaced records
+LINES = tuple(c for c in PALETTE if c != "#f0e442")  # line colours: the palette's yellow is faint on white
 BANDS = 9  # colour bands of the edges (odd: the middle one is 0)
 MARGIN = {"l": 10, "r": 10, "t": 36, "b": 10}
 
@@ -79,6 +80,34 @@ def _figure(data: list[dict], layout: dict) -> go.Figure:
         if name.startswith(("xaxis", "yaxis")):
             axis.setdefault("ticklabeloverflow", "allow")
     return go.Figure({"data": data, "layout": layout})
+
+
+def log_ticks(values: np.ndarray) -> dict:
+    r"""A log axis with readable ticks for ``values``: 1, 2, 5 × 10^k spelt out, or one tick per power of 10.
+
+    Over more than three decades every power of 10 is labelled (10⁻³ ...); otherwise the
+    ticks 1, 2, 5 × 10^k inside the data's range (every digit × 10^k when that gives fewer
+    than three), written as numbers (never Plotly's lone minor digits). Non-positive values
+    are left out, as a log axis leaves them.
+
+    >>> log_ticks(np.array([0.3, 2.5]))["ticktext"]
+    ['0.5', '1', '2']
+    """
+    shown = values[np.isfinite(values) & (values > 0)]
+    axis: dict[str, Any] = {"type": "log", "minor": {"showgrid": False}}
+    if not shown.size:
+        return axis
+    lo, hi = float(shown.min()), float(shown.max())
+    low, high = int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi)))
+    if high - low > 3:
+        return {**axis, "dtick": 1, "exponentformat": "power"}
+    for mantissas in ((1, 2, 5), range(1, 10)):  # 1-2-5, or every digit in a narrow range
+        ticks = [m * 10.0**k for k in range(low, high + 1) for m in mantissas if lo <= m * 10.0**k <= hi]
+        if len(ticks) >= 3:
+            break
+    if len(ticks) < 2:  # narrower than one digit's step: its ends
+        ticks = sorted({lo, hi})
+    return {**axis, "tickvals": ticks, "ticktext": [f"{v:.3g}" for v in ticks]}
 
 
 def _thin(n: int) -> np.ndarray:
@@ -185,7 +214,7 @@ def frame_figure(progress: Progress) -> go.Figure:
         "height": 640, "margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "showlegend": False,
         "template": "plotly_white",
         "xaxis": {"domain": upper[0], "anchor": "y", "title": {"text": t("training.plot_step")}},
-        "yaxis": {"domain": top, "anchor": "x", "type": "log",
+        "yaxis": {"domain": top, "anchor": "x", **log_ticks(progress.loss),
                   "title": {"text": t("training.plot_loss_axis")}},
         "xaxis2": {"domain": upper[1], "anchor": "y2", "range": [-0.3, L + 0.3], "showgrid": False,
                    "zeroline": False, "tickvals": list(range(L + 1)),
@@ -210,7 +239,7 @@ def _curve_traces(surface: Surface, X: np.ndarray, Y: np.ndarray) -> list[dict]:
     """Each output a_j(x) as a line and its targets y_j as markers, one colour per j."""
     data = []
     for j in range(surface.values.shape[1]):
-        colour = PALETTE[j % len(PALETTE)]
+        colour = LINES[j % len(LINES)]
         data.append({"type": "scatter", "x": surface.xs, "y": surface.values[:, j], "mode": "lines",
                      "line": {"color": colour}, "name": f"a{_sub(j + 1)}"})  # fmt: skip
         data.append({"type": "scatter", "x": X[:, 0], "y": Y[:, j], "mode": "markers",
@@ -234,7 +263,7 @@ def _grid_traces(surface: Surface, X: np.ndarray, Y: np.ndarray) -> list[dict]:
         mid = 0.5 if surface.kind == "probability" else 0.0
         spread = float(np.nanmax(np.abs(z - mid))) or 1.0
         data = [{**common, "colorscale": DIVERGING, "zmid": mid, "zmin": mid - spread, "zmax": mid + spread,
-                 "opacity": 0.8}]  # fmt: skip
+                 "opacity": 0.8, "colorbar": {"title": {"text": "a₁"}}}]  # fmt: skip
         if surface.kind == "probability":
             data.append(
                 {"type": "contour", "x": surface.xs, "y": surface.ys, "z": z, "showscale": False,
@@ -274,8 +303,12 @@ def surface_figure(surface: Surface, X: np.ndarray, Y: np.ndarray) -> go.Figure:
 
 
 def vanishing_figure(runs: dict[str, Progress]) -> go.Figure:
-    r"""For each run side by side: ‖∂L/∂W^(l)‖_F of every layer l (k, L) against the step, log y axis."""
+    r"""For each run side by side: ‖∂L/∂W^(l)‖_F of every layer l (k, L) against the step, log y axis.
+
+    Both panels share one y scale and its ticks (``log_ticks`` of every norm drawn).
+    """
     domains = _columns(len(runs), 0.06)
+    ticks = log_ticks(np.concatenate([progress.grad_norms.ravel() for progress in runs.values()]))
     data: list[dict] = []
     layout: dict[str, Any] = {"height": 380, "margin": MARGIN}
     for k, progress in enumerate(runs.values()):
@@ -285,13 +318,12 @@ def vanishing_figure(runs: dict[str, Progress]) -> go.Figure:
             data.append(
                 {"type": "scatter", "x": at, "y": norms[:, l], "mode": "lines", "showlegend": k == 0,
                  "name": f"‖{nt.grad_text('W', l + 1)}‖", "legendgroup": str(l),
-                 "line": {"color": PALETTE[l % len(PALETTE)]},
+                 "line": {"color": LINES[l % len(LINES)]},
                  "xaxis": f"x{_axis(k)}", "yaxis": f"y{_axis(k)}"}
             )  # fmt: skip
         layout[f"xaxis{_axis(k)}"] = {"domain": domains[k], "anchor": f"y{_axis(k)}",
                                       "title": {"text": t("training.plot_step")}}  # fmt: skip
-        layout[f"yaxis{_axis(k)}"] = {"domain": [0, 0.9], "anchor": f"x{_axis(k)}", "type": "log",
-                                      "exponentformat": "power"}  # fmt: skip
+        layout[f"yaxis{_axis(k)}"] = {"domain": [0, 0.9], "anchor": f"x{_axis(k)}", **ticks}
         if k:
             layout[f"yaxis{_axis(k)}"]["matches"] = "y"  # one scale: the two nets compare at a glance
     layout["yaxis"]["title"] = {"text": t("training.plot_norm_axis")}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from backprop import NetworkSpec
-from backprop.ui.diagrams import quantity_nodes
+from backprop.ui.diagrams import FONT_PT, quantity_nodes
 
 from .chart_elements import dot_nodes, graphviz_dots
 from .conftest import assert_clean, run_page
@@ -82,3 +85,21 @@ def test_chinese_labels():
     at = run_page(PAGE, {"lang": "zh"})
     assert_clean(at)
     assert "损失" in graphviz_dots(at)[0]
+
+
+def test_wide_networks_are_drawn_at_layer_level_with_a_note_and_zoom_is_in_the_url():
+    at = run_page(PAGE, {**NETWORKS["wide"][0], "gr_zoom": "150"})
+    assert_clean(at)
+    assert any("layer level" in i.value for i in at.info)
+    assert "fontsize=16.5" in graphviz_dots(at)[0]
+    at = run_page(PAGE, {"lang": "zh"})
+    assert not at.info and "fontsize=11" in graphviz_dots(at)[0]
+
+
+def test_each_zoom_s_style_gives_the_labels_the_size_graphviz_laid_them_out_for():
+    source = Path(PAGE).read_text()
+    for zoom in ("100", "150", "200"):
+        size = f"{FONT_PT * int(zoom) / 100:g}px"
+        assert re.search(
+            rf"\.st-key-gr_at_{zoom} svg text[^{{]*{{ font-size: {re.escape(size)}; }}", source
+        ), zoom

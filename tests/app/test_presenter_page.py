@@ -18,9 +18,9 @@ def test_answers_stay_hidden_until_revealed_one_at_a_time():
     assert [x.value.strip("$\n ") for x in at.latex] == [large(step.lhs + r" = \;?", "Huge")]
     expected = [
         large(step.shape_line(), "huge"),
-        large(step.formula_line(), "huge"),
-        large(step.numbers_line()),
-        large(step.result_line()),
+        large(step.formula_line(), "LARGE"),
+        large(step.numbers_line(), "large"),
+        large(step.result_line(), "large"),
     ]
     for stage in range(1, 5):
         at.button(key="ps_reveal").click().run()

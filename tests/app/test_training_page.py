@@ -15,6 +15,7 @@ import pytest
 
 from backprop import NetworkSpec, run
 from backprop.derivation import latex
+from backprop.locales import translate
 from backprop.teaching.train import DEMOS, advance, start
 from backprop.ui import training
 
@@ -55,6 +56,20 @@ def test_the_frame_shows_the_cores_run_at_step_0():
     assert array(trace_named(figure, "L")["y"]).tolist() == [expected.loss]
     assert figure["layout"]["yaxis"]["type"] == "log"
     assert "n_0 = 3" in texts(at)  # no boundary or curve for 3 inputs, and the page says why
+
+
+@pytest.mark.parametrize(
+    "query, kind",
+    [({}, None), ({"sizes": "1,3,1", "act2": "identity"}, "curve"),
+     ({"sizes": "2,3,1", "act2": "sigmoid", "loss": "bce"}, "probability")],
+)  # fmt: skip
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_each_chart_has_a_caption_saying_what_to_see(query, kind, lang):
+    at = run_page(PAGE, {**query, "lang": lang})
+    assert_clean(at)
+    captions = [c.value for c in at.caption]
+    assert translate(lang, "training.see_frame") in captions
+    assert kind is None or translate(lang, f"training.see_{kind}") in captions
 
 
 def test_play_advances_without_a_click_and_pause_stops():

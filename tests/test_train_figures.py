@@ -1,0 +1,40 @@
+"""The training charts' axes: log axes say so and carry readable ticks inside the data's range."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from backprop import NetworkSpec
+from backprop.teaching.train import start
+from backprop.ui import train_figures
+from backprop.ui.i18n import t
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_log_ticks_lie_in_the_range_and_are_spelt_out(seed):
+    rng = np.random.default_rng(seed)
+    lo = 10.0 ** rng.uniform(-6, 2)
+    values = lo * 10.0 ** rng.uniform(0, rng.uniform(0.01, 3), size=30)
+    axis = train_figures.log_ticks(values)
+    assert axis["type"] == "log"
+    if "dtick" in axis:  # the data span more than three powers of ten
+        assert axis["dtick"] == 1 and values.max() / values.min() > 10
+        return
+    ticks = np.array(axis["tickvals"])
+    assert len(ticks) >= 2 and np.all(ticks >= values.min()) and np.all(ticks <= values.max())
+    assert all(
+        float(text) == pytest.approx(v, rel=5e-3) for text, v in zip(axis["ticktext"], ticks, strict=True)
+    )
+
+
+def test_wide_ranges_get_a_tick_per_power_of_ten_and_nothing_positive_gets_plotly_s_own():
+    assert train_figures.log_ticks(np.array([1e-7, 0.5]))["dtick"] == 1
+    assert "tickvals" not in train_figures.log_ticks(np.array([0.0, -1.0, np.nan]))
+
+
+def test_every_log_axis_is_labelled_as_one():
+    fig = train_figures.frame_figure(start(NetworkSpec()))
+    assert fig.layout.yaxis.type == "log" and "log" in fig.layout.yaxis.title.text
+    assert fig.layout.yaxis.title.text == t("training.plot_loss_axis")
+    assert fig.layout.yaxis.tickvals  # 1-2-5 ticks, not Plotly's minor digits
