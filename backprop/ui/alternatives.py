@@ -33,6 +33,7 @@ import streamlit as st
 
 from backprop.core.network import Trace
 from backprop.derivation import notation as nt
+from backprop.derivation.numbers import number_text
 from backprop.ui import show
 from backprop.ui.i18n import t
 
@@ -41,8 +42,8 @@ DRAWINGS = ("fp-single-dense", "bp-single-dense", "bp-full", "neurons")  # the k
 
 
 def num(x: float) -> str:
-    """x with 3 significant digits, as the charts' hover shows it."""
-    return f"{float(x):.3g}"
+    """x with 3 significant digits, as the charts' hover shows it; never '-0'."""
+    return number_text(x, 3)
 
 
 def matrix_frame(M: np.ndarray, rows=None, cols=None) -> pd.DataFrame:

@@ -121,20 +121,20 @@ def _start(where, key: str, label: str, n: int, size: int, focus: list[int]) -> 
     return where.number_input(label, 1, last, key=key, help=t("common.window_help", n=n)) - 1
 
 
-LINE_COLS = 12  # matrix columns that fit on one line of the main area
-
-
 def matrices(items: list[tuple[str, np.ndarray, dict]], where=st) -> None:
-    r"""Named matrices side by side on one LaTeX line; one per line if too wide; tables if too large."""
-    if all(latex.fits(M) for _, M, _ in items):
-        if sum(1 if M.ndim == 1 else M.shape[1] for _, M, _ in items) <= LINE_COLS:
-            where.latex(latex.side_by_side(*(latex.labelled(name, M, **hl) for name, M, hl in items)))
-        else:
-            for name, M, hl in items:
-                where.latex(latex.labelled(name, M, **hl))
-        return
-    for (name, M, hl), column in zip(items, where.columns(len(items))):
-        matrix_or_table(name, M, column, **hl)
+    r"""Named matrices side by side, wrapping onto the next line when the column is too narrow.
+
+    Each is its own formula in a wrapping row, so the browser, which knows the column's
+    width, decides how many fit on a line (a projector's 1280 × 720 with the sidebar open
+    leaves about 820 px). Matrices too large for LaTeX are shown through a window.
+    """
+    small = [(name, M, hl) for name, M, hl in items if latex.fits(M)]
+    row = where.container(horizontal=True, gap="large") if small else None
+    for name, M, hl in small:
+        row.latex(latex.labelled(name, M, **hl), width="content")
+    for name, M, hl in items:
+        if not latex.fits(M):
+            matrix_or_table(name, M, where, **hl)
 
 
 def latex_or_note(tex: str | None, note_key: str, where=st, **fmt) -> None:
