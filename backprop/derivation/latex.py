@@ -103,6 +103,38 @@ def labelled(name: str | None, M: np.ndarray, small: bool = False, **highlight) 
     return f"{{\\small {tex}}}" if small else tex
 
 
+def column_blocks(
+    name: str | None, M: np.ndarray, size: int, small: bool = False, grey=None, **highlight
+) -> list[str]:
+    r"""M cut into blocks of ``size`` columns, each ``labelled`` with M's shape and its columns j = a…b.
+
+    For a matrix too wide for a narrow column: the blocks wrap onto new lines (the page
+    sets them side by side), the highlights kept on the entries they were on. The name is
+    written before the first block only.
+    """
+    rows, cols, cells = (
+        set(highlight.get("rows", ())),
+        set(highlight.get("cols", ())),
+        highlight.get("cells", ()),
+    )
+    blocks = []
+    for c0 in range(0, M.shape[1], size):
+        c1 = min(c0 + size, M.shape[1])
+        part = highlighted_matrix(
+            M[:, c0:c1],
+            rows=rows,
+            cols=[j - c0 for j in cols if c0 <= j < c1],
+            cells=[(i, j - c0) for i, j in cells if c0 <= j < c1],
+            grey=None if grey is None else np.asarray(grey)[:, c0:c1],
+        )
+        under = shape_text(M) if c1 - c0 == M.shape[1] else rf"{shape_text(M)}:\ j = {c0 + 1} \ldots {c1}"
+        tex = f"\\underset{{{under}}}{{{part}}}"
+        if c0 == 0 and name is not None:
+            tex = f"{name} = {tex}"
+        blocks.append(f"{{\\small {tex}}}" if small else tex)
+    return blocks
+
+
 def side_by_side(*parts: str) -> str:
     r"""Several formulas on one line, spaced apart."""
     return " \\qquad ".join(parts)
@@ -139,7 +171,7 @@ def single_sample(W: np.ndarray, a: np.ndarray, b: np.ndarray, l: int) -> str:
     z = W.T @ a + b  # (n_out,)
     return (
         f"{sup('z', l)} = {transpose(sup('W', l))} {sup('a', l - 1)} + {sup('b', l)} \\\\ = "
-        f"{highlighted_matrix(W.T)} {highlighted_matrix(a)} + {highlighted_matrix(b)} = "
+        f"{highlighted_matrix(W.T)} {highlighted_matrix(a)} + {highlighted_matrix(b)} \\\\ = "
         f"{highlighted_matrix(z)}"
     )
 

@@ -28,12 +28,19 @@ def matrix_or_table(
     ``key`` names the window's controls (default: from ``name``); give one when the same
     name is shown twice on a page.
     """
-    if latex.fits(M, max_cols=max_cols):
+    if latex.fits(M, max_cols=max_cols) and M.ndim == 1:
         where.latex(latex.labelled(name if named else None, M, small=small, **highlight))
+        return
+    if latex.fits(M, max_cols=max_cols):  # blocks of columns that wrap, type that shrinks in a narrow column
+        width = min(BLOCK_COLS, 1 if M.ndim == 1 else M.shape[1])  # the sidebar's CSS sizes the type by it
+        row = where.container(horizontal=True, key=_unique(f"mxblk{width}"))
+        for tex in latex.column_blocks(name if named else None, M, BLOCK_COLS, small=small, **highlight):
+            row.latex(tex, width="content")
         return
     window(name, M, where, key=_unique(key or f"win_{name}"), **highlight)
 
 
+BLOCK_COLS = 4  # a matrix with more columns is set in blocks of this many, which wrap in a narrow column
 _KEYS_USED = "_backprop_window_keys"  # on the run's context: (that run's cursors dict, keys used)
 
 

@@ -84,7 +84,7 @@ def _set_sidebar(app: AppPage, open_: bool) -> None:
         sidebar.hover()
         page.locator('[data-testid="stSidebarCollapseButton"] button').click()
     want = "false" if open_ else "true"
-    page.locator(f'[data-testid="stSidebar"][data-collapsed="{want}"]').wait_for()
+    page.locator(f'[data-testid="stSidebar"][data-collapsed="{want}"]').wait_for(state="attached")
     # the sidebar slides: wait until the main area has its final width
     page.wait_for_function(
         """(open_) => {
