@@ -156,12 +156,13 @@ def entry_sum(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, i: int, j: int) 
     r"""z_ij = Σ_k a_ik w_kj + b_j with the numbers of row i of A^(l-1) and column j of W put in."""
     n_in = W.shape[0]
     z = float(A_prev[i] @ W[:, j] + b[j])
-    shown = [(A_prev[i, k], W[k, j]) for k in range(n_in)]
-    if n_in + 1 <= MAX_TERMS:  # every term written: enough digits that they add up to z as shown
+    every = n_in + 1 <= MAX_TERMS  # else the middle terms hide behind \cdots (only those shown are printed)
+    shown = [(A_prev[i, k], W[k, j]) for k in range(n_in if every else MAX_TERMS - 2)]
+    if every:  # enough digits that the terms add up to z as shown
         d, dz = sum_digits([*shown, (b[j],)], z)
     else:
-        d = dz = DIGITS  # terms hidden behind \cdots: no hand check of the shown ones
-    products = [f"{paren(a, d)}{paren(w, d)}" for a, w in shown]
+        d = dz = DIGITS  # no hand check of a sum whose terms are not all shown
+    products = [f"{paren(a, d)}{paren(w, d)}" for a, w in shown] + ([] if every else ["\\cdots"])
     head = f"z_{{{idx(i, j)}}} = \\sum_{{k=1}}^{{{n_in}}} a_{{{idx(i)}k}}\\, w_{{k{idx(j)}}} + b_{{{idx(j)}}}"
     return head + " \\\\ = " + _sum(products + [num(b[j], d)], z, per_line=TERMS_PER_LINE, digits=dz)
 

@@ -113,7 +113,7 @@ def summary(tables: list[tuple[str, pd.DataFrame]]) -> str:
     return t("common.alt_values", low=num(low), high=num(high), name=name, where=where, value=num(value))
 
 
-def _show_tables(tables: list[tuple[str, pd.DataFrame]], where, key: str) -> None:
+def _show_tables(tables: list[tuple[str, pd.DataFrame | np.ndarray]], where, key: str) -> None:
     """The expander "as a table" beneath a chart, one titled table per panel.
 
     A table larger than ``show``'s window is shown a block at a time (one pair of boxes
@@ -192,7 +192,10 @@ def drawing(
     dot: str, kind: str, trace: Trace, *, key: str, l: int = 1, sample: int = 0, where=st, **chart
 ) -> None:
     """A Graphviz drawing of ``kind`` with its description as alt text, and the matrices it prints beneath."""
-    tables = [(name, matrix_frame(M)) for name, M in drawing_matrices(kind, trace, l, sample)]
+    tables = [
+        (name, np.atleast_2d(M) if show.too_big(np.atleast_2d(M).shape) else matrix_frame(M))
+        for name, M in drawing_matrices(kind, trace, l, sample)
+    ]  # a large matrix stays an array: only its window becomes a table
     described = t(f"common.alt_{kind.replace('-', '_')}", l=l, p=l - 1, s=sample + 1)
     with where.container(key=f"alt_{key}"):
         st.graphviz_chart(
