@@ -136,7 +136,7 @@ def matrices(items: list[tuple[str, np.ndarray, dict]], where=st) -> None:
     leaves about 820 px). Matrices too large for LaTeX are shown through a window.
     """
     small = [(name, M, hl) for name, M, hl in items if latex.fits(M)]
-    row = where.container(horizontal=True, gap="large") if small else None
+    row = where.container(horizontal=True, gap="medium") if small else None
     for name, M, hl in small:
         row.latex(latex.labelled(name, M, **hl), width="content")
     for name, M, hl in items:
