@@ -29,6 +29,12 @@ pytestmark = pytest.mark.browser
 NETWORKS = {"default": "", "5-8-8-3": "sizes=5,8,8,3"}
 LANGS = ("en", "zh")
 SLACK_PX = 2  # sub-pixel rounding
+# Known misfits on pages owned elsewhere: (page, network) -> what is too wide. xfail(strict):
+# the test fails once the page fits, and the entry is removed then.
+KNOWN_DEFECTS = {
+    ("step_through", "5-8-8-3"): "1280x720 sidebar open: the step's numbers line '= [4 x 3 matrix]' "
+    "is 548 px in its 484 px column, and the values read 'Y = [4 x 3]' 324 px in 320 px",
+}
 LOOKED_AT = {"forward", "backward"}  # pages whose whole length is saved at 1280×720 (the matrices' pages)
 # (name, viewport, sidebar open)
 STATES = (
@@ -129,9 +135,25 @@ def _measure_states(app: AppPage, label: str) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("network", NETWORKS)
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("page_file", page_files(), ids=page_name)
+def _cases() -> list:
+    """(page, language, network), with the known misfits marked xfail(strict)."""
+    return [
+        pytest.param(
+            page_file,
+            lang,
+            network,
+            id=f"{page_name(page_file)}-{lang}-{network}",
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_DEFECTS[page_name(page_file), network])]
+            if (page_name(page_file), network) in KNOWN_DEFECTS
+            else [],
+        )
+        for page_file in page_files()
+        for lang in LANGS
+        for network in NETWORKS
+    ]
+
+
+@pytest.mark.parametrize("page_file, lang, network", _cases())
 def test_page_fits(fit_page: AppPage, page_file: str, lang: str, network: str) -> None:
     """The page, in this language and network, fits every screen state (see the module docstring)."""
     name = page_name(page_file)
