@@ -33,7 +33,8 @@ def matrix_or_table(
         return
     if latex.fits(M, max_cols=max_cols):  # blocks of columns that wrap, type that shrinks in a narrow column
         width = min(BLOCK_COLS, 1 if M.ndim == 1 else M.shape[1])  # the sidebar's CSS sizes the type by it
-        row = where.container(horizontal=True, key=_unique(f"mxblk{width}"))
+        kind = "mxblk" if named else "mxblkn"  # a name takes about 3 em more
+        row = where.container(horizontal=True, key=_unique(f"{kind}{width}"))
         for tex in latex.column_blocks(name if named else None, M, BLOCK_COLS, small=small, **highlight):
             row.latex(tex, width="content")
         return
