@@ -19,8 +19,16 @@ mistake = state.url_choice(
     format_func=lambda k: t(f"check.mistake_{k}"),
 )  # fmt: skip
 key, token = results.key_of(view)
-with st.spinner(t("check.working")):
-    full = results.full_check(key, token, view)
+# A check that ran out of time raises inside results' cached functions, so it is not cached
+# and every rerun (a picker moved) would start the children again and wait out their budget:
+# this session keeps the outcome for its network until the network changes.
+kept = st.session_state.get("_ck_full")
+if kept is not None and kept[0] == (key, token):
+    full = kept[1]
+else:
+    with st.spinner(t("check.working")):
+        full = results.full_check(key, token, view)
+    st.session_state["_ck_full"] = ((key, token), full)
 if full.reference is None:
     status, message = full.fallback
     st.warning(t("check.not_checked", status=status, message=message, seconds=results.REFERENCE_SECONDS))

@@ -22,12 +22,14 @@ SYMBOL = {"verified": "✓", "refuted": "✗", "unjudged": "?"}
 ALL_MISTAKES, LAYOUTS = "all_mistakes", "layouts"  # the two views beyond the notes' own sections
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+# cache_resource: every rerun gets the same object (the page only reads it); cache_data would
+# unpickle a copy per rerun, most of this page's time on a wide network (nine layers of 1024).
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _walk(spec_key: str, token: str, focus: tuple, _trace) -> notes.Walk:
     return notes.walk(_trace, *focus)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _layout(spec_key: str, token: str, l: int, _trace) -> tuple:
     return layout.layouts(_trace, l), layout.conventions(_trace, l), layout.candidates(_trace, l)
 

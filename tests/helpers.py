@@ -12,3 +12,10 @@ import numpy as np
 def assert_close(name: str, actual, expected, rtol: float = 1e-9, atol: float = 1e-12) -> None:
     """np.testing.assert_allclose whose failure names the quantity that diverged."""
     np.testing.assert_allclose(actual, expected, rtol=rtol, atol=atol, err_msg=f"{name} diverged")
+
+
+def ends_with_number(tex: str, z: float) -> bool:
+    """Whether a sum written out in LaTeX ends with ``= z``, z to whatever digits the sum chose."""
+    from backprop.derivation import latex  # noqa: PLC0415
+
+    return any(tex.endswith(f"= {latex.num(z, d)}") for d in range(1, 16))

@@ -2,15 +2,16 @@ r"""LaTeX made from numbers: matrices with highlighted rows, columns, entries; s
 
 KaTeX (what ``st.latex`` renders) reads every string here. Symbols (A, W, ∂L/∂x, the
 transpose, indices: 1-based on screen, 0-based as arguments) come from ``notation``;
-this module prints numbers, two ways:
-``num``/``highlighted_matrix`` (3 digits, highlights, for the forward and backward pages) and
-``number_tex``/``matrix_tex`` (4 digits, exact SymPy values, big matrices cut with dots,
-for the steps, practice and exports; ``num(x, d)`` is ``number_tex(float(x), d)``).
+this module prints matrices and sums with numbers put in, every number through
+``numbers.number_tex`` (4 significant digits, exact SymPy values exact, never -0):
+``num``/``highlighted_matrix`` (highlights, for the forward and backward pages) and
+``matrix_tex`` (big matrices cut with dots, for the steps, practice and exports).
+A sum written out (``entry_sum``) gets the digits its terms need to add up to its total.
 
 >>> highlighted_matrix(np.array([[1.0, -2.5]]), rows=[0])
 '\\begin{bmatrix}\\textcolor{#2166ac}{\\mathbf{1}} & \\textcolor{#2166ac}{\\mathbf{-2.5}}\\end{bmatrix}'
 >>> entry_sum(np.array([[1.0, 2.0]]), np.array([[3.0], [4.0]]), np.array([0.5]), 0, 0)
-'z_{11} = \\sum_{k=1}^{2} a_{1k}\\, w_{k1} + b_{1} = (1)(3) + (2)(4) + 0.5 = 11.5'
+'z_{11} = \\sum_{k=1}^{2} a_{1k}\\, w_{k1} + b_{1} \\\\ = (1)(3) + (2)(4) + 0.5 = 11.5'
 """
 
 from __future__ import annotations
@@ -18,17 +19,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
-import sympy as sp
 
 from backprop.derivation import notation as nt
 
 # sup, grad, transpose and idx are the notation's own; steps.py reads them from here
 from backprop.derivation.notation import grad, idx, sup, transpose
 
+# one formatter for every number the app prints; the steps, practice and exports read these from here
+from backprop.derivation.numbers import number_tex, number_text, sum_digits  # noqa: F401
+
 ROW, COLUMN, CELL, GREY = "#2166ac", "#b35806", "#762a83", "#9e9e9e"  # blue/orange: colour-blind safe
-DIGITS = 3
+DIGITS = 4  # a matrix entry on screen: 1.205, not 1.2 for 1.2046 (a hand check from it lands)
 MAX_ROWS, MAX_COLS = 10, 8  # larger matrices are shown as tables, not LaTeX
 MAX_TERMS = 6  # a longer sum shows its first and last terms around \cdots
+TERMS_PER_LINE = 3  # products (a)(w) per line of a sum written out: three fit an 800 px column
 
 
 def num(x: float, digits: int = DIGITS) -> str:
@@ -99,33 +103,76 @@ def labelled(name: str | None, M: np.ndarray, small: bool = False, **highlight) 
     return f"{{\\small {tex}}}" if small else tex
 
 
+def column_blocks(
+    name: str | None, M: np.ndarray, size: int, small: bool = False, grey=None, **highlight
+) -> list[str]:
+    r"""M cut into blocks of ``size`` columns, each ``labelled`` with M's shape and its columns j = a…b.
+
+    For a matrix too wide for a narrow column: the blocks wrap onto new lines (the page
+    sets them side by side), the highlights kept on the entries they were on. The name is
+    written before the first block only.
+    """
+    rows, cols, cells = (
+        set(highlight.get("rows", ())),
+        set(highlight.get("cols", ())),
+        highlight.get("cells", ()),
+    )
+    blocks = []
+    for c0 in range(0, M.shape[1], size):
+        c1 = min(c0 + size, M.shape[1])
+        part = highlighted_matrix(
+            M[:, c0:c1],
+            rows=rows,
+            cols=[j - c0 for j in cols if c0 <= j < c1],
+            cells=[(i, j - c0) for i, j in cells if c0 <= j < c1],
+            grey=None if grey is None else np.asarray(grey)[:, c0:c1],
+        )
+        under = shape_text(M) if c1 - c0 == M.shape[1] else rf"{shape_text(M)}:\ j = {c0 + 1} \ldots {c1}"
+        tex = f"\\underset{{{under}}}{{{part}}}"
+        if c0 == 0 and name is not None:
+            tex = f"{name} = {tex}"
+        blocks.append(f"{{\\small {tex}}}" if small else tex)
+    return blocks
+
+
 def side_by_side(*parts: str) -> str:
     r"""Several formulas on one line, spaced apart."""
     return " \\qquad ".join(parts)
 
 
-def _sum(terms: list[str], total: float) -> str:
-    """t1 + t2 + ... = total, with \\cdots in the middle of a long sum; '+ (-x)' kept as written."""
+def _sum(terms: list[str], total: float, per_line: int = 0, digits: int = DIGITS) -> str:
+    r"""t1 + t2 + ... = total, with \cdots in the middle of a long sum; '+ (-x)' kept as written.
+
+    ``per_line``: a line break (KaTeX's ``\\``) after every so many terms, so a sum of wide
+    products stays inside a projector's column.
+    """
     if len(terms) > MAX_TERMS:
         terms = terms[: MAX_TERMS - 2] + ["\\cdots", terms[-1]]
-    return " + ".join(terms) + f" = {num(total)}"
+    lines = [terms[k : k + per_line] for k in range(0, len(terms), per_line)] if per_line else [terms]
+    return " \\\\ + ".join(" + ".join(line) for line in lines) + f" = {num(total, digits)}"
 
 
 def entry_sum(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, i: int, j: int) -> str:
     r"""z_ij = Σ_k a_ik w_kj + b_j with the numbers of row i of A^(l-1) and column j of W put in."""
     n_in = W.shape[0]
-    products = [f"{paren(A_prev[i, k])}{paren(W[k, j])}" for k in range(n_in)]
     z = float(A_prev[i] @ W[:, j] + b[j])
+    every = n_in + 1 <= MAX_TERMS  # else the middle terms hide behind \cdots (only those shown are printed)
+    shown = [(A_prev[i, k], W[k, j]) for k in range(n_in if every else MAX_TERMS - 2)]
+    if every:  # enough digits that the terms add up to z as shown
+        d, dz = sum_digits([*shown, (b[j],)], z)
+    else:
+        d = dz = DIGITS  # no hand check of a sum whose terms are not all shown
+    products = [f"{paren(a, d)}{paren(w, d)}" for a, w in shown] + ([] if every else ["\\cdots"])
     head = f"z_{{{idx(i, j)}}} = \\sum_{{k=1}}^{{{n_in}}} a_{{{idx(i)}k}}\\, w_{{k{idx(j)}}} + b_{{{idx(j)}}}"
-    return head + " = " + _sum(products + [num(b[j])], z)
+    return head + " \\\\ = " + _sum(products + [num(b[j], d)], z, per_line=TERMS_PER_LINE, digits=dz)
 
 
 def single_sample(W: np.ndarray, a: np.ndarray, b: np.ndarray, l: int) -> str:
     r"""z = Wᵀa + b for one sample, every vector a column: z^(l) = W^(l)T a^(l-1) + b^(l)."""
     z = W.T @ a + b  # (n_out,)
     return (
-        f"{sup('z', l)} = {transpose(sup('W', l))} {sup('a', l - 1)} + {sup('b', l)} = "
-        f"{highlighted_matrix(W.T)} {highlighted_matrix(a)} + {highlighted_matrix(b)} = "
+        f"{sup('z', l)} = {transpose(sup('W', l))} {sup('a', l - 1)} + {sup('b', l)} \\\\ = "
+        f"{highlighted_matrix(W.T)} {highlighted_matrix(a)} + {highlighted_matrix(b)} \\\\ = "
         f"{highlighted_matrix(z)}"
     )
 
@@ -222,32 +269,6 @@ NOTATION = (
 
 
 # ---- numbers and matrices as the steps, practice and exports print them ------------------
-
-
-def number_tex(value, digits: int = 4) -> str:
-    r"""One number for LaTeX: exact ones as integers or \frac, floats to ``digits`` significant digits.
-
-    >>> number_tex(0.123456), number_tex(-2.5e-7), number_tex(sp.Rational(-3, 4))
-    ('0.1235', '-2.5 \\times 10^{-7}', '-\\frac{3}{4}')
-    """
-    if isinstance(value, sp.Basic):
-        return sp.latex(value).replace("- ", "-")
-    value = float(value)
-    if value == 0:
-        return "0"
-    text = f"{value:.{digits}g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
-    return text
-
-
-def number_text(value, digits: int = 4) -> str:
-    """One number as plain text: "3/4", "-2", "0.1235", "2.5e-07"."""
-    if isinstance(value, sp.Basic):
-        return str(value)
-    value = float(value)
-    return "0" if value == 0 else f"{value:.{digits}g}"
 
 
 def matrix_tex(

@@ -33,6 +33,8 @@ import streamlit as st
 
 from backprop.core.network import Trace
 from backprop.derivation import notation as nt
+from backprop.derivation.numbers import number_text
+from backprop.ui import show
 from backprop.ui.i18n import t
 
 HTML_TABLE_CELLS = 400  # up to this many cells a table is plain HTML; larger ones scroll in a grid
@@ -40,8 +42,8 @@ DRAWINGS = ("fp-single-dense", "bp-single-dense", "bp-full", "neurons")  # the k
 
 
 def num(x: float) -> str:
-    """x with 3 significant digits, as the charts' hover shows it."""
-    return f"{float(x):.3g}"
+    """x with 3 significant digits, as the charts' hover shows it; never '-0'."""
+    return number_text(x, 3)
 
 
 def matrix_frame(M: np.ndarray, rows=None, cols=None) -> pd.DataFrame:
@@ -111,14 +113,24 @@ def summary(tables: list[tuple[str, pd.DataFrame]]) -> str:
     return t("common.alt_values", low=num(low), high=num(high), name=name, where=where, value=num(value))
 
 
-def _show_tables(tables: list[tuple[str, pd.DataFrame]], where) -> None:
-    """The expander "as a table" beneath a chart, one titled table per panel."""
+def _show_tables(tables: list[tuple[str, pd.DataFrame | np.ndarray]], where, key: str) -> None:
+    """The expander "as a table" beneath a chart, one titled table per panel.
+
+    A table larger than ``show``'s window is shown a block at a time (one pair of boxes
+    moves the block of every such table), so a large network's matrices are not sent whole.
+    """
     with where.expander(t("common.alt_table")):
+        big = [frame.shape for _, frame in tables if show.too_big(frame.shape)]
+        if big:
+            r0, c0 = show.window_start(st, f"win_{key}", tuple(np.max(big, axis=0)))
         for title, frame in tables:
             if title:
                 st.markdown(f"**{title}**")
             label = title or t("common.alt_table")
-            if frame.size <= HTML_TABLE_CELLS:
+            if show.too_big(frame.shape):
+                st.caption(show.window_note(frame.shape, frame.shape, r0, c0))
+                st.dataframe(show.window_block(frame, r0, c0), alt=label)
+            elif frame.size <= HTML_TABLE_CELLS:
                 st.table(frame, alt=label)
             else:
                 st.dataframe(frame, alt=label)
@@ -129,7 +141,7 @@ def figure(fig: go.Figure, description: str, *, key: str, where=st, **chart) -> 
     tables = figure_tables(fig)
     with where.container(key=f"alt_{key}"):
         st.plotly_chart(fig, key=key, alt=f"{description} {summary(tables)}", **chart)
-        _show_tables(tables, st)
+        _show_tables(tables, st, key)
 
 
 def drawing_matrices(kind: str, trace: Trace, l: int = 1, sample: int = 0) -> list[tuple[str, np.ndarray]]:
@@ -180,10 +192,13 @@ def drawing(
     dot: str, kind: str, trace: Trace, *, key: str, l: int = 1, sample: int = 0, where=st, **chart
 ) -> None:
     """A Graphviz drawing of ``kind`` with its description as alt text, and the matrices it prints beneath."""
-    tables = [(name, matrix_frame(M)) for name, M in drawing_matrices(kind, trace, l, sample)]
+    tables = [
+        (name, np.atleast_2d(M) if show.too_big(np.atleast_2d(M).shape) else matrix_frame(M))
+        for name, M in drawing_matrices(kind, trace, l, sample)
+    ]  # a large matrix stays an array: only its window becomes a table
     described = t(f"common.alt_{kind.replace('-', '_')}", l=l, p=l - 1, s=sample + 1)
     with where.container(key=f"alt_{key}"):
         st.graphviz_chart(
             dot, alt=f"{described} {t('common.alt_see_table', table=t('common.alt_table'))}", **chart
         )
-        _show_tables(tables, st)
+        _show_tables(tables, st, key)

@@ -38,6 +38,7 @@ import numpy as np
 from backprop.core.network import Trace
 from backprop.core.spec import NetworkSpec
 from backprop.derivation import notation as nt
+from backprop.derivation.numbers import number_text
 from backprop.ui.i18n import t
 
 MAX_UNITS = 8  # units drawn per layer in fp_single_dense
@@ -52,9 +53,8 @@ POSITIVE, NEGATIVE = "#2166ac", "#b35806"
 
 
 def num(x: float) -> str:
-    """x with 3 significant digits, '-0' shown as '0'."""
-    text = f"{float(x):.3g}"
-    return "0" if text in ("-0", "-0.0") else text
+    """x with 3 significant digits (a drawing's labels are small), never '-0'."""
+    return number_text(x, 3)
 
 
 def _esc(text: str) -> str:

@@ -1,14 +1,15 @@
-r"""Showing a matrix: LaTeX with its shape when it fits, else a table with a note saying so."""
+r"""Showing a matrix: LaTeX with its shape when it fits, else a window on it with its position and shape."""
 
 from __future__ import annotations
 
 import re
 
 import numpy as np
+import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from backprop.derivation import latex
-from backprop.ui import cache
 from backprop.ui.i18n import t
 
 
@@ -19,30 +20,129 @@ def matrix_or_table(
     named: bool = True,
     small: bool = False,
     max_cols: int = latex.MAX_COLS,
+    key: str | None = None,
     **highlight,
 ) -> None:
-    r"""``name = [M]`` (name is LaTeX) with its shape; a table with a note when too large (``max_cols``)."""
-    if latex.fits(M, max_cols=max_cols):
+    r"""``name = [M]`` (name is LaTeX) with its shape; a window on it when too large (``max_cols``).
+
+    ``key`` names the window's controls (default: from ``name``); give one when the same
+    name is shown twice on a page.
+    """
+    if latex.fits(M, max_cols=max_cols) and M.ndim == 1:
         where.latex(latex.labelled(name if named else None, M, small=small, **highlight))
         return
-    where.markdown(f"${name}$ " + t("common.too_big_for_latex", shape=" × ".join(map(str, np.shape(M)))))
-    where.dataframe(cache.table(M), height=240)  # an Arrow table, kept for a shared trace's arrays
+    if latex.fits(M, max_cols=max_cols):  # blocks of columns that wrap, type that shrinks in a narrow column
+        width = min(BLOCK_COLS, 1 if M.ndim == 1 else M.shape[1])  # the sidebar's CSS sizes the type by it
+        kind = "mxblk" if named else "mxblkn"  # a name takes about 3 em more
+        row = where.container(horizontal=True, key=_unique(f"{kind}{width}"))
+        for tex in latex.column_blocks(name if named else None, M, BLOCK_COLS, small=small, **highlight):
+            row.latex(tex, width="content")
+        return
+    window(name, M, where, key=_unique(key or f"win_{name}"), **highlight)
 
 
-LINE_COLS = 12  # matrix columns that fit on one line of the main area
+BLOCK_COLS = 4  # a matrix with more columns is set in blocks of this many, which wrap in a narrow column
+_KEYS_USED = "_backprop_window_keys"  # on the run's context: (that run's cursors dict, keys used)
+
+
+def _unique(key: str) -> str:
+    """``key``, or ``key_2``, ``key_3``... when this run already used it (a name shown twice)."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return key
+    memo = getattr(ctx, _KEYS_USED, None)
+    if memo is None or memo[0] is not ctx.cursors:  # Streamlit makes a new cursors dict per run
+        memo = (ctx.cursors, set())
+        setattr(ctx, _KEYS_USED, memo)
+    unique, n = key, 1
+    while unique in memo[1]:
+        n += 1
+        unique = f"{key}_{n}"
+    memo[1].add(unique)
+    return unique
+
+
+WINDOW_ROWS, WINDOW_COLS = 10, 8  # a large matrix is shown this many rows and columns at a time
+
+
+def window(name: str, M: np.ndarray, where=st, *, key: str, rows=(), cols=(), cells=(), **_) -> None:
+    r"""A block of at most WINDOW_ROWS × WINDOW_COLS of M as a table, its position and M's shape said.
+
+    Only the block is sent to the browser, never the whole matrix: a 1024 × 1024 array sent
+    on every rerun cost a large network's pages most of their time. Two boxes move the
+    block (first row, first column, 1-based); it starts where the highlight is.
+    """
+    grid = M.reshape(-1, 1) if M.ndim == 1 else M
+    focus = ([*rows, *(i for i, _ in cells)], [*cols, *(j for _, j in cells)] if M.ndim == 2 else [])
+    r0, c0 = window_start(where, key, grid.shape, *focus)
+    where.markdown(f"${name}$ " + window_note(np.shape(M), grid.shape, r0, c0))
+    where.dataframe(window_block(grid, r0, c0))
+
+
+def too_big(shape: tuple[int, ...]) -> bool:
+    """Whether a table of this shape is shown through a window."""
+    rows, cols = (shape[0], 1) if len(shape) == 1 else shape
+    return rows > WINDOW_ROWS or cols > WINDOW_COLS
+
+
+def window_start(where, key: str, shape: tuple[int, int], focus_rows=(), focus_cols=()) -> tuple[int, int]:
+    """The window's 0-based first row and column: a box for each axis longer than the window."""
+    rows = _start(where, key + "_row", t("common.window_row"), shape[0], WINDOW_ROWS, list(focus_rows))
+    cols = _start(where, key + "_col", t("common.window_col"), shape[1], WINDOW_COLS, list(focus_cols))
+    return rows, cols
+
+
+def window_block(grid: pd.DataFrame | np.ndarray, r0: int, c0: int) -> pd.DataFrame:
+    """The block starting at (r0, c0) (moved back to fit): a table's with its labels, an array's 1-based."""
+    r0, c0 = _fitted(grid.shape, r0, c0)
+    if isinstance(grid, pd.DataFrame):
+        return grid.iloc[r0 : r0 + WINDOW_ROWS, c0 : c0 + WINDOW_COLS]
+    block = grid[r0 : r0 + WINDOW_ROWS, c0 : c0 + WINDOW_COLS]
+    return pd.DataFrame(
+        block,
+        index=pd.RangeIndex(r0 + 1, r0 + block.shape[0] + 1),
+        columns=[str(j) for j in range(c0 + 1, c0 + block.shape[1] + 1)],
+    )
+
+
+def window_note(shape: tuple[int, ...], grid: tuple[int, int], r0: int, c0: int) -> str:
+    """What the window shows: 'rows 1–10 and columns 3–10 of (784 × 512)', in the page's language."""
+    r0, c0 = _fitted(grid, r0, c0)
+    r1, c1 = min(r0 + WINDOW_ROWS, grid[0]), min(c0 + WINDOW_COLS, grid[1])
+    return t("common.window_shown", shape=" × ".join(map(str, shape)), r0=r0 + 1, r1=r1, c0=c0 + 1, c1=c1)
+
+
+def _fitted(grid: tuple[int, int], r0: int, c0: int) -> tuple[int, int]:
+    """A window start moved back so the window lies inside a grid (one position serves several)."""
+    return min(r0, max(grid[0] - WINDOW_ROWS, 0)), min(c0, max(grid[1] - WINDOW_COLS, 0))
+
+
+def _start(where, key: str, label: str, n: int, size: int, focus: list[int]) -> int:
+    """The 0-based first index of a window of ``size`` on ``n`` (a box when n > size, else 0)."""
+    if n <= size:
+        return 0
+    last = n - size + 1  # 1-based: the last start that still fills the window
+    if key not in st.session_state:
+        st.session_state[key] = min(focus[0] + 1 if focus else 1, last)
+    elif not 1 <= st.session_state[key] <= last:  # the network shrank since
+        st.session_state[key] = min(max(st.session_state[key], 1), last)
+    return where.number_input(label, 1, last, key=key, help=t("common.window_help", n=n)) - 1
 
 
 def matrices(items: list[tuple[str, np.ndarray, dict]], where=st) -> None:
-    r"""Named matrices side by side on one LaTeX line; one per line if too wide; tables if too large."""
-    if all(latex.fits(M) for _, M, _ in items):
-        if sum(1 if M.ndim == 1 else M.shape[1] for _, M, _ in items) <= LINE_COLS:
-            where.latex(latex.side_by_side(*(latex.labelled(name, M, **hl) for name, M, hl in items)))
-        else:
-            for name, M, hl in items:
-                where.latex(latex.labelled(name, M, **hl))
-        return
-    for (name, M, hl), column in zip(items, where.columns(len(items))):
-        matrix_or_table(name, M, column, **hl)
+    r"""Named matrices side by side, wrapping onto the next line when the column is too narrow.
+
+    Each is its own formula in a wrapping row, so the browser, which knows the column's
+    width, decides how many fit on a line (a projector's 1280 × 720 with the sidebar open
+    leaves about 820 px). Matrices too large for LaTeX are shown through a window.
+    """
+    small = [(name, M, hl) for name, M, hl in items if latex.fits(M)]
+    row = where.container(horizontal=True, gap="medium") if small else None
+    for name, M, hl in small:
+        row.latex(latex.labelled(name, M, **hl), width="content")
+    for name, M, hl in items:
+        if not latex.fits(M):
+            matrix_or_table(name, M, where, **hl)
 
 
 def latex_or_note(tex: str | None, note_key: str, where=st, **fmt) -> None:

@@ -132,12 +132,25 @@ def _navigation(nav, page: str) -> None:
     # Contrast (WCAG AA, tests/browser/test_accessibility.py): Streamlit fades the current page's
     # link and the keyboard hints on buttons to 40% of the text colour, below 4.5:1; they are
     # shown at full contrast instead (the current page stays marked: bold, and not a link).
+    # Fit (tests/browser/test_fit.py): a matrix set in blocks of c columns (show.matrix_or_table,
+    # class st-key-mxblk<c>) shrinks its type with its box's width once the box is narrower than
+    # a block at full size: about (5.5 c + 4) em wide with its name (mxblk<c>), (5.5 c + 1) em
+    # without (mxblkn<c>); 1.21em is KaTeX's own size.
     nav.html(
         """<style>
         a[data-testid="stPageLink-NavLink"][disabled], a[data-testid="stPageLink-NavLink"][disabled] * {
           color: inherit !important; font-weight: 600;
         }
         button kbd { color: inherit !important; opacity: 1 !important; }
+        [class*="st-key-mxblk"] { container-type: inline-size; }
+        [class*="st-key-mxblk1"] .katex-display > .katex { font-size: min(1.21em, 10.5cqi); }
+        [class*="st-key-mxblk2"] .katex-display > .katex { font-size: min(1.21em, 6.7cqi); }
+        [class*="st-key-mxblk3"] .katex-display > .katex { font-size: min(1.21em, 4.9cqi); }
+        [class*="st-key-mxblk4"] .katex-display > .katex { font-size: min(1.21em, 3.8cqi); }
+        [class*="st-key-mxblkn1"] .katex-display > .katex { font-size: min(1.21em, 15.4cqi); }
+        [class*="st-key-mxblkn2"] .katex-display > .katex { font-size: min(1.21em, 8.3cqi); }
+        [class*="st-key-mxblkn3"] .katex-display > .katex { font-size: min(1.21em, 5.7cqi); }
+        [class*="st-key-mxblkn4"] .katex-display > .katex { font-size: min(1.21em, 4.3cqi); }
         </style>"""
     )
     links(nav, page)

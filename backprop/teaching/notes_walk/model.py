@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from backprop.derivation.numbers import number_text
+
 METHODS = ("sympy", "numbers", "shapes", "finite_differences", "reading")
 
 
@@ -130,8 +132,7 @@ def fmt_number(x: float, digits: int = 6) -> str:
     >>> fmt_number(0.1234567), fmt_number(-0.0), fmt_number(3e-17)
     ('0.123457', '0', '3e-17')
     """
-    x = float(x)
-    return "0" if x == 0 else f"{x:.{digits}g}"
+    return number_text(x, digits)
 
 
 def fmt_shape(shape: tuple[int, ...]) -> str:
