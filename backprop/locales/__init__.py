@@ -16,6 +16,8 @@ import string
 from functools import cache
 from pathlib import Path
 
+from backprop.core.errors import short
+
 LANGUAGES = ("en", "zh")
 NAMES = {"en": "English", "zh": "中文"}
 DEFAULT = "en"
@@ -42,3 +44,20 @@ def translate(lang: str, key: str, **fmt) -> str:
     if text is None:
         text = catalogue(DEFAULT).get(key, key)
     return text.format(**fmt) if fmt else text
+
+
+def error_text(lang: str, error) -> str:
+    r"""An InvalidInput in ``lang``: its ``errors.<code>`` filled with its fields, else its English sentence.
+
+    The sentence is made from the code and the fields, never translated from the English:
+    ``value`` is the refused value as the English message quotes it.
+
+    >>> from backprop.core.errors import InvalidInput
+    >>> error_text("zh", InvalidInput("loss", "bce", "mse", code="exact_loss", loss="bce"))
+    '精确值（手算模式）只支持平方误差损失 `mse`；这个网络用的是 `bce`。'
+    """
+    code = getattr(error, "code", "")
+    key = f"errors.{code}"
+    if code and key in catalogue(lang):
+        return translate(lang, key, value=short(error.value), **error.fields)
+    return str(error)

@@ -15,9 +15,9 @@ else English. Outside a Streamlit run (tests, scripts) it is English.
 
 from __future__ import annotations
 
-from backprop.locales import DEFAULT, LANGUAGES, NAMES, catalogue, placeholders, translate
+from backprop.locales import DEFAULT, LANGUAGES, NAMES, catalogue, error_text, placeholders, translate
 
-__all__ = ["DEFAULT", "LANGUAGES", "NAMES", "catalogue", "placeholders", "translate", "t"]
+__all__ = ["DEFAULT", "LANGUAGES", "NAMES", "catalogue", "message", "placeholders", "translate", "t"]
 SESSION_KEY = "_lang"
 RUN_MEMO = "_backprop_language"  # on the run's context: (that run's cursors dict, its language)
 
@@ -84,3 +84,8 @@ def set_language(lang: str) -> None:
 def t(key: str, **fmt) -> str:
     r"""The string for ``key`` in this session's language, with ``fmt`` put into its placeholders."""
     return translate(current_language(), key, **fmt)
+
+
+def message(error: Exception) -> str:
+    r"""A refusal in this session's language: an InvalidInput by its code and fields, else its text."""
+    return error_text(current_language(), error)
