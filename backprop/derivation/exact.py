@@ -66,7 +66,9 @@ def not_whole(array: str) -> InvalidInput:
 def exact_problem(spec: NetworkSpec) -> InvalidInput | None:
     """Why this network cannot be computed exactly (an InvalidInput naming the field), or None."""
     if spec.init != "integers":
-        return InvalidInput("init", spec.init, "integers in hand-calculation mode", code="exact_init", init=spec.init)
+        return InvalidInput(
+            "init", spec.init, "integers in hand-calculation mode", code="exact_init", init=spec.init
+        )
     for l, name in enumerate(spec.activations, start=1):
         if name not in EXACT_ACTIVATIONS:
             return InvalidInput(
@@ -78,7 +80,9 @@ def exact_problem(spec: NetworkSpec) -> InvalidInput | None:
                 name=activation_shown(name),
             )
     if spec.loss != "mse":
-        return InvalidInput("loss", spec.loss, "mse in hand-calculation mode", code="exact_loss", loss=spec.loss)
+        return InvalidInput(
+            "loss", spec.loss, "mse in hand-calculation mode", code="exact_loss", loss=spec.loss
+        )
     products = sum(spec.m * n_in * n_out for n_in, n_out in zip(spec.sizes[:-1], spec.sizes[1:], strict=True))
     if products > MAX_PRODUCTS:
         return InvalidInput(

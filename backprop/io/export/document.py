@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from backprop.derivation import notation as nt
-from backprop.locales import translate
 from backprop.derivation.exact import with_values  # noqa: F401 (the printers' way to hand-calculation mode)
+from backprop.locales import translate
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,9 @@ def to_markdown(blocks: list, title: str) -> str:
 
 def network_sentence(spec, lang: str = "en") -> Para:
     """One paragraph naming the network's configuration; each activation by its name or its formula."""
-    acts = words(lang, "separator").join(_activation(l, name) for l, name in enumerate(spec.activations, start=1))
+    acts = words(lang, "separator").join(
+        _activation(l, name) for l, name in enumerate(spec.activations, start=1)
+    )
     return said(
         lang,
         "network",

@@ -55,7 +55,11 @@ def practice_problem(spec: NetworkSpec, practice: Practice) -> InvalidInput | No
         or not 0 <= practice.seed < 2**32
     ):
         return InvalidInput(
-            "exercise set", practice.seed, "a whole number from 0 to 4294967295", code="practice_seed", limit=2**32 - 1
+            "exercise set",
+            practice.seed,
+            "a whole number from 0 to 4294967295",
+            code="practice_seed",
+            limit=2**32 - 1,
         )
     if practice.lang not in LANGUAGES:
         return InvalidInput("language", practice.lang, " or ".join(LANGUAGES), code="practice_lang")

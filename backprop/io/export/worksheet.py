@@ -59,7 +59,9 @@ def worksheet_blocks(
     check_size(spec)
 
     def cell(values, fill: bool) -> str:
-        return matrix_tex(values, digits) if fill else matrix_tex(values, blank=True) + shape_tex(values, lang)
+        return (
+            matrix_tex(values, digits) if fill else matrix_tex(values, blank=True) + shape_tex(values, lang)
+        )
 
     blocks: list[Heading | Para | Display] = [network_sentence(spec, lang), notation_sentence(lang)]
     if not key:
