@@ -2,7 +2,10 @@ r"""Every string a user sees, in English and Chinese: the catalogues and ``trans
 
 Catalogues live in ``backprop/locales/<lang>/<area>.json``, one pair of files per area,
 keys namespaced ``<area>.<key>``. Both languages hold the same keys and the same
-``{placeholders}`` (tests/test_i18n.py checks it). Mathematics stays as it is. The app
+``{placeholders}`` (tests/test_i18n.py checks it). A string with placeholders is a
+``str.format`` template, so the braces of its ``$...$`` math are doubled
+(``$W^{{({l})}}$``); one without is shown as written (``$W^{(l)}$``). Mathematics is
+written as KaTeX math (or Unicode), never as plain text with carets. The app
 (``backprop.ui.i18n.t``) and the exports read the same catalogues.
 
 >>> translate("zh", "common.language")
@@ -39,7 +42,11 @@ def placeholders(text: str) -> set[str]:
 
 
 def translate(lang: str, key: str, **fmt) -> str:
-    r"""The string for ``key`` in ``lang`` (English if missing there; the key itself if missing in both)."""
+    r"""The string for ``key`` in ``lang`` (English if missing there; the key itself if missing in both).
+
+    >>> translate("en", "common.width", k=2)
+    'Width $n_{2}$'
+    """
     text = catalogue(lang).get(key)
     if text is None:
         text = catalogue(DEFAULT).get(key, key)

@@ -17,7 +17,17 @@ from __future__ import annotations
 
 from backprop.locales import DEFAULT, LANGUAGES, NAMES, catalogue, error_text, placeholders, translate
 
-__all__ = ["DEFAULT", "LANGUAGES", "NAMES", "catalogue", "message", "placeholders", "translate", "t"]
+__all__ = [
+    "DEFAULT",
+    "LANGUAGES",
+    "NAMES",
+    "catalogue",
+    "message",
+    "option",
+    "placeholders",
+    "translate",
+    "t",
+]
 SESSION_KEY = "_lang"
 RUN_MEMO = "_backprop_language"  # on the run's context: (that run's cursors dict, its language)
 
@@ -84,6 +94,12 @@ def set_language(lang: str) -> None:
 def t(key: str, **fmt) -> str:
     r"""The string for ``key`` in this session's language, with ``fmt`` put into its placeholders."""
     return translate(current_language(), key, **fmt)
+
+
+def option(kind: str, value: str) -> str:
+    r"""A choice as a picker shows it: ``common.<kind>_<value>`` (act, loss, reduction, init) or the value."""
+    key = f"common.{kind}_{value}"
+    return t(key) if key in catalogue(DEFAULT) else value
 
 
 def message(error: Exception) -> str:
