@@ -7,7 +7,7 @@ from backprop.core.errors import InvalidInput
 from backprop.core.formula import EXAMPLES, FUNCTIONS, MAX_LENGTH, activation_from_formula, samples
 from backprop.io.upload import MAX_BYTES, load
 from backprop.ui import alternatives, changes, plots, sidebar, state, urlparams
-from backprop.ui.i18n import t
+from backprop.ui.i18n import option, t
 from backprop.ui.show import plain
 
 view = sidebar.render("your_own")
@@ -55,7 +55,7 @@ if act is not None:
         t("your_own.layer"),
         range(1, spec.L + 1),
         key="yo_layer",
-        format_func=lambda l: t("your_own.layer_option", l=l, current=display_name(spec.activations[l - 1])),
+        format_func=lambda l: t("your_own.layer_option", l=l, current=option("act", spec.activations[l - 1])),
     )
     if st.button(t("your_own.use_formula", l=layer), key="yo_use_formula"):
         try:

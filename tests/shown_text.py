@@ -32,7 +32,7 @@ NAMES = {
     "sympy", "numpy", "pytorch", "katex", "latex", "mathjax", "markdown", "json", "csv", "npz",
     "npy", "zip", "xml", "qti", "moodle", "canvas", "jupyter", "python", "github", "pdflatex",
     "xelatex", "relu", "leaky", "tanh", "sigmoid", "softmax", "softplus", "xavier", "he", "mse",
-    "bce", "english", "float", "frobenius", "kronecker",
+    "bce", "english", "float", "frobenius", "kronecker", "ipynb", "tex", "exp", "log", "max", "min",
 }  # fmt: skip
 
 _MATH = re.compile(r"\$\$.+?\$\$|(?<!\\)\$[^$]+?(?<!\\)\$|\\\(.+?\\\)|\\\[.+?\\\]", re.S)
@@ -56,9 +56,11 @@ def caret_math(text: str) -> list[str]:
     an underscore between two words, like ``leaky_relu``, are names, not math)."""
     found = []
     for match in _CARET.finditer(prose(text)):
-        token = match.group()
+        token = match.group().strip("*")  # Markdown's bold around it
         if re.fullmatch(r"[a-z]+(_[a-z]+)+\W*", token) or "^" not in token and "_" not in token:
-            continue
+            continue  # a name such as leaky_relu
+        if "*" in token:
+            continue  # a formula as typed (z**2, z^3 in 0.5*z*(...)): code, not notation
         found.append(token)
     return found
 

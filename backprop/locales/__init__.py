@@ -53,6 +53,20 @@ def translate(lang: str, key: str, **fmt) -> str:
     return text.format(**fmt) if fmt else text
 
 
+def option_name(lang: str, kind: str, value: str) -> str:
+    r"""A choice (kind: act, loss, reduction, init) as a reader sees it: ``common.<kind>_<value>``.
+
+    A custom activation is shown by its formula, anything else unknown as it is.
+
+    >>> option_name("zh", "reduction", "sum"), option_name("zh", "act", "custom:z**2")
+    ('求和', 'z**2')
+    """
+    if kind == "act" and value.startswith("custom:"):
+        return value.removeprefix("custom:")
+    key = f"common.{kind}_{value}"
+    return translate(lang, key) if key in catalogue(DEFAULT) else value
+
+
 def error_text(lang: str, error) -> str:
     r"""An InvalidInput in ``lang``: its ``errors.<code>`` filled with its fields, else its English sentence.
 

@@ -15,7 +15,16 @@ else English. Outside a Streamlit run (tests, scripts) it is English.
 
 from __future__ import annotations
 
-from backprop.locales import DEFAULT, LANGUAGES, NAMES, catalogue, error_text, placeholders, translate
+from backprop.locales import (
+    DEFAULT,
+    LANGUAGES,
+    NAMES,
+    catalogue,
+    error_text,
+    option_name,
+    placeholders,
+    translate,
+)
 
 __all__ = [
     "DEFAULT",
@@ -97,9 +106,8 @@ def t(key: str, **fmt) -> str:
 
 
 def option(kind: str, value: str) -> str:
-    r"""A choice as a picker shows it: ``common.<kind>_<value>`` (act, loss, reduction, init) or the value."""
-    key = f"common.{kind}_{value}"
-    return t(key) if key in catalogue(DEFAULT) else value
+    r"""A choice as a picker shows it, in this session's language (``backprop.locales.option_name``)."""
+    return option_name(current_language(), kind, value)
 
 
 def message(error: Exception) -> str:

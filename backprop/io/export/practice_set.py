@@ -188,7 +188,7 @@ def practice_questions(seed: int, lang: str = "en", trace=None, count: int = COU
         raise InvalidInput("language", lang, " or ".join(LANGUAGES))
     exercises = exercise_set(seed, trace=trace, count=count)
     spec = practice_spec(seed) if trace is None else trace.spec
-    network = translate(lang, "practice.network", **network_fields(spec))
+    network = translate(lang, "practice.network", **network_fields(spec, lang))
     return tuple(_question(seed, exercise, lang, network) for exercise in exercises)
 
 
