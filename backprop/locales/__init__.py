@@ -37,8 +37,12 @@ def catalogue(lang: str) -> dict[str, str]:
 
 
 def placeholders(text: str) -> set[str]:
-    """The {names} a catalogue string expects."""
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    """The {names} a catalogue string expects (none for a string whose math's braces are not a template's)."""
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(text) if name]
+    except ValueError:  # single braces nested in math: shown as written, never formatted
+        return set()
+    return {name for name in fields if name.isidentifier()}
 
 
 def translate(lang: str, key: str, **fmt) -> str:
