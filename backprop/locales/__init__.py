@@ -79,10 +79,17 @@ def error_text(lang: str, error) -> str:
 
     >>> from backprop.core.errors import InvalidInput
     >>> error_text("zh", InvalidInput("loss", "bce", "mse", code="exact_loss", loss="bce"))
-    '精确值（手算模式）只支持平方误差损失 `mse`；这个网络用的是 `bce`。'
+    '精确值（手算模式）只支持平方误差损失；这个网络用的是“二元交叉熵（bce）”。'
     """
     code = getattr(error, "code", "")
     key = f"errors.{code}"
     if code and key in catalogue(lang):
-        return translate(lang, key, value=short(error.value), **error.fields)
+        fields = {
+            name: option_name(lang, name, value) if name in _OPTIONS and isinstance(value, str) else value
+            for name, value in error.fields.items()
+        }
+        return translate(lang, key, value=short(error.value), **fields)
     return str(error)
+
+
+_OPTIONS = ("loss", "reduction", "init")  # fields a refusal names as the pickers do

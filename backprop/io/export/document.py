@@ -25,7 +25,7 @@ import numpy as np
 
 from backprop.derivation import notation as nt
 from backprop.derivation.exact import with_values  # noqa: F401 (the printers' way to hand-calculation mode)
-from backprop.locales import translate
+from backprop.locales import option_name, translate
 
 
 @dataclass(frozen=True)
@@ -168,27 +168,27 @@ def to_markdown(blocks: list, title: str) -> str:
 def network_sentence(spec, lang: str = "en") -> Para:
     """One paragraph naming the network's configuration; each activation by its name or its formula."""
     acts = words(lang, "separator").join(
-        _activation(l, name) for l, name in enumerate(spec.activations, start=1)
+        _activation(l, name, lang) for l, name in enumerate(spec.activations, start=1)
     )
     return said(
         lang,
         "network",
         sizes=", ".join(f"n_{{{k}}} = {n}" for k, n in enumerate(spec.sizes)),
         acts=acts,
-        loss=spec.loss,
-        reduction=spec.reduction,
+        loss=option_name(lang, "loss", spec.loss),
+        reduction=option_name(lang, "reduction", spec.reduction),
         m=spec.m,
-        init=spec.init,
+        init=option_name(lang, "init", spec.init),
         seed=spec.seed,
     )
 
 
-def _activation(l: int, name: str) -> str:
-    """$g^{(l)}$ = `relu`, or $g^{(l)}(z) = ...$ for a custom formula."""
+def _activation(l: int, name: str, lang: str) -> str:
+    """$g^{(l)}$ = ReLU (as the sidebar names it), or $g^{(l)}(z) = ...$ for a custom formula."""
     shown = nt.activation_shown(name)
     if shown.startswith("$g(z)"):
         return "$" + nt.g(l) + shown[2:]
-    return f"${nt.g(l)}$ = {shown}"
+    return f"${nt.g(l)}$ = {option_name(lang, 'act', name)}"
 
 
 def notation_sentence(lang: str = "en") -> Para:
