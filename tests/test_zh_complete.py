@@ -29,6 +29,8 @@ from app.conftest import page_files, run_page
 from shown_text import caret_math, latin_words, prose, shown_texts
 
 from backprop import NetworkSpec, run
+from backprop.core.errors import InvalidInput
+from backprop.core.formula import activation_from_formula
 from backprop.derivation.exact import exact_problem
 from backprop.io.export import FORMATS, Practice, export, problem
 from backprop.locales import error_text
@@ -164,9 +166,32 @@ def test_the_export_language_reaches_every_document():
 # ---- refusals, by code and fields ----------------------------------------------------------
 
 
+FORMULAS = (
+    "z+",
+    "foo(z)",
+    "log(z-100)",
+    "q*z",
+    "z" * 300,
+    "zé",
+    "max(z)",
+    "z**(1/0)",
+    "sqrt(-1)*z",
+    "z == 1",
+)
+
+
+def _formula_refusal(text: str):
+    try:
+        activation_from_formula(text)
+    except InvalidInput as error:
+        return error
+    return None
+
+
 def refusals() -> list:
-    """The refusals the pages show (hand-calculation mode, exports), one of each code."""
+    """The refusals the pages show (hand-calculation mode, exports, custom formulas)."""
     return [
+        *map(_formula_refusal, FORMULAS),
         exact_problem(NetworkSpec()),  # init
         exact_problem(NetworkSpec(init="integers")),  # sigmoid layer
         exact_problem(NetworkSpec(sizes=(2, 3, 1), activations=(CUSTOM, "identity"), init="integers")),

@@ -15,6 +15,7 @@ written as KaTeX math (or Unicode), never as plain text with carets. The app
 from __future__ import annotations
 
 import json
+import re
 import string
 from functools import cache
 from pathlib import Path
@@ -71,15 +72,18 @@ def option_name(lang: str, kind: str, value: str) -> str:
     return translate(lang, key) if key in catalogue(DEFAULT) else value
 
 
-def error_text(lang: str, error) -> str:
+def error_text(lang: str, error, quote=None) -> str:
     r"""An InvalidInput in ``lang``: its ``errors.<code>`` filled with its fields, else its English sentence.
 
-    The sentence is made from the code and the fields, never translated from the English:
-    ``value`` is the refused value as the English message quotes it.
+    The sentence is made from the code and the fields, never translated from the English.
+    ``value`` is the refused value, quoted by ``quote`` (default: a Markdown code span, so
+    that user text in it is shown, never formatted or linked).
 
     >>> from backprop.core.errors import InvalidInput
     >>> error_text("zh", InvalidInput("loss", "bce", "mse", code="exact_loss", loss="bce"))
     '精确值（手算模式）只支持平方误差损失；这个网络用的是“二元交叉熵（bce）”。'
+    >>> error_text("en", InvalidInput("activation formula", "z+", "...", code="formula_incomplete"))
+    "The formula `'z+'` is refused: it is not a complete formula."
     """
     code = getattr(error, "code", "")
     key = f"errors.{code}"
@@ -88,8 +92,16 @@ def error_text(lang: str, error) -> str:
             name: option_name(lang, name, value) if name in _OPTIONS and isinstance(value, str) else value
             for name, value in error.fields.items()
         }
-        return translate(lang, key, value=short(error.value), **fields)
+        value = (quote or code_span)(short(error.value))
+        return translate(lang, key, value=value, **fields)
     return str(error)
+
+
+def code_span(text: str) -> str:
+    """text as a Markdown code span, its fence longer than any run of backticks inside."""
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text[:1] in "` " or text[-1:] in "` " else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 _OPTIONS = ("loss", "reduction", "init")  # fields a refusal names as the pickers do

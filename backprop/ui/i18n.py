@@ -111,5 +111,13 @@ def option(kind: str, value: str) -> str:
 
 
 def message(error: Exception) -> str:
-    r"""A refusal in this session's language: an InvalidInput by its code and fields, else its text."""
-    return error_text(current_language(), error)
+    r"""A refusal as Markdown in this session's language: an InvalidInput by its code and fields.
+
+    User text (the refused value, or the whole sentence of a refusal without a code) is an
+    inert code span (``show.plain``): never formatted, linked or typeset.
+    """
+    from backprop.ui.show import plain  # noqa: PLC0415 (show reads this module's t)
+
+    if getattr(error, "code", ""):
+        return error_text(current_language(), error, quote=plain)
+    return plain(str(error))
