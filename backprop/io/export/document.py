@@ -191,17 +191,19 @@ def _activation(l: int, name: str, lang: str) -> str:
     return f"${nt.g(l)}$ = {option_name(lang, 'act', name)}"
 
 
+# the formulas of the notation sentences (document.notation, document.nb_notation)
+NOTATION_FIELDS = {
+    "a0": nt.sup("A", 0) + " = X",
+    "w": nt.sup("W", "l"),
+    "shape": r"n_{l-1} \times n_l",
+    "forward": nt.forward_formula(),
+    "act": nt.sup("A", "l") + " = " + nt.g("l", nt.sup("Z", "l")),
+}
+
+
 def notation_sentence(lang: str = "en") -> Para:
     """The notes' conventions, stated where the numbers are."""
-    return said(
-        lang,
-        "notation",
-        a0=nt.sup("A", 0) + " = X",
-        w=nt.sup("W", "l"),
-        shape=r"n_{l-1} \times n_l",
-        forward=nt.forward_formula(),
-        act=nt.sup("A", "l") + " = " + nt.g("l", nt.sup("Z", "l")),
-    )
+    return said(lang, "notation", **NOTATION_FIELDS)
 
 
 def shape_tex(values, lang: str = "en") -> str:

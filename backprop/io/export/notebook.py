@@ -25,6 +25,7 @@ from backprop.core.activations import activation
 from backprop.core.backward_engine import DA_PREV, DB, DW, FORMULAS, SHORTCUT
 from backprop.core.errors import InvalidInput
 from backprop.derivation import notation as nt
+from backprop.io.export.document import NOTATION_FIELDS
 from backprop.locales import translate
 
 MAX_NUMBERS = 50_000  # literals in one notebook: past this it is megabytes of digits
@@ -93,14 +94,7 @@ def notebook(trace, lang: str = "en") -> dict:
             + "\n\n"
             + say("document.nb_config", config=json.dumps(spec.to_dict()))
             + "\n\n"
-            + say(
-                "document.nb_notation",
-                a0=nt.sup("A", 0) + " = X",
-                w=nt.sup("W", "l"),
-                shape=r"n_{l-1} \times n_l",
-                forward=nt.forward_formula(),
-                act=nt.sup("A", "l") + " = " + nt.g("l", nt.sup("Z", "l")),
-            )
+            + say("document.nb_notation", **NOTATION_FIELDS)
         ),
         _code(_definitions(spec)),
         _code(_given(trace)),
