@@ -39,7 +39,7 @@ formula = st.text_input(t("your_own.formula"), key="yo_formula", max_chars=MAX_L
 try:
     act = activation_from_formula(formula)
 except InvalidInput as error:
-    st.error(t("your_own.formula_refused", message=message(error)))
+    st.error(t("your_own.formula_refused", message=message(error, plain)))
     act = None
 
 if act is not None:
@@ -61,7 +61,7 @@ if act is not None:
         try:
             new, note = changes.apply_change(spec, f"act{layer}", CUSTOM_PREFIX + formula.strip())
         except InvalidInput as error:
-            st.error(t("your_own.formula_refused", message=message(error)))
+            st.error(t("your_own.formula_refused", message=message(error, plain)))
         else:
             if note:
                 state.notify(("info", t(note, loss=new.loss, output=new.activations[-1])))
@@ -113,7 +113,7 @@ if files:
             try:
                 state.set_network(new, upload.params, upload.X, upload.Y)
             except InvalidInput as error:
-                st.error(t("your_own.upload_refused", message=message(error)))
+                st.error(t("your_own.upload_refused", message=message(error, plain)))
             else:
                 state.notify(("success", t("your_own.upload_used", sizes=sizes)))
                 st.rerun()

@@ -15,11 +15,14 @@ else English. Outside a Streamlit run (tests, scripts) it is English.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from backprop.locales import (
     DEFAULT,
     LANGUAGES,
     NAMES,
     catalogue,
+    code_span,
     error_text,
     option_name,
     placeholders,
@@ -110,14 +113,13 @@ def option(kind: str, value: str) -> str:
     return option_name(current_language(), kind, value)
 
 
-def message(error: Exception) -> str:
+def message(error: Exception, quote: Callable[[str], str] = code_span) -> str:
     r"""A refusal as Markdown in this session's language: an InvalidInput by its code and fields.
 
-    User text (the refused value, or the whole sentence of a refusal without a code) is an
-    inert code span (``show.plain``): never formatted, linked or typeset.
+    User text (the refused value, or the whole sentence of a refusal without a code) goes
+    through ``quote``: a code span, so it is never formatted, linked or typeset (pages
+    quoting what a user typed pass ``show.plain``, which also shows invisible characters).
     """
-    from backprop.ui.show import plain  # noqa: PLC0415 (show reads this module's t)
-
     if getattr(error, "code", ""):
-        return error_text(current_language(), error, quote=plain)
-    return plain(str(error))
+        return error_text(current_language(), error, quote=quote)
+    return quote(str(error))

@@ -40,7 +40,7 @@ from backprop.core.errors import InvalidInput
 from backprop.core.losses import LOSSES, REDUCTIONS
 from backprop.core.network import Params, Trace
 from backprop.core.spec import INITS, MAX_LAYERS, MAX_SEED, NetworkSpec
-from backprop.ui import cache, changes, editing, i18n, registry, state, urlparams
+from backprop.ui import cache, changes, editing, i18n, registry, show, state, urlparams
 from backprop.ui.i18n import t
 
 CUSTOM = "custom"  # the activation choice that opens a formula box
@@ -86,7 +86,7 @@ def _trace(spec: NetworkSpec) -> Trace:
     try:
         return cache.trace(spec, state.arrays())
     except InvalidInput as error:
-        st.error(t("common.arrays_dropped", reason=i18n.message(error)))
+        st.error(t("common.arrays_dropped", reason=i18n.message(error, show.plain)))
         state.set_spec(spec)
         return cache.trace(spec, {})
 
@@ -226,7 +226,7 @@ def _changed(field: str) -> None:
     try:
         new, note = changes.apply_change(spec, field, value)
     except InvalidInput as error:
-        state.notify(("error", t("common.refused", message=i18n.message(error))))
+        state.notify(("error", t("common.refused", message=i18n.message(error, show.plain))))
         return
     except ImportError:
         state.notify(("error", t("common.no_formulas")))
