@@ -37,8 +37,18 @@ def catalogue(lang: str) -> dict[str, str]:
     return merged
 
 
+# a brace group of math: a script's, a command's argument, or a command's next argument
+_MATH_GROUP = re.compile(r"(?:(?<=[_^}])|\\[A-Za-z]+)\{(?!\{)[^{}]*\}")
+
+
 def placeholders(text: str) -> set[str]:
-    """The {names} a catalogue string expects (none for a string whose math's braces are not a template's)."""
+    r"""The {names} a catalogue string expects; math's own braces (``z_{sj}``, ``A^{(l)}``) are not names.
+
+    >>> sorted(placeholders(r"layer {layer}: $z_{sj} \in \mathbb{R}$")), sorted(placeholders("$W^{{({l})}}$"))
+    (['layer'], ['l'])
+    """
+    while (bare := _MATH_GROUP.sub("", text)) != text:  # innermost first: \frac{x_{i}}{y}
+        text = bare
     try:
         fields = [name for _, name, _, _ in string.Formatter().parse(text) if name]
     except ValueError:  # single braces nested in math: shown as written, never formatted
