@@ -7,7 +7,7 @@ from backprop.core.errors import InvalidInput
 from backprop.core.formula import EXAMPLES, FUNCTIONS, MAX_LENGTH, activation_from_formula, samples
 from backprop.io.upload import MAX_BYTES, load
 from backprop.ui import alternatives, changes, plots, sidebar, state, urlparams
-from backprop.ui.i18n import t
+from backprop.ui.i18n import message, option, t
 from backprop.ui.show import plain
 
 view = sidebar.render("your_own")
@@ -39,7 +39,7 @@ formula = st.text_input(t("your_own.formula"), key="yo_formula", max_chars=MAX_L
 try:
     act = activation_from_formula(formula)
 except InvalidInput as error:
-    st.error(t("your_own.formula_refused", message=plain(str(error))))
+    st.error(t("your_own.formula_refused", message=message(error, plain)))
     act = None
 
 if act is not None:
@@ -55,13 +55,13 @@ if act is not None:
         t("your_own.layer"),
         range(1, spec.L + 1),
         key="yo_layer",
-        format_func=lambda l: t("your_own.layer_option", l=l, current=display_name(spec.activations[l - 1])),
+        format_func=lambda l: t("your_own.layer_option", l=l, current=option("act", spec.activations[l - 1])),
     )
     if st.button(t("your_own.use_formula", l=layer), key="yo_use_formula"):
         try:
             new, note = changes.apply_change(spec, f"act{layer}", CUSTOM_PREFIX + formula.strip())
         except InvalidInput as error:
-            st.error(t("your_own.formula_refused", message=plain(str(error))))
+            st.error(t("your_own.formula_refused", message=message(error, plain)))
         else:
             if note:
                 state.notify(("info", t(note, loss=new.loss, output=new.activations[-1])))
@@ -113,7 +113,7 @@ if files:
             try:
                 state.set_network(new, upload.params, upload.X, upload.Y)
             except InvalidInput as error:
-                st.error(t("your_own.upload_refused", message=plain(str(error))))
+                st.error(t("your_own.upload_refused", message=message(error, plain)))
             else:
                 state.notify(("success", t("your_own.upload_used", sizes=sizes)))
                 st.rerun()

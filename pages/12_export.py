@@ -7,7 +7,7 @@ from backprop.core.spec import MAX_SEED
 from backprop.io.export import FORMATS, Practice, export, problem
 from backprop.io.export.cli import command_line
 from backprop.ui import page, state
-from backprop.ui.i18n import LANGUAGES, NAMES, t
+from backprop.ui.i18n import LANGUAGES, NAMES, message, t
 
 GROUPS = (
     ("arrays", ("json", "csv", "npz")),
@@ -29,11 +29,13 @@ for group, names in GROUPS:
         fmt = FORMATS[name]
         why = problem(trace, name, exact)
         if why is not None:
-            column.caption(t("export.unavailable", name=fmt.filename, reason=str(why)))
+            column.caption(t("export.unavailable", name=fmt.filename, reason=message(why)))
             continue
         column.download_button(
             t(f"export.format_{name}"),
-            data=lambda name=name: export(trace, name, exact=exact, forward_given=forward_given),
+            data=lambda name=name: export(
+                trace, name, exact=exact, forward_given=forward_given, lang=view.lang
+            ),
             file_name=fmt.filename,
             mime=fmt.mime,
             key=f"ex_{name}",
@@ -64,7 +66,7 @@ for column, name in zip(st.columns(2), ("moodle-xml", "qti")):
     fmt = FORMATS[name]
     why = problem(trace, name, practice=practice)
     if why is not None:
-        column.caption(t("export.unavailable", name=fmt.filename, reason=str(why)))
+        column.caption(t("export.unavailable", name=fmt.filename, reason=message(why)))
         continue
     column.download_button(
         t(f"export.format_{name}"),
@@ -80,14 +82,16 @@ if problem(trace, "worksheet-md", exact) is None:
     with st.expander(t("export.preview")):
         sheet, key = st.tabs([t("export.preview_sheet"), t("export.preview_key")])
         sheet.markdown(
-            export(trace, "worksheet-md", exact=exact, forward_given=forward_given).decode("utf-8")
+            export(trace, "worksheet-md", exact=exact, forward_given=forward_given, lang=view.lang).decode(
+                "utf-8"
+            )
         )
-        key.markdown(export(trace, "key-md", exact=exact).decode("utf-8"))
+        key.markdown(export(trace, "key-md", exact=exact, lang=view.lang).decode("utf-8"))
 
 st.subheader(t("export.cli"))
 st.caption(t("export.cli_note"))
 st.code(
-    command_line(view.spec, exact=exact), language="bash", wrap_lines=True
+    command_line(view.spec, exact=exact, lang=view.lang), language="bash", wrap_lines=True
 )  # no scroll region for keyboards
 if state.arrays():
     st.caption(t("export.cli_edited"))

@@ -39,7 +39,7 @@ show.matrices(
     [(nt.sup("Z", l), layer.Z, {"cells": [(i, j)]}), (nt.sup("A", l), layer.A, {"cells": [(i, j)]})]
 )
 st.latex(latex.entry_sum(layer.A_prev, layer.W, layer.b, i, j))
-st.caption(t("forward.then_g", g=spec.activations[l - 1], a=f"{layer.A[i, j]:.4g}"))
+st.caption(t("forward.then_g", g=nt.activation_shown(spec.activations[l - 1]), a=f"{layer.A[i, j]:.4g}"))
 
 st.subheader(t("forward.sample_title"))
 s = state.url_choice(t("forward.pick_sample", m=m), show.one_based(m), key="fw_sample", param="sample") - 1

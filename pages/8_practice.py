@@ -58,7 +58,7 @@ number = page.stepper(
 
 exercise = exercises[number - 1]
 spec = view.spec if source == "current" else practice_spec(seed)
-st.caption(t("practice.network", **network_fields(spec)))
+st.caption(t("practice.network", **network_fields(spec, view.lang)))
 if supports_exact(spec):
     st.caption(t("practice.exact_note"))
 st.download_button(

@@ -7,14 +7,14 @@ from backprop.core.errors import InvalidInput
 from backprop.derivation.exact import with_values
 from backprop.derivation.steps import ledger
 from backprop.ui import page, results
-from backprop.ui.i18n import t
+from backprop.ui.i18n import message, t
 
 view = page.start("step_through", area="steps")
 exact = page.exact_choice(view.spec, "steps", key="st_numbers")
 try:
     trace = with_values(view.trace, exact)
 except InvalidInput as error:  # edited arrays that are not whole numbers
-    st.warning(t("steps.exact_refused", message=str(error)))
+    st.warning(t("steps.exact_refused", message=message(error)))
     trace = view.trace
 steps = results.backward_steps(*results.key_of(view), trace is not view.trace, 4, trace)
 total = len(steps)

@@ -195,7 +195,7 @@ def test_derivation_markdown_reads(traces):
     text = derivation_markdown(traces["sigmoid-mse"])
     assert text.startswith("# Backpropagation through a 3-4-2 network")
     assert text.count("$$") % 2 == 0 and text.count("$$") >= 2 * 14
-    assert "## Backward pass" in text and "reads A^(1), dZ^(2)" in text
+    assert "## Backward pass" in text and "reads $A^{(1)}$, $\\frac{\\partial L}{\\partial Z^{(2)}}$" in text
 
 
 @pytest.mark.parametrize(

@@ -54,7 +54,7 @@ def test_every_literal_key_used_exists(source):
 
 
 def test_translate_formats_and_falls_back():
-    assert i18n.translate("zh", "common.width", k=2) == "宽度 n_2"
+    assert i18n.translate("zh", "common.width", k=2) == "宽度 $n_{2}$"
     assert i18n.translate("zh", "no.such_key") == "no.such_key"
     assert i18n.translate("fr", "common.loss") == "Loss"  # unknown language: English
 

@@ -22,6 +22,7 @@ LAZY = {
     ("backprop.derivation.three_way", "backprop.symbolic"): "SymPy's engine, only for the symbolic third",
     ("backprop.symbolic.network", "backprop.symbolic.printing"): "the printer, only for an entry's record",
     ("backprop.ui.diagrams", "backprop.core.losses"): "the loss table, only for the loss node",
+    ("backprop.derivation.notation", "backprop.core.activations"): "a custom g's formula",
     ("backprop.ui.explorer", "backprop.symbolic"): "SymPy's engine, only when an entry is derived",
     ("backprop.ui.results", "backprop.core.isolate"): "the child process runner, only for a heavy result",
     ("backprop.ui.results", "backprop.symbolic"): "SymPy's engine, only when a derivation is shown",

@@ -383,5 +383,5 @@ def test_practice_and_export_pages_offer_the_downloads(lang):
     if lang == "zh":  # AppTest cannot rerun this page in Chinese (ex_numbers shows translated labels)
         return
     export_page.radio(key="ex_lms_net").set_value("current").run()
-    reasons = [c.value for c in export_page.caption if "network for practice" in c.value]
+    reasons = [c.value for c in export_page.caption if "practice set on the current network" in c.value]
     assert len(reasons) == 2, "a network too big for hand work names why the set is not offered"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import string
 from functools import cache
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from notes_oracle import NETWORKS, close, differ, dL_dA_prev, dL_dparam, dl_samp
 from backprop import InvalidInput, NetworkSpec, run
 from backprop.core.activations import activation
 from backprop.core.network import Params, init_params
+from backprop.locales import placeholders
 from backprop.teaching.notes import walk
 from backprop.teaching.notes_walk import chain
 from backprop.teaching.notes_walk.checks import focus
@@ -395,7 +395,7 @@ def test_every_key_the_walk_emits_is_in_both_catalogues_with_its_placeholders():
     for key, given in emitted_keys().items():
         for lang, catalogue in CATALOGUES.items():
             assert key in catalogue, (lang, key)
-            wanted = {name for _, name, _, _ in string.Formatter().parse(catalogue[key]) if name}
+            wanted = placeholders(catalogue[key])
             assert wanted <= given, (lang, key, wanted - given)
 
 
@@ -413,7 +413,7 @@ def test_every_evidence_key_in_the_source_is_catalogued():
 def test_catalogues_have_the_same_keys_placeholders_and_real_chinese():
     en, zh = CATALOGUES["en"], CATALOGUES["zh"]
     assert en.keys() == zh.keys()
-    fields = lambda text: sorted(n for _, n, _, _ in string.Formatter().parse(text) if n)  # noqa: E731
+    fields = lambda text: sorted(placeholders(text))  # noqa: E731
     assert all(fields(en[k]) == fields(zh[k]) for k in en)
     cjk = re.compile(r"[\u4e00-\u9fff]")
     prose = [k for k in zh if not k.startswith(("notes.layout.pair.", "notes.method."))]
@@ -459,7 +459,7 @@ def test_the_output_gradient_of_squared_error_carries_the_mean_and_softmax_its_j
     assert r"\frac{1}{m}" in step.statement and r"\odot" in step.statement
     for catalogue in CATALOGUES.values():
         assert "1/m" in catalogue["notes.step.omit.output_dz.text"]
-        assert "J_sᵀ" in catalogue["notes.step.omit.output_dz.text"]
+        assert "J_s^{\\mathrm{T}}" in catalogue["notes.step.omit.output_dz.text"]
 
 
 def test_relu_prime_of_zero_is_said_where_it_is_used():

@@ -218,7 +218,7 @@ def activation_from_formula(text: str) -> CustomActivation:
         raise
     except (ValueError, TypeError, ArithmeticError, RecursionError) as error:
         # a net under SymPy's own refusals (none known: the fuzz tests look for them)
-        raise _reject(text, f"a formula SymPy can differentiate ({type(error).__name__})") from None
+        raise _reject(text, f"a formula SymPy can differentiate ({type(error).__name__})", "sympy") from None
     _probe(text, g, dg_z)
     return CustomActivation(
         name=CUSTOM_PREFIX + text,
@@ -250,22 +250,34 @@ def _readable(expr: sp.Expr) -> sp.Expr:
     return expr.xreplace(long)
 
 
-def _reject(text: object, why: str) -> InvalidInput:
-    return InvalidInput(FIELD, text, why)
+def _reject(text: object, why: str, code: str, **fields) -> InvalidInput:
+    """The refusal of a formula: ``why`` in English, and ``formula_<code>`` with its fields for the pages."""
+    return InvalidInput(FIELD, text, why, code=f"formula_{code}", **fields)
 
 
 def _checked_text(text: object) -> str:
     """The text with ^ as **, after checking its type, length and characters."""
     if not isinstance(text, str):
-        raise _reject(text, ALLOWED)
+        raise _reject(text, ALLOWED, "allowed")
     if not text.strip():
-        raise _reject(text, ALLOWED)
+        raise _reject(text, ALLOWED, "allowed")
     if len(text) > MAX_LENGTH:
-        raise _reject(text, f"at most {MAX_LENGTH} characters (this one has {len(text)})")
+        raise _reject(
+            text,
+            f"at most {MAX_LENGTH} characters (this one has {len(text)})",
+            "length",
+            limit=MAX_LENGTH,
+            length=len(text),
+        )
     for char in text:
         if char not in ALLOWED_CHARS:
             name = unicodedata.name(char, f"U+{ord(char):04X}")
-            raise _reject(text, f"only ASCII letters, digits, spaces and . + - * / ^ ( ) , (found {name})")
+            raise _reject(
+                text,
+                f"only ASCII letters, digits, spaces and . + - * / ^ ( ) , (found {name})",
+                "char",
+                char=name,
+            )
     return text.strip().replace("^", "**")
 
 
@@ -274,17 +286,23 @@ def _parsed(text: str, source: str) -> ast.Expression:
     try:
         tree = ast.parse(source, filename="<formula>", mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError):
-        raise _reject(text, "a complete formula: " + ALLOWED) from None
+        raise _reject(text, "a complete formula: " + ALLOWED, "incomplete") from None
     nodes = sum(isinstance(node, ast.expr) for node in ast.walk(tree))
     if nodes > MAX_NODES:
-        raise _reject(text, f"at most {MAX_NODES} numbers, names and operations (this one has {nodes})")
+        raise _reject(
+            text,
+            f"at most {MAX_NODES} numbers, names and operations (this one has {nodes})",
+            "nodes",
+            limit=MAX_NODES,
+            nodes=nodes,
+        )
     return tree
 
 
 def _build(text: str, node: ast.AST, depth: int) -> sp.Expr:
     """The SymPy expression of one checked node, built from its checked children."""
     if depth > MAX_DEPTH:
-        raise _reject(text, f"at most {MAX_DEPTH} levels of nesting")
+        raise _reject(text, f"at most {MAX_DEPTH} levels of nesting", "depth", limit=MAX_DEPTH)
     # a bool is an int too, but True is not a number a student types
     if (
         isinstance(node, ast.Constant)
@@ -294,7 +312,12 @@ def _build(text: str, node: ast.AST, depth: int) -> sp.Expr:
         return _literal(text, node.value)
     if isinstance(node, ast.Name):
         if node.id not in CONSTANTS:
-            raise _reject(text, f"the variable z and the constants e and pi (not the name {node.id!r})")
+            raise _reject(
+                text,
+                f"the variable z and the constants e and pi (not the name {node.id!r})",
+                "name",
+                name=node.id,
+            )
         return CONSTANTS[node.id]
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         operand = _build(text, node.operand, depth + 1)
@@ -308,17 +331,29 @@ def _build(text: str, node: ast.AST, depth: int) -> sp.Expr:
         return _constant_checked(text, _BINARY[type(node.op)](left, right))
     if isinstance(node, ast.Call):
         return _call(text, node, depth)
-    raise _reject(text, f"{ALLOWED} (not {_describe(node)})")
+    raise _reject(text, f"{ALLOWED} (not {_describe(node)})", "node", node=_describe(node))
 
 
 def _call(text: str, node: ast.Call, depth: int) -> sp.Expr:
     """A call of an allowed function by its plain name, with the right number of arguments."""
     if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
         called = node.func.id if isinstance(node.func, ast.Name) else _describe(node.func)
-        raise _reject(text, "only the functions " + ", ".join(FUNCTIONS) + f" (not {called})")
+        raise _reject(
+            text,
+            "only the functions " + ", ".join(FUNCTIONS) + f" (not {called})",
+            "function",
+            functions=", ".join(FUNCTIONS),
+            called=called,
+        )
     arity, function = FUNCTIONS[node.func.id]
     if node.keywords or len(node.args) != arity:
-        raise _reject(text, f"{node.func.id} with {arity} argument{'s' if arity > 1 else ''}")
+        raise _reject(
+            text,
+            f"{node.func.id} with {arity} argument{'s' if arity > 1 else ''}",
+            "arity",
+            function=node.func.id,
+            arity=arity,
+        )
     args = [_build(text, arg, depth + 1) for arg in node.args]
     return _constant_checked(text, function(*args))
 
@@ -326,7 +361,14 @@ def _call(text: str, node: ast.Call, depth: int) -> sp.Expr:
 def _literal(text: str, value: int | float) -> sp.Expr:
     """A number as an exact SymPy Rational (0.1 is 1/10), within the literal bounds."""
     if not math.isfinite(value) or abs(value) > MAX_LITERAL or 0 < abs(value) < MIN_LITERAL:
-        raise _reject(text, f"numbers from {MIN_LITERAL:g} to {MAX_LITERAL:g} in size (not {value!r})")
+        raise _reject(
+            text,
+            f"numbers from {MIN_LITERAL:g} to {MAX_LITERAL:g} in size (not {value!r})",
+            "literal",
+            low=f"{MIN_LITERAL:g}",
+            high=f"{MAX_LITERAL:g}",
+            number=repr(value),
+        )
     return sp.Integer(value) if isinstance(value, int) else sp.Rational(repr(value))
 
 
@@ -335,21 +377,23 @@ def _check_power(text: str, base: sp.Expr, exponent: sp.Expr) -> None:
     if not exponent.is_Number:
         return
     if abs(exponent) > MAX_EXPONENT:
-        raise _reject(text, f"constant exponents from -{MAX_EXPONENT} to {MAX_EXPONENT}")
+        raise _reject(
+            text, f"constant exponents from -{MAX_EXPONENT} to {MAX_EXPONENT}", "exponent", limit=MAX_EXPONENT
+        )
     if base.is_Rational and base != 0:
         digits = math.log10(max(abs(base.p), base.q))
         if float(abs(exponent)) * digits > MAX_DIGITS:
-            raise _reject(text, f"constant powers below 10^{MAX_DIGITS}")
+            raise _reject(text, f"constant powers below 10^{MAX_DIGITS}", "power", digits=MAX_DIGITS)
 
 
 def _constant_checked(text: str, expr: sp.Expr) -> sp.Expr:
     """expr, unless it is an exact constant too large, or not a finite real number."""
     if expr.is_Rational and max(abs(expr.p), expr.q) >= 10**MAX_DIGITS:
-        raise _reject(text, f"constants below 10^{MAX_DIGITS}")
+        raise _reject(text, f"constants below 10^{MAX_DIGITS}", "constant", digits=MAX_DIGITS)
     if expr.has(sp.zoo, sp.oo, sp.nan):
-        raise _reject(text, "a formula without division by zero or log(0)")
+        raise _reject(text, "a formula without division by zero or log(0)", "division")
     if expr.has(sp.I) or (expr.is_number and expr.is_extended_real is False):
-        raise _reject(text, "a real formula (no square root or log of a negative constant)")
+        raise _reject(text, "a real formula (no square root or log of a negative constant)", "complex")
     return expr
 
 
@@ -434,4 +478,8 @@ def _probe(text: str, g, dg) -> None:
                 text,
                 f"a formula whose g and g' are real and finite for every z from -20 to 20 "
                 f"({label}({z:g}) = {values[np.argmax(bad)]})",
+                "probe",
+                g=label,
+                z=f"{z:g}",
+                number=f"{values[np.argmax(bad)]}",
             )

@@ -26,6 +26,7 @@ from backprop.core.backward_records import LayerTrace
 from backprop.core.errors import InvalidInput
 from backprop.core.network import Params, checked_inputs
 from backprop.core.spec import NetworkSpec
+from backprop.derivation.notation import activation_shown, sup
 
 EXACT_ACTIVATIONS = ("identity", "relu")
 # SymPy arithmetic is some 10⁴ times slower than BLAS: past this many multiplications
@@ -51,21 +52,46 @@ class ExactTrace:
     exact = True
 
 
+def not_whole(array: str) -> InvalidInput:
+    """The refusal of an array (named in LaTeX) that holds a number that is not whole."""
+    return InvalidInput(
+        array,
+        "an entry that is not a whole number",
+        "whole numbers in hand-calculation mode",
+        code="not_whole",
+        array=array,
+    )
+
+
 def exact_problem(spec: NetworkSpec) -> InvalidInput | None:
     """Why this network cannot be computed exactly (an InvalidInput naming the field), or None."""
     if spec.init != "integers":
-        return InvalidInput("init", spec.init, "integers in hand-calculation mode")
+        return InvalidInput(
+            "init", spec.init, "integers in hand-calculation mode", code="exact_init", init=spec.init
+        )
     for l, name in enumerate(spec.activations, start=1):
         if name not in EXACT_ACTIVATIONS:
-            return InvalidInput(f"activation of layer {l}", name, "identity or relu in hand-calculation mode")
+            return InvalidInput(
+                f"activation of layer {l}",
+                name,
+                "identity or relu in hand-calculation mode",
+                code="exact_activation",
+                layer=l,
+                name=activation_shown(name),
+            )
     if spec.loss != "mse":
-        return InvalidInput("loss", spec.loss, "mse in hand-calculation mode")
+        return InvalidInput(
+            "loss", spec.loss, "mse in hand-calculation mode", code="exact_loss", loss=spec.loss
+        )
     products = sum(spec.m * n_in * n_out for n_in, n_out in zip(spec.sizes[:-1], spec.sizes[1:], strict=True))
     if products > MAX_PRODUCTS:
         return InvalidInput(
             "network size",
             f"{products} products per matrix step",
             f"at most {MAX_PRODUCTS} (a smaller batch or narrower layers) in hand-calculation mode",
+            code="exact_size",
+            products=products,
+            limit=MAX_PRODUCTS,
         )
     return None
 
@@ -87,8 +113,8 @@ def exact_run(spec: NetworkSpec, params: Params | None = None, X=None, Y=None) -
     if problem is not None:
         raise problem
     params, X, Y = checked_inputs(spec, params, X, Y)
-    Ws = [to_exact(f"W^({l})", W) for l, W in enumerate(params.W, start=1)]
-    bs = [to_exact(f"b^({l})", b) for l, b in enumerate(params.b, start=1)]
+    Ws = [to_exact(sup("W", l), W) for l, W in enumerate(params.W, start=1)]
+    bs = [to_exact(sup("b", l), b) for l, b in enumerate(params.b, start=1)]
     X, Y = to_exact("X", X), to_exact("Y", Y)
     fwd = []
     A = X
@@ -106,12 +132,13 @@ def exact_run(spec: NetworkSpec, params: Params | None = None, X=None, Y=None) -
 
 
 def to_exact(field: str, values) -> np.ndarray:
-    """A float array of whole numbers as an object array of SymPy Integers (InvalidInput otherwise)."""
+    """A float array of whole numbers as an object array of SymPy Integers (InvalidInput otherwise).
+
+    ``field`` names the array in LaTeX (``W^{(1)}``, ``X``).
+    """
     values = np.asarray(values, dtype=np.float64)
     if not np.all(values == np.round(values)):
-        raise InvalidInput(
-            field, "an entry that is not a whole number", "whole numbers in hand-calculation mode"
-        )
+        raise not_whole(field)
     out = np.empty(values.shape, dtype=object)
     for index, v in np.ndenumerate(values):
         out[index] = sp.Integer(int(v))

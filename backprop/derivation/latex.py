@@ -254,18 +254,21 @@ def _wrap(tex: str, on: bool) -> str:
 
 NOTATION = (
     rf"{sup('A', 0)} = X \in \mathbb R^{{m \times n_0}}, \qquad "
-    rf"{sup('A', 'l-1')} \in \mathbb R^{{m \times n_{{l-1}}}}"
-    r"\quad \text{(row } i \text{ = sample } i)",
+    rf"{sup('A', 'l-1')} \in \mathbb R^{{m \times n_{{l-1}}}}",
     rf"{sup('W', 'l')} \in \mathbb R^{{n_{{l-1}} \times n_l}}, \qquad {sup('b', 'l')} \in \mathbb R^{{n_l}}",
     rf"{nt.forward_formula()} \in \mathbb R^{{m \times n_l}}, \qquad "
     rf"{sup('A', 'l')} = {nt.g('l', sup('Z', 'l'))}",
-    rf"z = {transpose(sup('W', 'l'))} a + {sup('b', 'l')} \quad \text{{(one sample, }} a \text{{ a column)}}",
-    r"L = \sum_{i=1}^{m} l_i, \qquad l_i = \tfrac12 \sum_j (a_{ij} - y_{ij})^2 \quad \text{(squared error)}",
+    rf"z = {transpose(sup('W', 'l'))} a + {sup('b', 'l')}",
+    r"L = \sum_{i=1}^{m} l_i, \qquad l_i = \tfrac12 \sum_j (a_{ij} - y_{ij})^2",
     rf"{grad('W', 'l')} \in \mathbb R^{{n_{{l-1}} \times n_l}}, \quad"
     rf"{grad('b', 'l')} \in \mathbb R^{{n_l}}, \quad"
     rf"{grad('A', 'l-1')} \in \mathbb R^{{m \times n_{{l-1}}}}",
 )
-"""The home page's notation box: shapes, rows as samples, the sum over samples, denominator layout."""
+"""The home page's notation box: shapes, rows as samples, the sum over samples, denominator layout.
+
+Formulas only: the words that read them (row i is sample i, one sample a as a column, the
+squared error) are the home page's ``home.notation_text``, in the reader's language.
+"""
 
 
 # ---- numbers and matrices as the steps, practice and exports print them ------------------

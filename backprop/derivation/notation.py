@@ -125,6 +125,22 @@ def g_prime(l: int | str, arg: str | None = None) -> str:
     return head if arg is None else f"{head}\\big({arg}\\big)"
 
 
+def activation_shown(name: str) -> str:
+    r"""An activation as Markdown for a sentence: a built-in by its name as code, a custom one by its formula.
+
+    >>> activation_shown("relu"), activation_shown("custom:z*sigmoid(z)")
+    ('`relu`', '$g(z) = \\frac{z}{1 + e^{- z}}$')
+    """
+    if not name.startswith("custom:"):
+        return f"`{name}`"
+    import sympy as sp  # noqa: PLC0415 (the symbols above stay free of SymPy)
+
+    from backprop.core.activations import activation  # noqa: PLC0415
+
+    z = sp.Symbol("z")
+    return f"$g(z) = {sp.latex(activation(name).sym(z))}$"
+
+
 # the notes' general-layer formulas, read by the numeric pages, the notes walk and the exports
 def dW_product(l: int | str = "l", bold_symbol: bool = False) -> str:
     r"""A^(l-1)ᵀ ∂L/∂Z^(l), the right side of ∂L/∂W^(l)."""

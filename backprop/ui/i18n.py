@@ -15,9 +15,31 @@ else English. Outside a Streamlit run (tests, scripts) it is English.
 
 from __future__ import annotations
 
-from backprop.locales import DEFAULT, LANGUAGES, NAMES, catalogue, placeholders, translate
+from collections.abc import Callable
 
-__all__ = ["DEFAULT", "LANGUAGES", "NAMES", "catalogue", "placeholders", "translate", "t"]
+from backprop.locales import (
+    DEFAULT,
+    LANGUAGES,
+    NAMES,
+    catalogue,
+    code_span,
+    error_text,
+    option_name,
+    placeholders,
+    translate,
+)
+
+__all__ = [
+    "DEFAULT",
+    "LANGUAGES",
+    "NAMES",
+    "catalogue",
+    "message",
+    "option",
+    "placeholders",
+    "translate",
+    "t",
+]
 SESSION_KEY = "_lang"
 RUN_MEMO = "_backprop_language"  # on the run's context: (that run's cursors dict, its language)
 
@@ -84,3 +106,20 @@ def set_language(lang: str) -> None:
 def t(key: str, **fmt) -> str:
     r"""The string for ``key`` in this session's language, with ``fmt`` put into its placeholders."""
     return translate(current_language(), key, **fmt)
+
+
+def option(kind: str, value: str) -> str:
+    r"""A choice as a picker shows it, in this session's language (``backprop.locales.option_name``)."""
+    return option_name(current_language(), kind, value)
+
+
+def message(error: Exception, quote: Callable[[str], str] = code_span) -> str:
+    r"""A refusal as Markdown in this session's language: an InvalidInput by its code and fields.
+
+    User text (the refused value, or the whole sentence of a refusal without a code) goes
+    through ``quote``: a code span, so it is never formatted, linked or typeset (pages
+    quoting what a user typed pass ``show.plain``, which also shows invisible characters).
+    """
+    if getattr(error, "code", ""):
+        return error_text(current_language(), error, quote=quote)
+    return quote(str(error))

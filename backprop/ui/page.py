@@ -13,7 +13,7 @@ import streamlit as st
 from backprop.core.spec import NetworkSpec
 from backprop.derivation.exact import exact_problem
 from backprop.ui import sidebar, state
-from backprop.ui.i18n import t
+from backprop.ui.i18n import message, t
 
 
 def start(page: str, area: str | None = None) -> sidebar.View:
@@ -43,7 +43,7 @@ def exact_choice(spec: NetworkSpec, area: str, key: str) -> bool:
         format_func=lambda n: t(f"{area}.numbers_{n}"),
     )
     if problem:
-        st.caption(t(f"{area}.exact_unavailable", reason=str(problem)))
+        st.caption(t(f"{area}.exact_unavailable", reason=message(problem)))
     return numbers == "exact"
 
 

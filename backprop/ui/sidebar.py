@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -85,7 +86,7 @@ def _trace(spec: NetworkSpec) -> Trace:
     try:
         return cache.trace(spec, state.arrays())
     except InvalidInput as error:
-        st.error(t("common.arrays_dropped", reason=show.plain(error)))
+        st.error(t("common.arrays_dropped", reason=i18n.message(error, show.plain)))
         state.set_spec(spec)
         return cache.trace(spec, {})
 
@@ -194,17 +195,27 @@ def _controls(side) -> None:
             t("common.activation", l=l),
             (*NAMES, CUSTOM),
             key=f"sb_act{l}",
-            format_func=lambda a: t("common.custom") if a == CUSTOM else a,
+            format_func=lambda a: t("common.custom") if a == CUSTOM else i18n.option("act", a),
             **on(f"act{l}"),
         )
         if choice == CUSTOM:
             side.text_input(
                 t("common.formula", l=l), key=f"sb_formula{l}", placeholder="z**2/2", **on(f"formula{l}")
             )
-    side.selectbox(t("common.loss"), tuple(LOSSES), key="sb_loss", **on("loss"))
-    side.selectbox(t("common.reduction"), REDUCTIONS, key="sb_reduction", **on("reduction"))
+    side.selectbox(
+        t("common.loss"), tuple(LOSSES), key="sb_loss", format_func=partial(i18n.option, "loss"), **on("loss")
+    )
+    side.selectbox(
+        t("common.reduction"),
+        REDUCTIONS,
+        key="sb_reduction",
+        format_func=partial(i18n.option, "reduction"),
+        **on("reduction"),
+    )
     side.number_input(t("common.batch"), 1, urlparams.UI_MAX_BATCH, key="sb_m", **on("m"))
-    side.selectbox(t("common.init"), INITS, key="sb_init", **on("init"))
+    side.selectbox(
+        t("common.init"), INITS, key="sb_init", format_func=partial(i18n.option, "init"), **on("init")
+    )
     side.number_input(t("common.seed"), 0, MAX_SEED, key="sb_seed", **on("seed"))
 
 
@@ -228,7 +239,7 @@ def _changed(field: str) -> None:
     try:
         new, note = changes.apply_change(spec, field, value)
     except InvalidInput as error:
-        state.notify(("error", t("common.refused", message=show.plain(error))))
+        state.notify(("error", t("common.refused", message=i18n.message(error, show.plain))))
         return
     except ImportError:
         state.notify(("error", t("common.no_formulas")))

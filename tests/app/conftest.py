@@ -19,6 +19,7 @@ import pytest
 from streamlit.components.v2 import manifest_scanner
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import InitialValue, Selectbox
 
 from backprop.ui import registry
 
@@ -50,6 +51,25 @@ def _pages_manager_after_navigation(self, *args, **kwargs) -> None:
 
 
 PagesManager.__init__ = _pages_manager_after_navigation
+
+
+# AppTest finds a select box's choice among its labels by str(value), not by the page's
+# format_func: a choice whose label is translated (the sidebar's "identity" is "恒等函数" in
+# Chinese) would not be found on the next run. Unchanged, the choice is the label the
+# page drew (raw_value); a value set by a test is still looked up by str(value).
+_selectbox_index = Selectbox.index.fget
+
+
+def _selectbox_index_by_label(self) -> int | None:
+    try:
+        return _selectbox_index(self)
+    except ValueError:
+        if isinstance(self._value, InitialValue) and self.proto.raw_value in self.options:
+            return self.options.index(self.proto.raw_value)
+        raise
+
+
+Selectbox.index = property(_selectbox_index_by_label)
 
 
 def page_files() -> list[str]:

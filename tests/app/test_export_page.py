@@ -30,7 +30,7 @@ def test_a_big_network_names_what_it_cannot_export():
     assert not at.exception
     unavailable = [c.value for c in at.caption if "not available" in c.value]
     assert len(unavailable) == 5  # the notebook and the four sheets
-    assert any("network for the notebook" in c for c in unavailable)
+    assert any("The notebook writes out at most" in c for c in unavailable)  # errors.notebook_size
     assert len(at.get("download_button")) == len(FORMATS) - 5
     assert "hand-calculation mode" in texts(at)
 

@@ -78,7 +78,7 @@ def test_hostile_formula_is_refused_on_the_page():
     at = run_page(PAGE)
     at.text_input(key="yo_formula").set_value("__import__('os').system('id')").run()
     assert not at.exception
-    assert len(at.error) == 1 and "activation formula" in at.error[0].value
+    assert len(at.error) == 1 and "The formula `" in at.error[0].value
     assert not at.latex
 
 

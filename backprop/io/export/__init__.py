@@ -21,11 +21,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from backprop.core.errors import InvalidInput
-from backprop.derivation.exact import exact_problem
+from backprop.derivation import notation as nt
+from backprop.derivation.exact import exact_problem, not_whole
 from backprop.io.export.arrays import arrays_of, read_csv, to_csv_zip, to_dict, to_json, to_npz
 from backprop.io.export.derivation import derivation_latex, derivation_markdown
 from backprop.io.export.moodle import moodle_xml
-from backprop.io.export.notebook import MAX_NUMBERS, notebook, notebook_json, number_count
+from backprop.io.export.notebook import MAX_NUMBERS, notebook, notebook_json, notebook_too_big, number_count
 from backprop.io.export.practice_set import Practice, practice_problem
 from backprop.io.export.qti import qti_zip
 from backprop.io.export.worksheet import check_size, worksheet_latex, worksheet_markdown
@@ -33,11 +34,13 @@ from backprop.io.export.worksheet import check_size, worksheet_latex, worksheet_
 
 @dataclass(frozen=True)
 class Format:
-    """One export: its name, file, MIME type, and maker ``(trace, exact, forward_given) -> bytes``.
+    """One export: its name, file, MIME type, and maker ``(trace, exact, forward_given, lang) -> bytes``.
 
     ``exact``: hand-calculation mode changes it (exact numbers); ``sheet``: a worksheet or
     answer key (limited to small networks, and ``forward_given`` fills in the forward pass);
-    ``practice``: a practice set for an LMS, made by ``(trace, practice: Practice) -> bytes``.
+    ``practice``: a practice set for an LMS, made by ``(trace, practice: Practice) -> bytes``
+    (in the practice's own language). ``lang`` writes a document's sentences in English or
+    Chinese; the arrays carry no sentences.
     """
 
     name: str
@@ -50,18 +53,23 @@ class Format:
 
 
 def _data(function):
-    return lambda trace, exact=False, forward_given=False: function(trace)
+    return lambda trace, exact=False, forward_given=False, lang="en": function(trace)
 
 
-def _text(function, **options):
-    return lambda trace, exact=False, forward_given=False: function(trace, exact=exact, **options).encode(
-        "utf-8"
-    )
+def _notebook(trace, exact=False, forward_given=False, lang="en") -> bytes:
+    return notebook_json(trace, lang)
+
+
+def _text(function):
+    def make(trace, exact=False, forward_given=False, lang="en") -> bytes:
+        return function(trace, exact=exact, lang=lang).encode("utf-8")
+
+    return make
 
 
 def _sheet(function, key: bool):
-    def make(trace, exact=False, forward_given=False) -> bytes:
-        return function(trace, key=key, exact=exact, forward_given=forward_given).encode("utf-8")
+    def make(trace, exact=False, forward_given=False, lang="en") -> bytes:
+        return function(trace, key=key, exact=exact, forward_given=forward_given, lang=lang).encode("utf-8")
 
     return make
 
@@ -81,7 +89,7 @@ FORMATS: dict[str, Format] = {
         Format("npz", "network.npz", "application/octet-stream", _data(to_npz)),
         Format("derivation-tex", "derivation.tex", "application/x-tex", _text(derivation_latex), True),
         Format("derivation-md", "derivation.md", "text/markdown", _text(derivation_markdown), True),
-        Format("notebook", "recompute.ipynb", "application/x-ipynb+json", _data(notebook_json)),
+        Format("notebook", "recompute.ipynb", "application/x-ipynb+json", _notebook),
         Format(
             "worksheet-tex", "worksheet.tex", "application/x-tex", _sheet(worksheet_latex, False), True, True
         ),
@@ -97,18 +105,24 @@ FORMATS: dict[str, Format] = {
 
 
 def export(
-    trace, name: str, exact: bool = False, forward_given: bool = False, practice: Practice | None = None
+    trace,
+    name: str,
+    exact: bool = False,
+    forward_given: bool = False,
+    practice: Practice | None = None,
+    lang: str = "en",
 ) -> bytes:
     """The bytes of export ``name`` of a trace; InvalidInput for an unknown name or a network too big.
 
     ``practice`` chooses the practice set of the LMS formats (default: set 1 on its random
-    network, in English); the other formats ignore it.
+    network, in English); the other formats ignore it. ``lang`` ("en" or "zh") is the
+    language of the derivation, worksheet, key and notebook text.
     """
     if name not in FORMATS:
         raise InvalidInput("format", name, "one of " + ", ".join(FORMATS))
     if FORMATS[name].practice:
         return FORMATS[name].make(trace, practice=Practice() if practice is None else practice)
-    return FORMATS[name].make(trace, exact=exact, forward_given=forward_given)
+    return FORMATS[name].make(trace, exact=exact, forward_given=forward_given, lang=lang)
 
 
 def problem(trace, name: str, exact: bool = False, practice: Practice | None = None) -> InvalidInput | None:
@@ -128,21 +142,17 @@ def problem(trace, name: str, exact: bool = False, practice: Practice | None = N
         except InvalidInput as error:
             return error
     if name == "notebook" and number_count(trace) > MAX_NUMBERS:
-        return InvalidInput(
-            "network for the notebook", f"{number_count(trace)} numbers", f"at most {MAX_NUMBERS}"
-        )
+        return notebook_too_big(number_count(trace))
     return None
 
 
 def _not_whole(trace) -> InvalidInput | None:
     arrays = [("X", trace.X), ("Y", trace.Y)] + [
-        (f"{name}^({layer.l})", getattr(layer, name)) for layer in trace.layers for name in ("W", "b")
+        (nt.sup(name, layer.l), getattr(layer, name)) for layer in trace.layers for name in ("W", "b")
     ]
     for field, values in arrays:
         if not np.all(values == np.round(values)):
-            return InvalidInput(
-                field, "an entry that is not a whole number", "whole numbers in hand-calculation mode"
-            )
+            return not_whole(field)
     return None
 
 

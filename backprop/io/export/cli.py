@@ -5,13 +5,16 @@ r"""``python -m backprop export``: every download of the export page, from the c
         --exact --format worksheet-tex,key-tex --out ~/sheets/
     python -m backprop export --format json --out -          # to standard output
     python -m backprop export --format moodle-xml --set 42 --lang zh --out set42.xml
+    python -m backprop export --sizes 2,3,1 --format worksheet-md,key-md --lang zh
 
+``--lang`` (``en`` or ``zh``) is the language of every document's sentences: the
+derivation, the worksheet, its key, the notebook's text and the practice set.
 ``--format`` is ``all`` or a comma-separated list of the names in ``FORMATS``; ``--out``
 is a file for one format, or a directory (created if missing) for several; ``-`` writes
 one format to standard output. Without ``--out`` the files go into a new folder in the
 system's temporary folder (``tempfile``), whose path is printed: an export never lands in
 the folder the command runs in (a checkout, say) unless asked. ``moodle-xml`` and ``qti``
-write the practice page's exercise set ``--set`` in ``--lang``, on its random small
+write the practice page's exercise set ``--set``, on its random small
 network (``--practice-network random``) or on the network the options describe (``given``).
 Errors exit with status 2 and a sentence naming the field.
 """
@@ -64,7 +67,7 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--lang",
         default="en",
-        help="moodle-xml, qti: language of the questions (default en)",
+        help="language of the documents and the practice questions: en or zh (default en)",
     )
     parser.add_argument(
         "--practice-network",
@@ -75,7 +78,9 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=_export)
 
 
-def command_line(spec, formats: str = "all", exact: bool = False, out: str | None = None) -> str:
+def command_line(
+    spec, formats: str = "all", exact: bool = False, out: str | None = None, lang: str = "en"
+) -> str:
     """The ``python -m backprop export`` command that writes these exports of a seeded network.
 
     Without ``out`` the command writes into a new temporary folder (it prints where).
@@ -95,6 +100,7 @@ def command_line(spec, formats: str = "all", exact: bool = False, out: str | Non
         f"--init {spec.init}",
     ]
     words += ["--exact"] if exact else []
+    words += [f"--lang {lang}"] if lang != "en" else []
     words.append(f"--format {formats}")
     return " ".join(words + ([f"--out {shlex.quote(out)}"] if out is not None else []))
 
@@ -114,7 +120,7 @@ def formats(text: str) -> list[str]:
 def _exported(trace, name: str, exact: bool, practice: Practice) -> bytes:
     """One format's bytes; a refusal names the option that asked for it and the one to change."""
     try:
-        return export(trace, name, exact=exact, practice=practice)
+        return export(trace, name, exact=exact, practice=practice, lang=practice.lang)
     except InvalidInput as error:
         asked = "--exact" if exact else f"--format {name}"
         raise InvalidInput(

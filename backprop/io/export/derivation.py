@@ -21,12 +21,13 @@ from backprop.derivation.steps import backward_steps, matrix_tex, number_tex
 from backprop.io.export.document import (
     Display,
     Heading,
-    Para,
     network_sentence,
     notation_sentence,
+    said,
     to_latex,
     to_markdown,
     with_values,
+    words,
 )
 from backprop.symbolic.notes_latex import sympy_latex
 
@@ -49,8 +50,8 @@ LOSS_TEX = {
 }
 
 
-def title(trace) -> str:
-    return "Backpropagation through a " + "-".join(map(str, trace.spec.sizes)) + " network"
+def title(trace, lang: str = "en") -> str:
+    return words(lang, "title_derivation", sizes="-".join(map(str, trace.spec.sizes)))
 
 
 def g_tex(name: str, Z: str) -> str:
@@ -61,10 +62,10 @@ def g_tex(name: str, Z: str) -> str:
     return r"g\left(" + Z + r"\right),\; g(z) = " + sympy_latex(activation(name).sym(z))
 
 
-def derivation_blocks(trace, digits: int = DIGITS) -> list:
-    """The derivation as document blocks (see ``document``)."""
+def derivation_blocks(trace, digits: int = DIGITS, lang: str = "en") -> list:
+    """The derivation as document blocks (see ``document``), its sentences in ``lang``."""
     spec = trace.spec
-    blocks = [network_sentence(spec), notation_sentence(), Heading("Given")]
+    blocks = [network_sentence(spec, lang), notation_sentence(lang), Heading(words(lang, "given"))]
     blocks.append(
         Display(
             r"X = A^{(0)} = " + matrix_tex(trace.X, digits) + r", \qquad Y = " + matrix_tex(trace.Y, digits)
@@ -83,27 +84,22 @@ def derivation_blocks(trace, digits: int = DIGITS) -> list:
                 + matrix_tex(layer.b, digits)
             )
         )
-    blocks.append(Heading("Forward pass"))
+    blocks.append(Heading(words(lang, "forward")))
     for layer in trace.layers:
-        blocks += forward_blocks(spec, layer, digits)
-    blocks.append(Heading("Loss"))
+        blocks += forward_blocks(spec, layer, digits, lang)
+    blocks.append(Heading(words(lang, "loss")))
     mean = r"\frac{1}{m}" if spec.reduction == "mean" else ""
     blocks.append(Display(r"L = " + mean + LOSS_TEX[spec.loss] + " = " + number_tex(trace.loss, digits + 2)))
-    blocks.append(Heading("Backward pass"))
-    blocks.append(
-        Para(
-            "One equation per step, from the loss down to layer 1: the formula, the numbers put in, "
-            "the result. Each step names the stored values it reads."
-        )
-    )
+    blocks.append(Heading(words(lang, "backward")))
+    blocks.append(said(lang, "backward_intro"))
     for step in backward_steps(trace, digits):
-        reads = ", ".join(use.label for use in step.uses)
-        blocks.append(Para(f"Step {step.number} (layer {step.l}), reads {reads}:"))
+        reads = ", ".join(f"${use.tex}$" for use in step.uses)
+        blocks.append(said(lang, "step", number=step.number, l=step.l, reads=reads))
         blocks.append(Display(step.equation()))
     return blocks
 
 
-def forward_blocks(spec, layer, digits: int = DIGITS) -> list:
+def forward_blocks(spec, layer, digits: int = DIGITS, lang: str = "en") -> list:
     """Z^(l) and A^(l) of one layer, each as formula = numbers = result."""
     l = layer.l
     A_prev = "X" if l == 1 else sym("A", l - 1)
@@ -133,14 +129,15 @@ def forward_blocks(spec, layer, digits: int = DIGITS) -> list:
     )
     name = spec.activations[l - 1]
     a_eq = sym("A", l) + " = " + g_tex(name, sym("Z", l)) + " = " + matrix_tex(layer.A, digits)
-    return [Para(f"Layer {l}:"), Display(z_eq), Display(a_eq)]
+    return [said(lang, "layer", l=l), Display(z_eq), Display(a_eq)]
 
 
-def derivation_latex(trace, exact: bool = False, digits: int = DIGITS) -> str:
-    """The derivation as a LaTeX document (pdflatex)."""
-    return to_latex(derivation_blocks(with_values(trace, exact), digits), title(trace))
+def derivation_latex(trace, exact: bool = False, digits: int = DIGITS, lang: str = "en") -> str:
+    """The derivation as a LaTeX document (pdflatex; xelatex in Chinese)."""
+    blocks = derivation_blocks(with_values(trace, exact), digits, lang)
+    return to_latex(blocks, title(trace, lang), lang)
 
 
-def derivation_markdown(trace, exact: bool = False, digits: int = DIGITS) -> str:
+def derivation_markdown(trace, exact: bool = False, digits: int = DIGITS, lang: str = "en") -> str:
     """The derivation as Markdown with $ math."""
-    return to_markdown(derivation_blocks(with_values(trace, exact), digits), title(trace))
+    return to_markdown(derivation_blocks(with_values(trace, exact), digits, lang), title(trace, lang))

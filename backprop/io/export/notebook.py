@@ -14,6 +14,7 @@ then recomputes them line by line in the notes' orientation and checks each with
 
 from __future__ import annotations
 
+import functools
 import json
 
 import numpy as np
@@ -24,6 +25,8 @@ from backprop.core.activations import activation
 from backprop.core.backward_engine import DA_PREV, DB, DW, FORMULAS, SHORTCUT
 from backprop.core.errors import InvalidInput
 from backprop.derivation import notation as nt
+from backprop.io.export.document import NOTATION_FIELDS
+from backprop.locales import translate
 
 MAX_NUMBERS = 50_000  # literals in one notebook: past this it is megabytes of digits
 RTOL, ATOL = 1e-9, 1e-12
@@ -65,41 +68,62 @@ def softplus(Z):
 """
 
 
-def notebook(trace) -> dict:
-    """The notebook as a JSON-ready dict (nbformat 4.5)."""
+def notebook_too_big(count: int) -> InvalidInput:
+    """The refusal of a network with more than MAX_NUMBERS numbers to write out."""
+    return InvalidInput(
+        "network for the notebook",
+        f"{count} numbers",
+        f"at most {MAX_NUMBERS} numbers",
+        code="notebook_size",
+        count=count,
+        limit=MAX_NUMBERS,
+    )
+
+
+def notebook(trace, lang: str = "en") -> dict:
+    """The notebook as a JSON-ready dict (nbformat 4.5), its text cells in ``lang``."""
     spec = trace.spec
     count = number_count(trace)
     if count > MAX_NUMBERS:
-        raise InvalidInput("network for the notebook", f"{count} numbers", f"at most {MAX_NUMBERS} numbers")
+        raise notebook_too_big(count)
+    say = functools.partial(translate, lang)
     cells = [
         _markdown(
-            "# Backpropagation through a " + "-".join(map(str, spec.sizes)) + " network, recomputed\n\n"
-            f"Configuration: `{json.dumps(spec.to_dict())}`.\n\n"
-            "Notation of the lecture notes: rows are samples, `A0 = X`, `W[l]` is n_{l-1} x n_l, "
-            "`Z_l = A_{l-1} @ W[l] + b[l]`, `A_l = g_l(Z_l)`. Every value the app showed is recomputed "
-            "below with plain NumPy and checked with an assertion; run all cells."
+            "# "
+            + say("document.nb_title", sizes="-".join(map(str, spec.sizes)))
+            + "\n\n"
+            + say("document.nb_config", config=json.dumps(spec.to_dict()))
+            + "\n\n"
+            + say("document.nb_notation", **NOTATION_FIELDS)
         ),
         _code(_definitions(spec)),
         _code(_given(trace)),
         _code(_shown(trace)),
         _markdown(
-            "## Forward pass\n\n`Z = A_prev @ W + b` (the `+ b` broadcasts "
-            f"${nt.ones()}\\, {nt.transpose('b')}$), `A = g(Z)`."
+            "## "
+            + say("document.forward")
+            + "\n\n"
+            + say("document.nb_forward", ones=f"{nt.ones()}\\, {nt.transpose('b')}")
         ),
         _code(_forward(spec)),
-        _markdown("## Loss"),
+        _markdown("## " + say("document.loss")),
         _code(_loss(spec)),
         _markdown(
-            "## Backward pass\n\n`dZ = dA * g'(Z)`, "
-            + ", ".join(
-                f"`{name} = {_code_of(name, A_prev='A_prev', dZ='dZ', W='W')}`" for name in (DW, DB, DA_PREV)
+            "## "
+            + say("document.backward")
+            + "\n\n"
+            + say(
+                "document.nb_backward",
+                products=", ".join(
+                    f"`{name} = {_code_of(name, A_prev='A_prev', dZ='dZ', W='W')}`"
+                    for name in (DW, DB, DA_PREV)
+                ),
             )
-            + ", from the last layer down."
         ),
         _code(_backward(spec)),
     ]
     if not any(activation(name).kinks for name in spec.activations):
-        cells += [_markdown("## One entry against central differences"), _code(_finite_difference(spec))]
+        cells += [_markdown("## " + say("document.nb_difference")), _code(_finite_difference(spec))]
     cells.append(_code('print("every value checked")'))
     for number, cell in enumerate(cells, start=1):
         cell["id"] = f"cell-{number}"
@@ -119,9 +143,9 @@ def number_count(trace) -> int:
     return trace.X.size + trace.Y.size + sum(sum(np.size(v) for v in layer[1:]) for layer in trace.layers)
 
 
-def notebook_json(trace) -> bytes:
+def notebook_json(trace, lang: str = "en") -> bytes:
     """The .ipynb file's bytes."""
-    return (json.dumps(notebook(trace), indent=1) + "\n").encode("utf-8")
+    return (json.dumps(notebook(trace, lang), indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def _markdown(text: str) -> dict:

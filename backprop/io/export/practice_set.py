@@ -54,14 +54,24 @@ def practice_problem(spec: NetworkSpec, practice: Practice) -> InvalidInput | No
         or not isinstance(practice.seed, int)
         or not 0 <= practice.seed < 2**32
     ):
-        return InvalidInput("exercise set", practice.seed, "a whole number from 0 to 4294967295")
+        return InvalidInput(
+            "exercise set",
+            practice.seed,
+            "a whole number from 0 to 4294967295",
+            code="practice_seed",
+            limit=2**32 - 1,
+        )
     if practice.lang not in LANGUAGES:
-        return InvalidInput("language", practice.lang, " or ".join(LANGUAGES))
+        return InvalidInput("language", practice.lang, " or ".join(LANGUAGES), code="practice_lang")
     if practice.current and (spec.m > HAND_LIMIT or max(spec.sizes) > HAND_LIMIT):
         return InvalidInput(
             "network for practice",
             f"sizes {list(spec.sizes)}, batch {spec.m}",
             f"widths and a batch of at most {HAND_LIMIT} (or the random small network of the set)",
+            code="practice_network",
+            sizes="-".join(map(str, spec.sizes)),
+            m=spec.m,
+            limit=HAND_LIMIT,
         )
     return None
 
@@ -178,7 +188,7 @@ def practice_questions(seed: int, lang: str = "en", trace=None, count: int = COU
         raise InvalidInput("language", lang, " or ".join(LANGUAGES))
     exercises = exercise_set(seed, trace=trace, count=count)
     spec = practice_spec(seed) if trace is None else trace.spec
-    network = translate(lang, "practice.network", **network_fields(spec))
+    network = translate(lang, "practice.network", **network_fields(spec, lang))
     return tuple(_question(seed, exercise, lang, network) for exercise in exercises)
 
 

@@ -24,10 +24,12 @@ from backprop.io.export.document import (
     Para,
     network_sentence,
     notation_sentence,
+    said,
     shape_tex,
     to_latex,
     to_markdown,
     with_values,
+    words,
 )
 
 LIMIT = 8  # widths and batch of a network a worksheet can hold
@@ -42,29 +44,31 @@ def check_size(spec) -> None:
             "network for a worksheet",
             f"sizes {list(spec.sizes)}, batch {spec.m}",
             f"widths and a batch of at most {LIMIT}",
+            code="sheet_size",
+            sizes="-".join(map(str, spec.sizes)),
+            m=spec.m,
+            limit=LIMIT,
         )
 
 
-def worksheet_blocks(trace, key: bool = False, forward_given: bool = False, digits: int = DIGITS) -> list:
-    """The sheet (``key`` False) or its answer key as document blocks."""
+def worksheet_blocks(
+    trace, key: bool = False, forward_given: bool = False, digits: int = DIGITS, lang: str = "en"
+) -> list:
+    """The sheet (``key`` False) or its answer key as document blocks, its sentences in ``lang``."""
     spec = trace.spec
     check_size(spec)
 
     def cell(values, fill: bool) -> str:
-        return matrix_tex(values, digits) if fill else matrix_tex(values, blank=True) + shape_tex(values)
-
-    blocks: list[Heading | Para | Display] = [network_sentence(spec), notation_sentence()]
-    if not key:
-        blocks.append(
-            Para(
-                "Fill in every box, top to bottom. Keep full precision in your working and round answers to "
-                f"{digits} significant digits."
-                if trace.X.dtype != object
-                else "Fill in every box, top to bottom. Every value is a whole number or a fraction."
-            )
+        return (
+            matrix_tex(values, digits) if fill else matrix_tex(values, blank=True) + shape_tex(values, lang)
         )
+
+    blocks: list[Heading | Para | Display] = [network_sentence(spec, lang), notation_sentence(lang)]
+    if not key:
+        exact = trace.X.dtype == object
+        blocks.append(said(lang, "fill_exact") if exact else said(lang, "fill_digits", digits=digits))
     blocks += [
-        Heading("Given"),
+        Heading(words(lang, "given")),
         Display(
             r"X = A^{(0)} = " + matrix_tex(trace.X, digits) + r", \qquad Y = " + matrix_tex(trace.Y, digits)
         ),
@@ -81,7 +85,7 @@ def worksheet_blocks(trace, key: bool = False, forward_given: bool = False, digi
                 + matrix_tex(layer.b, digits)
             )
         )
-    blocks.append(Heading("Forward pass"))
+    blocks.append(Heading(words(lang, "forward")))
     fill = key or forward_given
     for layer in trace.layers:
         l = layer.l
@@ -113,23 +117,28 @@ def worksheet_blocks(trace, key: bool = False, forward_given: bool = False, digi
     mean = r"\frac{1}{m}" if spec.reduction == "mean" else ""
     loss = number_tex(trace.loss, digits + 2) if fill else BLANK
     blocks.append(Display(r"L = " + mean + LOSS_TEX[spec.loss] + " = " + loss))
-    blocks.append(Heading("Backward pass"))
-    blocks.append(Para("Denominator layout: each gradient has the shape of its variable."))
+    blocks.append(Heading(words(lang, "backward")))
+    blocks.append(said(lang, "denominator"))
     for step in backward_steps(trace, digits):
         blocks.append(Display(step.lhs + " = " + step.formula + " = " + cell(step.result, key)))
     return blocks
 
 
-def _title(trace, key: bool) -> str:
-    kind = "Answer key" if key else "Worksheet"
-    return f"{kind}: backpropagation through a " + "-".join(map(str, trace.spec.sizes)) + " network"
+def _title(trace, key: bool, lang: str) -> str:
+    return words(lang, "title_key" if key else "title_worksheet", sizes="-".join(map(str, trace.spec.sizes)))
 
 
-def worksheet_latex(trace, key: bool = False, exact: bool = False, forward_given: bool = False) -> str:
+def worksheet_latex(
+    trace, key: bool = False, exact: bool = False, forward_given: bool = False, lang: str = "en"
+) -> str:
     """The worksheet (or, with ``key``, its answer key) as a LaTeX document."""
-    return to_latex(worksheet_blocks(with_values(trace, exact), key, forward_given), _title(trace, key))
+    blocks = worksheet_blocks(with_values(trace, exact), key, forward_given, lang=lang)
+    return to_latex(blocks, _title(trace, key, lang), lang)
 
 
-def worksheet_markdown(trace, key: bool = False, exact: bool = False, forward_given: bool = False) -> str:
+def worksheet_markdown(
+    trace, key: bool = False, exact: bool = False, forward_given: bool = False, lang: str = "en"
+) -> str:
     """The worksheet (or its answer key) as Markdown with $ math."""
-    return to_markdown(worksheet_blocks(with_values(trace, exact), key, forward_given), _title(trace, key))
+    blocks = worksheet_blocks(with_values(trace, exact), key, forward_given, lang=lang)
+    return to_markdown(blocks, _title(trace, key, lang))

@@ -8,20 +8,21 @@ from backprop.core.errors import InvalidInput
 from backprop.core.network import run
 from backprop.core.spec import NetworkSpec
 from backprop.derivation.exact import supports_exact, with_values
+from backprop.locales import option_name
 from backprop.teaching.practice.choice import formula_exercise, vanish_exercise
 from backprop.teaching.practice.exercise import HAND_LIMIT, KINDS, Exercise
 from backprop.teaching.practice.typed import entry_exercise, shape_exercise
 
 
-def network_fields(spec: NetworkSpec) -> dict[str, object]:
-    """The ``practice.network`` sentence's fields: sizes, activations, loss, reduction, m, init."""
+def network_fields(spec: NetworkSpec, lang: str = "en") -> dict[str, object]:
+    """The ``practice.network`` fields in ``lang``: sizes, activations, loss, reduction, m, init."""
     return {
         "sizes": ", ".join(map(str, spec.sizes)),
-        "activations": ", ".join(spec.activations),
-        "loss": spec.loss,
-        "reduction": spec.reduction,
+        "activations": ", ".join(option_name(lang, "act", a) for a in spec.activations),
+        "loss": option_name(lang, "loss", spec.loss),
+        "reduction": option_name(lang, "reduction", spec.reduction),
         "m": spec.m,
-        "init": spec.init,
+        "init": option_name(lang, "init", spec.init),
     }
 
 

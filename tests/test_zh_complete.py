@@ -1,0 +1,247 @@
+r"""Every page and every export in one notation and, in 中文, in Chinese.
+
+Each page is rendered with AppTest in English and Chinese, on the default network and on
+one whose first layer is a custom activation; everything it shows (text, alerts, widget
+labels, options and help, tables' headers, charts' titles) is read by ``shown_text``:
+
+- no plain-text math with carets or underscores (``∂L/∂A^(1)``, ``1_(m×1)``, ``Σ_i^m``)
+  outside math and code, in either language;
+- no custom activation by its internal name (``custom:...``): by its formula;
+- in Chinese, no English word outside math, code and names.
+
+The exports (derivation, worksheet, key as LaTeX and Markdown, the notebook's text) pass
+the same checks in both languages, and so do the refusals the pages show, which are
+written from their code and fields.
+
+Pages whose own catalogues (owned with their pages) still write plain-text math or
+English are marked ``xfail(strict=True)`` below with what is left, so that the marker
+must go once they are fixed.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+
+import pytest
+from app.conftest import page_files, run_page
+from shown_text import caret_math, latin_words, prose, shown_texts
+
+from backprop import NetworkSpec, run
+from backprop.core.errors import InvalidInput
+from backprop.core.formula import activation_from_formula
+from backprop.derivation.exact import exact_problem
+from backprop.io.export import FORMATS, Practice, export, problem
+from backprop.locales import error_text
+
+CUSTOM = "custom:z*sigmoid(z)"
+NETWORKS = {
+    "default": ({}, NetworkSpec()),
+    "custom": (
+        {"sizes": "2,3,1", "act1": CUSTOM, "act2": "identity"},
+        NetworkSpec(sizes=(2, 3, 1), activations=(CUSTOM, "identity")),
+    ),
+}
+
+# what is left, by page: the strings are in the catalogues of the pages' owners
+LEFT_CARETS = {
+    "pages/2_backward.py": "backward.json (q_dA, dA_prev_next, ...), the variable picker's options A^(0)",
+    "pages/3_symbolic.py": "symbolic.json (index_note's Σ_k, the variable picker's X = A^(0))",
+    "pages/5_heatmaps.py": "heatmaps.json (intro, layout, vanishing: ∂L/∂A^(l-1), n_(l-1), W^(l)ᵀ)",
+    "pages/9_step_through.py": "steps.json (what_dA, what_dA_prev: A^(l), ∂L/∂A^(p))",
+    "pages/13_training.py": "training.json (intro's W^(l) ← ..., no_surface's n_0)",
+}
+LEFT_ENGLISH = {
+    "pages/2_backward.py": "backward.json (layout: 'mean'); the index sum's \\text{term}",
+    "pages/3_symbolic.py": "symbolic.json (matrix_note: tr, dZ; index_note: subscripts ij, kj)",
+    "pages/6_graph.py": "graph.json (figure names bp-full, fp-single-dense as prose)",
+    "pages/13_training.py": "training charts' trace name and table header 'units'",
+}
+
+
+def _marked(left: dict, page: str, lang: str | None = None):
+    if page in left and lang != "en":
+        return pytest.param(page, marks=pytest.mark.xfail(strict=True, reason="left: " + left[page]))
+    return page
+
+
+@functools.cache
+def shown(page: str, lang: str, network: str) -> tuple[tuple[str, str], ...]:
+    """What the page shows in that language on that network (rendered once)."""
+    at = run_page(page, {**NETWORKS[network][0], "lang": lang})
+    assert not at.exception, [e.value for e in at.exception]
+    return tuple(shown_texts(at))
+
+
+def _offending(texts, check) -> dict[str, list[str]]:
+    return {text[:160]: found for _, text in texts if (found := check(text))}
+
+
+def _no_internal_name(text: str) -> list[str]:
+    return re.findall(r"custom:\S+", prose(text))
+
+
+@pytest.mark.parametrize("network", NETWORKS)
+@pytest.mark.parametrize("page", [_marked(LEFT_CARETS, p) for p in page_files()])
+def test_no_caret_math_on_the_page(page, network):
+    for lang in ("en", "zh"):
+        bad = _offending(shown(page, lang, network), caret_math)
+        assert not bad, f"{page} ({lang}, {network}) writes math as plain text: {bad}"
+
+
+@pytest.mark.parametrize("page", page_files())
+def test_a_custom_activation_is_shown_by_its_formula(page):
+    for lang in ("en", "zh"):
+        bad = _offending(shown(page, lang, "custom"), _no_internal_name)
+        assert not bad, f"{page} ({lang}) names a custom activation by its internal name: {bad}"
+
+
+@pytest.mark.parametrize("network", NETWORKS)
+@pytest.mark.parametrize("page", [_marked(LEFT_ENGLISH, p) for p in page_files()])
+def test_no_english_on_the_chinese_page(page, network):
+    bad = _offending(shown(page, "zh", network), latin_words)
+    assert not bad, f"{page} (中文, {network}) shows English: {bad}"
+
+
+# ---- the exports ---------------------------------------------------------------------------
+
+DOCUMENTS = ("derivation-tex", "derivation-md", "worksheet-tex", "worksheet-md", "key-tex", "key-md")
+EXACT = NetworkSpec(sizes=(2, 2, 1), activations=("relu", "identity"), batch=2, init="integers")
+
+
+def tex_prose(text: str) -> str:
+    r"""A LaTeX document's sentences: no preamble, no display math, commands reduced to their text."""
+    body = text.split(r"\begin{document}", 1)[-1]
+    body = re.sub(r"\\\[.*?\\\]", " ", body, flags=re.S)
+    body = re.sub(r"\\texttt\{[^{}]*\}", " ", body)
+    body = re.sub(r"\\(?:begin|end)\{[^{}]*\}", " ", body)
+    return re.sub(r"\\[A-Za-z]+\*?", " ", body)
+
+
+def _sentences(name: str, data: bytes) -> str:
+    text = data.decode("utf-8")
+    if name == "notebook":
+        cells = json.loads(text)["cells"]
+        return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    return tex_prose(text) if name.endswith("-tex") else text
+
+
+@functools.cache
+def exports(lang: str) -> tuple[tuple[str, str, str], ...]:
+    """(network, format, sentences) of every document export in ``lang``, exact ones too."""
+    out = []
+    cases = [(n, spec, False) for n, (_, spec) in NETWORKS.items()] + [("exact", EXACT, True)]
+    for network, spec, exact in cases:
+        trace = run(spec)
+        for name in (*DOCUMENTS, "notebook"):
+            if problem(trace, name, exact) is None:
+                out.append((network, name, _sentences(name, export(trace, name, exact=exact, lang=lang))))
+    return tuple(out)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_exports_write_no_caret_math_and_no_internal_names(lang):
+    for network, name, text in exports(lang):
+        found = caret_math(text) + _no_internal_name(text)
+        assert not found, f"{name} ({lang}, {network}): {found[:8]}"
+
+
+def test_exports_in_chinese_have_no_english():
+    done = exports("zh")
+    assert {name for _, name, _ in done} == {*DOCUMENTS, "notebook"}
+    for network, name, text in done:
+        assert re.search(r"[\u4e00-\u9fff]", text), f"{name} ({network}) is not in Chinese"
+        found = latin_words(text)
+        assert not found, f"{name} (中文, {network}): {found[:12]}"
+
+
+def test_the_export_language_reaches_every_document():
+    trace = run(EXACT)
+    for name in (*DOCUMENTS, "notebook"):
+        english, chinese = (export(trace, name, lang=lang) for lang in ("en", "zh"))
+        assert english != chinese and "反向传播".encode() in chinese, name
+
+
+# ---- refusals, by code and fields ----------------------------------------------------------
+
+
+FORMULAS = (
+    "z+",
+    "foo(z)",
+    "log(z-100)",
+    "q*z",
+    "z" * 300,
+    "zé",
+    "max(z)",
+    "z**(1/0)",
+    "sqrt(-1)*z",
+    "z == 1",
+)
+
+
+def _formula_refusal(text: str):
+    try:
+        activation_from_formula(text)
+    except InvalidInput as error:
+        return error
+    return None
+
+
+def refusals() -> list:
+    """The refusals the pages show (hand-calculation mode, exports, custom formulas)."""
+    return [
+        *map(_formula_refusal, FORMULAS),
+        exact_problem(NetworkSpec()),  # init
+        exact_problem(NetworkSpec(init="integers")),  # sigmoid layer
+        exact_problem(NetworkSpec(sizes=(2, 3, 1), activations=(CUSTOM, "identity"), init="integers")),
+        exact_problem(
+            NetworkSpec(sizes=(64, 64, 64), activations=("relu", "identity"), batch=64, init="integers")
+        ),
+        problem(run(NetworkSpec(sizes=(9, 2), activations=("identity",))), "worksheet-md"),
+        problem(run(NetworkSpec(sizes=(300, 300), activations=("identity",), batch=10)), "notebook"),
+        problem(
+            run(NetworkSpec(sizes=(9, 2), activations=("identity",))), "qti", practice=Practice(1, "zh", True)
+        ),
+        problem(run(NetworkSpec()), "qti", practice=Practice(1, "fr")),
+    ]
+
+
+def test_every_refusal_a_page_shows_has_a_code_and_both_sentences():
+    shown = refusals()
+    assert all(r is not None and r.code for r in shown), shown
+    for refusal in shown:
+        english, chinese = error_text("en", refusal), error_text("zh", refusal)
+        assert re.search(r"[\u4e00-\u9fff]", chinese) and not latin_words(chinese), chinese
+        assert not caret_math(english) and not caret_math(chinese), (english, chinese)
+        assert "custom:" not in english + chinese
+
+
+def test_a_refusal_is_written_from_its_fields_not_from_its_english():
+    refusal = exact_problem(NetworkSpec(sizes=(2, 3, 1), activations=(CUSTOM, "identity"), init="integers"))
+    assert refusal.fields["layer"] == 1 and "\\frac{z}{1 + e^{- z}}" in refusal.fields["name"]
+    assert "第 1 层" in error_text("zh", refusal) and "\\frac{z}{1 + e^{- z}}" in error_text("zh", refusal)
+
+
+def test_every_code_raised_in_the_source_is_in_both_catalogues():
+    from pathlib import Path
+
+    from backprop.locales import catalogue
+
+    root = Path(__file__).resolve().parents[1] / "backprop"
+    codes = {
+        code for path in root.rglob("*.py") for code in re.findall(r'code="(\w+)"', path.read_text("utf-8"))
+    }
+    assert {"exact_init", "not_whole", "sheet_size", "notebook_size"} <= codes
+    for lang in ("en", "zh"):
+        assert not {c for c in codes if f"errors.{c}" not in catalogue(lang)}, lang
+
+
+def test_the_checks_find_what_they_look_for():
+    # so that a clean page cannot pass on a scanner that sees nothing
+    texts = [text for _, text in shown("pages/0_home.py", "zh", "default")]
+    assert len(texts) > 20 and any("样本" in text for text in texts)
+    assert caret_math("**上游梯度 ∂L/∂A^(1)**") and latin_words("若汇总方式为 mean，则为平均")
+    assert not caret_math("$\\frac{\\partial L}{\\partial A^{(1)}}$ and `leaky_relu`")
+    assert latin_words(tex_prose("\\begin{document}\\subsection*{Forward pass}\\end{document}"))
+    assert FORMATS  # the export table is read above
