@@ -10,11 +10,20 @@ The child comes from a "forkserver" (a small server process started once, which
 imports numpy, sympy and backprop once and forks a child per call in milliseconds).
 Its address space is limited with ``resource.setrlimit(RLIMIT_AS)`` to what it had at
 the start plus ``memory_mb``, so a memory hog gets MemoryError in the child, not the
-machine's OOM killer in the server. Children run at nice 10 under Linux's SCHED_IDLE
-policy, so on a busy machine the server's own (interactive) work comes first and a
-heavy request only uses CPU time nobody else wants. At most ``MAX_CHILDREN`` children run at once;
-a call that cannot get a slot within its time budget returns "busy" (one core less than
-the machine has, so the classroom's interactive reruns always keep a core).
+machine's OOM killer in the server.
+
+A child only takes CPU time the interactive sessions leave idle, three ways: it runs
+under Linux's SCHED_IDLE policy (nice 19 where that is not allowed), so any other
+runnable process of the machine comes first; its BLAS runs at one thread; and while the
+calling process (the server) is busy, more than BUSY_SHARE of a core over the last
+POLL_SECONDS, the child is stopped (SIGSTOP) and continued once the server is idle
+again, so it does not even share the machine's caches, memory bandwidth or a host's
+sibling core with a rerun. Its budget is wall time all the same: a heavy request on a
+busy server runs out of time, no one else waits for it. A call whose ``cancelled()``
+turns true (the browser left) has its child killed at the next poll, so its memory is
+freed at once, not at the end of its budget. At most ``MAX_CHILDREN`` children run at
+once; a call that cannot get a slot within its time budget returns "busy" (one core less
+than the machine has, so the classroom's interactive reruns always keep a core).
 
 The function and its arguments must be picklable: a module-level function of an
 importable module (the main script is not run again in the child).
@@ -31,6 +40,7 @@ import logging
 import multiprocessing
 import os
 import resource
+import signal
 import threading
 import time
 import warnings
@@ -43,7 +53,9 @@ MAX_CHILDREN = max(1, (os.cpu_count() or 2) - 1)  # one core at least stays with
 DEFAULT_SECONDS = 10.0
 DEFAULT_MEMORY_MB = 1024
 PRELOAD = ["numpy", "sympy", "backprop"]
-NICENESS = 10  # children yield the CPU to the server's interactive work
+NICENESS = 19  # where SCHED_IDLE is not allowed, the lowest priority nice gives
+POLL_SECONDS = 0.01  # how often the waiting thread looks at the server's CPU use and the session
+BUSY_SHARE = 0.25  # the server's other threads above this share of a core: the child is stopped
 CHILD_NAME = "backprop-isolated"  # multiprocessing's name of the children started here
 
 _slots = threading.BoundedSemaphore(MAX_CHILDREN)
@@ -74,23 +86,35 @@ def run_isolated(
     *args,
     seconds: float = DEFAULT_SECONDS,
     memory_mb: int = DEFAULT_MEMORY_MB,
+    cancelled: Callable[[], bool] | None = None,
+    pause_while: Callable[[], bool] | None = None,
     **kwargs,
 ) -> Outcome:
     r"""function(*args, **kwargs) in a child process, killed after ``seconds``, with ``memory_mb`` to spare.
 
+    ``cancelled()`` (polled every POLL_SECONDS) true: the child is killed, status
+    "cancelled". ``pause_while()`` true: the child is stopped until it is false again
+    (default ``CallerBusy()``: while this process's other threads are busy).
     Never raises for the function's sake: its exceptions, a timeout, running out of
     memory or a crash of the child come back as an Outcome.
     """
     start = time.monotonic()
-    if not _slots.acquire(timeout=seconds):
-        return Outcome("busy", message=f"{MAX_CHILDREN} heavy requests are already running", seconds=seconds)
+    deadline = start + seconds
+    while not _slots.acquire(timeout=min(POLL_SECONDS * 10, max(0.0, deadline - time.monotonic()))):
+        if cancelled is not None and cancelled():
+            return Outcome("cancelled", message="the request was left", seconds=time.monotonic() - start)
+        if time.monotonic() >= deadline:
+            message = f"{MAX_CHILDREN} heavy requests are already running"
+            return Outcome("busy", message=message, seconds=seconds)
     try:
-        return _run(function, args, kwargs, seconds, memory_mb, start)
+        return _run(
+            function, args, kwargs, memory_mb, start, deadline, cancelled, pause_while or CallerBusy()
+        )
     finally:
         _slots.release()
 
 
-def _run(function, args, kwargs, seconds: float, memory_mb: int, start: float) -> Outcome:
+def _run(function, args, kwargs, memory_mb: int, start, deadline, cancelled, pause_while) -> Outcome:
     context = _forkserver()
     receive, send = context.Pipe(duplex=False)
     child = context.Process(
@@ -99,20 +123,77 @@ def _run(function, args, kwargs, seconds: float, memory_mb: int, start: float) -
     child.start()
     send.close()  # the child holds the only writing end: EOF on receive means it died
     try:
-        remaining = max(0.0, seconds - (time.monotonic() - start))
-        if receive.poll(remaining):  # waits without the GIL
+        stopped = _wait(receive, child.pid, deadline, cancelled, pause_while)
+        if stopped == "answered":
             try:
                 status, value, message = receive.recv()
             except (EOFError, OSError):
                 status, value, message = _died(child)
+        elif stopped == "cancelled":
+            status, value, message = "cancelled", None, "the request was left"
         else:
-            status, value, message = "timeout", None, f"stopped after {seconds:g} s"
+            status, value, message = "timeout", None, f"stopped after {deadline - start:g} s"
     finally:
         if child.is_alive():
-            child.kill()
+            child.kill()  # SIGKILL ends a stopped child too
         child.join()
         receive.close()
     return Outcome(status, value, message, time.monotonic() - start)
+
+
+def _wait(receive, pid: int, deadline: float, cancelled, pause_while) -> str:
+    """Wait for the child's answer: "answered", "cancelled" or "timeout"; stop it while pause_while().
+
+    The wait is a poll on the pipe (without the GIL) in steps of POLL_SECONDS. A child
+    is continued before its answer is read: stopped halfway through writing it, it
+    would leave recv() waiting for the rest forever.
+    """
+    stopped = False
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return "timeout"
+            if receive.poll(min(POLL_SECONDS, left)):
+                return "answered"
+            if cancelled is not None and cancelled():
+                return "cancelled"
+            if pause_while() != stopped:
+                stopped = not stopped
+                _signal(pid, signal.SIGSTOP if stopped else signal.SIGCONT)
+    finally:
+        if stopped:
+            _signal(pid, signal.SIGCONT)
+
+
+def _signal(pid: int, number: int) -> None:
+    """Send a signal to a child that may have exited already."""
+    try:
+        os.kill(pid, number)
+    except ProcessLookupError:
+        pass
+
+
+class CallerBusy:
+    r"""Whether this process's other threads used more than ``share`` of a core since the last call.
+
+    other CPU = Δ(process CPU time) − Δ(this thread's CPU time), over Δ(wall time):
+    the server's reruns, Tornado and the other sessions, without this waiting thread.
+    """
+
+    def __init__(self, share: float = BUSY_SHARE):
+        self.share = share
+        self.last = self._clocks()
+
+    @staticmethod
+    def _clocks() -> tuple[float, float]:
+        return time.monotonic(), time.process_time() - time.thread_time()
+
+    def __call__(self) -> bool:
+        now = self._clocks()
+        wall, others = now[0] - self.last[0], now[1] - self.last[1]
+        self.last = now
+        return wall > 0 and others > self.share * wall
 
 
 def _died(child) -> tuple[str, None, str]:
@@ -173,6 +254,7 @@ def _child(send, memory_mb: int, function, args, kwargs) -> None:
     _quiet()
     try:
         _lower_priority()
+        _one_blas_thread()
         _limit_memory(memory_mb)
         result = ("ok", function(*args, **kwargs), "")
     except MemoryError:
@@ -197,13 +279,26 @@ def _quiet() -> None:
     warnings.simplefilter("ignore")
 
 
-def _lower_priority() -> None:
-    """nice 10, and Linux's SCHED_IDLE: the child gets only CPU time the server's threads leave."""
-    os.nice(NICENESS)
+def _lower_priority() -> str:
+    """SCHED_IDLE ("idle": only CPU time no other process wants), else nice 19 ("nice").
+
+    nice 19 is set either way; SCHED_IDLE may be refused (not Linux, a sandbox).
+    """
+    os.nice(NICENESS - os.nice(0))
     try:
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     except (AttributeError, OSError):
-        pass  # not Linux: nice alone
+        return "nice"
+    return "idle"
+
+
+def _one_blas_thread() -> None:
+    """BLAS at one thread in the child: a second BLAS thread would take the core the server keeps."""
+    try:
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # noqa: PLC0415
+    except ImportError:  # the app's dependency; the core alone may lack it
+        return
+    threadpool_limits(limits=1)
 
 
 def _limit_memory(memory_mb: int) -> None:
