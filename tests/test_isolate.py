@@ -219,3 +219,27 @@ def test_the_main_script_is_not_run_again_in_the_child(tmp_path, monkeypatch):
 def test_children_log_nothing():
     logs, python_warnings = run_isolated(quiet).value
     assert not logs and python_warnings == "0 recorded"
+
+
+def test_a_page_stops_waiting_when_its_browser_leaves(tmp_path, monkeypatch):
+    from streamlit import runtime
+    from streamlit.runtime import scriptrunner
+
+    from backprop.ui import isolated
+
+    pid_file = tmp_path / "pid"
+
+    class Server:
+        def is_active_session(self, session_id: str) -> bool:
+            assert session_id == "s1"
+            return _pid_when_written(pid_file) is None  # the browser leaves once the child runs
+
+    monkeypatch.setattr(runtime, "exists", lambda: True)
+    monkeypatch.setattr(runtime, "get_instance", Server)
+    monkeypatch.setattr(
+        scriptrunner, "get_script_run_ctx", lambda **_: types.SimpleNamespace(session_id="s1")
+    )
+    with pytest.raises(isolated.Failed) as failed:  # outside a script run st.stop() returns
+        isolated.run(spin_telling_pid, str(pid_file), seconds=120)
+    assert failed.value.status == "cancelled"
+    assert _gone(int(pid_file.read_text()))
