@@ -92,9 +92,8 @@ def run_isolated(
 ) -> Outcome:
     r"""function(*args, **kwargs) in a child process, killed after ``seconds``, with ``memory_mb`` to spare.
 
-    ``cancelled()`` (polled every POLL_SECONDS) true: the child is killed, status
-    "cancelled". ``pause_while()`` true: the child is stopped until it is false again
-    (default ``CallerBusy()``: while this process's other threads are busy).
+    ``cancelled()`` (polled every POLL_SECONDS) true: the child is killed, status "cancelled".
+    ``pause_while()`` true: the child is stopped until it is false (default ``CallerBusy()``).
     Never raises for the function's sake: its exceptions, a timeout, running out of
     memory or a crash of the child come back as an Outcome.
     """
@@ -123,16 +122,13 @@ def _run(function, args, kwargs, memory_mb: int, start, deadline, cancelled, pau
     child.start()
     send.close()  # the child holds the only writing end: EOF on receive means it died
     try:
-        stopped = _wait(receive, child.pid, deadline, cancelled, pause_while)
-        if stopped == "answered":
+        status, value = _wait(receive, child.pid, deadline, cancelled, pause_while), None
+        message = "the request was left" if status == "cancelled" else f"stopped after {deadline - start:g} s"
+        if status == "answered":
             try:
                 status, value, message = receive.recv()
             except (EOFError, OSError):
                 status, value, message = _died(child)
-        elif stopped == "cancelled":
-            status, value, message = "cancelled", None, "the request was left"
-        else:
-            status, value, message = "timeout", None, f"stopped after {deadline - start:g} s"
     finally:
         if child.is_alive():
             child.kill()  # SIGKILL ends a stopped child too
@@ -178,7 +174,7 @@ class CallerBusy:
     r"""Whether this process's other threads used more than ``share`` of a core since the last call.
 
     other CPU = Δ(process CPU time) − Δ(this thread's CPU time), over Δ(wall time):
-    the server's reruns, Tornado and the other sessions, without this waiting thread.
+    the server's reruns and event loop, without this waiting thread.
     """
 
     def __init__(self, share: float = BUSY_SHARE):
