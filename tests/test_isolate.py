@@ -91,44 +91,6 @@ def test_a_request_left_by_its_browser_is_killed_at_once(tmp_path):
     assert _gone(int(pid_file.read_text()))
 
 
-def test_the_child_is_stopped_while_the_caller_is_busy(tmp_path):
-    pid_file = tmp_path / "pid"
-    seen = []  # the child's states while the caller says it is busy
-
-    def busy_until_seen_stopped() -> bool:
-        pid = _pid_when_written(pid_file)
-        if pid is None or "T" in seen:
-            return False  # idle: the child is continued and finishes
-        seen.append(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0])
-        return True
-
-    outcome = run_isolated(
-        spin_telling_pid, str(pid_file), 0.3, seconds=120, pause_while=busy_until_seen_stopped
-    )
-    assert outcome.ok, outcome
-    assert "T" in seen, f"the child was never stopped: states {seen}"
-
-
-def test_caller_busy_counts_the_other_threads_cpu_only(monkeypatch):
-    clocks = iter([(0.0, 0.0), (0.1, 0.01), (0.2, 0.05), (0.3, 0.05)])  # (wall, other threads' CPU)
-    monkeypatch.setattr(isolate.CallerBusy, "_clocks", staticmethod(lambda: next(clocks)))
-    busy = isolate.CallerBusy(share=0.25)
-    assert [busy(), busy(), busy()] == [False, True, False]  # 10%, 40%, 0% of a core
-    monkeypatch.undo()  # the real clocks see another thread of this process burning CPU
-    watcher = isolate.CallerBusy(share=0.0)
-    burner = threading.Thread(target=spin_until_cpu, args=(0.02,))
-    burner.start()
-    burner.join()
-    assert watcher()
-
-
-def spin_until_cpu(seconds: float) -> None:
-    """Burn ``seconds`` of this thread's CPU time."""
-    end = time.thread_time() + seconds
-    while time.thread_time() < end:
-        pass
-
-
 def test_memory_hog_is_stopped():
     outcome = run_isolated(hog, memory_mb=300)  # "memory", not "timeout": the limit stopped it
     assert outcome.status == "memory", outcome

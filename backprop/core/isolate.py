@@ -13,15 +13,15 @@ the start plus ``memory_mb``, so a memory hog gets MemoryError in the child, not
 machine's OOM killer in the server.
 
 A child only takes CPU time the interactive sessions leave idle: it runs under Linux's
-SCHED_IDLE policy (nice 19 where refused), so any other runnable process comes first;
-its BLAS runs at one thread; and while the calling process (the server) is busy, over
-BUSY_SHARE of a core in the last POLL_SECONDS, the child is stopped (SIGSTOP) until the
-server is idle again, so it shares no caches, memory bandwidth or host sibling core with
-a rerun. Its budget is wall time all the same: on a busy server a heavy request runs out
-of time, and no one waits for it. When ``cancelled()`` turns true (the browser left) the
-child is killed at the next poll, its memory freed at once. At most ``MAX_CHILDREN``
-children run at once (one core less than the machine has); a call that gets no slot
-within its budget returns "busy".
+SCHED_IDLE policy (nice 19 where refused), so any runnable thread of the server or of
+any other process comes first, and its BLAS runs at one thread. Its budget is wall time
+all the same: on a busy machine a heavy request runs out of time, and no one waits for
+it. When ``cancelled()`` turns true (the browser left) the child is killed within
+POLL_SECONDS, its memory freed at once. The waiting thread wakes only that often: each
+wake takes the interpreter lock from a running rerun, which on an overloaded machine
+costs the rerun a trip through the OS scheduler. At most ``MAX_CHILDREN`` children run
+at once (one core less than the machine has); a call that gets no slot within its budget
+returns "busy".
 
 The function and its arguments must be picklable: a module-level function of an
 importable module (the main script is not run again in the child).
@@ -38,7 +38,6 @@ import logging
 import multiprocessing
 import os
 import resource
-import signal
 import threading
 import time
 import warnings
@@ -52,8 +51,7 @@ DEFAULT_SECONDS = 10.0
 DEFAULT_MEMORY_MB = 1024
 PRELOAD = ["numpy", "sympy", "backprop"]
 NICENESS = 19  # where SCHED_IDLE is not allowed, the lowest priority nice gives
-POLL_SECONDS = 0.01  # how often the waiting thread looks at the server's CPU use and the session
-BUSY_SHARE = 0.25  # the server's other threads above this share of a core: the child is stopped
+POLL_SECONDS = 0.25  # how often the waiting thread asks whether the request was left
 CHILD_NAME = "backprop-isolated"  # multiprocessing's name of the children started here
 
 _slots = threading.BoundedSemaphore(MAX_CHILDREN)
@@ -87,33 +85,29 @@ def run_isolated(
     seconds: float = DEFAULT_SECONDS,
     memory_mb: int = DEFAULT_MEMORY_MB,
     cancelled: Callable[[], bool] | None = None,
-    pause_while: Callable[[], bool] | None = None,
     **kwargs,
 ) -> Outcome:
     r"""function(*args, **kwargs) in a child process, killed after ``seconds``, with ``memory_mb`` to spare.
 
     ``cancelled()`` (polled every POLL_SECONDS) true: the child is killed, status "cancelled".
-    ``pause_while()`` true: the child is stopped until it is false (default ``CallerBusy()``).
     Never raises for the function's sake: its exceptions, a timeout, running out of
     memory or a crash of the child come back as an Outcome.
     """
     start = time.monotonic()
     deadline = start + seconds
-    while not _slots.acquire(timeout=min(POLL_SECONDS * 10, max(0.0, deadline - time.monotonic()))):
+    while not _slots.acquire(timeout=min(POLL_SECONDS, max(0.0, deadline - time.monotonic()))):
         if cancelled is not None and cancelled():
             return Outcome("cancelled", message="the request was left", seconds=time.monotonic() - start)
         if time.monotonic() >= deadline:
             message = f"{MAX_CHILDREN} heavy requests are already running"
             return Outcome("busy", message=message, seconds=seconds)
     try:
-        return _run(
-            function, args, kwargs, memory_mb, start, deadline, cancelled, pause_while or CallerBusy()
-        )
+        return _run(function, args, kwargs, memory_mb, start, deadline, cancelled)
     finally:
         _slots.release()
 
 
-def _run(function, args, kwargs, memory_mb: int, start, deadline, cancelled, pause_while) -> Outcome:
+def _run(function, args, kwargs, memory_mb: int, start, deadline, cancelled) -> Outcome:
     context = _forkserver()
     receive, send = context.Pipe(duplex=False)
     child = context.Process(
@@ -122,7 +116,7 @@ def _run(function, args, kwargs, memory_mb: int, start, deadline, cancelled, pau
     child.start()
     send.close()  # the child holds the only writing end: EOF on receive means it died
     try:
-        status, value = _wait(receive, child.pid, deadline, cancelled, pause_while), None
+        status, value = _wait(receive, deadline, cancelled), None
         message = "the request was left" if status == "cancelled" else f"stopped after {deadline - start:g} s"
         if status == "answered":
             try:
@@ -131,65 +125,20 @@ def _run(function, args, kwargs, memory_mb: int, start, deadline, cancelled, pau
                 status, value, message = _died(child)
     finally:
         if child.is_alive():
-            child.kill()  # SIGKILL ends a stopped child too
+            child.kill()
         child.join()
         receive.close()
     return Outcome(status, value, message, time.monotonic() - start, child.pid)
 
 
-def _wait(receive, pid: int, deadline: float, cancelled, pause_while) -> str:
-    """Wait for the child's answer: "answered", "cancelled" or "timeout"; stop it while pause_while().
-
-    The wait is a poll on the pipe (without the GIL) in steps of POLL_SECONDS. A child
-    is continued before its answer is read: stopped halfway through writing it, it
-    would leave recv() waiting for the rest forever.
-    """
-    stopped = False
-    try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return "timeout"
-            if receive.poll(min(POLL_SECONDS, left)):
-                return "answered"
-            if cancelled is not None and cancelled():
-                return "cancelled"
-            if pause_while() != stopped:
-                stopped = not stopped
-                _signal(pid, signal.SIGSTOP if stopped else signal.SIGCONT)
-    finally:
-        if stopped:
-            _signal(pid, signal.SIGCONT)
-
-
-def _signal(pid: int, number: int) -> None:
-    """Send a signal to a child that may have exited already."""
-    try:
-        os.kill(pid, number)
-    except ProcessLookupError:
-        pass
-
-
-class CallerBusy:
-    r"""Whether this process's other threads used more than ``share`` of a core since the last call.
-
-    other CPU = Δ(process CPU time) − Δ(this thread's CPU time), over Δ(wall time):
-    the server's reruns and event loop, without this waiting thread.
-    """
-
-    def __init__(self, share: float = BUSY_SHARE):
-        self.share = share
-        self.last = self._clocks()
-
-    @staticmethod
-    def _clocks() -> tuple[float, float]:
-        return time.monotonic(), time.process_time() - time.thread_time()
-
-    def __call__(self) -> bool:
-        now = self._clocks()
-        wall, others = now[0] - self.last[0], now[1] - self.last[1]
-        self.last = now
-        return wall > 0 and others > self.share * wall
+def _wait(receive, deadline: float, cancelled) -> str:
+    """Wait for the child's answer: "answered", "cancelled" or "timeout" (polls the pipe without the GIL)."""
+    while (left := deadline - time.monotonic()) > 0:
+        if receive.poll(min(POLL_SECONDS, left) if cancelled is not None else left):
+            return "answered"
+        if cancelled is not None and cancelled():
+            return "cancelled"
+    return "timeout"
 
 
 def _died(child) -> tuple[str, None, str]:
