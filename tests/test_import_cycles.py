@@ -23,7 +23,7 @@ LAZY = {
     ("backprop.symbolic.network", "backprop.symbolic.printing"): "the printer, only for an entry's record",
     ("backprop.ui.diagrams", "backprop.core.losses"): "the loss table, only for the loss node",
     ("backprop.ui.explorer", "backprop.symbolic"): "SymPy's engine, only when an entry is derived",
-    ("backprop.ui.results", "backprop.core.isolate"): "the child process runner, only for a heavy result",
+    ("backprop.ui.isolated", "backprop.core.isolate"): "the child process runner, only for a heavy result",
     ("backprop.ui.results", "backprop.symbolic"): "SymPy's engine, only when a derivation is shown",
     ("backprop.ui.results", "backprop.symbolic.element_sum"): "SymPy's engine, only when asked",
     ("backprop.ui.results", "backprop.symbolic.network"): "SymPy's engine, only when asked",
