@@ -17,11 +17,10 @@ SCHED_IDLE policy (nice 19 where refused), so any runnable thread of the server 
 any other process comes first, and its BLAS runs at one thread. Its budget is wall time
 all the same: on a busy machine a heavy request runs out of time, and no one waits for
 it. When ``cancelled()`` turns true (the browser left) the child is killed within
-POLL_SECONDS, its memory freed at once. The waiting thread wakes only that often: each
-wake takes the interpreter lock from a running rerun, which on an overloaded machine
-costs the rerun a trip through the OS scheduler. At most ``MAX_CHILDREN`` children run
-at once (one core less than the machine has); a call that gets no slot within its budget
-returns "busy".
+POLL_SECONDS, its memory freed at once; the waiting thread wakes only that often, as
+each wake takes the interpreter lock, briefly, from whatever rerun is running. At most
+``MAX_CHILDREN`` children run at once (one core less than the machine has); a call that
+gets no slot within its budget returns "busy".
 
 The function and its arguments must be picklable: a module-level function of an
 importable module (the main script is not run again in the child).
