@@ -73,3 +73,36 @@ def quiet() -> tuple[bool, str]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.warn("noise", RuntimeWarning, stacklevel=1)
     return logging.getLogger("streamlit").isEnabledFor(logging.WARNING), f"{len(caught)} recorded"
+
+
+def priority() -> tuple[int, int, int]:
+    """(the scheduling policy in /proc/self/stat, os.sched_getscheduler's, the niceness) in the child."""
+    fields = open("/proc/self/stat").read().rsplit(")", 1)[1].split()
+    return int(fields[38]), os.sched_getscheduler(0), os.nice(0)  # field 41: policy
+
+
+def priority_without_sched_idle() -> tuple[str, int]:
+    """_lower_priority where SCHED_IDLE is refused: what it chose, and the niceness."""
+    from backprop.core import isolate
+
+    def refuse(*args):
+        raise PermissionError("not allowed here")
+
+    os.sched_setscheduler = refuse
+    return isolate._lower_priority(), os.nice(0)
+
+
+def blas_threads() -> list[int]:
+    """Threads of each BLAS or OpenMP pool loaded in the child."""
+    import numpy  # noqa: F401 (loads OpenBLAS)
+    from threadpoolctl import threadpool_info
+
+    return [pool["num_threads"] for pool in threadpool_info()]
+
+
+def spin_telling_pid(path: str, seconds: float = 1e9) -> int:
+    """Write this process's id to ``path``, then spin."""
+    with open(path + ".tmp", "w") as out:
+        out.write(str(os.getpid()))
+    os.replace(path + ".tmp", path)
+    return spin(seconds)

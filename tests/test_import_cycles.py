@@ -24,7 +24,7 @@ LAZY = {
     ("backprop.ui.diagrams", "backprop.core.losses"): "the loss table, only for the loss node",
     ("backprop.derivation.notation", "backprop.core.activations"): "a custom g's formula",
     ("backprop.ui.explorer", "backprop.symbolic"): "SymPy's engine, only when an entry is derived",
-    ("backprop.ui.results", "backprop.core.isolate"): "the child process runner, only for a heavy result",
+    ("backprop.ui.isolated", "backprop.core.isolate"): "the child process runner, only for a heavy result",
     ("backprop.ui.results", "backprop.symbolic"): "SymPy's engine, only when a derivation is shown",
     ("backprop.ui.results", "backprop.symbolic.element_sum"): "SymPy's engine, only when asked",
     ("backprop.ui.results", "backprop.symbolic.network"): "SymPy's engine, only when asked",

@@ -2,31 +2,39 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import resource
 import sys
 import threading
 import time
 import types
+from pathlib import Path
 
 import pytest
 from isolate_targets import (
+    blas_threads,
     child_limit,
     exits,
     fails,
     heavy_sympy,
     hog,
-    niceness,
     one_big_allocation,
+    priority,
+    priority_without_sched_idle,
     quiet,
-    scheduler,
     spin,
     spin_span,
+    spin_telling_pid,
     unpicklable,
 )
 
 from backprop.core import isolate
-from backprop.core.isolate import run_isolated
+
+# the budget of calls expected to answer: an idle-priority child on a loaded machine waits
+# for CPU time, and these tests wait for the answer, not for a clock
+ANSWER_SECONDS = 120
+run_isolated = functools.partial(isolate.run_isolated, seconds=ANSWER_SECONDS)
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -34,7 +42,7 @@ pytestmark = pytest.mark.timeout(120)
 @pytest.fixture(scope="module", autouse=True)
 def warm_forkserver():
     """Start the forkserver once (it imports numpy and sympy) before anything is timed."""
-    assert run_isolated(abs, -1, seconds=60).value == 1
+    assert run_isolated(abs, -1).value == 1
 
 
 def test_result_comes_back():
@@ -43,20 +51,50 @@ def test_result_comes_back():
 
 
 @pytest.mark.parametrize("function", [spin, heavy_sympy], ids=["busy-loop", "sympy-expand"])
-def test_heavy_request_is_stopped_within_its_budget_plus_half_a_second(function):
+def test_heavy_request_is_stopped_at_its_budget(function):
     start = time.monotonic()
     outcome = run_isolated(function, seconds=1.0)
-    elapsed = time.monotonic() - start
     assert outcome.status == "timeout" and "1 s" in outcome.message
-    assert 1.0 <= elapsed < 1.5, f"stopped after {elapsed:.3f} s"
+    assert time.monotonic() - start >= 1.0
+
+
+def _pid_when_written(path) -> int | None:
+    try:
+        return int(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _gone(pid: int) -> bool:
+    """The process no longer exists (killed and reaped), or is a zombie awaiting its reaper."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def test_the_child_is_killed_at_its_budget():
+    outcome = run_isolated(spin, seconds=1.0)
+    assert outcome.status == "timeout"
+    assert _gone(outcome.pid), "the child still runs after its budget"
+
+
+def test_a_request_left_by_its_browser_is_killed_at_once(tmp_path):
+    pid_file = tmp_path / "pid"
+    outcome = run_isolated(
+        spin_telling_pid,
+        str(pid_file),
+        seconds=120,
+        cancelled=lambda: _pid_when_written(pid_file) is not None,
+    )
+    assert outcome.status == "cancelled"  # long before its budget
+    assert _gone(int(pid_file.read_text()))
 
 
 def test_memory_hog_is_stopped():
-    start = time.monotonic()
-    outcome = run_isolated(hog, seconds=20, memory_mb=300)
+    outcome = run_isolated(hog, memory_mb=300)  # "memory", not "timeout": the limit stopped it
     assert outcome.status == "memory", outcome
     assert "300 MB" in outcome.message
-    assert time.monotonic() - start < 5
 
 
 def test_one_huge_allocation_is_refused():
@@ -85,8 +123,7 @@ def test_the_waiting_thread_uses_no_cpu_and_calls_run_in_parallel(monkeypatch):
     before = resource.getrusage(resource.RUSAGE_SELF).ru_utime
     outcomes = []
     threads = [
-        threading.Thread(target=lambda: outcomes.append(run_isolated(spin_span, 0.8, seconds=10)))
-        for _ in range(2)
+        threading.Thread(target=lambda: outcomes.append(run_isolated(spin_span, 0.8))) for _ in range(2)
     ]
     for thread in threads:
         thread.start()
@@ -108,12 +145,22 @@ def test_a_call_without_a_free_slot_is_busy(monkeypatch):
     outcome = run_isolated(abs, -2, seconds=0.3)
     holder.join()
     assert outcome.status == "busy"
-    assert run_isolated(abs, -2, seconds=5).value == 2
+    assert run_isolated(abs, -2).value == 2
 
 
-def test_children_run_at_a_lower_priority():
-    assert run_isolated(niceness).value >= os.nice(0) + isolate.NICENESS
-    assert run_isolated(scheduler).value == os.SCHED_IDLE
+def test_children_run_at_idle_priority():
+    policy_in_proc, policy, nice = run_isolated(priority).value
+    assert policy_in_proc == policy == os.SCHED_IDLE
+    assert nice == isolate.NICENESS == 19
+
+
+def test_nice_19_where_sched_idle_is_refused():
+    assert run_isolated(priority_without_sched_idle).value == ("nice", 19)
+
+
+def test_blas_runs_at_one_thread_in_the_child():
+    threads = run_isolated(blas_threads).value
+    assert threads and set(threads) == {1}, threads
 
 
 def test_one_core_stays_with_the_server():
@@ -135,3 +182,27 @@ def test_the_main_script_is_not_run_again_in_the_child(tmp_path, monkeypatch):
 def test_children_log_nothing():
     logs, python_warnings = run_isolated(quiet).value
     assert not logs and python_warnings == "0 recorded"
+
+
+def test_a_page_stops_waiting_when_its_browser_leaves(tmp_path, monkeypatch):
+    from streamlit import runtime
+    from streamlit.runtime import scriptrunner
+
+    from backprop.ui import isolated
+
+    pid_file = tmp_path / "pid"
+
+    class Server:
+        def is_active_session(self, session_id: str) -> bool:
+            assert session_id == "s1"
+            return _pid_when_written(pid_file) is None  # the browser leaves once the child runs
+
+    monkeypatch.setattr(runtime, "exists", lambda: True)
+    monkeypatch.setattr(runtime, "get_instance", Server)
+    monkeypatch.setattr(
+        scriptrunner, "get_script_run_ctx", lambda **_: types.SimpleNamespace(session_id="s1")
+    )
+    with pytest.raises(isolated.Failed) as failed:  # outside a script run st.stop() returns
+        isolated.run(spin_telling_pid, str(pid_file), seconds=120)
+    assert failed.value.status == "cancelled"
+    assert _gone(int(pid_file.read_text()))

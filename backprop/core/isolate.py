@@ -10,18 +10,24 @@ The child comes from a "forkserver" (a small server process started once, which
 imports numpy, sympy and backprop once and forks a child per call in milliseconds).
 Its address space is limited with ``resource.setrlimit(RLIMIT_AS)`` to what it had at
 the start plus ``memory_mb``, so a memory hog gets MemoryError in the child, not the
-machine's OOM killer in the server. Children run at nice 10 under Linux's SCHED_IDLE
-policy, so on a busy machine the server's own (interactive) work comes first and a
-heavy request only uses CPU time nobody else wants. At most ``MAX_CHILDREN`` children run at once;
-a call that cannot get a slot within its time budget returns "busy" (one core less than
-the machine has, so the classroom's interactive reruns always keep a core).
+machine's OOM killer in the server.
+
+A child only takes CPU time the interactive sessions leave idle: it runs under Linux's
+SCHED_IDLE policy (nice 19 where refused), so any runnable thread of the server or of
+any other process comes first, and its BLAS runs at one thread. Its budget is wall time
+all the same: on a busy machine a heavy request runs out of time, and no one waits for
+it. When ``cancelled()`` turns true (the browser left) the child is killed within
+POLL_SECONDS, its memory freed at once; the waiting thread wakes only that often, as
+each wake takes the interpreter lock, briefly, from whatever rerun is running. At most
+``MAX_CHILDREN`` children run at once (one core less than the machine has); a call that
+gets no slot within its budget returns "busy".
 
 The function and its arguments must be picklable: a module-level function of an
 importable module (the main script is not run again in the child).
 
->>> run_isolated(pow, 2, 10).value
+>>> run_isolated(pow, 2, 10, seconds=60).value
 1024
->>> run_isolated(pow, 2, -1, seconds=5).status
+>>> run_isolated(pow, 2, -1, seconds=60).status
 'ok'
 """
 
@@ -43,7 +49,8 @@ MAX_CHILDREN = max(1, (os.cpu_count() or 2) - 1)  # one core at least stays with
 DEFAULT_SECONDS = 10.0
 DEFAULT_MEMORY_MB = 1024
 PRELOAD = ["numpy", "sympy", "backprop"]
-NICENESS = 10  # children yield the CPU to the server's interactive work
+NICENESS = 19  # where SCHED_IDLE is not allowed, the lowest priority nice gives
+POLL_SECONDS = 0.25  # how often the waiting thread asks whether the request was left
 CHILD_NAME = "backprop-isolated"  # multiprocessing's name of the children started here
 
 _slots = threading.BoundedSemaphore(MAX_CHILDREN)
@@ -56,13 +63,15 @@ class Outcome:
     r"""What became of an isolated call: status "ok", "timeout", "memory", "busy" or "error".
 
     ``value`` is the function's result when ok; ``message`` says what went wrong
-    otherwise (the exception's type and text for "error"); ``seconds`` is wall time.
+    otherwise (the exception's type and text for "error"); ``seconds`` is wall time;
+    ``pid`` the child's process id (None if none was started).
     """
 
     status: str
     value: Any = None
     message: str = ""
     seconds: float = 0.0
+    pid: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -74,23 +83,30 @@ def run_isolated(
     *args,
     seconds: float = DEFAULT_SECONDS,
     memory_mb: int = DEFAULT_MEMORY_MB,
+    cancelled: Callable[[], bool] | None = None,
     **kwargs,
 ) -> Outcome:
     r"""function(*args, **kwargs) in a child process, killed after ``seconds``, with ``memory_mb`` to spare.
 
+    ``cancelled()`` (polled every POLL_SECONDS) true: the child is killed, status "cancelled".
     Never raises for the function's sake: its exceptions, a timeout, running out of
     memory or a crash of the child come back as an Outcome.
     """
     start = time.monotonic()
-    if not _slots.acquire(timeout=seconds):
-        return Outcome("busy", message=f"{MAX_CHILDREN} heavy requests are already running", seconds=seconds)
+    deadline = start + seconds
+    while not _slots.acquire(timeout=min(POLL_SECONDS, max(0.0, deadline - time.monotonic()))):
+        if cancelled is not None and cancelled():
+            return Outcome("cancelled", message="the request was left", seconds=time.monotonic() - start)
+        if time.monotonic() >= deadline:
+            message = f"{MAX_CHILDREN} heavy requests are already running"
+            return Outcome("busy", message=message, seconds=seconds)
     try:
-        return _run(function, args, kwargs, seconds, memory_mb, start)
+        return _run(function, args, kwargs, memory_mb, start, deadline, cancelled)
     finally:
         _slots.release()
 
 
-def _run(function, args, kwargs, seconds: float, memory_mb: int, start: float) -> Outcome:
+def _run(function, args, kwargs, memory_mb: int, start, deadline, cancelled) -> Outcome:
     context = _forkserver()
     receive, send = context.Pipe(duplex=False)
     child = context.Process(
@@ -99,20 +115,29 @@ def _run(function, args, kwargs, seconds: float, memory_mb: int, start: float) -
     child.start()
     send.close()  # the child holds the only writing end: EOF on receive means it died
     try:
-        remaining = max(0.0, seconds - (time.monotonic() - start))
-        if receive.poll(remaining):  # waits without the GIL
+        status, value = _wait(receive, deadline, cancelled), None
+        message = "the request was left" if status == "cancelled" else f"stopped after {deadline - start:g} s"
+        if status == "answered":
             try:
                 status, value, message = receive.recv()
             except (EOFError, OSError):
                 status, value, message = _died(child)
-        else:
-            status, value, message = "timeout", None, f"stopped after {seconds:g} s"
     finally:
         if child.is_alive():
             child.kill()
         child.join()
         receive.close()
-    return Outcome(status, value, message, time.monotonic() - start)
+    return Outcome(status, value, message, time.monotonic() - start, child.pid)
+
+
+def _wait(receive, deadline: float, cancelled) -> str:
+    """Wait for the child's answer: "answered", "cancelled" or "timeout" (polls the pipe without the GIL)."""
+    while (left := deadline - time.monotonic()) > 0:
+        if receive.poll(min(POLL_SECONDS, left) if cancelled is not None else left):
+            return "answered"
+        if cancelled is not None and cancelled():
+            return "cancelled"
+    return "timeout"
 
 
 def _died(child) -> tuple[str, None, str]:
@@ -173,6 +198,7 @@ def _child(send, memory_mb: int, function, args, kwargs) -> None:
     _quiet()
     try:
         _lower_priority()
+        _one_blas_thread()
         _limit_memory(memory_mb)
         result = ("ok", function(*args, **kwargs), "")
     except MemoryError:
@@ -197,13 +223,26 @@ def _quiet() -> None:
     warnings.simplefilter("ignore")
 
 
-def _lower_priority() -> None:
-    """nice 10, and Linux's SCHED_IDLE: the child gets only CPU time the server's threads leave."""
-    os.nice(NICENESS)
+def _lower_priority() -> str:
+    """SCHED_IDLE ("idle": only CPU time no other process wants), else nice 19 ("nice").
+
+    nice 19 is set either way; SCHED_IDLE may be refused (not Linux, a sandbox).
+    """
+    os.nice(NICENESS - os.nice(0))
     try:
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     except (AttributeError, OSError):
-        pass  # not Linux: nice alone
+        return "nice"
+    return "idle"
+
+
+def _one_blas_thread() -> None:
+    """BLAS at one thread in the child: a second BLAS thread would take the core the server keeps."""
+    try:
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # noqa: PLC0415
+    except ImportError:  # the app's dependency; the core alone may lack it
+        return
+    threadpool_limits(limits=1)
 
 
 def _limit_memory(memory_mb: int) -> None:

@@ -23,6 +23,8 @@ from backprop.derivation.three_way import ThreeWay, three_way
 from backprop.teaching.train import History, train
 from backprop.ui import cache, diagrams, limits, plots, state
 from backprop.ui.i18n import t
+from backprop.ui.isolated import Failed
+from backprop.ui.isolated import run as _isolated
 
 
 def key_of(view) -> tuple[str, str]:
@@ -50,14 +52,6 @@ CHECK_SECONDS = 60.0  # budget of the three-way check (symbolic build + finite d
 REFERENCE_SECONDS = 30.0  # budget of backprop vs finite differences alone, in its child, if that failed
 
 
-class Failed(Exception):
-    """An isolated call that did not succeed: shown to the user, never cached."""
-
-    def __init__(self, status: str, message: str):
-        super().__init__(message)
-        self.status, self.message = status, message
-
-
 class FullCheck(NamedTuple):
     """The three-way check if it ran, the backprop-vs-finite-differences report, and why not if not.
 
@@ -70,16 +64,6 @@ class FullCheck(NamedTuple):
     status: str  # "ok" or the isolate Outcome's status
     message: str | None  # why the symbolic leg is missing (too large, timeout, ...), else None
     fallback: tuple[str, str] | None = None
-
-
-def _isolated(function, *args, seconds: float, **kwargs):
-    """function(*args, **kwargs) in a child with a time budget (backprop.core.isolate); Failed if not ok."""
-    from backprop.core.isolate import run_isolated  # noqa: PLC0415
-
-    outcome = run_isolated(function, *args, seconds=seconds, **kwargs)
-    if not outcome.ok:
-        raise Failed(outcome.status, outcome.message)
-    return outcome.value
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -3,7 +3,7 @@
 # upgrade, one cookie secret; BLAS at one thread, as `backprop app` sets), then the load test
 # through the proxy.
 #
-#   bash tests/load/replicas.sh                                  # 10, 30, 50 sessions
+#   bash tests/load/replicas.sh                                  # the curve and the heavy link
 #   bash tests/load/replicas.sh --sessions 30 --duration 20      # any run_load.py options
 #
 # Needs nginx (Debian's package; installed if missing). Everything listens on loopback,

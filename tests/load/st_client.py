@@ -88,8 +88,8 @@ class Session:
             fwd = ForwardMsg()
             fwd.ParseFromString(await self._ws.recv())
             kind = fwd.WhichOneof("type")
-            if kind == "new_session":
-                for page in fwd.new_session.app_pages:
+            if kind in ("new_session", "navigation"):  # st.navigation's pages come in "navigation"
+                for page in getattr(fwd, kind).app_pages:
                     self.page_hashes[page.url_pathname] = page.page_script_hash
             elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 self._note_element(fwd.delta.new_element)
