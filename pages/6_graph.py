@@ -6,7 +6,7 @@ scrolls sideways, or zoomed in and out; the zoom and the drawing rerun alone (a 
 
 import streamlit as st
 
-from backprop.ui import alternatives, diagrams, results, sidebar, state
+from backprop.ui import alternatives, diagrams, dot, results, sidebar, state
 from backprop.ui.i18n import t
 
 ZOOMS = ("fit", "100", "150", "200")  # "fit": the whole drawing in the page's width, an overview
@@ -60,7 +60,7 @@ def drawing() -> None:
     )  # fmt: skip
     width = "stretch" if zoom == "fit" else "content"
     scale = 1.0 if zoom == "fit" else int(zoom) / 100
-    scaled = [diagrams.zoomed(dot, scale) for dot in dots]
+    scaled = [dot.zoomed(source, scale) for source in dots]
     with st.container(key=f"gr_at_{zoom}"):  # the box whose style sets this zoom's label size
         if chosen == "layer":
             st.subheader(t("graph.forward_title", l=l))
@@ -85,7 +85,7 @@ def drawing() -> None:
 
 
 if chosen != "layer":
-    st.caption(t(f"graph.{chosen}_note", cells=diagrams.MAX_CELLS))
-if chosen == "full" and max(spec.sizes) > diagrams.MAX_CELLS:
-    st.info(t("graph.layer_level", cells=diagrams.MAX_CELLS))
+    st.caption(t(f"graph.{chosen}_note", cells=dot.MAX_CELLS))
+if chosen == "full" and max(spec.sizes) > dot.MAX_CELLS:
+    st.info(t("graph.layer_level", cells=dot.MAX_CELLS))
 drawing()

@@ -12,6 +12,7 @@ import pytest
 from backprop import NetworkSpec, run
 from backprop.derivation import notation as nt
 from backprop.ui import diagrams
+from backprop.ui.dot import FONT_PT, dot_edge, esc, esc_quoted, zoomed
 
 SPECS = [
     NetworkSpec(),
@@ -112,9 +113,9 @@ def test_neurons_refuses_wide_networks():
 
 
 def test_labels_are_escaped():
-    assert diagrams._esc('<a & "b">') == "&lt;a &amp; &quot;b&quot;&gt;"
-    assert diagrams._esc_quoted('say "hi"\\') == 'say \\"hi\\"\\\\'
-    assert diagrams._edge("a", "b", 'g "x"') == '  "a" -> "b" [label="g \\"x\\""];'
+    assert esc('<a & "b">') == "&lt;a &amp; &quot;b&quot;&gt;"
+    assert esc_quoted('say "hi"\\') == 'say \\"hi\\"\\\\'
+    assert dot_edge("a", "b", 'g "x"') == '  "a" -> "b" [label="g \\"x\\""];'
 
 
 def test_num_is_short():
@@ -134,12 +135,12 @@ def test_graphviz_accepts_every_drawing(spec):
 
 def test_zoom_scales_type_and_spacing_only():
     dot = diagrams.bp_full(run(NetworkSpec()))
-    big = diagrams.zoomed(dot, 2.0)
-    assert f"fontsize={2 * diagrams.FONT_PT}" in big and "ranksep=1;" in big
+    big = zoomed(dot, 2.0)
+    assert f"fontsize={2 * FONT_PT}" in big and "ranksep=1;" in big
     assert big.split("\n")[4:] == dot.split("\n")[4:]  # the nodes and edges are the same
-    assert diagrams.zoomed(dot, 1.0) == dot
+    assert zoomed(dot, 1.0) == dot
     with pytest.raises(ValueError, match="zoomed"):
-        diagrams.zoomed("digraph G {\n  rankdir=LR;\n}", 2.0)
+        zoomed("digraph G {\n  rankdir=LR;\n}", 2.0)
 
 
 def test_widths_up_to_eight_show_their_values_and_wider_their_norm():

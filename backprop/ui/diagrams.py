@@ -2,8 +2,8 @@ r"""The notes' figures, drawn for the user's own network as Graphviz DOT strings
 
 No streamlit here: a page passes the string to ``st.graphviz_chart``. Every function
 takes a ``Trace`` (``backprop.core.network.run``) and draws its actual sizes and numbers.
-Labels are Graphviz HTML-like labels built from escaped text (``_esc``), so any value or
-activation name is safe DOT; numbers are shown with 3 significant digits (``num``).
+Nodes, edges and labels come from ``backprop.ui.dot``: escaped text, so any value or
+activation name is safe DOT, and numbers with 3 significant digits.
 Indices follow the notes: 1-based, ``w_ji`` links input j to unit i (W[j-1, i-1]).
 
 - ``fp_single_dense(trace, l, sample=0)``: figure fp-single-dense, one layer forward for
@@ -20,8 +20,8 @@ Indices follow the notes: 1-based, ``w_ji`` links input j to unit i (W[j-1, i-1]
 
 Matrices up to ``MAX_CELLS`` rows and columns are printed in their node; larger ones
 show their shape and Frobenius norm (the layer-level drawing of a wide network).
-Text is ``FONT_PT`` points at natural size (a Graphviz point is 4/3 px: 14.7 px, legible on
-a projector); ``zoomed(dot, zoom)`` scales a drawing's type and spacing.
+Text is 11 points at natural size (14.7 px, legible on a projector); ``zoomed(dot, zoom)``
+scales a drawing's type and spacing.
 
 >>> from backprop import NetworkSpec, run
 >>> dot = bp_full(run(NetworkSpec()))
@@ -31,119 +31,26 @@ True
 
 from __future__ import annotations
 
-import html
-
-import numpy as np
-
 from backprop.core.network import Trace
 from backprop.core.spec import NetworkSpec
 from backprop.derivation import notation as nt
-from backprop.derivation.numbers import number_text
+from backprop.ui.dot import (
+    dot_edge,
+    dot_graph,
+    dot_node,
+    esc_quoted,
+    num,
+    same_rank,
+)
 from backprop.ui.i18n import t
 
 MAX_UNITS = 8  # units drawn per layer in fp_single_dense
-MAX_CELLS = 8  # matrices with at most this many rows and columns show their entries
 NEURON_LIMIT = 6  # widest layer the neuron-level drawing accepts
 NEURON_MAX_LAYERS = 4
 
 FORWARD = "#cfe2f3"  # light blue: values
 BACKWARD = "#fce5cd"  # light orange: gradients (blue/orange: colour-blind safe)
-EDGE_BACK = "#b45f06"
 POSITIVE, NEGATIVE = "#2166ac", "#b35806"
-
-
-def num(x: float) -> str:
-    """x with 3 significant digits (a drawing's labels are small), never '-0'."""
-    return number_text(x, 3)
-
-
-def _esc(text: str) -> str:
-    """Text made safe inside an HTML-like DOT label."""
-    return html.escape(str(text), quote=True)
-
-
-def _matrix(M: np.ndarray) -> str:
-    """An HTML table of M's entries if small, else its shape and norm (escaped)."""
-    M = np.atleast_2d(M)
-    if M.shape[0] > MAX_CELLS or M.shape[1] > MAX_CELLS:
-        return f"<TR><TD>‖·‖ = {_esc(num(float(np.linalg.norm(M))))}</TD></TR>"
-    rows = "".join(
-        "<TR>" + "".join(f'<TD ALIGN="RIGHT">{_esc(num(x))}</TD>' for x in row) + "</TR>" for row in M
-    )
-    return f'<TR><TD><TABLE BORDER="0" CELLSPACING="3" CELLPADDING="0">{rows}</TABLE></TD></TR>'
-
-
-def _shape(M: np.ndarray) -> str:
-    return "×".join(str(n) for n in np.shape(M))
-
-
-def _node(node_id: str, title: str, M: np.ndarray | None, fill: str, note: str = "") -> str:
-    """A node: a bold title, an optional note, the shape and the (small) values."""
-    rows = [f"<TR><TD><B>{_esc(title)}</B></TD></TR>"]
-    if note:
-        rows.append(f"<TR><TD>{_esc(note)}</TD></TR>")
-    if M is not None:
-        rows.append(f"<TR><TD>{_esc(_shape(M))}</TD></TR>")
-        rows.append(_matrix(M))
-    label = '<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2">' + "".join(rows) + "</TABLE>>"
-    return f'  "{node_id}" [label={label}, fillcolor="{fill}"];'
-
-
-def _edge(a: str, b: str, label: str = "", back: bool = False, **attrs: str) -> str:
-    """An edge a -> b; back=True draws it as a gradient flowing from b to a."""
-    parts = [f'label="{_esc_quoted(label)}"'] if label else []
-    if back:
-        parts += ["dir=back", f'color="{EDGE_BACK}"', f'fontcolor="{EDGE_BACK}"', "style=dashed"]
-    parts += [f'{k}="{_esc_quoted(v)}"' for k, v in attrs.items()]
-    return f'  "{a}" -> "{b}"' + (f" [{', '.join(parts)}]" if parts else "") + ";"
-
-
-def _esc_quoted(text: str) -> str:
-    """Text made safe inside a double-quoted DOT string."""
-    return str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
-FONT_PT = 11  # every label's size at natural size (zoom 1)
-_SPACING = {"nodesep": 0.25, "ranksep": 0.5}  # inches at zoom 1
-
-
-def _head(rankdir: str, zoom: float = 1.0) -> list[str]:
-    """The DOT header: layout direction, spacing and fonts, scaled by ``zoom``."""
-    spacing = " ".join(f"{name}={inches * zoom:.3g};" for name, inches in _SPACING.items())
-    size = f"{FONT_PT * zoom:.3g}"
-    return [
-        "digraph G {",
-        f"  rankdir={rankdir}; bgcolor=transparent; {spacing}",
-        f'  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize={size}];',
-        f'  edge [fontname="Helvetica", fontsize={size}];',
-    ]
-
-
-def _graph(body: list[str], rankdir: str = "LR") -> str:
-    return "\n".join(_head(rankdir) + body + ["}"])
-
-
-def zoomed(dot: str, zoom: float) -> str:
-    r"""A drawing of this module with its type and spacing scaled by ``zoom`` (1: natural size).
-
-    >>> from backprop import NetworkSpec, run
-    >>> 'fontsize=16.5' in zoomed(bp_full(run(NetworkSpec())), 1.5)
-    True
-    """
-    lines = dot.split("\n")
-    rankdir = lines[1].split(";", 1)[0].split("=", 1)[1]
-    head = len(_head(rankdir))
-    if lines[:head] != _head(rankdir):
-        raise ValueError("zoomed() scales only the drawings this module makes")
-    return "\n".join(_head(rankdir, zoom) + lines[head:])
-
-
-def _column(ids: list[str]) -> str:
-    """Keep nodes in one column, top to bottom in the given order (invisible edges)."""
-    if len(ids) < 2:
-        return ""
-    chain = " -> ".join(f'"{i}"' for i in ids)
-    return f"  {{ rank=same; {chain} [style=invis]; }}"
 
 
 def _g_name(spec: NetworkSpec, l: int) -> str:
@@ -177,23 +84,25 @@ def fp_single_dense(trace: Trace, l: int, sample: int = 0) -> str:
         body.append(
             _unit(f"out{i}", f"a{nt.sub_text(i + 1)}{nt.layer_text(l)} = {num(a_out[i])}", FORWARD, "ellipse")
         )
-        body.append(_edge(f"sum{i}", f"out{i}", g))
+        body.append(dot_edge(f"sum{i}", f"out{i}", g))
         for j in range(shown_in):
-            body.append(_edge(f"in{j}", f"sum{i}", f"w{nt.sub_text(j + 1, i + 1)} = {num(layer.W[j, i])}"))
+            body.append(dot_edge(f"in{j}", f"sum{i}", f"w{nt.sub_text(j + 1, i + 1)} = {num(layer.W[j, i])}"))
     if n_in > shown_in:
         body.append(_unit("in_more", t("diagrams.more", n=n_in - shown_in), "white", "plaintext"))
     if n_out > shown_out:
         body.append(_unit("out_more", t("diagrams.more", n=n_out - shown_out), "white", "plaintext"))
     body.append(_unit("caption", t("diagrams.sample", s=sample + 1), "white", "plaintext"))
-    body.append(_column([f"in{j}" for j in range(shown_in)] + (["in_more"] if n_in > shown_in else [])))
-    body.append(_column([f"sum{i}" for i in range(shown_out)]))
-    body.append(_column([f"out{i}" for i in range(shown_out)] + (["out_more"] if n_out > shown_out else [])))
-    return _graph(body)
+    body.append(same_rank([f"in{j}" for j in range(shown_in)] + (["in_more"] if n_in > shown_in else [])))
+    body.append(same_rank([f"sum{i}" for i in range(shown_out)]))
+    body.append(
+        same_rank([f"out{i}" for i in range(shown_out)] + (["out_more"] if n_out > shown_out else []))
+    )
+    return dot_graph(body)
 
 
 def _unit(node_id: str, label: str, fill: str, shape: str) -> str:
     """A plain-text node (one neuron or sum)."""
-    return f'  "{node_id}" [label="{_esc_quoted(label)}", shape={shape}, fillcolor="{fill}"];'
+    return f'  "{node_id}" [label="{esc_quoted(label)}", shape={shape}, fillcolor="{fill}"];'
 
 
 def bp_single_dense(trace: Trace, l: int) -> str:
@@ -205,40 +114,40 @@ def bp_single_dense(trace: Trace, l: int) -> str:
     layer = trace.layers[l - 1]
     s, p = nt.layer_text(l), nt.layer_text(l - 1)
     body = [
-        _node("dA", nt.grad_text("A", l), layer.dA, BACKWARD),
-        _node("dZ", nt.grad_text("Z", l), layer.dZ, BACKWARD, _dz_note(trace, l)),
-        _node("A_prev", f"A{p}", layer.A_prev, FORWARD),
-        _node("W", f"W{s}", layer.W, FORWARD),
-        _node(
+        dot_node("dA", nt.grad_text("A", l), layer.dA, BACKWARD),
+        dot_node("dZ", nt.grad_text("Z", l), layer.dZ, BACKWARD, _dz_note(trace, l)),
+        dot_node("A_prev", f"A{p}", layer.A_prev, FORWARD),
+        dot_node("W", f"W{s}", layer.W, FORWARD),
+        dot_node(
             "dW",
             nt.grad_text("W", l),
             layer.dW,
             BACKWARD,
             f"{nt.transpose_text('A' + p)} · {nt.grad_text('Z', l)}",
         ),
-        _node(
+        dot_node(
             "db",
             nt.grad_text("b", l),
             layer.db,
             BACKWARD,
             t("diagrams.column_sums", name=nt.grad_text("Z", l)),
         ),
-        _node(
+        dot_node(
             "dA_prev",
             nt.grad_text("A", l - 1),
             layer.dA_prev,
             BACKWARD,
             f"{nt.grad_text('Z', l)} · {nt.transpose_text('W' + s)}",
         ),
-        _edge("dA", "dZ", _dz_edge(trace, l)),
-        _edge("dZ", "dW"),
-        _edge("dZ", "db"),
-        _edge("dZ", "dA_prev"),
-        _edge("A_prev", "dW", style="dotted"),
-        _edge("W", "dA_prev", style="dotted"),
+        dot_edge("dA", "dZ", _dz_edge(trace, l)),
+        dot_edge("dZ", "dW"),
+        dot_edge("dZ", "db"),
+        dot_edge("dZ", "dA_prev"),
+        dot_edge("A_prev", "dW", style="dotted"),
+        dot_edge("W", "dA_prev", style="dotted"),
         "  { rank=same; A_prev; W; dZ; }",
     ]
-    return _graph(body)
+    return dot_graph(body)
 
 
 def _dz_note(trace: Trace, l: int) -> str:
@@ -289,45 +198,45 @@ def bp_full(trace: Trace) -> str:
     """
     spec = trace.spec
     body = [
-        _node("X", "X = A⁽⁰⁾", trace.X, FORWARD),
-        _node("dX", nt.grad_text("X"), trace.layers[0].dA_prev, BACKWARD),
-        _node("Y", "Y", trace.Y, FORWARD),
-        _node("loss", f"{t('diagrams.loss')} L = {num(trace.loss)}", None, "#d9d2e9"),
+        dot_node("X", "X = A⁽⁰⁾", trace.X, FORWARD),
+        dot_node("dX", nt.grad_text("X"), trace.layers[0].dA_prev, BACKWARD),
+        dot_node("Y", "Y", trace.Y, FORWARD),
+        dot_node("loss", f"{t('diagrams.loss')} L = {num(trace.loss)}", None, "#d9d2e9"),
     ]
     for layer in trace.layers:
         l, s = layer.l, nt.layer_text(layer.l)
         prev = "X" if l == 1 else f"A{l - 1}"
         dprev = "dX" if l == 1 else f"dA{l - 1}"
         body += [
-            _node(f"W{l}", f"W{s}", layer.W, FORWARD),
-            _node(f"b{l}", f"b{s}", layer.b, FORWARD),
-            _node(f"Z{l}", f"Z{s}", layer.Z, FORWARD),
-            _node(f"A{l}", f"A{s}", layer.A, FORWARD),
-            _node(f"dW{l}", nt.grad_text("W", l), layer.dW, BACKWARD),
-            _node(f"db{l}", nt.grad_text("b", l), layer.db, BACKWARD),
-            _node(f"dZ{l}", nt.grad_text("Z", l), layer.dZ, BACKWARD),
-            _node(f"dA{l}", nt.grad_text("A", l), layer.dA, BACKWARD),
-            _edge(prev, f"Z{l}"),
-            _edge(f"W{l}", f"Z{l}"),
-            _edge(f"b{l}", f"Z{l}"),
-            _edge(f"Z{l}", f"A{l}", _g_name(spec, l)),
+            dot_node(f"W{l}", f"W{s}", layer.W, FORWARD),
+            dot_node(f"b{l}", f"b{s}", layer.b, FORWARD),
+            dot_node(f"Z{l}", f"Z{s}", layer.Z, FORWARD),
+            dot_node(f"A{l}", f"A{s}", layer.A, FORWARD),
+            dot_node(f"dW{l}", nt.grad_text("W", l), layer.dW, BACKWARD),
+            dot_node(f"db{l}", nt.grad_text("b", l), layer.db, BACKWARD),
+            dot_node(f"dZ{l}", nt.grad_text("Z", l), layer.dZ, BACKWARD),
+            dot_node(f"dA{l}", nt.grad_text("A", l), layer.dA, BACKWARD),
+            dot_edge(prev, f"Z{l}"),
+            dot_edge(f"W{l}", f"Z{l}"),
+            dot_edge(f"b{l}", f"Z{l}"),
+            dot_edge(f"Z{l}", f"A{l}", _g_name(spec, l)),
             # gradients: written left to right with dir=back so they sit beneath their values
-            _edge(f"dZ{l}", f"dA{l}", _dz_edge(trace, l), back=True),
-            _edge(f"dW{l}", f"dZ{l}", back=True),
-            _edge(f"db{l}", f"dZ{l}", back=True),
-            _edge(dprev, f"dZ{l}", back=True),
+            dot_edge(f"dZ{l}", f"dA{l}", _dz_edge(trace, l), back=True),
+            dot_edge(f"dW{l}", f"dZ{l}", back=True),
+            dot_edge(f"db{l}", f"dZ{l}", back=True),
+            dot_edge(dprev, f"dZ{l}", back=True),
             # each column top to bottom: values, then their gradients beneath
-            _column([f"W{l}", prev, f"b{l}", f"dW{l}", dprev, f"db{l}"]),
-            _column([f"Z{l}", f"dZ{l}"]),
+            same_rank([f"W{l}", prev, f"b{l}", f"dW{l}", dprev, f"db{l}"]),
+            same_rank([f"Z{l}", f"dZ{l}"]),
         ]
     L = spec.L
     body += [
-        _edge(f"A{L}", "loss"),
-        _edge("Y", "loss"),
-        _edge(f"dA{L}", "loss", back=True),
-        _column(["Y", f"A{L}", f"dA{L}"]),
+        dot_edge(f"A{L}", "loss"),
+        dot_edge("Y", "loss"),
+        dot_edge(f"dA{L}", "loss", back=True),
+        same_rank(["Y", f"A{L}", f"dA{L}"]),
     ]
-    return _graph(body)
+    return dot_graph(body)
 
 
 def fits_neurons(spec: NetworkSpec) -> bool:
@@ -361,7 +270,7 @@ def neurons(trace: Trace, sample: int = 0) -> str:
             for j in range(layer.W.shape[0]):
                 w, dw = layer.W[j, i], layer.dW[j, i]
                 body.append(
-                    _edge(
+                    dot_edge(
                         f"n{l - 1}_{j}",
                         f"n{l}_{i}",
                         f"w{nt.sub_text(j + 1, i + 1)} = {num(w)}\n∂L/∂w = {num(dw)}",
@@ -370,6 +279,6 @@ def neurons(trace: Trace, sample: int = 0) -> str:
                     )
                 )
     for l, n in enumerate(spec.sizes):
-        body.append(_column([f"n{l}_{i}" for i in range(n)]))
+        body.append(same_rank([f"n{l}_{i}" for i in range(n)]))
     body.append(_unit("caption", t("diagrams.sample", s=sample + 1), "white", "plaintext"))
-    return _graph(body)
+    return dot_graph(body)

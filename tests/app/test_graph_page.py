@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from backprop import NetworkSpec
-from backprop.ui.diagrams import FONT_PT, quantity_nodes
+from backprop.ui.diagrams import quantity_nodes
+from backprop.ui.dot import FONT_PT
 
 from .chart_elements import dot_nodes, graphviz_dots
 from .conftest import assert_clean, run_page
