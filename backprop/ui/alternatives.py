@@ -71,6 +71,8 @@ def figure_tables(fig: go.Figure) -> list[tuple[str, pd.DataFrame]]:
     tables: list[tuple[str, pd.DataFrame]] = []
     series: dict[tuple, dict[str, list]] = {}
     for trace in fig.data:
+        if trace.meta == "pick":  # points to click (network_figure, plots): they draw no numbers of their own
+            continue
         if isinstance(trace, go.Heatmap):
             values = _heatmap_values(trace)
             tables.append((trace.name or "", matrix_frame(values, trace.y, trace.x)))
@@ -112,7 +114,9 @@ def summary(tables: list[tuple[str, pd.DataFrame]]) -> str:
 
 
 def _show_tables(tables: list[tuple[str, pd.DataFrame]], where) -> None:
-    """The expander "as a table" beneath a chart, one titled table per panel."""
+    """The expander "as a table" beneath a chart, one titled table per panel (none if nothing is drawn)."""
+    if not tables:
+        return
     with where.expander(t("common.alt_table")):
         for title, frame in tables:
             if title:
