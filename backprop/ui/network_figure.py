@@ -58,7 +58,7 @@ def _points(name: str, x, y, data, text, color, size, symbol) -> go.Scatter:
         },
         selected={"marker": {"opacity": 1}},  # a click chooses; it does not dim the other points
         unselected={"marker": {"opacity": 1}},
-        meta="pick",  # points to click, not data to tabulate (alternatives.figure_tables)
+        meta="pick",  # drawn points and lines, not numbers to tabulate (alternatives.figure_tables)
     )
 
 
@@ -117,6 +117,7 @@ def network_diagram(trace: Trace, chosen: tuple[int, str, int, int], sample: int
                 mode="lines",
                 hoverinfo="skip",
                 line={"color": "#bbbbbb", "width": 1},
+                meta="pick",
             ),  # fmt: skip
             _points("w", mid_x, mid_y, mid_data, mid_text, mid_color, 9, "diamond"),
             _points("units", unit_x, unit_y, unit_data, unit_text, unit_color, 26, "circle"),
@@ -164,5 +165,5 @@ def _ring(chosen: tuple[int, str, int, int], ys: list[np.ndarray], L: int) -> go
         x, y, size = k, ys[k][j - 1], 36
     return go.Scatter(
         x=[x], y=[y], name="chosen", mode="markers", hoverinfo="skip",
-        marker={"size": size, "symbol": "circle-open", "color": RING, "line": {"width": 3}},
+        marker={"size": size, "symbol": "circle-open", "color": RING, "line": {"width": 3}}, meta="pick",
     )  # fmt: skip
