@@ -49,7 +49,8 @@ def entry_explorer(l: int) -> None:
     with picker_col:
         explorer.pick_variable(spec, "bw")
         chosen = explorer.pick_index(spec, "bw")
-        st.latex(f"{entry_latex.entry_partial(chosen.var, l, chosen.index)} = {latex.num(gradient(chosen))}")
+        value = f"{entry_latex.entry_partial(chosen.var, l, chosen.index)} = {latex.num(gradient(chosen))}"
+        st.container(key="bw_value").latex(value)
     derivations(l, chosen.var, chosen.index)
 
 
