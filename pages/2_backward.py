@@ -92,10 +92,14 @@ def derivations(l: int, var: str, index: tuple[int, ...]) -> None:
     sym = explorer.symbolic(trace, arrays, var, l, index)
     if sym.message:
         sympy_col.info(sym.message)
-    else:  # inline math: KaTeX breaks a long expression at + and =
-        sympy_col.markdown(f"${sym.written} = {latex.num(sym.value)}$")
-        sympy_col.caption(t("backward.sympy_written" if sym.expanded else "backward.sympy_substituted"))
+    else:  # inline math: KaTeX breaks a long sum at + and =; a long term scrolls in its own box
+        sympy_col.html("<style>.st-key-bw_sympy { overflow-x: auto; }</style>")
+        sympy_col.container(key="bw_sympy").markdown(f"${sym.written} = {latex.num(sym.value)}$")
+        sympy_col.caption(t("backward.sympy_substituted"))
         with sympy_col.expander(t("backward.sympy_steps", shown=len(sym.steps), total=sym.steps_total)):
+            if sym.expanded:
+                st.caption(t("backward.sympy_written"))
+                st.latex(sym.expanded)
             for step in (sym.latex, *sym.steps):
                 st.latex(step)
 

@@ -223,7 +223,7 @@ def _symbolic(key: str, token: str, var: str, l: int, index: tuple, _trace: Trac
     if isinstance(entry, TooLarge):  # what is too large and what is available instead
         return Symbolic(None, None, None, (), 0, None, entry.message())
     lhs = entry.latex.split(" = ", 1)[0]
-    written = entry.expanded_latex or _written(network_gradients(_trace.spec), entry, lhs)
+    written = _written(network_gradients(_trace.spec), entry, lhs)
     return Symbolic(
         entry.latex, entry.expanded_latex, written, entry.steps_latex, entry.steps_total, entry.value, None
     )

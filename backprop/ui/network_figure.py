@@ -1,10 +1,10 @@
 r"""The network as a clickable Plotly figure: units and edges are points that name their entry.
 
 Layer k's units sit in column x = k, unit 1 on top. Every edge i → j between layers l-1
-and l is w_ij^(l) (W^(l) is n_{l-1} × n_l, rows as samples: Z = A W + 1 bᵀ); a point at
-its middle carries it. A unit j of layer l ≥ 1 carries its bias b_j^(l); an input unit j
-carries x_sj, the input of the chosen sample s. Each point's ``customdata`` is
-[var, l, i, j] (1-based; i = 0 for a bias, "keep the chosen row"), what
+and l is w_ij^(l) (W^(l) is n_{l-1} × n_l, rows as samples: Z = A W + 1 bᵀ); a point on
+it carries it (``_on_edge``: one point per edge, none shared). A unit j of layer l ≥ 1
+carries its bias b_j^(l); an input unit j carries x_sj, the input of the chosen sample s.
+Each point's ``customdata`` is [var, l, i, j] (1-based; i = 0: "keep the chosen row"), what
 ``state.take_click`` reads when the point is clicked. Colour is the gradient on the
 diverging, colour-blind-safe scale of the heatmaps (purple +, orange −), one scale
 for the whole drawing; the chosen entry is ringed.
@@ -37,6 +37,16 @@ def _y(n: int) -> np.ndarray:
     """Vertical places of a layer's first min(n, MAX_UNITS) units, centred on 0, unit 1 on top."""
     k = min(n, MAX_UNITS)
     return (k - 1) / 2 - np.arange(k, dtype=float)
+
+
+def _on_edge(l: int, y0: float, y1: float, j: int, n_out: int) -> tuple[float, float]:
+    r"""Where the point of edge i → j (0-based j of ``n_out``) sits: a fraction t_j along it.
+
+    t_j = 0.25 + 0.35 j/(n_out-1) differs for each target unit j, so no two edges share a point
+    (at one t every edge i → j with the same y_i + y_j would: their midpoints coincide).
+    """
+    t_j = 0.25 + 0.35 * j / max(n_out - 1, 1)
+    return l - 1 + t_j, y0 + t_j * (y1 - y0)
 
 
 def _points(name: str, x, y, data, text, color, size, symbol) -> go.Scatter:
@@ -84,8 +94,9 @@ def network_diagram(trace: Trace, chosen: tuple[int, str, int, int], sample: int
             for j, y1 in enumerate(ys[l]):
                 edge_x += [l - 1, l, None]
                 edge_y += [y0, y1, None]
-                mid_x.append(l - 0.5)
-                mid_y.append((y0 + y1) / 2)
+                x, y = _on_edge(l, y0, y1, j, len(ys[l]))
+                mid_x.append(x)
+                mid_y.append(y)
                 mid_data.append(["W", l, i + 1, j + 1])
                 symbol = f"w{nt.sub_text(i + 1, j + 1)}{nt.layer_text(l)}"
                 mid_text.append(_hover(symbol, layer.W[i, j], layer.dW[i, j]))
@@ -157,7 +168,8 @@ def _ring(chosen: tuple[int, str, int, int], ys: list[np.ndarray], L: int) -> go
     if var == "W":
         if i > len(ys[l - 1]) or j > len(ys[l]):
             return None
-        x, y, size = l - 0.5, (ys[l - 1][i - 1] + ys[l][j - 1]) / 2, 18
+        x, y = _on_edge(l, ys[l - 1][i - 1], ys[l][j - 1], j - 1, len(ys[l]))
+        size = 18
     else:
         k = l if var == "b" else l - 1
         if not 0 <= k <= L or j > len(ys[k]):
