@@ -194,13 +194,13 @@ def _written(grads, entry, lhs: str) -> str:
 
     One level turns Σ ∂L/∂z a into Σ ∂L/∂a · g'(z) · a with g' as SymPy differentiated it.
     """
-    from backprop.symbolic.notes_latex import latex as sym_latex  # noqa: PLC0415 (with the engine)
-    from backprop.symbolic.symbols import info  # noqa: PLC0415
+    from backprop.symbolic import latex as sym_latex  # noqa: PLC0415 (SymPy's engine, when used)
 
+    gradient = nt.partial("@").split("@")[0]  # a step symbol's name is its LaTeX: ∂L/∂z, ∂L/∂a are gradients
     expr, shown = entry.expr, entry.latex
     for _ in range(4):
         steps = {
-            s: grads.steps[s] for s in expr.free_symbols if s in grads.steps and info(s).kind in ("dz", "da")
+            s: grads.steps[s] for s in expr.free_symbols if s in grads.steps and s.name.startswith(gradient)
         }
         if not steps:
             break
@@ -215,8 +215,11 @@ def _written(grads, entry, lhs: str) -> str:
 @st.cache_data(max_entries=128, show_spinner=False)
 def _symbolic(key: str, token: str, var: str, l: int, index: tuple, _trace: Trace) -> Symbolic:
     try:
-        from backprop.symbolic import TooLarge, network_entry  # noqa: PLC0415 (the symbolic engine, when used)
-        from backprop.symbolic.network import network_gradients  # noqa: PLC0415
+        from backprop.symbolic import (  # noqa: PLC0415 (the symbolic engine, when used)
+            TooLarge,
+            network_entry,
+            network_gradients,
+        )
     except ImportError:
         return Symbolic(None, None, None, (), 0, None, t("backward.sympy_missing"))
     entry = network_entry(_trace, var, l, index)

@@ -398,7 +398,7 @@ def activation_curves(z: np.ndarray, g: np.ndarray, dg: np.ndarray) -> go.Figure
         ]
     )
     fig.update_xaxes(title_text="z", zeroline=True, zerolinecolor="#999999")
-    fig.update_yaxes(zeroline=True, zerolinecolor="#999999")
+    fig.update_yaxes(title_text="g(z), g′(z)", zeroline=True, zerolinecolor="#999999")
     fig.update_layout(
         height=260,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},

@@ -259,12 +259,17 @@ def entry_shape(spec: NetworkSpec, var: str, l: int) -> tuple[int, ...]:
     return (spec.m, spec.sizes[l - 1]) if var == "A_prev" else spec.shape_of(var, l)
 
 
+def _rows_cols(spec: NetworkSpec, var: str, l: int) -> tuple[int, int]:
+    """How far i and j go for x in layer l (b has one row, its j is the unit)."""
+    shape = entry_shape(spec, var, l)
+    return (1, shape[0]) if var == "b" else shape
+
+
 def fitted(spec: NetworkSpec, chosen: Entry) -> Entry:
     """``chosen`` where it fits ``spec``; each part that does not fit falls back to 1 (or W)."""
     l = chosen.l if 1 <= chosen.l <= spec.L else 1
     var = chosen.var if chosen.var in VARIABLES else "W"
-    shape = entry_shape(spec, var, l)
-    rows, cols = (1, shape[0]) if var == "b" else shape
+    rows, cols = _rows_cols(spec, var, l)
     return Entry(l, var, chosen.i if 1 <= chosen.i <= rows else 1, chosen.j if 1 <= chosen.j <= cols else 1)
 
 
@@ -272,8 +277,7 @@ def _entry_from_url(spec: NetworkSpec) -> Entry:
     """The entry the URL names (layer, var, i, j); a part it refuses gets a warning and its default."""
     l = _url_value("layer", lambda s: urlparams.parse_int(s, 1, spec.L)) or 1
     var = _url_value("var", lambda s: _pick(s, list(VARIABLES), list(VARIABLES))) or "W"
-    shape = entry_shape(spec, var, l)
-    rows, cols = (1, shape[0]) if var == "b" else shape
+    rows, cols = _rows_cols(spec, var, l)
     i = _url_value("i", lambda s: urlparams.parse_int(s, 1, rows)) if var != "b" else None
     j = _url_value("j", lambda s: urlparams.parse_int(s, 1, cols))
     return Entry(l, var, i or 1, j or 1)
