@@ -60,6 +60,9 @@ def test_a_heatmap_cell_and_a_diagram_unit_choose_the_backward_pages_entry(app: 
     assert _explorer_value(app) == pytest.approx(trace.layers[0].dW[2, 1], rel=5e-3)
 
     click_point(app, "bw_diagram", ["b", 2, 0, 2])  # the second output unit: its bias b_2^(2)
+    # another layer: the explorer's own rerun hands over to a rerun of the whole page (st.rerun)
+    app.page.locator(".st-key-bw_j_b input").wait_for()
+    app.settle()
     values = widget_values(app)
     assert (values["bw_layer"], values["bw_var"], values["bw_j_b"]) == ("2", "b⁽²⁾", "2"), values
     assert _explorer_value(app) == pytest.approx(trace.layers[1].db[1], rel=5e-3)
