@@ -41,6 +41,7 @@ def entry_explorer(l: int) -> None:
         t("backward.alt_diagram"),
         key="bw_diagram",
         where=diagram_col,
+        tables=[(name, alternatives.matrix_frame(M)) for name, M in drawn(sample)],
         on_select=lambda: state.take_click("bw_diagram"),
         selection_mode="points",
         config={"displayModeBar": False},
@@ -52,6 +53,11 @@ def entry_explorer(l: int) -> None:
         value = f"{entry_latex.entry_partial(chosen.var, l, chosen.index)} = {latex.num(gradient(chosen))}"
         st.container(key="bw_value").latex(value)
     derivations(l, chosen.var, chosen.index)
+
+
+def drawn(sample: int) -> list:
+    """The numbers the diagram shows on hover: the sample's x, each layer's W, b and their gradients."""
+    return alternatives.drawing_matrices("neurons", trace, sample=sample - 1)
 
 
 def gradient(chosen: state.Entry) -> float:

@@ -114,9 +114,7 @@ def summary(tables: list[tuple[str, pd.DataFrame]]) -> str:
 
 
 def _show_tables(tables: list[tuple[str, pd.DataFrame]], where) -> None:
-    """The expander "as a table" beneath a chart, one titled table per panel (none if nothing is drawn)."""
-    if not tables:
-        return
+    """The expander "as a table" beneath a chart, one titled table per panel."""
     with where.expander(t("common.alt_table")):
         for title, frame in tables:
             if title:
@@ -128,9 +126,13 @@ def _show_tables(tables: list[tuple[str, pd.DataFrame]], where) -> None:
                 st.dataframe(frame, alt=label)
 
 
-def figure(fig: go.Figure, description: str, *, key: str, where=st, **chart) -> None:
-    """``fig`` with ``description`` and a summary of its numbers as alt text, the numbers beneath."""
-    tables = figure_tables(fig)
+def figure(fig: go.Figure, description: str, *, key: str, where=st, tables=None, **chart) -> None:
+    """``fig`` with ``description`` and a summary of its numbers as alt text, the numbers beneath.
+
+    ``tables`` (title, frame) pairs stand for ``figure_tables(fig)`` when the figure is a drawing
+    whose numbers are not its traces' data (network_figure: points placed on a diagram).
+    """
+    tables = figure_tables(fig) if tables is None else tables
     with where.container(key=f"alt_{key}"):
         st.plotly_chart(fig, key=key, alt=f"{description} {summary(tables)}", **chart)
         _show_tables(tables, st)
