@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from backprop.derivation import entry_latex, latex
-from backprop.ui import alternatives, diagrams, explorer, page, show, state
+from backprop.ui import alternatives, diagrams, explorer, network_figure, page, show, state
 from backprop.ui.i18n import t
 
 NARROW = 5  # widest matrix written as LaTeX inside one of the three derivation columns
@@ -14,14 +14,7 @@ spec, trace = view.spec, view.trace
 st.title(t("backward.title"))
 st.caption(t("backward.layout"))
 
-l = state.url_choice(
-    t("backward.layer"),
-    show.one_based(spec.L),
-    key="bw_layer",
-    param="layer",
-    widget="radio",
-    horizontal=True,
-)
+l = explorer.pick_layer(spec, "bw")
 layer = trace.layers[l - 1]
 panels = explorer.quantities(trace, l)
 for row in (panels[0:2], panels[2:4], panels[4:6]):
@@ -33,81 +26,108 @@ for row in (panels[0:2], panels[2:4], panels[4:6]):
         if panel.note:
             column.caption(t(panel.note, l=l, p=l - 1, loss=spec.loss))
 
-st.subheader(t("backward.explorer_title"))
-var_names = {"A_prev": f"A^({l - 1})", "W": f"W^({l})", "b": f"b^({l})"}
-var = state.url_choice(
-    t("backward.var"),
-    entry_latex.VARIABLES,
-    key="bw_var",
-    param="var",
-    default="W",
-    widget="radio",
-    horizontal=True,
-    format_func=var_names.get,
-)
-shape = entry_latex.shape_of(var, layer.A_prev, layer.W)
-pickers = st.columns(len(shape))
-index = tuple(
-    state.url_choice(
-        t(f"backward.pick_{axis}", n=n), show.one_based(n), key=f"bw_{axis}_{var}", param=axis, where=col
+
+@st.fragment
+def entry_explorer(l: int) -> None:
+    """One entry derived three ways; its pickers and the diagram rerun this part alone."""
+    chosen = state.entry(spec)
+    if chosen.l != l:  # a click on the diagram chose another layer: the panels above follow
+        st.rerun()
+    st.subheader(t("backward.explorer_title"))
+    diagram_col, picker_col = st.columns([3, 2])
+    sample = chosen.i if (chosen.var, chosen.l) == ("A_prev", 1) else 1
+    alternatives.figure(
+        network_figure.network_diagram(trace, chosen, sample),
+        t("backward.alt_diagram"),
+        key="bw_diagram",
+        where=diagram_col,
+        tables=[(name, alternatives.matrix_frame(M)) for name, M in drawn(sample)],
+        on_select=lambda: state.take_click("bw_diagram"),
+        selection_mode="points",
+        config={"displayModeBar": False},
     )
-    - 1
-    for axis, n, col in zip(("i", "j") if len(shape) == 2 else ("j",), shape, pickers)
-)
+    diagram_col.caption(t("backward.diagram_note"))
+    with picker_col:
+        explorer.pick_variable(spec, "bw")
+        chosen = explorer.pick_index(spec, "bw")
+        value = f"{entry_latex.entry_partial(chosen.var, l, chosen.index)} = {latex.num(gradient(chosen))}"
+        st.container(key="bw_value").latex(value)
+    derivations(l, chosen.var, chosen.index)
 
-T, keep = entry_latex.terms(layer.A_prev, layer.W, layer.dZ, var, index)
-# two columns side by side (the matrix column holds two matrices); SymPy's line below them
-index_col, matrix_col = st.columns([1, 1.4])
-sympy_col = st.container()
-index_col.markdown(f"**{t('backward.by_index')}**")
-index_col.latex(entry_latex.double_sum(var, l, index, *layer.dZ.shape))
-if latex.fits(T, max_cols=NARROW):
-    index_col.latex(entry_latex.term_grid(T, keep))
-index_col.caption(t("backward.terms_note", total=T.size, kept=int(keep.sum())))
-index_col.latex(entry_latex.collapsed(layer.A_prev, layer.W, layer.dZ, var, l, index))
 
-product = entry_latex.product(layer.A_prev, layer.W, layer.dZ, var, l, index)
-matrix_col.markdown(f"**{t('backward.by_matrix')}**")
-matrix_col.latex(
-    latex.backward_formula("d" + var, l, spec.L, spec.activations[l - 1], spec.loss, False, False)
-)
-matrix_col.latex(entry_latex.matrix_entry(layer.A_prev, layer.W, layer.dZ, var, l, index))
-show.matrix_or_table(
-    product.left_name, product.left, matrix_col, small=True, max_cols=NARROW, rows=[product.i]
-)
-show.matrix_or_table(
-    product.right_name, product.right, matrix_col, small=True, max_cols=NARROW, cols=[product.j]
-)
-matrix_col.caption(t("backward.matrix_note"))
+def drawn(sample: int) -> list:
+    """The numbers the diagram shows on hover: the sample's x, each layer's W, b and their gradients."""
+    return alternatives.drawing_matrices("neurons", trace, sample=sample - 1)
 
-sympy_col.markdown(f"**{t('backward.by_sympy')}**")
-arrays = state.arrays()
-sym = explorer.symbolic(trace, arrays, var, l, index)
-if sym.message:
-    sympy_col.info(sym.message)
-else:
-    sympy_col.markdown(f"${sym.expanded or sym.latex}$")  # inline math: KaTeX breaks long sums at + and =
-    with sympy_col.expander(t("backward.sympy_steps", shown=len(sym.steps), total=sym.steps_total)):
-        for step in (sym.latex, *sym.steps) if sym.expanded else sym.steps:
-            st.latex(step)
 
-fd, at_kink = explorer.finite_difference(spec, arrays, var, l, index)
-values = {
-    t("backward.m_backprop"): float(getattr(layer, "d" + var)[index]),
-    t("backward.m_index"): float(T.sum()),
-    t("backward.m_matrix"): product.value,
-    t("backward.m_sympy"): sym.value,
-}
-st.markdown(f"**{t('backward.against_fd', fd=f'{fd:.12g}')}**")
-rows = pd.DataFrame(explorer.differences(values, fd, trace.loss))
-formats = dict(zip(rows.columns[1:], ("%.12g", "%.3e", "%.3e")))
-st.dataframe(
-    rows,
-    hide_index=True,
-    column_config={c: st.column_config.NumberColumn(format=f) for c, f in formats.items()},
-)
-if at_kink:
-    st.warning(t("backward.at_kink"))
+def gradient(chosen: state.Entry) -> float:
+    """Backprop's ∂L/∂x for the chosen entry."""
+    return float(getattr(trace.layers[chosen.l - 1], "d" + chosen.var)[chosen.index])
 
+
+def derivations(l: int, var: str, index: tuple[int, ...]) -> None:
+    """The index-level sum, the matrix entry and SymPy's expression side by side, then the table."""
+    layer = trace.layers[l - 1]
+    T, keep = entry_latex.terms(layer.A_prev, layer.W, layer.dZ, var, index)
+    # two columns side by side (the matrix column holds two matrices); SymPy's line below them
+    index_col, matrix_col = st.columns([1, 1.4])
+    sympy_col = st.container()
+    index_col.markdown(f"**{t('backward.by_index')}**")
+    index_col.latex(entry_latex.double_sum(var, l, index, *layer.dZ.shape))
+    if latex.fits(T, max_cols=NARROW):
+        index_col.latex(entry_latex.term_grid(T, keep))
+    index_col.caption(t("backward.terms_note", total=T.size, kept=int(keep.sum())))
+    index_col.latex(entry_latex.collapsed(layer.A_prev, layer.W, layer.dZ, var, l, index))
+
+    product = entry_latex.product(layer.A_prev, layer.W, layer.dZ, var, l, index)
+    matrix_col.markdown(f"**{t('backward.by_matrix')}**")
+    matrix_col.latex(
+        latex.backward_formula("d" + var, l, spec.L, spec.activations[l - 1], spec.loss, False, False)
+    )
+    matrix_col.latex(entry_latex.matrix_entry(layer.A_prev, layer.W, layer.dZ, var, l, index))
+    show.matrix_or_table(
+        product.left_name, product.left, matrix_col, small=True, max_cols=NARROW, rows=[product.i]
+    )
+    show.matrix_or_table(
+        product.right_name, product.right, matrix_col, small=True, max_cols=NARROW, cols=[product.j]
+    )
+    matrix_col.caption(t("backward.matrix_note"))
+
+    sympy_col.markdown(f"**{t('backward.by_sympy')}**")
+    arrays = state.arrays()
+    sym = explorer.symbolic(trace, arrays, var, l, index)
+    if sym.message:
+        sympy_col.info(sym.message)
+    else:  # inline math: KaTeX breaks a long sum at + and =; a long term scrolls in its own box
+        sympy_col.html("<style>.st-key-bw_sympy { overflow-x: auto; }</style>")
+        sympy_col.container(key="bw_sympy").markdown(f"${sym.written} = {latex.num(sym.value)}$")
+        sympy_col.caption(t("backward.sympy_substituted"))
+        with sympy_col.expander(t("backward.sympy_steps", shown=len(sym.steps), total=sym.steps_total)):
+            if sym.expanded:
+                st.caption(t("backward.sympy_written"))
+                st.latex(sym.expanded)
+            for step in (sym.latex, *sym.steps):
+                st.latex(step)
+
+    fd, at_kink = explorer.finite_difference(spec, arrays, var, l, index)
+    values = {
+        t("backward.m_backprop"): float(getattr(layer, "d" + var)[index]),
+        t("backward.m_index"): float(T.sum()),
+        t("backward.m_matrix"): product.value,
+        t("backward.m_sympy"): sym.value,
+    }
+    st.markdown(f"**{t('backward.against_fd', fd=f'{fd:.12g}')}**")
+    rows = pd.DataFrame(explorer.differences(values, fd, trace.loss))
+    formats = dict(zip(rows.columns[1:], ("%.12g", "%.3e", "%.3e")))
+    st.dataframe(
+        rows,
+        hide_index=True,
+        column_config={c: st.column_config.NumberColumn(format=f) for c, f in formats.items()},
+    )
+    if at_kink:
+        st.warning(t("backward.at_kink"))
+
+
+entry_explorer(l)
 st.subheader(t("backward.drawing"))
 alternatives.drawing(diagrams.bp_single_dense(trace, l), "bp-single-dense", trace, key="bw_drawing", l=l)

@@ -3,10 +3,8 @@
 import streamlit as st
 
 from backprop.symbolic.limits import TooLarge
-from backprop.ui import explorer, results, show, sidebar, state
+from backprop.ui import explorer, results, sidebar, state
 from backprop.ui.i18n import t
-
-VARIABLES = ("W", "b", "A_prev")
 
 view = sidebar.render("symbolic")
 spec, trace = view.spec, view.trace
@@ -14,15 +12,8 @@ st.title(t("symbolic.title"))
 st.caption(t("symbolic.intro"))
 
 left, right = st.columns(2)
-l = state.url_choice(
-    t("symbolic.layer"), show.one_based(spec.L), key="sy_layer", param="sy_layer",
-    widget="radio", horizontal=True, where=left,
-)  # fmt: skip
-names = {"W": f"W^({l})", "b": f"b^({l})", "A_prev": "X = A^(0)" if l == 1 else f"A^({l - 1})"}
-var = state.url_choice(
-    t("symbolic.variable"), VARIABLES, key="sy_var", param="sy_var",
-    widget="radio", horizontal=True, format_func=names.get, where=right,
-)  # fmt: skip
+l = explorer.pick_layer(spec, "sy", where=left)
+var = explorer.pick_variable(spec, "sy", where=right)
 
 with st.spinner(t("symbolic.deriving")):
     generic, matrix = results.generic(), results.matrix_calculus()
@@ -44,51 +35,57 @@ for line in lines:
 if limit:
     st.info(t("symbolic.too_large", message=limit))
 
-st.header(t("symbolic.entry_title"))
-layer = trace.layers[l - 1]
-shape = {"W": layer.W.shape, "b": layer.b.shape, "A_prev": layer.A_prev.shape}[var]
-pickers = st.columns(len(shape))
-index = tuple(
-    state.url_int(
-        t(f"symbolic.pick_{axis}", n=n), 1, n, key=f"sy_{axis}_{var}", param=f"sy_{axis}", where=column
-    )
-    - 1
-    for axis, n, column in zip(("i", "j") if len(shape) == 2 else ("j",), shape, pickers, strict=True)
-)
-key, token = results.key_of(view)
-with st.spinner(t("symbolic.working")):
-    sym = results.network_entry(key, token, var, l, index, trace)
-if sym.status == "ok":
-    st.latex(sym.latex)
-    if sym.expanded:
-        st.caption(t("symbolic.expanded"))
-        st.latex(sym.expanded)
-    with st.expander(
-        t("symbolic.steps", shown=len(sym.steps), total=sym.steps_total), expanded=len(sym.steps) <= 8
-    ):
-        for step in sym.steps:
-            st.latex(step)
-        if len(sym.steps) < sym.steps_total:
-            st.caption(t("symbolic.steps_cut", shown=len(sym.steps), total=sym.steps_total))
-else:
-    st.info(t(f"symbolic.status_{sym.status}", message=sym.message, seconds=results.NETWORK_SECONDS))
-    st.subheader(t("symbolic.per_layer_title", l=l))
-    per_layer = results.element_sum(key, token, l, var, index, trace)
-    if isinstance(per_layer, TooLarge):
-        st.info(t("symbolic.too_large", message=per_layer.message()))
-    else:
-        st.latex(per_layer.latex["equation"])
-        st.caption(t("symbolic.per_layer_note", page=t("common.nav_backward")))
 
-backprop_value = float({"W": layer.dW, "b": layer.db, "A_prev": layer.dA_prev}[var][index])
-numeric, at_kink = explorer.finite_difference(spec, state.arrays(), var, l, index)
-values = {t("symbolic.sympy"): sym.value, t("symbolic.backprop"): backprop_value}
-precise, tiny = st.column_config.NumberColumn(format="%.12g"), st.column_config.NumberColumn(format="%.2e")
-st.dataframe(
-    explorer.differences(values, numeric, trace.loss),
-    hide_index=True,
-    column_config={
-        t("backward.col_value"): precise, t("backward.col_minus_fd"): tiny, t("backward.col_rel"): tiny,
-    },
-)  # fmt: skip
-st.caption(t("symbolic.fd_note", value=f"{numeric:.12g}") + (" " + t("symbolic.at_kink") if at_kink else ""))
+@st.fragment
+def entry_section(l: int, var: str) -> None:
+    """SymPy's derivative of the chosen entry against backprop and finite differences; reruns alone."""
+    chosen = state.entry(spec)
+    if (chosen.l, chosen.var) != (l, var):  # chosen elsewhere meanwhile: the sections above follow
+        st.rerun()
+    st.header(t("symbolic.entry_title"))
+    index = explorer.pick_index(spec, "sy").index
+    layer = trace.layers[l - 1]
+    key, token = results.key_of(view)
+    with st.spinner(t("symbolic.working")):
+        sym = results.network_entry(key, token, var, l, index, trace)
+    if sym.status == "ok":
+        st.latex(sym.latex)
+        if sym.expanded:
+            st.caption(t("symbolic.expanded"))
+            st.latex(sym.expanded)
+        with st.expander(
+            t("symbolic.steps", shown=len(sym.steps), total=sym.steps_total), expanded=len(sym.steps) <= 8
+        ):
+            for step in sym.steps:
+                st.latex(step)
+            if len(sym.steps) < sym.steps_total:
+                st.caption(t("symbolic.steps_cut", shown=len(sym.steps), total=sym.steps_total))
+    else:
+        st.info(t(f"symbolic.status_{sym.status}", message=sym.message, seconds=results.NETWORK_SECONDS))
+        st.subheader(t("symbolic.per_layer_title", l=l))
+        per_layer = results.element_sum(key, token, l, var, index, trace)
+        if isinstance(per_layer, TooLarge):
+            st.info(t("symbolic.too_large", message=per_layer.message()))
+        else:
+            st.latex(per_layer.latex["equation"])
+            st.caption(t("symbolic.per_layer_note", page=t("common.nav_backward")))
+
+    backprop_value = float({"W": layer.dW, "b": layer.db, "A_prev": layer.dA_prev}[var][index])
+    numeric, at_kink = explorer.finite_difference(spec, state.arrays(), var, l, index)
+    values = {t("symbolic.sympy"): sym.value, t("symbolic.backprop"): backprop_value}
+    precise, tiny = (
+        st.column_config.NumberColumn(format="%.12g"),
+        st.column_config.NumberColumn(format="%.2e"),
+    )
+    st.dataframe(
+        explorer.differences(values, numeric, trace.loss),
+        hide_index=True,
+        column_config={
+            t("backward.col_value"): precise, t("backward.col_minus_fd"): tiny, t("backward.col_rel"): tiny,
+        },
+    )  # fmt: skip
+    note = t("symbolic.fd_note", value=f"{numeric:.12g}")
+    st.caption(note + (" " + t("symbolic.at_kink") if at_kink else ""))
+
+
+entry_section(l, var)

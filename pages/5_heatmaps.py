@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from backprop.derivation import entry_latex, latex
 from backprop.teaching.train import DEMOS, MAX_RATE, max_steps
-from backprop.ui import alternatives, results, sidebar, state
+from backprop.ui import alternatives, plots, registry, results, sidebar, state
 from backprop.ui.i18n import t
 
 RATES = tuple(r for r in (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0) if r <= MAX_RATE)
@@ -50,16 +51,38 @@ if steps > 0:
     st.caption(t("heatmaps.after", steps=history.steps_done, rate=rate, loss=f"{history.loss[-1]:.4g}"))
     trace, token = history.final, f"{token}-{rate}-{steps}"
 
-st.subheader(t("heatmaps.gradients"))
-scale = state.url_choice(
-    t("heatmaps.scale"), ("shared", "panel"), key="hm_scale", param="hm_scale",
-    widget="radio", horizontal=True, format_func=lambda s: t(f"heatmaps.scale_{s}"),
-)  # fmt: skip
-st.caption(t("heatmaps.layout_note"))
-grads = results.gradient_figure(key, token, scale == "shared", view.lang, trace)
-alternatives.figure(grads, t("heatmaps.alt_grads"), key="hm_grads")
+
+@st.fragment
+def gradients(token: str, trace, trained: bool) -> None:
+    """Every layer's gradients; a click on a cell chooses that entry for the backward and symbolic pages."""
+    st.subheader(t("heatmaps.gradients"))
+    scale = state.url_choice(
+        t("heatmaps.scale"), ("shared", "panel"), key="hm_scale", param="hm_scale",
+        widget="radio", horizontal=True, format_func=lambda s: t(f"heatmaps.scale_{s}"),
+    )  # fmt: skip
+    st.caption(t("heatmaps.layout_note"))
+    grads = results.gradient_figure(key, token, scale == "shared", view.lang, trace)
+    alternatives.figure(
+        grads, t("heatmaps.alt_grads"), key="hm_grads",
+        on_select=lambda: state.take_click("hm_grads"), selection_mode="points",
+    )  # fmt: skip
+    chosen = state.entry(view.spec)
+    value = float(getattr(trace.layers[chosen.l - 1], "d" + chosen.var)[chosen.index])
+    name = entry_latex.entry_partial(chosen.var, chosen.l, chosen.index)
+    st.markdown(t("heatmaps.chosen", entry=f"${name} = {latex.num(value)}$"))
+    if trained:
+        st.caption(t("heatmaps.chosen_trained"))
+    sidebar.links(
+        st.container(horizontal=True), "heatmaps", [registry.by_name(n) for n in ("backward", "symbolic")]
+    )
+
+
+gradients(token, trace, steps > 0)
 st.subheader(t("heatmaps.norms"))
-alternatives.figure(
-    results.norm_figure(key, token, view.lang, trace), t("heatmaps.alt_norms"), key="hm_norms"
+norms = results.norm_figure(key, token, view.lang, trace)
+alternatives.figure(norms, t("heatmaps.alt_norms"), key="hm_norms")
+st.caption(
+    t(f"heatmaps.norms_note_{plots.norm_scale(trace)}", span=plots.LINEAR_SPAN)
+    + " "
+    + t("heatmaps.norms_note")
 )
-st.caption(t("heatmaps.norms_note"))

@@ -21,8 +21,8 @@ SPECS = [
 def test_gradient_heatmaps_hold_the_cores_arrays(spec, shared):
     trace = run(spec)
     fig = plots.gradient_heatmaps(trace, shared=shared)
-    assert len(fig.data) == 4 * spec.L
-    panels = iter(fig.data)
+    assert len(heatmaps(fig)) == 4 * spec.L
+    panels = iter(heatmaps(fig))
     peak = max(np.abs(getattr(x, f)).max() for x in trace.layers for f in ("dW", "db", "dZ", "dA_prev"))
     for layer in trace.layers:
         for field, M in (
@@ -48,6 +48,47 @@ def test_gradient_heatmaps_hold_the_cores_arrays(spec, shared):
     assert all(axis.autorange == "reversed" for axis in fig.select_yaxes())
 
 
+def heatmaps(fig) -> list:
+    """The figure's heatmap panels, without the points laid over them to be clicked."""
+    return [trace for trace in fig.data if trace.type == "heatmap"]
+
+
+def test_every_cell_of_w_b_and_a_has_a_point_naming_its_entry():
+    trace = run(NetworkSpec())
+    fig = plots.gradient_heatmaps(trace)
+    points = {(p.customdata[0][0], p.customdata[0][1]): p for p in fig.data if p.meta == "pick"}
+    assert set(points) == {(var, l) for l in (1, 2) for var in ("W", "b", "A_prev")}  # no ∂L/∂Z: not derived
+    for (var, l), p in points.items():
+        layer = trace.layers[l - 1]
+        M = {"W": layer.dW, "b": layer.db[None, :], "A_prev": layer.dA_prev}[var]
+        assert len(p.customdata) == M.size
+        for (name, at, i, j), x, y, shown in zip(p.customdata, p.x, p.y, p.hovertext, strict=True):
+            assert (name, at, j, x) == (var, l, x, j) and (i == 0 if var == "b" else i == y)
+            assert float(shown) == pytest.approx(M[y - 1, x - 1], rel=1e-5)  # the hover's value, 1-based
+        assert "%{hovertext}" in p.hovertemplate and "<sub>%{y},%{x}</sub>" in p.hovertemplate or var == "b"
+
+
+def test_log_ticks_are_readable_values_inside_the_range():
+    for low, high in ((0.36, 2.8), (1e-7, 3.0), (1.2, 1.9), (5.0, 5.0), (1.5, 3.0)):
+        values, texts = plots.log_ticks(low, high)
+        assert all(low <= v <= high for v in values) and len(values) >= 1
+        assert texts == [f"{v:.3g}" for v in values]
+    assert plots.log_ticks(0.36, 2.8)[1] == ["0.5", "1", "2"]
+
+
+def test_norms_of_one_size_are_bars_from_zero_and_of_many_sizes_points_on_a_log_axis():
+    trace = run(NetworkSpec())  # norms 0.36 .. 2.8: bars from 0, each with its value
+    bars = plots.norm_bars(trace)
+    assert plots.norm_scale(trace) == "linear" and {d.type for d in bars.data} == {"bar"}
+    assert bars.layout.yaxis.type != "log" and bars.layout.yaxis.range[0] == 0
+    assert bars.data[0].text[0] == f"{np.linalg.norm(trace.layers[0].dW):.3g}"
+    deep = run(NetworkSpec(sizes=(4, 8, 8, 8, 8, 8, 8, 2), activations=("sigmoid",) * 6 + ("identity",)))
+    points = plots.norm_bars(deep)
+    assert plots.norm_scale(deep) == "log" and {d.type for d in points.data} == {"scatter"}
+    assert points.layout.yaxis.type == "log" and "log" in points.layout.yaxis.title.text
+    assert len(points.layout.yaxis.tickvals) >= 2
+
+
 def test_heatmap_titles_name_the_quantity_and_shape():
     fig = plots.gradient_heatmaps(run(NetworkSpec()))
     titles = [a.text for a in fig.layout.annotations]
@@ -58,7 +99,7 @@ def test_all_zero_gradients_still_draw():
     spec = NetworkSpec(sizes=(2, 2), activations=("relu",), batch=1, init="integers", seed=3)
     trace = run(spec, X=np.array([[-5.0, -5.0]]) * 0, Y=np.zeros((1, 2)))
     fig = plots.gradient_heatmaps(trace, shared=False)
-    assert all(np.isfinite([p.zmin, p.zmax]).all() for p in fig.data)
+    assert all(np.isfinite([p.zmin, p.zmax]).all() for p in heatmaps(fig))
 
 
 def test_error_grids_place_each_entry_and_blank_the_rest():
@@ -100,12 +141,13 @@ def test_norm_bars_and_training_curves():
     bars = plots.norm_bars(trace)
     np.testing.assert_allclose(bars.data[0].y, [np.linalg.norm(x.dW) for x in trace.layers])
     np.testing.assert_allclose(bars.data[1].y, [np.linalg.norm(x.db) for x in trace.layers])
-    assert bars.layout.yaxis.type == "log"
     loss, norms = np.array([3.0, 2.0, 1.5]), np.array([[1.0, 2.0], [0.5, 1.0], [0.2, 0.9]])
     curves = plots.training_curves(loss, norms)
     np.testing.assert_array_equal(curves.data[0].y, loss)
     np.testing.assert_array_equal(curves.data[2].y, norms[:, 1])
     assert list(curves.data[0].x) == [0, 1, 2]
+    assert curves.layout.yaxis.type == curves.layout.yaxis2.type == "log"
+    assert "log" in curves.layout.yaxis.title.text and curves.layout.yaxis.ticktext == ("1.5", "2", "3")
 
 
 def test_big_panels_are_drawn_in_blocks_keeping_each_blocks_extreme():
@@ -125,9 +167,9 @@ def test_big_panels_are_drawn_in_blocks_keeping_each_blocks_extreme():
 
 def test_a_wide_network_is_drawn_in_blocks():
     spec = NetworkSpec(sizes=(300, 120, 2), activations=("tanh", "identity"), batch=2)
-    fig = plots.gradient_heatmaps(run(spec))
-    assert fig.data[0].z.shape[0] <= plots.MAX_SIDE and fig.data[0].z.shape[1] <= plots.MAX_SIDE
-    assert "in blocks" in fig.layout.annotations[0].text
+    dW, db_panel = heatmaps(plots.gradient_heatmaps(run(spec)))[:2]
+    assert dW.z.shape[0] <= plots.MAX_SIDE and dW.z.shape[1] <= plots.MAX_SIDE
+    assert "in blocks" in plots.gradient_heatmaps(run(spec)).layout.annotations[0].text
     db = run(spec).layers[0].db  # 120 entries > MAX_SIDE: pairs, each drawn as its larger |·|
-    np.testing.assert_array_equal(fig.data[1].z, plots.blocks(db)[0])
-    assert fig.data[1].z.shape == (1, 60) and list(fig.data[1].x[:2]) == [1, 3]
+    np.testing.assert_array_equal(db_panel.z, plots.blocks(db)[0])
+    assert db_panel.z.shape == (1, 60) and list(db_panel.x[:2]) == [1, 3]

@@ -73,6 +73,8 @@ def figure_tables(fig: go.Figure) -> list[tuple[str, pd.DataFrame]]:
     tables: list[tuple[str, pd.DataFrame]] = []
     series: dict[tuple, dict[str, list]] = {}
     for trace in fig.data:
+        if trace.meta == "pick":  # points to click (network_figure, plots): they draw no numbers of their own
+            continue
         if isinstance(trace, go.Heatmap):
             values = _heatmap_values(trace)
             tables.append((trace.name or "", matrix_frame(values, trace.y, trace.x)))
@@ -136,9 +138,13 @@ def _show_tables(tables: list[tuple[str, pd.DataFrame | np.ndarray]], where, key
                 st.dataframe(frame, alt=label)
 
 
-def figure(fig: go.Figure, description: str, *, key: str, where=st, **chart) -> None:
-    """``fig`` with ``description`` and a summary of its numbers as alt text, the numbers beneath."""
-    tables = figure_tables(fig)
+def figure(fig: go.Figure, description: str, *, key: str, where=st, tables=None, **chart) -> None:
+    """``fig`` with ``description`` and a summary of its numbers as alt text, the numbers beneath.
+
+    ``tables`` (title, frame) pairs stand for ``figure_tables(fig)`` when the figure is a drawing
+    whose numbers are not its traces' data (network_figure: points placed on a diagram).
+    """
+    tables = figure_tables(fig) if tables is None else tables
     with where.container(key=f"alt_{key}"):
         st.plotly_chart(fig, key=key, alt=f"{description} {summary(tables)}", **chart)
         _show_tables(tables, st, key)

@@ -2,6 +2,10 @@ r"""What the backward page shows, assembled from the core (no streamlit widgets 
 
 - ``quantities(trace, l)``: the six backward panels of layer l (∂L/∂A, g'(Z), ∂L/∂Z,
   ∂L/∂W, ∂L/∂b, ∂L/∂A^(l-1)): formula, the name to print, the values, a note key.
+- ``pick_layer``, ``pick_variable``, ``pick_index``: the entry pickers of every page (radios
+  for the layer and the variable, select boxes for i and j), all reading and writing the
+  one chosen entry (``state.entry``), so a pick on one page or a click on a chart is the
+  pick everywhere.
 - ``finite_difference(spec, arrays, var, l, index)``: the five-point estimate of
   ∂L/∂x for one entry of A^(l-1), W^(l) or b^(l), cached on (spec, arrays digest, entry).
   For A^(l-1) with l > 1 (not an input of the network) it is taken on the sub-network of
@@ -22,8 +26,56 @@ from backprop.core.network import Params, Trace, forward
 from backprop.core.spec import NetworkSpec
 from backprop.derivation import latex
 from backprop.derivation import notation as nt
-from backprop.ui import cache
+from backprop.ui import cache, show, state
 from backprop.ui.i18n import t
+
+
+def variable_name(var: str, l: int) -> str:
+    """The variable as the pickers name it: W⁽ˡ⁾, b⁽ˡ⁾, A⁽ˡ⁻¹⁾ (X = A⁽⁰⁾ for layer 1)."""
+    if var == "A_prev":
+        return "X = A⁽⁰⁾" if l == 1 else "A" + nt.layer_text(l - 1)
+    return var + nt.layer_text(l)
+
+
+def _take(key: str, part: str) -> None:
+    """A picker's on_change: its value becomes that part of the chosen entry."""
+    state.set_entry(**{part: st.session_state[key]})
+
+
+def _picker(widget, label: str, options, key: str, part: str, value, where, **kwargs):
+    """``widget`` showing ``value`` (the chosen entry's part), writing a change back to the entry."""
+    st.session_state[key] = value
+    return getattr(where, widget)(label, options, key=key, on_change=_take, args=(key, part), **kwargs)
+
+
+def pick_layer(spec: NetworkSpec, prefix: str, where=st) -> int:
+    """The chosen entry's layer l, as a row of radio buttons 1..L (key ``<prefix>_layer``)."""
+    chosen = state.entry(spec)
+    options = show.one_based(spec.L)
+    return _picker(
+        "radio", t("backward.layer"), options, f"{prefix}_layer", "l", chosen.l, where, horizontal=True
+    )
+
+
+def pick_variable(spec: NetworkSpec, prefix: str, where=st) -> str:
+    """The chosen entry's variable W, b or A^(l-1), as radio buttons (key ``<prefix>_var``)."""
+    chosen = state.entry(spec)
+    return _picker(
+        "radio", t("backward.var"), state.VARIABLES, f"{prefix}_var", "var", chosen.var, where,
+        horizontal=True, format_func=lambda var: variable_name(var, chosen.l),
+    )  # fmt: skip
+
+
+def pick_index(spec: NetworkSpec, prefix: str, where=st) -> state.Entry:
+    """The chosen entry's i and j, as select boxes 1..n side by side (keys ``<prefix>_i_<var>``, ...)."""
+    chosen = state.entry(spec)
+    shape = state.entry_shape(spec, chosen.var, chosen.l)
+    axes = (("j", shape[0]),) if chosen.var == "b" else (("i", shape[0]), ("j", shape[1]))
+    for (axis, n), column in zip(axes, where.columns(len(axes)), strict=True):
+        label = t(f"backward.pick_{axis}_{chosen.var}", n=n, l=chosen.l, p=chosen.l - 1)
+        key = f"{prefix}_{axis}_{chosen.var}"
+        _picker("selectbox", label, show.one_based(n), key, axis, getattr(chosen, axis), column)
+    return state.entry(spec)
 
 
 class Panel(NamedTuple):
@@ -122,28 +174,61 @@ def differences(values: dict[str, float | None], reference: float, loss: float) 
     return rows
 
 
+WRITTEN_CHARS = 1200  # the SymPy line substitutes chain-rule steps while its LaTeX stays this short
+
+
 class Symbolic(NamedTuple):
     """SymPy's derivative of one entry as printable data, or why it is not shown."""
 
     latex: str | None  # ∂L/∂x = ... in the engine's step symbols
     expanded: str | None  # the same in inputs, targets and parameters alone, when short
+    written: str | None  # ∂L/∂x as SymPy writes it with its gradient steps substituted while short
     steps: tuple[str, ...]  # the steps it rests on, nearest first
     steps_total: int
     value: float | None
     message: str | None  # set when there is no derivative to show (too large, engine missing)
 
 
+def _written(grads, entry, lhs: str) -> str:
+    r"""∂L/∂x = SymPy's expression with its ∂L/∂z, ∂L/∂a steps substituted, level by level, while short.
+
+    One level turns Σ ∂L/∂z a into Σ ∂L/∂a · g'(z) · a with g' as SymPy differentiated it.
+    """
+    from backprop.symbolic import latex as sym_latex  # noqa: PLC0415 (SymPy's engine, when used)
+
+    gradient = nt.partial("@").split("@")[0]  # a step symbol's name is its LaTeX: ∂L/∂z, ∂L/∂a are gradients
+    expr, shown = entry.expr, entry.latex
+    for _ in range(4):
+        steps = {
+            s: grads.steps[s] for s in expr.free_symbols if s in grads.steps and s.name.startswith(gradient)
+        }
+        if not steps:
+            break
+        expr = expr.xreplace(steps)
+        text = f"{lhs} = {sym_latex(expr)}"
+        if len(text) > WRITTEN_CHARS:
+            break
+        shown = text
+    return shown
+
+
 @st.cache_data(max_entries=128, show_spinner=False)
 def _symbolic(key: str, token: str, var: str, l: int, index: tuple, _trace: Trace) -> Symbolic:
     try:
-        from backprop.symbolic import TooLarge, network_entry  # noqa: PLC0415 (the symbolic engine, when used)
+        from backprop.symbolic import (  # noqa: PLC0415 (the symbolic engine, when used)
+            TooLarge,
+            network_entry,
+            network_gradients,
+        )
     except ImportError:
-        return Symbolic(None, None, (), 0, None, t("backward.sympy_missing"))
+        return Symbolic(None, None, None, (), 0, None, t("backward.sympy_missing"))
     entry = network_entry(_trace, var, l, index)
     if isinstance(entry, TooLarge):  # what is too large and what is available instead
-        return Symbolic(None, None, (), 0, None, entry.message())
+        return Symbolic(None, None, None, (), 0, None, entry.message())
+    lhs = entry.latex.split(" = ", 1)[0]
+    written = _written(network_gradients(_trace.spec), entry, lhs)
     return Symbolic(
-        entry.latex, entry.expanded_latex, entry.steps_latex, entry.steps_total, entry.value, None
+        entry.latex, entry.expanded_latex, written, entry.steps_latex, entry.steps_total, entry.value, None
     )
 
 

@@ -5,19 +5,25 @@ r"""Plotly figures of the gradients: arrays in, ``go.Figure`` out (no streamlit 
   ``DIVERGING`` centred on 0; one scale for all panels (``shared``) or one per panel.
   Row 0 on top, as the matrix is printed; hover gives the entry's name, its 1-based
   indices (the notes' w_ij is W[i-1, j-1]) and its value; small matrices carry their
-  numbers in the cells. Each trace's ``z`` is the core's array itself.
+  numbers in the cells. Each trace's ``z`` is the core's array itself. The panels of
+  ∂L/∂W, ∂L/∂b and ∂L/∂A^(l-1) carry a layer of invisible points, one per cell, whose
+  ``customdata`` [var, l, i, j] names the entry: clicking one chooses that entry
+  (``state.take_click``), and the chosen cell is outlined.
 - ``error_grids(entries, spec)`` and ``rel_error_heatmaps(grids, tolerance)``: the check's
   relative error of every entry of X, W^(l), b^(l) as log10 heatmaps (unchecked entries
   and entries at a kink are blank).
-- ``norm_bars(trace)``: ‖∂L/∂W^(l)‖ and ‖∂L/∂b^(l)‖ per layer (log scale).
+- ``norm_bars(trace)``: ‖∂L/∂W^(l)‖ and ‖∂L/∂b^(l)‖ per layer: bars from zero on a linear
+  axis while the norms lie within a factor ``LINEAR_SPAN`` of each other, else points (no
+  bars: a bar on a log axis starts at an arbitrary floor) on a log axis titled as such,
+  ticks at readable values (``log_ticks``), each point labelled with its value.
 - ``training_curves(loss, grad_norms)``: the loss and each layer's ‖∂L/∂W^(l)‖ over
-  gradient-descent steps (log scale).
+  gradient-descent steps, on log axes titled as such with readable ticks.
 - ``activation_curves(z, g, dg)``: an activation and its derivative against z.
 
 >>> from backprop import NetworkSpec, run
 >>> fig = gradient_heatmaps(run(NetworkSpec()))
->>> len(fig.data), fig.data[0].name
-(8, '∂L/∂W⁽¹⁾')
+>>> [trace.type for trace in fig.data][:3], fig.data[0].name
+(['heatmap', 'scatter', 'heatmap'], '∂L/∂W⁽¹⁾')
 """
 
 from __future__ import annotations
@@ -40,7 +46,11 @@ LABEL_ROWS, LABEL_COLS = 8, 6  # matrices up to this size show their numbers in 
 TICK_EVERY_INDEX = 20  # axes up to this long get a tick at every (whole) index
 MAX_SIDE = 96  # a longer side is drawn in blocks, so a 1024 × 1024 panel stays a light page
 ROW_HEIGHT = 230
+PANEL_WIDTH = 160  # about a panel's width in px on a 1280-wide screen (four panels a row)
 FLOOR = 1e-17  # a relative error of exactly 0 is drawn here on the log scale
+PICK_CELLS = 1024  # panels with at most this many (blocked) cells can be clicked
+LINEAR_SPAN = 30  # norms within this factor of each other are bars on a linear axis
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")  # lines told apart without colour
 PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000")
 
 # the four gradients of a layer: (LayerTrace field, the matrix's letter, the entry's letter, layer offset)
@@ -50,6 +60,7 @@ QUANTITIES = (
     ("dZ", "Z", "z", 0),
     ("dA_prev", "A", "a", -1),
 )
+PICKABLE = {"dW": "W", "db": "b", "dA_prev": "A_prev"}  # panels whose entries the explorer derives
 
 
 def _grid(M: np.ndarray) -> np.ndarray:
@@ -102,6 +113,32 @@ def _heatmap(M: np.ndarray, name: str, symbol: str, vector: bool) -> go.Heatmap:
     return trace
 
 
+def _pick_points(panel: go.Heatmap, var: str, l: int, height: float, width: float) -> go.Scatter:
+    r"""One invisible point per cell of ``panel`` naming its entry [var, l, i, j]; the chosen one outlined.
+
+    The marker is about a cell's size (``height`` × ``width`` px for the panel), so a click anywhere
+    in the cell is nearest its point; a blocked panel's point names the block's first entry.
+    """
+    rows_at, cols_at = np.asarray(panel.y), np.asarray(panel.x)
+    Y, X = np.meshgrid(rows_at, cols_at, indexing="ij")
+    vector = var == "b"
+    data = np.column_stack(
+        [np.full(X.size, var, dtype=object), np.full(X.size, l), np.where(vector, 0, Y.ravel()), X.ravel()]
+    )
+    size = float(np.clip(min(height / len(rows_at), width / len(cols_at)) * 0.8, 6, 40))
+    hover = panel.hovertemplate.replace(
+        "<extra></extra>", "<br>" + t("heatmaps.click_to_choose") + "<extra></extra>"
+    )
+    return go.Scatter(
+        x=X.ravel(), y=Y.ravel(), mode="markers", name=panel.name, customdata=data, showlegend=False,
+        hovertext=[f"{v:.6g}" for v in np.asarray(panel.z, dtype=float).ravel()],
+        hovertemplate=hover.replace("%{z:.6g}", "%{hovertext}"),
+        marker={"symbol": "square-open", "size": size, "color": "#000000", "line_width": 3, "opacity": 0},
+        selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 0}},
+        meta="pick",  # points to click, not numbers to tabulate (alternatives.figure_tables)
+    )  # fmt: skip
+
+
 def _whole_ticks(fig: go.Figure, shape: tuple[int, int], row: int, col: int) -> None:
     """Ticks at whole indices only (never 1.5) on short axes; a vector's single row unlabelled."""
     rows, cols = shape
@@ -151,6 +188,9 @@ def gradient_heatmaps(trace: Trace, shared: bool = True) -> go.Figure:
                 own = float(np.abs(M).max(initial=0.0)) or 1.0
                 panel.update(zmin=-own, zmax=own, zmid=0.0, colorscale=DIVERGING, showscale=False)
             fig.add_trace(panel, row=layer.l, col=col)
+            if field in PICKABLE and panel.z.size <= PICK_CELLS:
+                points = _pick_points(panel, PICKABLE[field], layer.l, ROW_HEIGHT * 0.8, PANEL_WIDTH)
+                fig.add_trace(points, row=layer.l, col=col)
             _whole_ticks(fig, panel.z.shape, row=layer.l, col=col)
     if shared:
         fig.update_layout(
@@ -238,36 +278,91 @@ def rel_error_heatmaps(grids: dict[tuple[str, int], np.ndarray], tolerance: floa
     return fig
 
 
+def log_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
+    r"""Tick values and labels for a log axis over [low, high]: 1, 2, 5 × 10^k, every decade when wide.
+
+    At least three ticks fall inside the range whenever it spans a factor of 2 or more; labels
+    are plain numbers (0.36, 2, 1e-05), never the bare digits of Plotly's minor ticks.
+
+    >>> log_ticks(0.3, 3.0)
+    ([0.5, 1.0, 2.0], ['0.5', '1', '2'])
+    >>> log_ticks(1.5, 3.0)[1]
+    ['1.5', '2', '3']
+    >>> log_ticks(1e-6, 10.0)[1]
+    ['1e-06', '1e-05', '0.0001', '0.001', '0.01', '0.1', '1', '10']
+    """
+    low, high = max(low, 1e-300), max(high, low)
+    decades = range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+    for steps in ((1.0,), (1.0, 2.0, 5.0), (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)):  # coarsest with 3 ticks
+        values = [m * 10.0**k for k in decades for m in steps if low <= m * 10.0**k <= high]
+        if len(values) >= 3:
+            break
+    if len(values) < 2:  # a range narrower than the finest steps: its ends
+        values = sorted({low, high})
+    return values, [f"{v:.3g}" for v in values]
+
+
+def _log_axis(fig: go.Figure, values, title: str, **where) -> None:
+    """A log y axis titled ``title`` with ``log_ticks`` over the finite positive ``values``."""
+    shown = np.asarray(values, dtype=float)
+    shown = shown[np.isfinite(shown) & (shown > 0)]
+    axis = {"type": "log", "title": {"text": title}}
+    if shown.size:
+        tickvals, ticktext = log_ticks(float(shown.min()), float(shown.max()))
+        axis.update(tickvals=tickvals, ticktext=ticktext)
+    fig.update_yaxes(**axis, **where)
+
+
+def norm_scale(trace: Trace) -> str:
+    """The norm chart's axis: "linear" if the norms lie within LINEAR_SPAN of each other, else "log"."""
+    norms = np.array([np.linalg.norm(getattr(x, f)) for x in trace.layers for f in ("dW", "db")])
+    positive = norms[norms > 0]
+    return "linear" if positive.size == 0 or positive.max() <= LINEAR_SPAN * positive.min() else "log"
+
+
 def norm_bars(trace: Trace) -> go.Figure:
-    r"""‖∂L/∂W^(l)‖_F and ‖∂L/∂b^(l)‖ for each layer l, as grouped bars on a log axis."""
+    r"""‖∂L/∂W^(l)‖_F and ‖∂L/∂b^(l)‖ per layer l: bars from 0, or points on a log axis (``norm_scale``)."""
     layers = [f"l = {layer.l}" for layer in trace.layers]
-    fig = go.Figure(
-        [
-            go.Bar(
-                x=layers,
-                y=[float(np.linalg.norm(layer.dW)) for layer in trace.layers],
-                name=f"‖{nt.grad_text('W', 'l')}‖",
-                marker_color=PALETTE[0],
-            ),
-            go.Bar(
-                x=layers,
-                y=[float(np.linalg.norm(layer.db)) for layer in trace.layers],
-                name=f"‖{nt.grad_text('b', 'l')}‖",
-                marker_color=PALETTE[1],
-            ),
-        ]
-    )
+    log = norm_scale(trace) == "log"
+    series = [
+        (f"‖{nt.grad_text('W', 'l')}‖", [float(np.linalg.norm(x.dW)) for x in trace.layers], "circle"),
+        (f"‖{nt.grad_text('b', 'l')}‖", [float(np.linalg.norm(x.db)) for x in trace.layers], "diamond"),
+    ]
+    fig = go.Figure()
+    for k, (name, y, symbol) in enumerate(series):
+        text = [f"{v:.3g}" for v in y]
+        if log:  # a bar on a log axis would start from an arbitrary floor: points, their values beside
+            fig.add_trace(
+                go.Scatter(
+                    x=layers, y=y, name=name, mode="markers+text", text=text, textposition="middle right",
+                    marker={"color": PALETTE[k], "size": 12, "symbol": symbol}, offsetgroup=str(k),
+                )
+            )  # fmt: skip
+        else:
+            fig.add_trace(
+                go.Bar(x=layers, y=y, name=name, marker_color=PALETTE[k], text=text, textposition="outside")
+            )
+    if log:
+        fig.update_layout(scattermode="group")
+        _log_axis(fig, [v for _, y, _ in series for v in y], t("heatmaps.plot_norm_log"))
+    else:
+        top = max((v for _, y, _ in series for v in y), default=1.0) or 1.0
+        fig.update_yaxes(
+            title={"text": t("heatmaps.plot_norm_linear")}, rangemode="tozero", range=[0, 1.15 * top]
+        )
     fig.update_layout(
         barmode="group",
-        yaxis={"type": "log", "title": {"text": t("heatmaps.plot_norm")}},
-        height=320,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        title={"text": t("heatmaps.plot_norms_title"), "x": 0, "xanchor": "left"},
+        xaxis={"title": {"text": t("heatmaps.plot_layer")}},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+        height=340,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
     )
     return fig
 
 
 def training_curves(loss: np.ndarray, grad_norms: np.ndarray) -> go.Figure:
-    r"""Loss L (k,) and ‖∂L/∂W^(l)‖ (k, L) against the step 0..k-1, side by side, log y axes."""
+    r"""Loss L (k,) and ‖∂L/∂W^(l)‖ (k, L) against the step 0..k-1, side by side, on titled log axes."""
     steps = np.arange(len(loss))
     fig = make_subplots(rows=1, cols=2, subplot_titles=(t("heatmaps.plot_loss"), t("heatmaps.plot_norms")))
     fig.add_trace(go.Scatter(x=steps, y=loss, name="L", mode="lines", line_color="#000000"), row=1, col=1)
@@ -278,12 +373,13 @@ def training_curves(loss: np.ndarray, grad_norms: np.ndarray) -> go.Figure:
                 y=grad_norms[:, l],
                 name=f"‖{nt.grad_text('W', l + 1)}‖",
                 mode="lines",
-                line_color=PALETTE[l % len(PALETTE)],
+                line={"color": PALETTE[l % len(PALETTE)], "dash": DASHES[l % len(DASHES)]},
             ),
             row=1,
             col=2,
         )
-    fig.update_yaxes(type="log")
+    _log_axis(fig, loss, t("heatmaps.plot_loss_axis"), row=1, col=1)
+    _log_axis(fig, grad_norms, t("heatmaps.plot_norm_log"), row=1, col=2)
     fig.update_xaxes(title_text=t("heatmaps.plot_step"))
     fig.update_layout(height=340, margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig
@@ -302,7 +398,7 @@ def activation_curves(z: np.ndarray, g: np.ndarray, dg: np.ndarray) -> go.Figure
         ]
     )
     fig.update_xaxes(title_text="z", zeroline=True, zerolinecolor="#999999")
-    fig.update_yaxes(zeroline=True, zerolinecolor="#999999")
+    fig.update_yaxes(title_text="g(z), g′(z)", zeroline=True, zerolinecolor="#999999")
     fig.update_layout(
         height=260,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},

@@ -42,7 +42,7 @@ def views(page: str, spec: NetworkSpec) -> list[dict]:
         "pages/2_backward.py": [
             {"layer": str(l), "var": v} for l in range(1, spec.L + 1) for v in ("W", "b", "A_prev")
         ],
-        "pages/3_symbolic.py": [{"sy_var": v} for v in ("b", "A_prev")],
+        "pages/3_symbolic.py": [{"var": v} for v in ("b", "A_prev")],
         "pages/4_check.py": [{"ck_mistake": k} for k in MISTAKES],
         "pages/7_notes.py": layers,
         "pages/9_step_through.py": [{"step": str(k)} for k in steps],

@@ -22,10 +22,10 @@ def shown_values(at) -> dict[str, float]:
     "query, spec, var, l, index",
     [
         ({}, NetworkSpec(), "W", 1, (0, 0)),
-        ({"sy_layer": "2", "sy_var": "A_prev", "sy_i": "3", "sy_j": "4"}, NetworkSpec(), "A_prev", 2, (2, 3)),
+        ({"layer": "2", "var": "A_prev", "i": "3", "j": "4"}, NetworkSpec(), "A_prev", 2, (2, 3)),
         (
             {"sizes": "3,4,3", "act1": "tanh", "act2": "softmax", "loss": "softmax_ce", "m": "1",
-             "sy_layer": "2", "sy_var": "b", "sy_j": "3"},
+             "layer": "2", "var": "b", "j": "3"},
             NetworkSpec(sizes=(3, 4, 3), activations=("tanh", "softmax"), loss="softmax_ce", batch=1),
             "b", 2, (2,),
         ),
@@ -59,7 +59,7 @@ def test_past_the_limit_it_names_the_limit_and_offers_the_layer():
 
 @pytest.mark.parametrize("var", ["W", "b", "A_prev"])
 def test_generic_and_matrix_derivations_are_the_engines(var):
-    at = run_page(PAGE, {"sy_var": var})
+    at = run_page(PAGE, {"var": var})
     assert_clean(at)
     shown = [x.value.strip("$\n") for x in at.latex]
     for step in generic_derivation().steps[var] + matrix_derivation().steps:
@@ -68,7 +68,7 @@ def test_generic_and_matrix_derivations_are_the_engines(var):
 
 
 def test_softmax_layer_shows_the_jacobian_and_the_shortcut():
-    query = {"sizes": "3,4,3", "act1": "tanh", "act2": "softmax", "loss": "softmax_ce", "sy_layer": "2"}
+    query = {"sizes": "3,4,3", "act1": "tanh", "act2": "softmax", "loss": "softmax_ce", "layer": "2"}
     at = run_page(PAGE, query)
     assert_clean(at)
     shown = [x.value.strip("$\n") for x in at.latex]
@@ -79,11 +79,11 @@ def test_softmax_layer_shows_the_jacobian_and_the_shortcut():
 @pytest.mark.parametrize(
     "query, param",
     [
-        ({"sy_layer": "3"}, "sy_layer"),
-        ({"sy_var": "Z"}, "sy_var"),
-        ({"sy_i": "0"}, "sy_i"),
-        ({"sy_j": "２"}, "sy_j"),
-        ({"sy_var": "b", "sy_j": ["1", "2"]}, "sy_j"),
+        ({"layer": "3"}, "layer"),
+        ({"var": "Z"}, "var"),
+        ({"i": "0"}, "i"),
+        ({"j": "２"}, "j"),
+        ({"var": "b", "j": ["1", "2"]}, "j"),
     ],
 )
 def test_bad_page_parameters_warn_by_name(query, param):
@@ -102,7 +102,7 @@ def test_a_derivation_past_its_time_budget_is_stopped_and_not_cached(monkeypatch
     from backprop.ui import results
 
     monkeypatch.setattr(results, "NETWORK_SECONDS", 0.01)
-    query = {"seed": "987", "sy_var": "b", "sy_j": "2"}
+    query = {"seed": "987", "var": "b", "j": "2"}
     at = run_page(PAGE, query)
     assert_clean(at)
     assert any("did not finish" in x.value for x in at.info)

@@ -130,7 +130,7 @@ def test_backward_explorer_follows_the_chosen_entry(app: AppPage) -> None:
     assert (values["bw_i_W"], values["bw_j_W"]) == ("3", "2"), values
 
     pick_radio(app, "bw_layer", "2")
-    pick_radio(app, "bw_var", "b^(2)")
+    pick_radio(app, "bw_var", "b⁽²⁾")
     layer2 = run(spec()).layers[1]
     choose(app, "bw_j_b", "1")
     sources = tex_sources(app)

@@ -1,0 +1,181 @@
+r"""The network as a clickable Plotly figure: units and edges are points that name their entry.
+
+Layer k's units sit in column x = k, unit 1 on top. Every edge i → j between layers l-1
+and l is w_ij^(l) (W^(l) is n_{l-1} × n_l, rows as samples: Z = A W + 1 bᵀ); a point on
+it carries it (``_on_edge``: one point per edge, none shared). A unit j of layer l ≥ 1
+carries its bias b_j^(l); an input unit j carries x_sj, the input of the chosen sample s.
+Each point's ``customdata`` is [var, l, i, j] (1-based; i = 0: "keep the chosen row"), what
+``state.take_click`` reads when the point is clicked. Colour is the gradient on the
+diverging, colour-blind-safe scale of the heatmaps (purple +, orange −), one scale
+for the whole drawing; the chosen entry is ringed.
+
+Layers wider than ``MAX_UNITS`` show their first units and say how many are left out.
+
+>>> from backprop import NetworkSpec, run
+>>> fig = network_diagram(run(NetworkSpec()), (1, "W", 1, 1))
+>>> [trace.name for trace in fig.data][:3]
+['edges', 'w', 'units']
+>>> fig.data[1].customdata[0].tolist()
+['W', 1, 1, 1]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from backprop.core.network import Trace
+from backprop.derivation import notation as nt
+from backprop.ui.i18n import t
+from backprop.ui.plots import DIVERGING
+
+MAX_UNITS = 10  # units drawn per layer; wider layers show these and a note
+RING = "#000000"
+
+
+def _y(n: int) -> np.ndarray:
+    """Vertical places of a layer's first min(n, MAX_UNITS) units, centred on 0, unit 1 on top."""
+    k = min(n, MAX_UNITS)
+    return (k - 1) / 2 - np.arange(k, dtype=float)
+
+
+def _on_edge(l: int, y0: float, y1: float, j: int, n_out: int) -> tuple[float, float]:
+    r"""Where the point of edge i → j (0-based j of ``n_out``) sits: a fraction t_j along it.
+
+    t_j = 0.25 + 0.35 j/(n_out-1) differs for each target unit j, so no two edges share a point
+    (at one t every edge i → j with the same y_i + y_j would: their midpoints coincide).
+    """
+    t_j = 0.25 + 0.35 * j / max(n_out - 1, 1)
+    return l - 1 + t_j, y0 + t_j * (y1 - y0)
+
+
+def _points(name: str, x, y, data, text, color, size, symbol) -> go.Scatter:
+    """Clickable points: ``data`` rows [var, l, i, j], ``text`` the hover, ``color`` the gradient."""
+    return go.Scatter(
+        x=x,
+        y=y,
+        name=name,
+        mode="markers",
+        customdata=np.array(data, dtype=object),
+        hovertext=text,
+        hovertemplate="%{hovertext}<extra></extra>",
+        marker={
+            "color": color,
+            "coloraxis": "coloraxis",
+            "size": size,
+            "symbol": symbol,
+            "line": {"color": "#555555", "width": 1},
+        },
+        selected={"marker": {"opacity": 1}},  # a click chooses; it does not dim the other points
+        unselected={"marker": {"opacity": 1}},
+        meta="pick",  # drawn points and lines, not numbers to tabulate (alternatives.figure_tables)
+    )
+
+
+def _hover(symbol: str, value: float, grad: float) -> str:
+    """'w₁₂⁽¹⁾ = 0.5<br>∂L/∂w₁₂⁽¹⁾ = −0.1': the entry, its value and its gradient."""
+    return f"{symbol} = {value:.4g}<br>∂{nt.LOSS}/∂{symbol} = {grad:.4g}<br>{t('backward.click_to_choose')}"
+
+
+def network_diagram(trace: Trace, chosen: tuple[int, str, int, int], sample: int = 1) -> go.Figure:
+    r"""The network's units and edges coloured by ∂L/∂x, each a point naming its entry; ``chosen`` ringed.
+
+    ``chosen`` is (l, var, i, j), 1-based (a ``state.Entry``); ``sample`` (1-based) is the row
+    of X the input units show.
+    """
+    spec = trace.spec
+    ys = [_y(n) for n in spec.sizes]
+    edge_x: list[float | None] = []
+    edge_y: list[float | None] = []
+    mid_x, mid_y, mid_data, mid_text, mid_color = [], [], [], [], []
+    for layer in trace.layers:
+        l = layer.l
+        for i, y0 in enumerate(ys[l - 1]):
+            for j, y1 in enumerate(ys[l]):
+                edge_x += [l - 1, l, None]
+                edge_y += [y0, y1, None]
+                x, y = _on_edge(l, y0, y1, j, len(ys[l]))
+                mid_x.append(x)
+                mid_y.append(y)
+                mid_data.append(["W", l, i + 1, j + 1])
+                symbol = f"w{nt.sub_text(i + 1, j + 1)}{nt.layer_text(l)}"
+                mid_text.append(_hover(symbol, layer.W[i, j], layer.dW[i, j]))
+                mid_color.append(layer.dW[i, j])
+    unit_x, unit_y, unit_data, unit_text, unit_color = [], [], [], [], []
+    X, dX = trace.X, trace.layers[0].dA_prev
+    for j, y in enumerate(ys[0]):
+        unit_x.append(0)
+        unit_y.append(y)
+        unit_data.append(["A_prev", 1, 0, j + 1])
+        symbol = f"x{nt.sub_text(sample, j + 1)}"
+        unit_text.append(_hover(symbol, X[sample - 1, j], dX[sample - 1, j]))
+        unit_color.append(dX[sample - 1, j])
+    for layer in trace.layers:
+        for j, y in enumerate(ys[layer.l]):
+            unit_x.append(layer.l)
+            unit_y.append(y)
+            unit_data.append(["b", layer.l, 0, j + 1])
+            symbol = f"b{nt.sub_text(j + 1)}{nt.layer_text(layer.l)}"
+            unit_text.append(_hover(symbol, layer.b[j], layer.db[j]))
+            unit_color.append(layer.db[j])
+    peak = float(np.abs(np.concatenate([mid_color, unit_color])).max(initial=0.0)) or 1.0
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=edge_x,
+                y=edge_y,
+                name="edges",
+                mode="lines",
+                hoverinfo="skip",
+                line={"color": "#bbbbbb", "width": 1},
+                meta="pick",
+            ),  # fmt: skip
+            _points("w", mid_x, mid_y, mid_data, mid_text, mid_color, 9, "diamond"),
+            _points("units", unit_x, unit_y, unit_data, unit_text, unit_color, 26, "circle"),
+        ]
+    )
+    ring = _ring(chosen, ys, spec.L)
+    if ring is not None:
+        fig.add_trace(ring)
+    tall = max(len(y) for y in ys)
+    for k, n in enumerate(spec.sizes):
+        label = t("backward.diagram_input") if k == 0 else t("backward.diagram_layer", l=k)
+        if n > MAX_UNITS:
+            label += "<br>" + t("backward.diagram_more", shown=MAX_UNITS, n=n)
+        fig.add_annotation(
+            x=k, y=tall / 2 + 0.1, text=label, showarrow=False, yanchor="bottom", font={"size": 13}
+        )
+    fig.update_layout(
+        coloraxis={
+            "colorscale": DIVERGING, "cmin": -peak, "cmax": peak, "cmid": 0.0,
+            "colorbar": {"title": {"text": f"∂{nt.LOSS}/∂x"}, "thickness": 12},
+        },
+        showlegend=False,
+        height=130 + 34 * tall,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"visible": False, "range": [-0.4, spec.L + 0.4], "fixedrange": True},
+        yaxis={"visible": False, "range": [-tall / 2 - 0.1, tall / 2 + 0.9], "fixedrange": True},
+        hoverlabel={"font_size": 14},
+        clickmode="event+select",
+        dragmode=False,
+    )  # fmt: skip
+    return fig
+
+
+def _ring(chosen: tuple[int, str, int, int], ys: list[np.ndarray], L: int) -> go.Scatter | None:
+    """A black ring around the chosen entry's point (a^(l-1): its unit); None if it is not drawn."""
+    l, var, i, j = chosen
+    if var == "W":
+        if i > len(ys[l - 1]) or j > len(ys[l]):
+            return None
+        x, y = _on_edge(l, ys[l - 1][i - 1], ys[l][j - 1], j - 1, len(ys[l]))
+        size = 18
+    else:
+        k = l if var == "b" else l - 1
+        if not 0 <= k <= L or j > len(ys[k]):
+            return None
+        x, y, size = k, ys[k][j - 1], 36
+    return go.Scatter(
+        x=[x], y=[y], name="chosen", mode="markers", hoverinfo="skip",
+        marker={"size": size, "symbol": "circle-open", "color": RING, "line": {"width": 3}}, meta="pick",
+    )  # fmt: skip

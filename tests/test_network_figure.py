@@ -1,0 +1,53 @@
+"""The clickable network diagram: one point per weight and unit, naming its entry, coloured by ∂L/∂x."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from backprop import NetworkSpec, run
+from backprop.ui import network_figure
+
+SPECS = [
+    NetworkSpec(),
+    NetworkSpec(sizes=(5, 8, 8, 3), activations=("sigmoid", "tanh", "identity"), batch=3),
+    NetworkSpec(sizes=(12, 3), activations=("identity",), batch=2),  # wider than MAX_UNITS
+]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: "-".join(map(str, s.sizes)))
+def test_every_drawn_weight_and_unit_is_one_point_naming_its_entry(spec):
+    trace = run(spec)
+    fig = network_figure.network_diagram(trace, (1, "W", 1, 1), sample=2)
+    weights, units = (t for t in fig.data if t.name in ("w", "units"))
+    assert len(set(zip(weights.x, weights.y))) == len(weights.x)  # no two edges share a point
+    shown = [min(n, network_figure.MAX_UNITS) for n in spec.sizes]
+    assert len(weights.x) == sum(a * b for a, b in zip(shown, shown[1:]))
+    for (var, l, i, j), colour in zip(weights.customdata, weights.marker.color, strict=True):
+        assert var == "W" and colour == trace.layers[l - 1].dW[i - 1, j - 1]
+    for (var, l, i, j), x, colour in zip(units.customdata, units.x, units.marker.color, strict=True):
+        assert i == 0  # a unit keeps the chosen row: a bias has none, an input keeps the sample
+        if x == 0:  # an input unit: x_sj of the sample shown (2), ∂L/∂X
+            assert (var, l, colour) == ("A_prev", 1, trace.layers[0].dA_prev[1, j - 1])
+        else:  # a unit of layer x: its bias
+            assert (var, l, colour) == ("b", x, trace.layers[x - 1].db[j - 1])
+    assert len(units.x) == sum(shown)
+    bar = fig.layout.coloraxis
+    peak = max(np.abs(np.asarray(weights.marker.color)).max(), np.abs(np.asarray(units.marker.color)).max())
+    assert bar.cmin == -bar.cmax == -peak and bar.cmid == 0
+
+
+@pytest.mark.parametrize("chosen", [(1, "W", 3, 2), (2, "b", 1, 2), (1, "A_prev", 4, 3), (2, "A_prev", 1, 4)])
+def test_the_chosen_entry_is_ringed_where_its_point_is(chosen):
+    fig = network_figure.network_diagram(run(NetworkSpec()), chosen)
+    (ring,) = (t for t in fig.data if t.name == "chosen")
+    l, var, i, j = chosen
+    points = {tuple(d[:2]) + (d[3],) + ((d[2],) if var == "W" else ()): (x, y) for t in fig.data
+              if t.name in ("w", "units") for d, x, y in zip(t.customdata, t.x, t.y)}  # fmt: skip
+    if var == "W":
+        where = points[("W", l, j, i)]
+    elif var == "b":
+        where = points[("b", l, j)]
+    else:  # an activation a^(l-1): its unit (the input unit for l = 1, else the bias's unit)
+        where = points[("A_prev", 1, j)] if l == 1 else points[("b", l - 1, j)]
+    assert (ring.x[0], ring.y[0]) == where
