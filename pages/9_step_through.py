@@ -78,7 +78,8 @@ def step_view(timed: bool) -> None:
         else:
             st.caption(t("steps.entry_filling", shown=entry.shown_terms(frame), total=len(entry.terms)))
     st.markdown(f"**{t('steps.entry_reads')}**")
-    for where, factor in zip(st.columns(len(entry.factors)), entry.factors, strict=True):
+    widths = [min(factor.value.shape[-1] if factor.value.ndim > 1 else 1, 8) + 2 for factor in entry.factors]
+    for where, factor in zip(st.columns(widths), entry.factors, strict=True):
         where.latex(lit_matrix(factor))
     with st.expander(t("steps.whole_step"), expanded=not animation.playing()):
         whole_step(step)
@@ -86,9 +87,9 @@ def step_view(timed: bool) -> None:
 
 def whole_step(step) -> None:
     """The step's numbers put in, its result and shape, and the ledger of what it reads."""
+    st.markdown(f"**{t('steps.numbers_in')}**")
+    st.latex(step.numbers_line())
     left, right = st.columns([3, 2])
-    left.markdown(f"**{t('steps.numbers_in')}**")
-    left.latex(step.numbers_line())
     left.markdown(f"**{t('steps.result')}**")
     left.latex(step.result_line())
     left.caption(t("steps.shape", shape=" × ".join(map(str, step.shape))))
