@@ -58,8 +58,9 @@ def step_view(timed: bool) -> None:
     st.subheader(t(f"steps.{what}", l=step.l, p=step.l - 1))
     if step.shortcut:
         st.info(t("steps.shortcut", loss=view.spec.loss, l=step.l))
-    left, right = st.columns([4, 5])
-    left.graphviz_chart(animation.highlighted_diagram(view.trace, step), width="stretch")
+    left, right = st.columns([1, 1])
+    title = t("steps.diagram_title", l=step.l)
+    left.image(animation.flow_svg(view.spec, step, title), alt=title, width="stretch")
     left.caption(t("steps.diagram_note"))
     shape = step.result.shape
     with right:

@@ -16,10 +16,12 @@ the shown step's layer (``play_range``).
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
+from backprop.derivation import notation as nt
 from backprop.derivation.steps import Step
-from backprop.ui import diagrams
 
 PLAYING = "_st_playing"
 FRAME = "_st_frame"  # (step number, frame) last drawn; a mismatched step starts at frame 1
@@ -113,22 +115,109 @@ def still() -> None:
     pause()
 
 
-def highlighted_diagram(trace, step: Step) -> str:
-    r"""Figure bp-full, this step's result (purple) and what it reads bold: values blue, gradients orange.
+def flow_svg(spec, step: Step, title: str) -> str:
+    r"""The network's quantities as an SVG: values flowing forward on top, gradients back beneath.
 
-    The current layer's nodes are outlined; attributes given after a node's first
-    statement add to it in DOT, so the figure is ``diagrams.bp_full`` with lines appended.
+    Columns A^(l-1), Z^(l), A^(l), ..., then the loss: W^(l), b^(l) above Z^(l), A^(l) and
+    ∂L/∂W^(l), ∂L/∂b^(l) below the gradients. At most ``DRAWN_LAYERS`` layers around the
+    step's are drawn. The step's layer is shaded, its result is purple, what it reads is
+    outlined (values blue, gradients orange) with arrows into the result: the flowing
+    quantity. Drawn as SVG, not Graphviz: a frame must redraw at once.
     """
-    ids = diagrams.quantity_nodes(trace.spec)
-    layer_ids = {ids[(field, step.l)] for field in ("W", "b", "Z", "A", "dA", "dZ", "dW", "db", "dA_prev")}
-    result = ids[(step.name, step.l)] if step.name != "dA_prev" else ids[("dA_prev", step.l)]
-    if step.shortcut:
-        result = ids[("dZ", step.l)]
-    lines = [f'  "{node}" [penwidth=2, color="#555555"];' for node in sorted(layer_ids)]
-    for use in step.uses:
-        node = use.name if use.name in ("X", "Y") else ids[(use.name, use.l)]
-        colour = READ_GRADIENT if use.name.startswith("d") else READ_VALUE
-        lines.append(f'  "{node}" [penwidth=4, color="{colour}"];')
-    lines.append(f'  "{result}" [penwidth=5, color="{RESULT}", style="rounded,filled,bold"];')
-    dot = diagrams.bp_full(trace)
-    return dot[: dot.rstrip().rfind("}")] + "\n".join(lines) + "\n}"
+    first = min(max(1, step.l - 1), max(1, spec.L - DRAWN_LAYERS + 1))
+    last = min(spec.L, first + DRAWN_LAYERS - 1)
+    nodes = _flow_nodes(spec, first, last)
+    result = ("dZ" if step.shortcut else step.name, step.l)
+    if step.name == "dA_prev":
+        result = ("dA", step.l - 1)
+    reads = {(use.name, 0 if use.name == "X" else use.l) for use in step.uses}
+    columns = 2 * (last - first + 1) + (2 if last == spec.L else 1)
+    width, height = columns * COL + 20, 4 * ROW + 20
+    x0 = 10 + (2 * (step.l - first) + 1) * COL - 4
+    parts = [
+        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{html.escape(title)}" '
+        f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="15">',
+        f"<title>{html.escape(title)}</title>",
+        f'<rect x="{x0}" y="4" width="{2 * COL}" height="{height - 8}" rx="8" fill="#f3eef7"/>',
+    ]
+    for a, b, back in _flow_edges(spec):
+        if a in nodes and b in nodes:
+            parts.append(_arrow(nodes[a], nodes[b], "#bbbbbb", 1.2, back))
+    for key in sorted(reads):
+        if key in nodes and result in nodes:
+            colour = READ_GRADIENT if key[0].startswith("d") else READ_VALUE
+            parts.append(_arrow(nodes[key], nodes[result], colour, 3.5, False))
+    for key, (x, y, label) in nodes.items():
+        fill = "#fce5cd" if key[0].startswith("d") else "#cfe2f3"
+        stroke, thick = "#888888", 1
+        if key in reads:
+            stroke, thick = (READ_GRADIENT if key[0].startswith("d") else READ_VALUE), 3
+        if key == result:
+            fill, stroke, thick = "#e4d4ec", RESULT, 4
+        parts.append(
+            f'<rect x="{x - BOX_W / 2}" y="{y - 15}" width="{BOX_W}" height="30" rx="6" '
+            f'fill="{fill}" stroke="{stroke}" stroke-width="{thick}"/>'
+            f'<text x="{x}" y="{y + 5}" text-anchor="middle">{html.escape(label)}</text>'
+        )
+    return "".join(parts) + "</svg>"
+
+
+COL, ROW, BOX_W = 84, 42, 76  # px of the drawing (scaled to the column's width)
+DRAWN_LAYERS = 3
+
+
+def _flow_nodes(spec, first: int, last: int) -> dict[tuple[str, int], tuple[float, float, str]]:
+    """(name, l) -> (x, y, label) for layers first..last: X is ("X", 0), ∂L/∂X ("dA", 0)."""
+    col = lambda c: 10 + c * COL + COL / 2  # noqa: E731
+    row = lambda r: 10 + r * ROW + ROW / 2  # noqa: E731
+    L, p = spec.L, first - 1
+    start = ("X", 0) if p == 0 else ("A", p)
+    nodes = {start: (col(0), row(1), "X" if p == 0 else f"A{nt.layer_text(p)}")}
+    nodes[("dA", p)] = (col(0), row(2), nt.grad_text("X" if p == 0 else "A", None if p == 0 else p))
+    for l in range(first, last + 1):
+        s = nt.layer_text(l)
+        z, a = col(2 * (l - first) + 1), col(2 * (l - first) + 2)
+        nodes |= {
+            ("W", l): (z, row(0), f"W{s}"), ("b", l): (a, row(0), f"b{s}"),
+            ("Z", l): (z, row(1), f"Z{s}"), ("A", l): (a, row(1), f"A{s}"),
+            ("dZ", l): (z, row(2), nt.grad_text("Z", l)), ("dA", l): (a, row(2), nt.grad_text("A", l)),
+            ("dW", l): (z, row(3), nt.grad_text("W", l)), ("db", l): (a, row(3), nt.grad_text("b", l)),
+        }  # fmt: skip
+    if last == L:
+        end = col(2 * (last - first) + 3)
+        nodes[("Y", L)] = (end, row(0), "Y")
+        nodes[("loss", L)] = (end, row(1), "L")
+    return nodes
+
+
+def _flow_edges(spec) -> list[tuple[tuple[str, int], tuple[str, int], bool]]:
+    """(from, to, backward): the forward chain, the parameters in, the backward chain, the gradients out."""
+    edges, L = [], spec.L
+    for l in range(1, L + 1):
+        prev = ("X", 0) if l == 1 else ("A", l - 1)
+        edges += [(prev, ("Z", l), False), (("W", l), ("Z", l), False), (("b", l), ("Z", l), False)]
+        edges += [(("Z", l), ("A", l), False), (("dA", l), ("dZ", l), True), (("dZ", l), ("dA", l - 1), True)]
+        edges += [(("dZ", l), ("dW", l), True), (("dZ", l), ("db", l), True)]
+    return edges + [
+        (("A", L), ("loss", L), False),
+        (("Y", L), ("loss", L), False),
+        (("loss", L), ("dA", L), True),
+    ]
+
+
+def _arrow(start, end, colour: str, width: float, dashed: bool) -> str:
+    """A line from box to box with an arrowhead at ``end``."""
+    (x1, y1, _), (x2, y2, _) = start, end
+    length = max(((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5, 1.0)
+    ux, uy = (x2 - x1) / length, (y2 - y1) / length
+    pad = lambda ux, uy: min(BOX_W / 2 / max(abs(ux), 1e-9), 14 / max(abs(uy), 1e-9))  # noqa: E731
+    sx, sy = x1 + ux * pad(ux, uy), y1 + uy * pad(ux, uy)
+    ex, ey = x2 - ux * (pad(ux, uy) + 2), y2 - uy * (pad(ux, uy) + 2)
+    side = lambda sign: f"{ex - 8 * ux + sign * 4 * uy:.1f},{ey - 8 * uy - sign * 4 * ux:.1f}"  # noqa: E731
+    head = f"{ex:.1f},{ey:.1f} {side(1)} {side(-1)}"
+    dash = ' stroke-dasharray="5,3"' if dashed else ""
+    return (
+        f'<line x1="{sx:.1f}" y1="{sy:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" stroke="{colour}" '
+        f'stroke-width="{width}"{dash}/><polygon points="{head}" fill="{colour}"/>'
+    )
