@@ -22,7 +22,7 @@ COUNT = 8  # exercises in a set
 
 view = page.start("practice", area="practice")
 
-source_col, set_col, score_col = st.columns([2, 1, 1])
+source_col, set_col = st.columns([3, 1])
 with source_col:
     source = state.url_choice(
         t("practice.source"),
@@ -34,12 +34,6 @@ with source_col:
     )
 with set_col:
     seed = state.url_int(t("practice.set"), 0, MAX_SEED, key="pr_set", param="set", default=1)
-score = st.session_state.setdefault("pr_score", Score())
-score_col.metric(t("practice.score"), t("practice.score_value", right=score.right, tried=score.tried))
-score_col.caption(t("practice.score_rule"))
-if score_col.button(t("practice.reset"), key="pr_reset"):
-    st.session_state["pr_score"] = Score()
-    st.rerun()
 
 try:
     exercises = exercise_set(seed, trace=view.trace if source == "current" else None, count=COUNT)
@@ -47,16 +41,6 @@ except InvalidInput as error:
     st.error(t("practice.too_big", message=str(error)))
     st.stop()
 
-number = page.stepper(
-    t("practice.exercise"),
-    COUNT,
-    key="pr_ex",
-    param="ex",
-    back=(t("practice.previous"), "pr_back"),
-    forward=(t("practice.next"), "pr_next"),
-)
-
-exercise = exercises[number - 1]
 spec = view.spec if source == "current" else practice_spec(seed)
 st.caption(t("practice.network", **network_fields(spec, view.lang)))
 if supports_exact(spec):
@@ -69,65 +53,111 @@ st.download_button(
     key="pr_moodle",
     on_click="ignore",
 )
-slot = (source, seed, number, spec)  # this exercise, for its hints, last verdict and counted score
-hints_shown = st.session_state.setdefault("pr_hints", {}).get(slot, 0)
-verdict = st.session_state.setdefault("pr_verdicts", {}).get(slot)
+st.session_state.setdefault("pr_score", Score())
+st.session_state.setdefault("pr_hints", {})
+st.session_state.setdefault("pr_verdicts", {})
 
-left, right = st.columns([3, 2])
-with left:
-    st.subheader(t("practice.of", number=number, count=COUNT) + " · " + t(f"practice.kind_{exercise.kind}"))
-    st.markdown(t(exercise.prompt_key, **exercise.prompt_params))
-    st.latex(exercise.question_tex)
-    if exercise.kind == "entry":
-        exact = is_exact(exercise.answer)
-        st.caption(
-            t("practice.tolerance_exact")
-            if exact
-            else t("practice.tolerance_why", tol=f"{exercise.tolerance:.3g}")
+
+def reset_score() -> None:
+    st.session_state["pr_score"] = Score()
+
+
+def check(exercise, slot, widget: str) -> None:
+    """on_click of Check: the verdict of the answer in ``widget``; the slot's first checked answer counts."""
+    value = st.session_state.get(widget)
+    text = ("" if value is None else LETTERS[value]) if exercise.choices else (value or "")
+    verdict = check_answer(exercise, text)
+    st.session_state["pr_verdicts"][slot] = verdict
+    # the first checked answer of this slot counts; Enter then Check, or a re-check, does not
+    st.session_state["pr_score"] = st.session_state["pr_score"].record(verdict, slot)
+
+
+def more_hint(slot, shown: int) -> None:
+    st.session_state["pr_hints"][slot] = shown + 1
+
+
+@st.fragment
+def exercise_view() -> None:
+    """The exercise, its answer, check and hints: their clicks rerun this part of the page only."""
+    number = page.stepper(
+        t("practice.exercise"),
+        COUNT,
+        key="pr_ex",
+        param="ex",
+        back=(t("practice.previous"), "pr_back"),
+        forward=(t("practice.next"), "pr_next"),
+    )
+    exercise = exercises[number - 1]
+    slot = (source, seed, number, spec)  # this exercise, for its hints, last verdict and counted score
+    hints_shown = st.session_state["pr_hints"].get(slot, 0)
+    verdict = st.session_state["pr_verdicts"].get(slot)
+    score = st.session_state["pr_score"]
+
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader(
+            t("practice.of", number=number, count=COUNT) + " · " + t(f"practice.kind_{exercise.kind}")
         )
-    if exercise.given:
-        st.markdown(f"**{t('practice.given')}**")
-        for given in exercise.given:
-            st.latex(given.tex + " = " + given.values_tex)
-    with st.form(key=f"pr_form_{source}_{seed}_{number}"):
-        if exercise.choices:
-            picked = st.radio(
-                t("practice.choice"),
-                range(len(exercise.choices)),
-                index=None,
-                key=f"pr_pick_{source}_{seed}_{number}",
-                format_func=lambda k: f"**{LETTERS[k]}:** ${exercise.choices[k].tex}$",
+        st.markdown(t(exercise.prompt_key, **exercise.prompt_params))
+        st.latex(exercise.question_tex)
+        if exercise.kind == "entry":
+            exact = is_exact(exercise.answer)
+            st.caption(
+                t("practice.tolerance_exact")
+                if exact
+                else t("practice.tolerance_why", tol=f"{exercise.tolerance:.3g}")
             )
-            text = "" if picked is None else LETTERS[picked]
-        else:
-            text = st.text_input(
-                t("practice.answer"),
-                key=f"pr_text_{source}_{seed}_{number}",
-                max_chars=40,
-                help=t(f"practice.answer_help_{exercise.kind}"),
+        if exercise.given:
+            st.markdown(f"**{t('practice.given')}**")
+            for given in exercise.given:
+                st.latex(given.tex + " = " + given.values_tex)
+        widget = f"pr_{'pick' if exercise.choices else 'text'}_{source}_{seed}_{number}"
+        with st.form(key=f"pr_form_{source}_{seed}_{number}"):
+            if exercise.choices:
+                st.radio(
+                    t("practice.choice"),
+                    range(len(exercise.choices)),
+                    index=None,
+                    key=widget,
+                    format_func=lambda k: f"**{LETTERS[k]}:** ${exercise.choices[k].tex}$",
+                )
+            else:
+                st.text_input(
+                    t("practice.answer"),
+                    key=widget,
+                    max_chars=40,
+                    help=t(f"practice.answer_help_{exercise.kind}"),
+                )
+            st.form_submit_button(
+                t("practice.check"), type="primary", on_click=check, args=(exercise, slot, widget)
             )
-        if st.form_submit_button(t("practice.check"), type="primary"):
-            verdict = check_answer(exercise, text)
-            st.session_state["pr_verdicts"][slot] = verdict
-            # the first checked answer of this slot counts; Enter then Check, or a re-check, does not
-            st.session_state["pr_score"] = st.session_state["pr_score"].record(verdict, slot)
-            st.rerun()
-    if verdict is not None:
-        show = {"right": st.success, "wrong": st.error, "malformed": st.warning}[verdict.status]
-        show(t(verdict.message_key, **verdict.message_params))
-        first = st.session_state["pr_score"].first(slot)
-        if first is not None:
-            st.caption(t("practice.counted_right" if first else "practice.counted_wrong"))
+        if verdict is not None:
+            show = {"right": st.success, "wrong": st.error, "malformed": st.warning}[verdict.status]
+            show(t(verdict.message_key, **verdict.message_params))
+            first = score.first(slot)
+            if first is not None:
+                st.caption(t("practice.counted_right" if first else "practice.counted_wrong"))
 
-with right:
-    st.subheader(t("practice.hints"))
-    for hint in exercise.hints[:hints_shown]:
-        st.markdown(t(hint.key))
-        st.latex(hint.tex)
-    if hints_shown == 0:
-        st.caption(t("practice.no_hints"))
-    else:
-        st.caption(t("practice.hints_left", shown=hints_shown, total=len(exercise.hints)))
-    if st.button(t("practice.hint"), key="pr_hint", disabled=hints_shown >= len(exercise.hints)):
-        st.session_state["pr_hints"][slot] = hints_shown + 1
-        st.rerun()
+    with right:
+        with st.container(border=True):
+            st.metric(t("practice.score"), t("practice.score_value", right=score.right, tried=score.tried))
+            st.caption(t("practice.score_rule"))
+            st.button(t("practice.reset"), key="pr_reset", on_click=reset_score)
+        st.subheader(t("practice.hints"))
+        for hint in exercise.hints[:hints_shown]:
+            st.markdown(t(hint.key))
+            st.latex(hint.tex)
+        if hints_shown == 0:
+            st.caption(t("practice.no_hints"))
+        else:
+            st.caption(t("practice.hints_left", shown=hints_shown, total=len(exercise.hints)))
+        st.button(
+            t("practice.hint"),
+            key="pr_hint",
+            disabled=hints_shown >= len(exercise.hints),
+            on_click=more_hint,
+            args=(slot, hints_shown),
+        )
+
+
+exercise_view()

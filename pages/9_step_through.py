@@ -1,4 +1,4 @@
-"""Step through the backward pass one equation at a time: formula, numbers put in, result, ledger."""
+"""Step through the backward pass, by hand or played: diagram, formula, one entry's sum, numbers, ledger."""
 
 import pandas as pd
 import streamlit as st
@@ -6,8 +6,9 @@ import streamlit as st
 from backprop.core.errors import InvalidInput
 from backprop.derivation.exact import with_values
 from backprop.derivation.steps import ledger
-from backprop.ui import page, results
+from backprop.ui import animation, page, results, state
 from backprop.ui.i18n import message, t
+from backprop.ui.step_entry import entry_of, lit_matrix
 
 view = page.start("step_through", area="steps")
 exact = page.exact_choice(view.spec, "steps", key="st_numbers")
@@ -19,47 +20,99 @@ except InvalidInput as error:  # edited arrays that are not whole numbers
 steps = results.backward_steps(*results.key_of(view), trace is not view.trace, 4, trace)
 total = len(steps)
 
-number = page.stepper(
-    t("steps.step"),
-    total,
-    key="st_step",
-    param="step",
-    back=(t("steps.back"), "st_back"),
-    forward=(t("steps.forward"), "st_forward"),
-    arrow_keys=True,
-)
+play_col, speed_col = st.columns([1, 3], vertical_alignment="bottom")
+playing = animation.playing()
+play_col.button(
+    t("steps.pause" if playing else "steps.play"), key="st_play", type="primary", width="stretch",
+    on_click=animation.set_playing, args=(not playing, steps),
+)  # fmt: skip
+speed = state.url_choice(
+    t("steps.speed"), animation.SPEEDS, key="st_speed", param="speed", default=animation.DEFAULT_SPEED,
+    widget="select_slider", where=speed_col, format_func=lambda s: t("steps.seconds", s=s),
+)  # fmt: skip
 
-step = steps[number - 1]
-st.progress(number / total, text=t("steps.progress", number=number, total=total, l=step.l))
-left, right = st.columns([3, 2])
-what = "what_dX" if step.name == "dA_prev" and step.l == 1 else f"what_{step.name}"
-left.subheader(t(f"steps.{what}", l=step.l, p=step.l - 1))
-if step.shortcut:
-    left.info(t("steps.shortcut", loss=view.spec.loss, l=step.l))
-left.markdown(f"**{t('steps.formula')}**")
-left.latex(step.formula_line())
-left.markdown(f"**{t('steps.numbers_in')}**")
-left.latex(step.numbers_line())
-left.markdown(f"**{t('steps.result')}**")
-left.latex(step.result_line())
-left.caption(t("steps.shape", shape=" × ".join(map(str, step.shape))))
 
-right.subheader(t("steps.ledger"))
-right.caption(t("steps.ledger_note"))
-used = {(use.name, use.l) for use in step.uses}
-rows = [use for use in ledger(trace)] + [use for use in step.uses if use.source == "backward"]
-right.dataframe(
-    pd.DataFrame(
-        {
-            t("steps.col_value"): [use.label for use in rows],
-            t("steps.col_source"): [t(f"steps.source_{use.source}") for use in rows],
-            t("steps.col_shape"): [" × ".join(map(str, use.value.shape)) for use in rows],
-            t("steps.col_used"): [t("steps.used_yes") if (use.name, use.l) in used else "" for use in rows],
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-)
-right.markdown(f"**{t('steps.values_read')}**")
-for use in step.uses:
-    right.latex(use.value_line())
+def entry_index(step) -> tuple[int, ...]:
+    """The chosen entry (st_i, st_j, 1-based in the session) within this step's result, 0-based."""
+    shape = step.result.shape
+    j = min(st.session_state.get("st_j", 1) or 1, shape[-1]) - 1
+    return (j,) if len(shape) == 1 else (min(st.session_state.get("st_i", 1) or 1, shape[0]) - 1, j)
+
+
+def step_view(timed: bool) -> None:
+    """One frame: the step (moved on by the timer while playing), its diagram, formula and entry."""
+    if not animation.in_step(timed):
+        st.rerun(scope="app")  # play or pause changed during this frame: redraw the page around it
+    if animation.playing() and not animation.tick(steps, lambda s: entry_of(trace, s, entry_index(s)).frames):
+        animation.pause()
+        st.rerun(scope="app")  # the end of the range: the timer stops
+    number = page.stepper(
+        t("steps.step"), total, key=animation.STEP_KEY, param="step", back=(t("steps.back"), "st_back"),
+        forward=(t("steps.forward"), "st_forward"), arrow_keys=True, on_change=animation.still,
+    )  # fmt: skip
+    step = steps[number - 1]
+    st.progress(number / total, text=t("steps.progress", number=number, total=total, l=step.l))
+    if not animation.whole_pass(steps):
+        st.caption(t("steps.layer_only", total=total, l=step.l))
+    what = "what_dX" if step.name == "dA_prev" and step.l == 1 else f"what_{step.name}"
+    st.subheader(t(f"steps.{what}", l=step.l, p=step.l - 1))
+    if step.shortcut:
+        st.info(t("steps.shortcut", loss=view.spec.loss, l=step.l))
+    left, right = st.columns([1, 1])
+    title = t("steps.diagram_title", l=step.l)
+    left.image(animation.flow_svg(view.spec, step, title), alt=title, width="stretch")
+    left.caption(t("steps.diagram_note"))
+    shape = step.result.shape
+    with right:
+        st.latex(step.formula_line())
+        pick = st.columns(len(shape))
+        for where, (name, size) in zip(pick, zip(("st_i", "st_j")[-len(shape) :], shape, strict=True)):
+            state.url_int(
+                t(f"steps.entry_{name[-1]}", n=size), 1, size, key=name, param=name[-1],
+                where=where, on_change=animation.still,
+            )  # fmt: skip
+        entry = entry_of(trace, step, entry_index(step))
+        frame = animation.frame_of(number, entry.frames)
+        st.latex(entry.filling(frame))
+        if frame == entry.frames:
+            st.latex(entry.collapsed())
+        else:
+            st.caption(t("steps.entry_filling", shown=entry.shown_terms(frame), total=len(entry.terms)))
+    st.markdown(f"**{t('steps.entry_reads')}**")
+    widths = [min(factor.value.shape[-1] if factor.value.ndim > 1 else 1, 8) + 2 for factor in entry.factors]
+    for where, factor in zip(st.columns(widths), entry.factors, strict=True):
+        where.latex(lit_matrix(factor))
+    with st.expander(t("steps.whole_step"), expanded=not animation.playing()):
+        whole_step(step)
+
+
+def whole_step(step) -> None:
+    """The step's numbers put in, its result and shape, and the ledger of what it reads."""
+    st.markdown(f"**{t('steps.numbers_in')}**")
+    st.latex(step.numbers_line())
+    left, right = st.columns([3, 2])
+    left.markdown(f"**{t('steps.result')}**")
+    left.latex(step.result_line())
+    left.caption(t("steps.shape", shape=" × ".join(map(str, step.shape))))
+    right.markdown(f"**{t('steps.ledger')}**")
+    right.caption(t("steps.ledger_note"))
+    used = {(use.name, use.l) for use in step.uses}
+    rows = [use for use in ledger(trace)] + [use for use in step.uses if use.source == "backward"]
+    right.dataframe(
+        pd.DataFrame(
+            {
+                t("steps.col_value"): [use.label for use in rows],
+                t("steps.col_source"): [t(f"steps.source_{use.source}") for use in rows],
+                t("steps.col_shape"): [" × ".join(map(str, use.value.shape)) for use in rows],
+                t("steps.col_used"): [
+                    t("steps.used_yes") if (use.name, use.l) in used else "" for use in rows
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+interval = speed if playing else None
+st.fragment(step_view, run_every=interval)(interval is not None)

@@ -26,31 +26,33 @@ def start(page: str, area: str | None = None) -> sidebar.View:
 
 
 def exact_choice(spec: NetworkSpec, area: str, key: str) -> bool:
-    """The decimal / exact radio (``numbers`` in the URL); exact only where the network allows it.
+    """The decimal / exact radio (``numbers`` in the URL), drawn only where the network allows exact.
 
-    When it does not, the radio offers decimals alone and a caption gives the reason.
+    Where it does not, there is no choice to make: no radio, and one caption says why.
     """
     problem = exact_problem(spec)
-    options = ("decimal",) if problem else ("decimal", "exact")
+    if problem is not None:
+        st.caption(t(f"{area}.exact_unavailable", reason=message(problem)))
+        return False
     numbers = state.url_choice(
         t(f"{area}.numbers"),
-        options,
+        ("decimal", "exact"),
         key=key,
         param="numbers",
-        default=options[-1],
+        default="exact",
         widget="radio",
         horizontal=True,
         format_func=lambda n: t(f"{area}.numbers_{n}"),
     )
-    if problem:
-        st.caption(t(f"{area}.exact_unavailable", reason=message(problem)))
     return numbers == "exact"
 
 
-def mover(key: str, total: int) -> Callable[[int], None]:
-    """An on_click callback moving the number input ``key`` by ``delta`` within 1..total."""
+def mover(key: str, total: int, then: Callable[[], None] | None = None) -> Callable[[int], None]:
+    """An on_click callback moving the number input ``key`` by ``delta`` within 1..total (then ``then()``)."""
 
     def move(delta: int) -> None:
+        if then is not None:
+            then()
         # the next run draws the number input with the new value (and puts it in the URL)
         current = st.session_state.get(key)
         current = current if isinstance(current, int) else 1
@@ -68,15 +70,17 @@ def stepper(
     back: tuple[str, str],
     forward: tuple[str, str],
     arrow_keys: bool = False,
+    on_change: Callable[[], None] | None = None,
 ) -> int:
     """Back, the number (1..total, kept in the URL as ``param``) and forward, in one row; the number.
 
-    ``back`` and ``forward`` are (label, widget key); ``arrow_keys`` binds them to ← and →.
+    ``back`` and ``forward`` are (label, widget key); ``arrow_keys`` binds them to ← and →;
+    ``on_change`` is called when any of the three moves the number.
     """
-    move = mover(key, total)
+    move = mover(key, total, on_change)
     back_col, pick, forward_col = st.columns([1, 2, 1], vertical_alignment="bottom")
     with pick:
-        number = state.url_int(label, 1, total, key=key, param=param)
+        number = state.url_int(label, 1, total, key=key, param=param, on_change=on_change)
     back_col.button(
         back[0],
         on_click=move,

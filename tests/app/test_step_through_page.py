@@ -1,12 +1,23 @@
-"""The step-through page: the step in the URL, back and forward, the core's numbers, the ledger."""
+"""The step-through page: the step in the URL, back and forward, play / pause, one entry's sum, the ledger.
+
+AppTest runs the whole script, fragment included, but does not fire a fragment's
+``run_every`` timer. A run of the page while playing is what a timer tick does to the
+fragment (one frame on), so "play advances with no input" is checked as: click play
+once, then run the page again with no widget touched.
+"""
 
 from __future__ import annotations
 
 import re
 
+import pytest
+
 from backprop import NetworkSpec, run
+from backprop.derivation import latex
 from backprop.derivation.exact import exact_run
 from backprop.derivation.steps import backward_steps
+from backprop.ui import animation
+from backprop.ui.step_entry import entry_of
 
 from .conftest import assert_clean, run_page, texts
 
@@ -18,13 +29,20 @@ def shown(at) -> list[str]:
     return [x.value.strip("$\n ") for x in at.latex]
 
 
+def step_of(at) -> int:
+    return int(
+        at.query_params["step"][0] if isinstance(at.query_params["step"], list) else at.query_params["step"]
+    )
+
+
 def test_the_url_step_is_shown_with_the_cores_numbers_and_ledger():
     steps = backward_steps(run(NetworkSpec()))
     at = run_page(PAGE, {"step": "3"})
     assert_clean(at)
     assert not RAW_KEY.search(texts(at))
     step = steps[2]
-    assert shown(at)[:3] == [step.formula_line(), step.numbers_line(), step.result_line()]
+    assert shown(at)[0] == step.formula_line()
+    assert shown(at)[-2:] == [step.numbers_line(), step.result_line()]
     table = at.dataframe[0].value
     used = table[table.iloc[:, 3] == "✓"].iloc[:, 0].tolist()
     assert used == ["A^(1)", "dZ^(2)"]
@@ -36,6 +54,7 @@ def test_back_and_forward_move_the_step_and_the_url():
     assert at.button(key="st_back").disabled
     at.button(key="st_forward").click().run()
     assert at.query_params["step"] == "2" and shown(at)[0] == steps[1].formula_line()
+    assert not at.session_state[animation.PLAYING]
     at.button(key="st_forward").click().run().button(key="st_back").click().run()
     assert at.query_params["step"] == "2"
     at = run_page(PAGE, {"step": str(len(steps))})
@@ -56,14 +75,105 @@ def test_hand_calculation_mode_shows_exact_fractions():
     at = run_page(PAGE, query | {"step": "1"})
     assert_clean(at)
     assert at.radio(key="st_numbers").value == "exact"
-    assert shown(at)[2] == exact[0].result_line() and r"\frac" in shown(at)[2]
+    assert shown(at)[-1] == exact[0].result_line() and r"\frac" in shown(at)[-1]
     at.radio(key="st_numbers").set_value("decimal").run()
-    assert shown(at)[2] == backward_steps(run(spec))[0].result_line()
+    assert shown(at)[-1] == backward_steps(run(spec))[0].result_line()
 
 
-def test_a_bad_step_in_the_url_is_named_and_a_network_without_exact_mode_says_why():
+def test_a_bad_step_in_the_url_is_named_and_a_network_without_exact_mode_says_why_once():
     at = run_page(PAGE, {"step": "99", "numbers": "exact"})
     assert not at.exception
-    warnings = " ".join(w.value for w in at.warning)
-    assert "step" in warnings and "numbers" in warnings
-    assert "hand-calculation mode" in texts(at)
+    assert "step" in " ".join(w.value for w in at.warning)
+    assert not at.radio  # one option is no choice: no radio
+    reasons = [c.value for c in at.caption if "hand-calculation mode" in c.value]
+    assert reasons == [
+        "Exact numbers need hand-calculation mode: the weights must start as whole numbers "
+        "(initialisation “integers”), and this network’s initialisation is “uniform”"
+    ]
+
+
+@pytest.mark.parametrize(
+    "query, reason",
+    [
+        ({"init": "integers"}, "第 1 层用的是“sigmoid”"),
+        ({"init": "integers", "act1": "relu", "act2": "identity", "sizes": "40,40,40", "m": "64"}, "20000"),
+    ],
+)
+def test_the_reason_exact_numbers_are_off_is_in_the_pages_language(query, reason):
+    at = run_page(PAGE, query | {"lang": "zh"})
+    assert_clean(at)
+    assert not at.radio
+    captions = [c.value for c in at.caption if c.value.startswith("精确值需要手算模式")]
+    assert len(captions) == 1 and reason in captions[0]
+    assert not re.search(r"not allowed|hand-calculation", texts(at))
+
+
+def test_play_advances_with_no_input_and_pause_holds():
+    steps = backward_steps(run(NetworkSpec()))
+    at = run_page(PAGE, {"step": "1"})
+    assert at.button(key="st_play").label.endswith("Play")
+    at.button(key="st_play").click().run()
+    assert_clean(at)
+    assert at.button(key="st_play").label.endswith("Pause")
+    runs = 0
+    while step_of(at) == 1:  # each run is a tick: ∂L/∂A^(2) fills its one term, collapses, moves on
+        at.run()
+        runs += 1
+        assert runs <= 3
+    assert step_of(at) == 2 and shown(at)[0] == steps[1].formula_line()
+    at.button(key="st_play").click().run()  # pause
+    assert at.button(key="st_play").label.endswith("Play")
+    held = step_of(at), shown(at)
+    at.run()
+    at.run()
+    assert (step_of(at), shown(at)) == held
+
+
+def test_a_played_sum_fills_in_term_by_term_then_collapses_to_the_product():
+    trace = run(NetworkSpec())
+    step = backward_steps(trace)[2]  # ∂L/∂W^(2): four samples, four terms
+    entry = entry_of(trace, step, (1, 0))
+    at = run_page(PAGE, {"step": "3", "i": "2", "j": "1"})
+    assert entry.collapsed() in shown(at)  # paused: the whole sum and its product
+    at.button(key="st_play").click().run()
+    seen = []
+    while step_of(at) == 3:
+        seen.append(next(x for x in shown(at) if entry.index_sum in x))
+        at.run()
+    assert seen == [entry.filling(k) for k in range(1, entry.frames)] + [entry.filling(entry.frames)]
+    assert r"+ \,?" in seen[0] and seen[-1].endswith(
+        "&= " + latex.number_tex(step.result[1, 0]) + r"\end{aligned}"
+    )
+
+
+def test_play_stops_at_the_last_step_and_starts_again_from_the_first():
+    steps = backward_steps(run(NetworkSpec()))
+    at = run_page(PAGE, {"step": str(len(steps) - 1)})
+    at.button(key="st_play").click().run()
+    for _ in range(20):
+        at.run()
+    assert not at.session_state[animation.PLAYING] and step_of(at) == len(steps)
+    assert at.button(key="st_play").label.endswith("Play")
+    at.button(key="st_play").click().run()  # from the end: the pass again
+    assert step_of(at) == 1 and at.session_state[animation.PLAYING]
+
+
+def test_a_large_network_plays_the_chosen_layer_only_and_says_so():
+    deep = {"sizes": "3,4,4,4,2", "act1": "relu", "act2": "relu", "act3": "relu", "act4": "identity"}
+    at = run_page(PAGE, deep | {"step": "2", "lang": "zh"})
+    assert_clean(at)
+    assert any("只走第 4 层" in c.value for c in at.caption)
+    at.button(key="st_play").click().run()
+    for _ in range(40):
+        at.run()
+    steps = backward_steps(run(at.session_state["_spec"]))
+    assert [s.l for s in steps][step_of(at) - 1] == 4 and not at.session_state[animation.PLAYING]
+
+
+def test_every_step_of_the_default_network_draws_in_chinese_without_raw_keys():
+    steps = backward_steps(run(NetworkSpec()))
+    for number in range(1, len(steps) + 1):
+        at = run_page(PAGE, {"step": str(number), "lang": "zh"})
+        assert_clean(at)
+        assert not RAW_KEY.search(texts(at))
+        assert at.button(key="st_play").label.endswith("播放")

@@ -1,0 +1,55 @@
+r"""The step-through page in a real browser: press play once and the step moves on by itself.
+
+The fragment's ``run_every`` timer lives in the browser (AppTest cannot fire it), so only
+here is "frames arrive with no further input" seen, in English and in 中文. Every wait is
+on the DOM: the step's number input and the URL's ``step`` change with no other input.
+"""
+
+from __future__ import annotations
+
+import pytest
+from browser_support import AppPage, console_errors
+
+pytestmark = pytest.mark.browser
+
+STEP = ".st-key-st_step input"
+FRAMES_TIMEOUT_MS = 60_000  # generous: the machine is shared; the wait ends at the second step
+
+
+@pytest.mark.parametrize("lang, play_label", [("en", "Play"), ("zh", "播放")])
+def test_play_moves_the_step_without_further_input(app: AppPage, lang: str, play_label: str) -> None:
+    app.open(f"/step_through?step=1&speed=0.5&lang={lang}")
+    app.wait_for_charts()
+    assert app.page.locator(STEP).input_value() == "1"
+    play = app.page.locator(".st-key-st_play button")
+    assert play_label in play.inner_text()
+    app.act(play.click)  # the click's own run (a lost click is clicked again)
+    # frames with nothing else pressed: ∂L/∂A^(2) fills in, collapses, and step 2 follows
+    app.page.wait_for_function(
+        "(selector) => Number(document.querySelector(selector)?.value) >= 2",
+        arg=STEP,
+        timeout=FRAMES_TIMEOUT_MS,
+    )
+    app.page.wait_for_function(
+        "() => /[?&]step=[2-9]/.test(window.location.search)", timeout=FRAMES_TIMEOUT_MS
+    )
+    assert app.page.locator('[data-testid="stException"]').count() == 0
+    assert not console_errors(app), console_errors(app)
+    # Pause and the end of the pass are tested through AppTest (tests/app/test_step_through_page.py),
+    # as on the training page: a pause clicked while frames arrive can be lost on a loaded machine.
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_paused_step_fits_a_projector(app: AppPage, lang: str) -> None:
+    """At 1280×720 a shared paused step (∂L/∂W^(2), entry (2, 1)) draws whole: screenshots to look at."""
+    app.page.set_viewport_size({"width": 1280, "height": 720})
+    app.open(f"/step_through?step=3&i=2&j=1&lang={lang}")
+    app.wait_for_charts()
+    assert app.page.locator(STEP).input_value() == "3"
+    assert app.page.locator('[data-testid="stException"]').count() == 0
+    wide = app.page.evaluate(
+        "() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth"
+        " - document.querySelector('[data-testid=\"stMain\"]').clientWidth"
+    )
+    assert wide <= 0, f"the page scrolls sideways by {wide} px"
+    app.screenshot(f"step_through-animated-1280-{lang}")
