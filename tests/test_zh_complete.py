@@ -49,7 +49,6 @@ LEFT_CARETS = {
     "pages/2_backward.py": "backward.json (q_dA, dA_prev_next, ...), the variable picker's options A^(0)",
     "pages/3_symbolic.py": "symbolic.json (index_note's Σ_k, the variable picker's X = A^(0))",
     "pages/5_heatmaps.py": "heatmaps.json (intro, layout, vanishing: ∂L/∂A^(l-1), n_(l-1), W^(l)ᵀ)",
-    "pages/9_step_through.py": "steps.json (what_dA, what_dA_prev: A^(l), ∂L/∂A^(p))",
     "pages/13_training.py": "training.json (intro's W^(l) ← ..., no_surface's n_0)",
 }
 LEFT_ENGLISH = {

@@ -87,15 +87,15 @@ def test_a_bad_step_in_the_url_is_named_and_a_network_without_exact_mode_says_wh
     assert not at.radio  # one option is no choice: no radio
     reasons = [c.value for c in at.caption if "hand-calculation mode" in c.value]
     assert reasons == [
-        "Exact numbers need hand-calculation mode: the weights must start as whole numbers "
-        "(initialisation “integers”), and this network’s initialisation is “uniform”"
+        "Exact numbers (hand-calculation mode) need integer weights, initialisation “integers”; "
+        "this network uses “uniform”."
     ]
 
 
 @pytest.mark.parametrize(
     "query, reason",
     [
-        ({"init": "integers"}, "第 1 层用的是“sigmoid”"),
+        ({"init": "integers"}, "第 1 层用的是 `sigmoid`"),
         ({"init": "integers", "act1": "relu", "act2": "identity", "sizes": "40,40,40", "m": "64"}, "20000"),
     ],
 )
@@ -103,7 +103,7 @@ def test_the_reason_exact_numbers_are_off_is_in_the_pages_language(query, reason
     at = run_page(PAGE, query | {"lang": "zh"})
     assert_clean(at)
     assert not at.radio
-    captions = [c.value for c in at.caption if c.value.startswith("精确值需要手算模式")]
+    captions = [c.value for c in at.caption if c.value.startswith("精确值（手算模式）")]
     assert len(captions) == 1 and reason in captions[0]
     assert not re.search(r"not allowed|hand-calculation", texts(at))
 
