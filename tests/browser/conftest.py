@@ -163,14 +163,15 @@ def server(browser_available, tmp_path_factory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def cpu_stress_module() -> Iterator[None]:
+def cpu_stress_module(request) -> Iterator[None]:
     """With BROWSER_CPU_STRESS=N, N busy processes share the cores while each browser module runs.
 
     Module by module, so the load ends with the last browser test, not with the session
     (the tests after it measure timings); each burner has its own time cap (stress.py).
+    Modules not marked ``browser`` (the load's own tests) run without it.
     """
     workers = stress.workers_from_env()
-    if not workers:
+    if not workers or not any(request.node.iter_markers("browser")):
         yield
         return
     with stress.cpu_stress(workers=workers) as burners:
