@@ -46,11 +46,15 @@ WATCH_SCRIPT = (Path(__file__).parent / "watch.js").read_text()
 _COUNTERS = """
 () => { const w = window.__stWatch || {};
   return {requested: w.requested || 0, auto: w.auto || 0, answered: w.answered || 0,
-          started: w.started || 0, finished: w.finished || 0}; }
+          started: w.started || 0, finished: w.finished || 0, document: w.document}; }
 """
 
-# The student's action asked Streamlit for a run: a rerun request since `before`.
-_RUN_ASKED = """(before) => (window.__stWatch || {}).requested > before.requested"""
+# The student's action asked Streamlit for a run: a rerun request since `before` (or a new
+# document, which asks for its first run: a link that reloaded the page).
+_RUN_ASKED = """
+(before) => { const w = window.__stWatch || {};
+  return w.document !== before.document ? w.requested > 0 : w.requested > before.requested; }
+"""
 
 # Every run the student asked for since `before` answered, and the page at rest: connected, no
 # run going, no placeholder or faded element of an earlier run left, nothing changed for `quiet` ms.
@@ -59,7 +63,8 @@ _SETTLED = """
   const app = document.querySelector('[data-testid="stApp"]');
   const w = window.__stWatch;
   if (!app || !w) return false;
-  if (w.requested <= before.requested || w.answered < w.requested) return false;
+  const since = w.document === before.document ? before.requested : 0;
+  if (w.requested <= since || w.answered < w.requested) return false;
   if (quiet === null) return true;
   if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
   if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;

@@ -10,8 +10,9 @@
   // requested: reruns asked for by the student (not a fragment's timer); answered: how many of
   // them a run chain started after the request has ended; started / finished: runs begun and
   // chains ended on the server; last: when the script state or a run last changed.
+  // document: this document's own mark, so counts taken before a reload are not compared
   const w = window.__stWatch = {requested: 0, auto: 0, answered: 0, started: 0, finished: 0,
-                                asked: null, last: performance.now()};
+                                asked: null, last: performance.now(), document: Math.random()};
   const fields = (bytes, from = 0, to = bytes.length) => {
     const out = [];
     let i = from;
