@@ -26,7 +26,7 @@ pytestmark = pytest.mark.browser
 
 PAGE_FILES = page_files()
 RING_DEPTH = 4  # ancestors whose look may carry a control's focus ring (baseweb draws it on wrappers)
-FOCUS_STYLE_TIMEOUT_MS = 15_000  # a ring drawn by a re-render (the data grid's) is slow on a loaded machine
+FOCUS_STYLE_TIMEOUT_MS = 3_000  # the focus ring's CSS transition ends well within this
 # presses before the walk gives up: Tab in a data grid (st.dataframe) first moves across its
 # columns, so one control may hold the focus for several presses; the walk ends at the last control
 TABS_PER_CONTROL, EXTRA_TABS = 3, 100
@@ -71,24 +71,19 @@ _CONTROLS = """
 }
 """
 
-# The control holding the focus. A data grid (st.dataframe) draws on a canvas whose fallback
-# content is an accessible table; the grid moves the focus its canvas gets to a cell of that
-# table, sooner or later after the Tab: a cell counts as its canvas.
 _ACTIVE = """
 () => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
-  const control = el.dataset.kb === undefined ? el.closest('canvas[data-kb]') || el : el;
-  return {kb: control.dataset.kb === undefined ? null : Number(control.dataset.kb), tag: el.tagName,
+  return {kb: el.dataset.kb === undefined ? null : Number(el.dataset.kb), tag: el.tagName,
           label: (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 60)};
 }
 """
 
-# The control (by its data-kb) looks different from its unfocused look.
 _LOOKS_FOCUSED = """
-([kb, before]) => {
-  const el = document.querySelector(`[data-kb="${kb}"]`);
-  return !!el && window.__kbFingerprint(el) !== before;
+(before) => {
+  const el = document.activeElement;
+  return !!el && el !== document.body && window.__kbFingerprint(el) !== before;
 }
 """
 
@@ -116,9 +111,7 @@ def walk(app: AppPage, found: list[dict]) -> tuple[list[dict], list[dict]]:
         if active["kb"] is not None and not found[active["kb"]]["container"] and not repeated:
             try:
                 app.page.wait_for_function(
-                    _LOOKS_FOCUSED,
-                    arg=[active["kb"], found[active["kb"]]["look"]],
-                    timeout=FOCUS_STYLE_TIMEOUT_MS,
+                    _LOOKS_FOCUSED, arg=found[active["kb"]]["look"], timeout=FOCUS_STYLE_TIMEOUT_MS
                 )
             except PlaywrightTimeout:
                 no_ring.append({k: v for k, v in found[active["kb"]].items() if k != "look"})
