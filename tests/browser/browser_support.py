@@ -6,10 +6,7 @@ See conftest.py's docstring for the waiting strategy.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,61 +30,44 @@ SERVER_START_TIMEOUT_S = 60
 # process, 30 to 60 s; the isolated children stop at 60 s. A settled run ends the wait at once.
 SETTLE_TIMEOUT_MS = 120_000
 # How long the page may take to send the rerun an action asks for: browser-side work (an
-# event handler, a WebSocket send), not the server's run, so short even on a busy machine.
-RUN_START_GRACE_MS = 5_000
-CHART_TIMEOUT_MS = 15_000
+# event handler, a WebSocket send), not the server's run, so short even on a busy machine;
+# long enough that a slow request is not taken for a lost one (the action is then repeated).
+RUN_START_GRACE_MS = 10_000
+CHART_TIMEOUT_MS = 60_000  # a chart draws in the browser after its run; slow under load, not stuck
 QUIET_MS = 150
 VIEWPORT = {"width": 1400, "height": 900}
 MAX_SHOT_HEIGHT = 30_000  # px; the notes page is about 21,000 px tall
 
-# Counts script runs that started and finished, and the reruns the page asked the server for;
-# see conftest.py's docstring. A BackMsg has one field, its oneof "type"; rerun_script is
-# field 11, length-delimited, so an encoded rerun request starts with the byte (11 << 3) | 2.
-RERUN_SCRIPT_TAG = (11 << 3) | 2
-WATCH_SCRIPT = """
-(() => {
-  if (window.__stWatch) return;
-  const w = window.__stWatch = {finished: 0, started: 0, requested: 0, last: performance.now()};
-  const send = WebSocket.prototype.send;
-  WebSocket.prototype.send = function (data) {
-    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
-      : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
-    if (bytes && bytes.length && bytes[0] === RERUN_SCRIPT_TAG) w.requested++;
-    return send.call(this, data);
-  };
-  new MutationObserver(records => {
-    for (const r of records) {
-      const el = r.target;
-      if (!el.getAttribute || el.getAttribute('data-testid') !== 'stApp') continue;
-      const now = el.getAttribute(r.attributeName);
-      if (now === r.oldValue) continue;
-      if (r.attributeName === 'data-test-script-state') {
-        if (now === 'running') w.started++;
-        if (now === 'notRunning') w.finished++;
-      }
-      w.last = performance.now();
-    }
-  }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                        attributeFilter: ['data-test-script-state', 'data-test-connection-state']});
-})();
-""".replace("RERUN_SCRIPT_TAG", str(RERUN_SCRIPT_TAG))
+# Counts the student's rerun requests and the server's runs from Streamlit's own messages on
+# the page's WebSocket (watch.js; conftest.py's docstring says how the waits use them).
+WATCH_SCRIPT = (Path(__file__).parent / "watch.js").read_text()
 
-# An action started a run: the page sent a rerun request, or a run began, since `before`.
-_RUN_ASKED = """
-(before) => {
-  const w = window.__stWatch || {};
-  return w.requested > before.requested || w.started > before.started || w.finished > before.finished;
-}
+# The page's counters (see WATCH_SCRIPT).
+_COUNTERS = """
+() => { const w = window.__stWatch || {};
+  return {requested: w.requested || 0, auto: w.auto || 0, answered: w.answered || 0,
+          started: w.started || 0, finished: w.finished || 0, document: w.document}; }
 """
 
+# The student's action asked Streamlit for a run: a rerun request since `before` (or a new
+# document, which asks for its first run: a link that reloaded the page).
+_RUN_ASKED = """
+(before) => { const w = window.__stWatch || {};
+  return w.document !== before.document ? w.requested > 0 : w.requested > before.requested; }
+"""
+
+# Every run the student asked for since `before` answered, and the page at rest: connected, no
+# run going, no placeholder or faded element of an earlier run left, nothing changed for `quiet` ms.
 _SETTLED = """
-({after, quiet}) => {
+({before, quiet}) => {
   const app = document.querySelector('[data-testid="stApp"]');
   const w = window.__stWatch;
   if (!app || !w) return false;
+  const since = w.document === before.document ? before.requested : 0;
+  if (w.requested <= since || w.answered < w.requested) return false;
+  if (quiet === null) return true;
   if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
   if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  if (w.finished <= after) return false;
   if (document.querySelector('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')) return false;
   if (document.querySelector('[data-testid="stElementContainer"][data-stale="true"]')) return false;
   return performance.now() - w.last >= quiet;
@@ -101,7 +81,7 @@ _APP_STATE = """
   return {
     connection: app && app.getAttribute('data-test-connection-state'),
     script: app && app.getAttribute('data-test-script-state'),
-    finished: w.finished, started: w.started, requested: w.requested,
+    requested: w.requested, auto: w.auto, answered: w.answered, started: w.started, finished: w.finished,
     skeletons: document.querySelectorAll('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]').length,
     stale: document.querySelectorAll('[data-testid="stElementContainer"][data-stale="true"]').length,
   };
@@ -142,30 +122,36 @@ class AppPage:
     page: object  # playwright.sync_api.Page
     base_url: str
     console_errors: list[tuple[str, str]] = field(default_factory=list)  # (text, url of its source)
+    repeated: list[str] = field(default_factory=list)  # where an action asked for no run and was done again
 
     def state(self) -> dict:
         return self.page.evaluate(_APP_STATE)
 
-    def settle(self, after: int = 0, timeout_ms: int = SETTLE_TIMEOUT_MS) -> None:
-        """Wait until a Streamlit run has finished after the `after`-th one and nothing is pending."""
+    def counters(self) -> dict:
+        """The watcher's counts so far in this page: reruns asked for and answered, runs started and ended."""
+        return self.page.evaluate(_COUNTERS)
+
+    def settle(
+        self, before: dict | None = None, *, quiet: bool = True, timeout_ms: int = SETTLE_TIMEOUT_MS
+    ) -> None:
+        """Wait until every run asked for since ``before`` (a ``counters()``) has ended, the page at rest.
+
+        ``before=None`` asks only that some run has been asked for and answered (a page just
+        opened, or one waited on again). ``quiet=False`` waits for the runs only, not for the
+        page to be at rest: a page whose fragment redraws on a timer never is.
+        """
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+        arg = {"before": before or {"requested": 0}, "quiet": QUIET_MS if quiet else None}
         try:
-            self.page.wait_for_function(_SETTLED, arg={"after": after, "quiet": QUIET_MS}, timeout=timeout_ms)
+            self.page.wait_for_function(_SETTLED, arg=arg, timeout=timeout_ms)
         except PlaywrightTimeout:
             raise AssertionError(
                 f"Streamlit did not settle within {timeout_ms} ms at {self.page.url}: {self.state()}"
             ) from None
 
-    def counters(self) -> dict:
-        """Reruns requested, started and finished so far in this page."""
-        return self.page.evaluate(
-            "() => { const w = window.__stWatch || {}; "
-            "return {requested: w.requested || 0, started: w.started || 0, finished: w.finished || 0}; }"
-        )
-
     def run_asked(self, before: dict, timeout_ms: int = RUN_START_GRACE_MS) -> bool:
-        """Whether a rerun was requested (or started) since ``before``, waiting up to ``timeout_ms``."""
+        """Whether the student's side asked for a rerun since ``before``, waiting up to ``timeout_ms``."""
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         try:
@@ -174,30 +160,38 @@ class AppPage:
             return False
         return True
 
-    def act(self, action: Callable[[], object], retry: Callable[[], object] | None = None) -> None:
-        """Do something that makes Streamlit rerun, then wait for the run it started to finish.
+    def act(
+        self,
+        action: Callable[[], object],
+        retry: Callable[[], object] | None = None,
+        *,
+        quiet: bool = True,
+    ) -> None:
+        """Do something that makes Streamlit rerun, then wait for the run it started to end.
 
         On a busy machine a click or key press is sometimes lost (it lands while the page
         re-lays out, or before the widget took the typed value) and no rerun is asked for;
         waiting for a run then waits for nothing. So the page's own rerun request is
         watched for (RUN_START_GRACE_MS); without one, the action is done once more
         (``retry``, by default the action itself), and if that asks for no run either,
-        the test fails saying so.
+        the test fails saying so. Then the wait is for a run that started after the
+        request and the chain it began to end (``settle``; ``quiet`` as there).
         """
         before = self.counters()
         action()
         if not self.run_asked(before):
+            self.repeated.append(self.page.url)
             (retry or action)()
             if not self.run_asked(before):
                 raise AssertionError(
                     f"the action asked Streamlit for no rerun, twice, at {self.page.url}: {self.state()}"
                 )
-        self.settle(after=before["finished"])
+        self.settle(before, quiet=quiet)
 
     def open(self, path: str = "/") -> AppPage:
         """Load a path of the app in this page and wait for its first run to finish."""
         self.page.goto(self.base_url + path)
-        self.settle(after=0)
+        self.settle()
         return self
 
     def wait_for_charts(self) -> None:
@@ -232,7 +226,7 @@ class AppPage:
             {"width": size["width"], "height": min(int(height) + 40, MAX_SHOT_HEIGHT)}
         )
         self.page.evaluate("() => document.fonts.ready")
-        self.settle(after=0)  # a resize may re-layout charts; make sure nothing is pending
+        self.settle()  # a resize may re-layout charts; make sure nothing is pending
         for stale in SCREENSHOTS.glob(f"{name}-cut-*.png"):  # close-ups of an earlier run
             stale.unlink()
         path = SCREENSHOTS / f"{name}.png"
@@ -253,27 +247,6 @@ class AppPage:
                }""",
             root,
         )
-
-
-# A busy loop that ends by itself after argv[1] seconds (a bound even if nobody kills it).
-_BURN = "import sys, time\nend = time.monotonic() + float(sys.argv[1])\nwhile time.monotonic() < end: pass\n"
-
-
-@contextmanager
-def cpu_stress(workers: int = 2, seconds: float = 900) -> Iterator[list[subprocess.Popen]]:
-    """``workers`` processes that keep a core busy each, for at most ``seconds``; killed on exit.
-
-    A test under load: the server, Chromium and the test then share the cores with them,
-    as in a CI run on a busy machine. Each burner ends by itself after ``seconds`` even
-    if the test run is killed; on exit each is killed by its process id.
-    """
-    burners = [subprocess.Popen([sys.executable, "-c", _BURN, str(seconds)]) for _ in range(workers)]
-    try:
-        yield burners
-    finally:
-        for burner in burners:
-            burner.kill()
-            burner.wait()
 
 
 def page_files() -> list[str]:
@@ -322,11 +295,24 @@ def console_errors(app: AppPage) -> list[str]:
 
 
 def open_sidebar(app: AppPage) -> None:
-    """Expand the sidebar if the page collapsed it (the presenter page does), as a student would."""
+    """Expand the sidebar if the page collapsed it (the presenter page does), as a student would.
+
+    Expanding runs nothing on the server, so the wait is for the sidebar itself; a click lost
+    to a re-layout is clicked once more after RUN_START_GRACE_MS.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     expand = app.page.locator('[data-testid="stExpandSidebarButton"]')
-    if expand.count() and expand.is_visible():
-        expand.click()
-        app.page.locator('[data-testid="stSidebar"][data-collapsed="false"]').wait_for()
+    expanded = app.page.locator('[data-testid="stSidebar"][data-collapsed="false"]')
+    if not (expand.count() and expand.is_visible()):
+        return
+    expand.click()
+    try:
+        expanded.wait_for(timeout=RUN_START_GRACE_MS)
+    except PlaywrightTimeout:
+        if expand.is_visible():
+            expand.click()
+        expanded.wait_for(timeout=SETTLE_TIMEOUT_MS)
 
 
 def set_number(app: AppPage, key: str, value: int) -> None:

@@ -5,24 +5,29 @@ r"""Browser fixtures: one Streamlit server per session, Debian's Chromium driven
 ...     set_number(app, "sb_m", 3)           # browser_support: type, Enter, wait for the rerun
 ...     assert not app.page.locator('[data-testid="stException"]').count()
 
-Waiting strategy (no fixed sleeps). The app root ``[data-testid="stApp"]`` carries
-``data-test-connection-state`` (CONNECTING, CONNECTED, ...) and ``data-test-script-state``
-(initial, running, rerunRequested, stopRequested, notRunning, compilationError). An init
-script installs a MutationObserver that counts every change of the script state into
-``notRunning``, so a run that starts and ends between two polls is still seen. A page has
-settled when:
+Waiting strategy (no fixed sleeps). An init script (browser_support.WATCH_SCRIPT) reads
+Streamlit's own messages on the page's WebSocket and counts:
 
-* the connection is CONNECTED and the script state is notRunning;
-* at least one run finished since the action (the counter moved past its value before it);
-  the action itself is first seen to ask for a run: the init script also counts the page's
-  ``rerun_script`` messages on its WebSocket, and an action that asked for none within
-  RUN_START_GRACE_MS is done once more (``AppPage.act``);
+* ``requested``: the reruns the page asked for on a student's action (a click, a key, a page
+  link, the first load), its ``rerun_script`` messages, leaving out a fragment timer's
+  (``is_auto_rerun``), so a timer's frame cannot pass for a lost click;
+* ``started`` and ``finished``: the server's ``new_session`` (a run began) and
+  ``script_finished`` messages, a finish that hands over to another run
+  (FINISHED_EARLY_FOR_RERUN: ``st.rerun()``, a request that arrived mid-run) left out;
+* ``answered``: the requests so far, once a run of their kind (whole page or fragment) that
+  began after the last of them has ended its chain.
+
+An action (``AppPage.act``) first waits for its rerun request; with none within
+RUN_START_GRACE_MS the action is done once more, and with none again the test fails saying
+so. It then waits until the page has settled:
+
+* every request is answered (a run started after it has ended);
+* the connection is CONNECTED and the script state (``data-test-script-state`` on
+  ``[data-testid="stApp"]``) is notRunning;
 * no ``stSkeleton`` / ``stAppSkeleton`` placeholder and no stale element
   (``stElementContainer[data-stale="true"]``, the faded leftovers of the previous run) remain;
-* the script state has not changed for QUIET_MS: ``st.rerun()`` ends a run with
-  FINISHED_EARLY_FOR_RERUN and a short notRunning gap before the next run starts
-  (streamlit/runtime/app_session.py); the quiet window bridges that gap. It is a condition
-  polled by the browser, not a sleep: it adds at most QUIET_MS after the last state change.
+* nothing of the above has changed for QUIET_MS, so the frontend has drawn what the run
+  sent. It is a condition polled by the browser, not a sleep.
 
 Charts draw after the run, so they are waited for separately (AppPage.wait_for_charts):
 every visible ``[data-testid="stPlotlyChart"]`` until it holds a ``.main-svg``, its graph div
@@ -30,8 +35,9 @@ has data and its marks are drawn; every ``stGraphVizChart`` until its ``svg`` ha
 every ``stVegaLiteChart`` until its canvas has a size. "Visible" is ``checkVisibility()``:
 charts in closed expanders and unselected tabs are not drawn until opened.
 
-``BROWSER_CPU_STRESS=2 python -m pytest -m browser`` runs the whole suite with two busy
-processes beside it (an hour at most; killed at the end), as on a loaded CI machine.
+``BROWSER_CPU_STRESS=2 python -m pytest -m browser`` runs every browser module beside two
+busy processes (tests/browser/stress.py: each capped in time, killed when the module ends),
+as on a loaded CI machine; test_interactions.py always runs so.
 
 Without /usr/bin/chromium (or without the playwright package) every browser test skips,
 saying how to install it, unless REQUIRE_BROWSER=1 (set by .ci/run), where they fail.
@@ -51,6 +57,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import stress
 from browser_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -59,7 +66,6 @@ from browser_support import (
     VIEWPORT,
     WATCH_SCRIPT,
     AppPage,
-    cpu_stress,
 )
 
 
@@ -156,15 +162,24 @@ def server(browser_available, tmp_path_factory) -> Iterator[Server]:
         _stop(process)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def cpu_stress_everywhere():
-    """With BROWSER_CPU_STRESS=N, N busy processes share the cores for the whole browser session."""
-    workers = int(os.environ.get("BROWSER_CPU_STRESS", "0") or 0)
-    if not workers:
+@pytest.fixture(scope="module", autouse=True)
+def cpu_stress_module(request) -> Iterator[None]:
+    """With BROWSER_CPU_STRESS=N, N busy processes share the cores while each browser module runs.
+
+    Module by module, so the load ends with the last browser test, not with the session
+    (the tests after it measure timings); each burner has its own time cap (stress.py).
+    Modules not marked ``browser`` (the load's own tests) run without it.
+    """
+    workers = stress.workers_from_env()
+    if not workers or not any(request.node.iter_markers("browser")):
         yield
         return
-    with cpu_stress(workers=workers, seconds=3600):
+    with stress.cpu_stress(workers=workers) as burners:
         yield
+        ended = [b.pid for b in burners if b.poll() is not None]
+        assert not ended, (
+            f"the load ended before the module's tests did (burners {ended}): raise stress.CAP_S"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -195,8 +210,9 @@ def new_context(browser) -> Iterator[Callable[[], object]]:
 
 
 @pytest.fixture
-def new_app_page(server, new_context) -> Callable[..., AppPage]:
+def new_app_page(server, new_context, request) -> Iterator[Callable[..., AppPage]]:
     """Factory: a page on the app in a new context (or a given one), console errors recorded."""
+    pages: list[AppPage] = []
 
     def make(ctx=None) -> AppPage:
         page = (ctx or new_context()).new_page()
@@ -208,12 +224,25 @@ def new_app_page(server, new_context) -> Callable[..., AppPage]:
             ),
         )
         page.on("pageerror", lambda e: app_page.console_errors.append((f"uncaught: {e}", "")))
+        pages.append(app_page)
         return app_page
 
-    return make
+    yield make
+    REPEATED.extend(f"{request.node.nodeid}: {url}" for app_page in pages for url in app_page.repeated)
 
 
 @pytest.fixture
 def app(new_app_page) -> AppPage:
     """One page on the app in a fresh context."""
     return new_app_page()
+
+
+REPEATED: list[str] = []  # "test id: page url" of every action done a second time (AppPage.act)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """List the actions that asked for no run at first and were done again: a busy machine's trace."""
+    if REPEATED:
+        terminalreporter.section("browser actions done twice (no rerun asked at first)")
+        for line in REPEATED:
+            terminalreporter.write_line(line)

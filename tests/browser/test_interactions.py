@@ -4,7 +4,7 @@ Change the layer sizes and the batch size in the sidebar, pick another entry in 
 backward page's explorer, copy the URL into a fresh browser: every number read back from
 the typeset formulas must be the core's (``backprop.run``), to the 3 significant digits the
 page prints (backprop.derivation.latex.DIGITS). The module runs with both cores kept busy by
-two other processes (browser_support.cpu_stress), as on a loaded CI machine: each action
+two other processes (stress.cpu_stress), as on a loaded CI machine: each action
 must still start its run, and each wait must end on the run it started.
 """
 
@@ -18,11 +18,11 @@ from browser_support import (
     AppPage,
     choose,
     console_errors,
-    cpu_stress,
     pick_radio,
     set_number,
     widget_values,
 )
+from stress import cpu_stress
 from tex_on_page import final_number, matrix_after, shown_matrix, tex_sources
 
 from backprop.core.network import run
@@ -155,8 +155,7 @@ def test_copied_url_opens_the_same_view(app: AppPage, new_app_page) -> None:
     )
 
     other = new_app_page()  # a fresh browser context: no cookies, no Streamlit session
-    other.page.goto(url)
-    other.settle()
+    other.open(url.removeprefix(other.base_url))
     assert widget_values(other) == values
     assert tex_sources(other) == shown
     assert _fd_shown(other) == _fd_shown(app)

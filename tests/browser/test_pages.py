@@ -242,14 +242,9 @@ _ARRIVED = """([path, title]) => (location.pathname.replace(/\\/$/, '') || '/') 
 
 
 def follow(app: AppPage, link, target: str, title: str) -> None:
-    """Click a page link; wait until the page is at ``target`` with its tab ``title``, then settled.
-
-    A page switch's run can start and finish within one render of Streamlit's frontend, so
-    the run counter of ``app.act`` may never move; the tab's title (distinct per page) does.
-    """
-    link.click()
+    """Click a page link; wait for the run it asked for, then for ``target`` with its tab ``title``."""
+    app.act(link.click)
     app.page.wait_for_function(_ARRIVED, arg=[target, title], timeout=SETTLE_TIMEOUT_MS)
-    app.settle(after=0)
 
 
 def test_clicking_through_every_page_in_chinese(app: AppPage) -> None:
