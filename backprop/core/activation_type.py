@@ -17,6 +17,10 @@ import numpy as np
 
 Array = np.ndarray
 
+# A name "custom:<formula>" is a student's own g(z); backprop.core.activations resolves it
+# through backprop.core.formula (SymPy), imported only when such a name is asked for.
+CUSTOM_PREFIX = "custom:"
+
 
 @dataclass(frozen=True)
 class Activation:

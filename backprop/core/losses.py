@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import sympy as sp
 
 from backprop.core.activation_type import EXP_LIMIT, flush_subnormal, softplus
+from backprop.core.deferred import sympy as sp
 
 Array = np.ndarray
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
-import sympy as sp
 
+from backprop.core.deferred import sympy as sp
 from backprop.derivation import notation as nt
 
 # sup, grad, transpose and idx are the notation's own; steps.py reads them from here
