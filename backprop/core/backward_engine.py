@@ -122,7 +122,7 @@ def _through_g(ar, c, A_prev, W, Z, A, dA, dZ):
 
 
 def _dW(ar, c, A_prev, W, Z, A, dA, dZ):
-    return A_prev.T @ dZ  # A^(l-1)ᵀ ∂L/∂Z^(l)
+    return np.dot(A_prev.T, dZ)  # A^(l-1)ᵀ ∂L/∂Z^(l)
 
 
 def _db(ar, c, A_prev, W, Z, A, dA, dZ):
@@ -130,7 +130,7 @@ def _db(ar, c, A_prev, W, Z, A, dA, dZ):
 
 
 def _dA_prev(ar, c, A_prev, W, Z, A, dA, dZ):
-    return dZ @ W.T  # ∂L/∂Z^(l) W^(l)ᵀ
+    return np.dot(dZ, W.T)  # ∂L/∂Z^(l) W^(l)ᵀ
 
 
 FORMULAS: dict[str, Formula] = {
