@@ -105,8 +105,7 @@ def one(Z: Array, A: Array) -> Array:
 def sigmoid(Z: Array) -> Array:
     r"""σ(z) = 1/(1 + e^{-z}), in place in one buffer (this runs on every forward pass). Any shape."""
     T = np.negative(Z, dtype=float_type(Z))
-    np.maximum(T, -EXP_LIMIT, out=T)
-    np.minimum(T, EXP_LIMIT, out=T)
+    T.clip(-EXP_LIMIT, EXP_LIMIT, out=T)  # one pass over T, not np.maximum's and np.minimum's two
     np.exp(T, out=T)
     T += 1.0
     np.reciprocal(T, out=T)
