@@ -5,10 +5,11 @@ import subprocess
 import sys
 
 import numpy as np
+from threadpoolctl import threadpool_info
 
 from backprop import NetworkSpec, run
 from backprop.core.bench import baseline_backward, dense_records, engine_records, jax_records
-from backprop.core.bench_timing import alternate, blas_info, faults_per_call, keep_freed_memory
+from backprop.core.bench_timing import alternate, blas_info, blas_threads, faults_per_call, keep_freed_memory
 from backprop.core.network import forward, init_params, make_data
 
 
@@ -19,11 +20,32 @@ def test_dense_records_pair_the_pass_with_its_matmul_baseline():
         assert record["dtype"] == "float64"
         assert record["median_s"] > 0 and record["gflops"] > 0
     assert records[0]["ratio_to_matmul"] == records[1]["median_s"] / records[0]["median_s"]
-    assert all(r["faults"] >= 0 and r["clock"] == "wall" for r in records)
+    assert all(r["faults"] >= 0 and r["clock"] == "wall" and r["threads"] == "library" for r in records)
 
 
-def test_blas_info_names_the_library():
-    assert "blas" in blas_info().lower()
+def test_at_one_blas_thread_the_pass_and_its_baseline_are_timed_in_cpu_time():
+    records = dense_records("dense-3-4-2-m2", "float32", quick=True, threads=1)
+    assert [(r["clock"], r["threads"], r["dtype"]) for r in records] == [("cpu", 1, "float32")] * 2
+    assert records[0]["ratio_to_matmul"] == records[1]["median_s"] / records[0]["median_s"]
+
+
+def test_blas_threads_limits_the_loaded_blas_and_restores_it():
+    def threads():
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    before = threads()
+    with blas_threads(1):
+        assert set(threads()) <= {1}
+    assert threads() == before
+    with blas_threads(None):  # None: as the library loaded
+        assert threads() == before
+
+
+def test_blas_info_names_the_library_and_its_kernel():
+    info = blas_info()
+    assert "blas" in info.lower()
+    if any(pool["user_api"] == "blas" for pool in threadpool_info()):
+        assert "kernel" in info and "threads" in info
 
 
 def test_command_line_prints_json_records():

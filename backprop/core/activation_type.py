@@ -17,6 +17,10 @@ import numpy as np
 
 Array = np.ndarray
 
+# A name "custom:<formula>" is a student's own g(z); backprop.core.activations resolves it
+# through backprop.core.formula (SymPy), imported only when such a name is asked for.
+CUSTOM_PREFIX = "custom:"
+
 
 @dataclass(frozen=True)
 class Activation:
@@ -72,19 +76,25 @@ def flush_subnormal(X: Array) -> Array:
     float64's normal range; computed under ``np.errstate(under="ignore")`` and flushed
     here, they follow the rule above: exact to rounding or exactly 0, never a warning.
     """
-    below = np.abs(X) < (_TINY.get(X.dtype) or np.finfo(X.dtype).tiny)  # the zeros too: they stay 0
+    tiny = _TINY.get(X.dtype)
+    below = np.abs(X) < (np.finfo(X.dtype).tiny if tiny is None else tiny)  # the zeros too: they stay 0
     if np.count_nonzero(below):  # one cheap count; the masked write only when something is below
         np.copyto(X, 0.0, where=below)
     return X
 
 
-# The smallest normal float of each dtype, looked up once rather than by np.finfo on every pass.
-_TINY = {np.dtype(t): np.finfo(t).tiny for t in (np.float64, np.float32)}
+# The smallest normal float of each dtype, looked up once rather than by np.finfo on every pass,
+# as a 0-d array of that dtype: compared with an array, NumPy skips a scalar's conversion.
+_TINY = {np.dtype(t): np.array(np.finfo(t).tiny, t) for t in (np.float64, np.float32)}
 
 
 def float_type(Z: Array):
     """Z's dtype if it is a float, else float64 (integer arrays from a plot's grid)."""
-    return np.result_type(Z.dtype, np.float32)
+    dtype = Z.dtype
+    return dtype if dtype in _FLOATS else np.result_type(dtype, np.float32)  # the set: no call per pass
+
+
+_FLOATS = frozenset(np.dtype(t) for t in (np.float64, np.float32))
 
 
 def one(Z: Array, A: Array) -> Array:
@@ -95,8 +105,7 @@ def one(Z: Array, A: Array) -> Array:
 def sigmoid(Z: Array) -> Array:
     r"""σ(z) = 1/(1 + e^{-z}), in place in one buffer (this runs on every forward pass). Any shape."""
     T = np.negative(Z, dtype=float_type(Z))
-    np.maximum(T, -EXP_LIMIT, out=T)
-    np.minimum(T, EXP_LIMIT, out=T)
+    T.clip(-EXP_LIMIT, EXP_LIMIT, out=T)  # one pass over T, not np.maximum's and np.minimum's two
     np.exp(T, out=T)
     T += 1.0
     np.reciprocal(T, out=T)

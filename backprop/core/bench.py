@@ -13,12 +13,15 @@ the tiny one's backward pass alone): the old backward is kept here as ``baseline
 (benchmark only), the two alternate repeat by repeat in the same run, and
 ``ratio_to_before`` is new / old.
 
-Timings are medians over repeats; each repeat runs the case enough times to last about
-0.2 s (at least once). Every record names the BLAS library, its kernel and threads.
-The tiny case's before/after pair and its JAX comparison (``jax-jit-dense-3-4-2-m2``, only
-when jax happens to be installed) are timed in the process's CPU time (``clock``
-"cpu"): a machine shared with other work preempts a microsecond pass at random, which
-wall time counts and CPU time does not; the large cases are timed in wall time ("wall").
+Timings are medians over repeats; the pass and its baseline alternate repeat by repeat
+(``alternate``), so a busy spell of the machine falls on both. Every record names the
+BLAS library, its kernel and threads (threadpoolctl). Each dense case is timed twice: with
+BLAS at the threads it loaded with, in wall time ("wall"), and at one thread as the app's
+server runs it (``threads`` 1), in the process's CPU time ("cpu"): on a machine shared
+with other work two BLAS threads wait for each other and wall time swings by 2×, while
+one thread's CPU time does not count the time it was preempted. The tiny case's
+before/after pair and its JAX comparison (``jax-jit-dense-3-4-2-m2``, only when jax
+happens to be installed) are timed in CPU time too.
 
 The benchmark first keeps freed memory in the process (``keep_freed_memory``): by default
 glibc hands the freed arrays of a pass (some 12 MB at 784-512-256-10) back to the system
@@ -29,6 +32,7 @@ records give the page faults per pass (``faults``).
 from __future__ import annotations
 
 import json
+import os
 import time
 
 import numpy as np
@@ -37,6 +41,7 @@ from backprop.core.activations import activation
 from backprop.core.bench_timing import (
     alternate,
     blas_info,
+    blas_threads,
     faults_per_call,
     keep_freed_memory,
     median_seconds,
@@ -67,8 +72,13 @@ def _dense_inputs(case: str, dtype):
     return spec, params, X, Y
 
 
-def dense_records(case: str, dtype, quick: bool = False) -> list[dict]:
-    """The pass and its matmul baseline for one dense case and dtype, as two records."""
+def dense_records(case: str, dtype, quick: bool = False, threads: int | None = None) -> list[dict]:
+    r"""The pass and its matmul baseline for one dense case and dtype, timed in alternation, as two records.
+
+    ``threads``: the BLAS threads (None: as the library loaded; 1: as the app's server runs
+    it, ``backprop/ui/blas.py``). At one thread both are timed in CPU time, which the other
+    work of a shared machine does not inflate; otherwise in wall time.
+    """
     sizes, m = DENSE_CASES[case]
     spec, params, X, Y = _dense_inputs(case, dtype)
     shapes = list(zip(sizes[:-1], sizes[1:]))
@@ -83,17 +93,19 @@ def dense_records(case: str, dtype, quick: bool = False) -> list[dict]:
             A_prev.T @ dZ
             dZ @ W.T
 
-    repeats = 3 if (quick or flops > 1e10) else 7
     one_pass = lambda: backward(spec, params, X, Y, forward(spec, params, X))  # noqa: E731
-    pass_s, pass_n = median_seconds(one_pass, repeats)
-    base_s, base_n = median_seconds(products, repeats)
-    name, calls = np.dtype(dtype).name, 1 if flops > 1e10 else 3
+    clock = "cpu" if threads == 1 else "wall"
+    with blas_threads(threads):
+        (pass_s, base_s), repeats = alternate(one_pass, products, clock, quick)
+        calls = 1 if flops > 1e10 else 3
+        faults = faults_per_call(one_pass, calls), faults_per_call(products, calls)
+    name, threads_used = np.dtype(dtype).name, threads or "library"
     return [
         {"case": case, "dtype": name, "median_s": pass_s, "gflops": flops / pass_s / 1e9,
-         "ratio_to_matmul": base_s / pass_s, "repeats": repeats, "number": pass_n,
-         "faults": faults_per_call(one_pass, calls), "clock": "wall"},
+         "ratio_to_matmul": base_s / pass_s, "repeats": repeats, "faults": faults[0], "clock": clock,
+         "threads": threads_used},
         {"case": f"matmul-{case}", "dtype": name, "median_s": base_s, "gflops": flops / base_s / 1e9,
-         "repeats": repeats, "number": base_n, "faults": faults_per_call(products, calls), "clock": "wall"},
+         "repeats": repeats, "faults": faults[1], "clock": clock, "threads": threads_used},
     ]  # fmt: skip
 
 
@@ -266,6 +278,7 @@ def run_benchmarks(quick: bool = False, cases: list[str] | None = None) -> list[
             continue
         for dtype in (np.float64, np.float32):
             records.extend(dense_records(case, dtype, quick))
+            records.extend(dense_records(case, dtype, quick, threads=1))
     for engine_case, case in ENGINE_CASES.items():
         if (cases and engine_case not in cases) or (quick and case not in QUICK):
             continue
@@ -291,11 +304,11 @@ def main(args) -> int:
     if args.json:
         print(json.dumps(records, indent=1))
         return 0
-    print(f"BLAS: {records[0]['blas'] if records else blas_info()}")
+    print(f"BLAS: {records[0]['blas'] if records else blas_info()}; load average {os.getloadavg()[0]:.1f}")
     if records:
         print(f"allocator: {records[0]['allocator']}")
-    print(f"{'case':<44} {'dtype':<8} {'clock':<5} {'median':>12} {'GFLOP/s':>9} {'vs matmul':>9} "
-          f"{'vs before':>9} {'vs jax':>7} {'faults':>7}")  # fmt: skip
+    print(f"{'case':<44} {'dtype':<8} {'BLAS':<7} {'clock':<5} {'median':>12} {'GFLOP/s':>9} "
+          f"{'vs matmul':>9} {'vs before':>9} {'vs jax':>7} {'faults':>7}")  # fmt: skip
     for r in records:
         median = f"{r['median_s'] * 1e6:.1f} µs" if r["median_s"] < 1e-2 else f"{r['median_s']:.3f} s"
         gflops = f"{r['gflops']:.2f}" if r.get("gflops") else ""
@@ -303,6 +316,7 @@ def main(args) -> int:
         before = f"{r['ratio_to_before']:.1%}" if "ratio_to_before" in r else ""
         jax = f"{r['ratio_to_jax']:.2f}" if "ratio_to_jax" in r else ""
         faults = f"{r['faults']:.0f}" if "faults" in r else ""
-        print(f"{r['case']:<44} {r['dtype']:<8} {r.get('clock', 'wall'):<5} {median:>12} {gflops:>9} "
+        threads, clock = r.get("threads", ""), r.get("clock", "wall")
+        print(f"{r['case']:<44} {r['dtype']:<8} {threads:<7} {clock:<5} {median:>12} {gflops:>9} "
               f"{ratio:>9} {before:>9} {jax:>7} {faults:>7}")  # fmt: skip
     return 0

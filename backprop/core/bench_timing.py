@@ -2,12 +2,14 @@ r"""How the benchmark measures: medians, alternation, clocks, page faults, the B
 
 ``median_seconds`` times one function; ``alternate`` times two repeat by repeat, so a busy
 machine slows both alike. ``CLOCKS``: "wall" is elapsed time; "cpu" is the process's CPU
-time, which preemption by other work does not inflate (for passes of microseconds, run on
-this thread). ``keep_freed_memory`` sets glibc to keep freed arrays in the process.
+time, which preemption by other work does not inflate (for passes of microseconds, and
+for any pass with BLAS at one thread, ``blas_threads(1)``). ``keep_freed_memory`` sets
+glibc to keep freed arrays in the process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import resource
 import statistics
@@ -35,50 +37,27 @@ def median_seconds(fn: Callable[[], object], repeats: int = 7, target: float = 0
 
 
 def blas_info() -> str:
-    """The loaded BLAS library, version, kernel (core) and thread count, read from the library itself."""
-    config = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-    name = f"{config.get('name', '?')} {config.get('version', '')}".strip()
-    lib = _loaded_openblas()
-    if lib is None:
-        return name
-    details = []
-    for symbol, label in (("get_corename", "kernel"), ("get_num_threads", "threads")):
-        fn = _openblas_symbol(lib, symbol)
-        if fn is None:
-            continue
-        if symbol == "get_corename":
-            fn.restype = ctypes.c_char_p
-            details.append(f"{label} {fn().decode()}")
-        else:
-            fn.restype = ctypes.c_int
-            details.append(f"{label} {fn()}")
-    return f"{name} ({', '.join(details)})" if details else name
+    """The loaded BLAS: library, version, kernel (the CPU it chose code for) and threads (threadpoolctl)."""
+    from threadpoolctl import threadpool_info  # noqa: PLC0415 (the app's dependency; read only here)
+
+    pools = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    if not pools:  # numpy built without a BLAS library threadpoolctl knows: name what numpy reports
+        config = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        return f"{config.get('name', '?')} {config.get('version', '')}".strip()
+    return "; ".join(
+        f"{pool['internal_api']} {pool['version']} (kernel {pool.get('architecture') or '?'}, "
+        f"threads {pool['num_threads']})"
+        for pool in pools
+    )
 
 
-def _loaded_openblas():
-    """The OpenBLAS shared library numpy has loaded, found in /proc/self/maps, or None."""
-    try:
-        with open("/proc/self/maps") as maps:
-            paths = {line.split()[-1] for line in maps if "openblas" in line.lower()}
-    except OSError:
-        return None
-    for path in sorted(paths):
-        if path.endswith(".so") or ".so." in path:
-            try:
-                return ctypes.CDLL(path)
-            except OSError:
-                continue
-    return None
+def blas_threads(threads: int | None):
+    """A context in which the loaded BLAS runs ``threads`` threads (None: as it was loaded)."""
+    if threads is None:
+        return contextlib.nullcontext()
+    from threadpoolctl import threadpool_limits  # noqa: PLC0415
 
-
-def _openblas_symbol(lib, suffix: str):
-    """OpenBLAS's `openblas_<suffix>`, under any of the prefixes its builds export."""
-    for name in (f"scipy_openblas_{suffix}64_", f"openblas_{suffix}64_", f"openblas_{suffix}"):
-        try:
-            return getattr(lib, name)
-        except AttributeError:
-            continue
-    return None
+    return threadpool_limits(limits=threads, user_api="blas")
 
 
 # glibc's mallopt parameters, and the values its dynamic thresholds rise to by themselves

@@ -38,7 +38,7 @@ from functools import lru_cache, partial, reduce
 import numpy as np
 import sympy as sp
 
-from backprop.core.activation_type import Activation
+from backprop.core.activation_type import CUSTOM_PREFIX, Activation
 from backprop.core.activation_type import sigmoid as sigmoid_kernel
 from backprop.core.activation_type import softplus as softplus_kernel
 from backprop.core.errors import InvalidInput
@@ -63,8 +63,6 @@ EXAMPLES = (
 )
 
 Z = sp.Symbol("z", real=True)
-# A name "custom:<formula>" is a student's own g(z); backprop.core.activations resolves it here.
-CUSTOM_PREFIX = "custom:"
 
 
 class sigmoid(sp.Function):  # noqa: N801 (the name lambdify prints and looks up)

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import sympy as sp
 
 from backprop.core.activation_type import EXP_LIMIT, flush_subnormal, softplus
+from backprop.core.deferred import sympy as sp
 
 Array = np.ndarray
 
@@ -51,11 +51,12 @@ class Loss:
 
 
 def _mse(Z: Array, A: Array, Y: Array) -> Array:
-    # l_i = ½ Σ_j (a_ij - y_ij)²; a square below float64's normal range is flushed to 0
+    # l_i = ½ Σ_j (a_ij - y_ij)²: the squares are summed as they come (a subnormal one adds
+    # what it is worth) and an l_i below the normal range is flushed to 0
     D = A - Y
     with np.errstate(under="ignore"):
         D *= D
-        return flush_subnormal(0.5 * np.add.reduce(flush_subnormal(D), axis=1))
+        return flush_subnormal(0.5 * np.add.reduce(D, axis=1))
 
 
 def _bce(Z: Array, A: Array, Y: Array) -> Array:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop.core.activations import activation
+from backprop.core.activations import ACTIVATIONS, activation
 from backprop.core.backward_engine import backward_pass
 from backprop.core.backward_records import LayerTrace
 from backprop.core.errors import InvalidInput
@@ -127,9 +127,9 @@ def forward(spec: NetworkSpec, params: Params, X: Array) -> list[tuple[Array, Ar
     out = []
     A = X
     for W, b, name in zip(params.W, params.b, spec.activations):
-        Z = A @ W  # (m, n_out)
+        Z = np.dot(A, W)  # (m, n_out)
         Z += b  # + 1_{m×1} b^T, by broadcasting
-        A = activation(name).g(Z)  # (m, n_out)
+        A = (ACTIVATIONS.get(name) or activation(name)).g(Z)  # (m, n_out); a built-in without a call
         out.append((Z, A))
     return out
 

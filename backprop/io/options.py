@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import argparse
 
+from backprop.core.activation_type import CUSTOM_PREFIX
 from backprop.core.activations import NAMES as ACTIVATION_NAMES
 from backprop.core.errors import InvalidInput
-from backprop.core.formula import CUSTOM_PREFIX
 from backprop.core.losses import NAMES as LOSS_NAMES
 from backprop.core.losses import REDUCTIONS
 from backprop.core.spec import INITS, MAX_BATCH, MAX_LAYERS, MAX_SEED, MAX_WIDTH, WORK_FIELD, NetworkSpec
