@@ -50,9 +50,10 @@ def entry_explorer(l: int) -> None:
     with picker_col:
         explorer.pick_variable(spec, "bw")
         chosen = explorer.pick_index(spec, "bw")
-        value = f"{entry_latex.entry_partial(chosen.var, l, chosen.index)} = {latex.num(gradient(chosen))}"
+        name = entry_latex.entry_partial(chosen.var, l, chosen.array_index)
+        value = f"{name} = {latex.num(gradient(chosen))}"
         st.container(key="bw_value").latex(value)
-    derivations(l, chosen.var, chosen.index)
+    derivations(l, chosen.var, chosen.array_index)
 
 
 def drawn(sample: int) -> list:
@@ -62,7 +63,7 @@ def drawn(sample: int) -> list:
 
 def gradient(chosen: state.Entry) -> float:
     """Backprop's ∂L/∂x for the chosen entry."""
-    return float(getattr(trace.layers[chosen.l - 1], "d" + chosen.var)[chosen.index])
+    return float(getattr(trace.layers[chosen.l - 1], "d" + chosen.var)[chosen.array_index])
 
 
 def derivations(l: int, var: str, index: tuple[int, ...]) -> None:

@@ -43,7 +43,7 @@ def entry_section(l: int, var: str) -> None:
     if (chosen.l, chosen.var) != (l, var):  # chosen elsewhere meanwhile: the sections above follow
         st.rerun()
     st.header(t("symbolic.entry_title"))
-    index = explorer.pick_index(spec, "sy").index
+    index = explorer.pick_index(spec, "sy").array_index
     layer = trace.layers[l - 1]
     key, token = results.key_of(view)
     with st.spinner(t("symbolic.working")):

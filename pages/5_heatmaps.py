@@ -67,8 +67,8 @@ def gradients(token: str, trace, trained: bool) -> None:
         on_select=lambda: state.take_click("hm_grads"), selection_mode="points",
     )  # fmt: skip
     chosen = state.entry(view.spec)
-    value = float(getattr(trace.layers[chosen.l - 1], "d" + chosen.var)[chosen.index])
-    name = entry_latex.entry_partial(chosen.var, chosen.l, chosen.index)
+    value = float(getattr(trace.layers[chosen.l - 1], "d" + chosen.var)[chosen.array_index])
+    name = entry_latex.entry_partial(chosen.var, chosen.l, chosen.array_index)
     st.markdown(t("heatmaps.chosen", entry=f"${name} = {latex.num(value)}$"))
     if trained:
         st.caption(t("heatmaps.chosen_trained"))

@@ -239,7 +239,7 @@ def _lower_priority() -> str:
 def _one_blas_thread() -> None:
     """BLAS at one thread in the child: a second BLAS thread would take the core the server keeps."""
     try:
-        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # noqa: PLC0415
+        from threadpoolctl import threadpool_limits  # noqa: PLC0415
     except ImportError:  # the app's dependency; the core alone may lack it
         return
     threadpool_limits(limits=1)

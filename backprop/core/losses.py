@@ -14,11 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from backprop.core.activation_type import EXP_LIMIT, flush_subnormal, softplus
 from backprop.core.deferred import sympy as sp
+
+if TYPE_CHECKING:  # for annotations only: SymPy itself is imported on first use
+    import sympy
 
 Array = np.ndarray
 
@@ -44,7 +48,7 @@ class Loss:
     name: str
     per_sample: Callable[[Array, Array, Array], Array]
     dA: Callable[[Array, Array], Array]
-    sym: Callable[[list, list], sp.Expr]
+    sym: Callable[[list, list], sympy.Expr]
     output: str | None = None  # the output activation this loss requires, if any
     dZ_shortcut: Callable[[Array, Array], Array] | None = None
     targets: str = "any real number"
@@ -72,15 +76,15 @@ def _softmax_ce(Z: Array, A: Array, Y: Array) -> Array:
     return -(Y * log_A).sum(axis=1)
 
 
-def _mse_sym(a: list, y: list) -> sp.Expr:
+def _mse_sym(a: list, y: list) -> sympy.Expr:
     return sp.Rational(1, 2) * sp.Add(*[(aj - yj) ** 2 for aj, yj in zip(a, y)])
 
 
-def _bce_sym(a: list, y: list) -> sp.Expr:
+def _bce_sym(a: list, y: list) -> sympy.Expr:
     return -sp.Add(*[yj * sp.log(aj) + (1 - yj) * sp.log(1 - aj) for aj, yj in zip(a, y)])
 
 
-def _softmax_ce_sym(a: list, y: list) -> sp.Expr:
+def _softmax_ce_sym(a: list, y: list) -> sympy.Expr:
     return -sp.Add(*[yj * sp.log(aj) for aj, yj in zip(a, y)])
 
 

@@ -20,7 +20,6 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from backprop.core.deferred import sympy as sp
 from backprop.derivation import notation as nt
 
 # sup, grad, transpose and idx are the notation's own; steps.py reads them from here

@@ -25,7 +25,7 @@ def one_thread() -> None:
         return
     with _lock:
         if not _done:
-            from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # noqa: PLC0415
+            from threadpoolctl import threadpool_limits  # noqa: PLC0415
 
             threadpool_limits(limits=1)
             _done = True

@@ -306,7 +306,7 @@ def _log_axis(fig: go.Figure, values, title: str, **where) -> None:
     """A log y axis titled ``title`` with ``log_ticks`` over the finite positive ``values``."""
     shown = np.asarray(values, dtype=float)
     shown = shown[np.isfinite(shown) & (shown > 0)]
-    axis = {"type": "log", "title": {"text": title}}
+    axis: dict[str, object] = {"type": "log", "title": {"text": title}}
     if shown.size:
         tickvals, ticktext = log_ticks(float(shown.min()), float(shown.max()))
         axis.update(tickvals=tickvals, ticktext=ticktext)

@@ -52,7 +52,7 @@ def _unique(key: str) -> str:
         return key
     memo = getattr(ctx, _KEYS_USED, None)
     if memo is None or memo[0] is not ctx.cursors:  # Streamlit makes a new cursors dict per run
-        memo = (ctx.cursors, set())
+        memo = (ctx.cursors, set[str]())
         setattr(ctx, _KEYS_USED, memo)
     unique, n = key, 1
     while unique in memo[1]:
@@ -137,9 +137,10 @@ def matrices(items: list[tuple[str, np.ndarray, dict]], where=st) -> None:
     leaves about 820 px). Matrices too large for LaTeX are shown through a window.
     """
     small = [(name, M, hl) for name, M, hl in items if latex.fits(M)]
-    row = where.container(horizontal=True, gap="medium") if small else None
-    for name, M, hl in small:
-        row.latex(latex.labelled(name, M, **hl), width="content")
+    if small:
+        row = where.container(horizontal=True, gap="medium")
+        for name, M, hl in small:
+            row.latex(latex.labelled(name, M, **hl), width="content")
     for name, M, hl in items:
         if not latex.fits(M):
             matrix_or_table(name, M, where, **hl)

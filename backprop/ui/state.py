@@ -249,7 +249,7 @@ class Entry(NamedTuple):
     j: int  # column (W, b: unit of layer l; A_prev: unit of layer l-1)
 
     @property
-    def index(self) -> tuple[int, ...]:
+    def array_index(self) -> tuple[int, ...]:
         """The 0-based index into the gradient array: (i-1, j-1), or (j-1,) for b."""
         return (self.j - 1,) if self.var == "b" else (self.i - 1, self.j - 1)
 
@@ -262,7 +262,7 @@ def entry_shape(spec: NetworkSpec, var: str, l: int) -> tuple[int, ...]:
 def _rows_cols(spec: NetworkSpec, var: str, l: int) -> tuple[int, int]:
     """How far i and j go for x in layer l (b has one row, its j is the unit)."""
     shape = entry_shape(spec, var, l)
-    return (1, shape[0]) if var == "b" else shape
+    return (1, shape[0]) if var == "b" else (shape[0], shape[1])
 
 
 def fitted(spec: NetworkSpec, chosen: Entry) -> Entry:

@@ -150,7 +150,7 @@ def _elementwise(trace, step: Step, index, uses, total) -> EntrySum:
         loss = "shortcut" if step.shortcut else spec.loss
         symbols, numbers = _loss_term(loss, a, y), _loss_term(loss, n(A[i, j]), n(Y[i, j]))
         cell = ((i, j),)
-        factors = (Factor(uses["A"].tex, A, cells=cell), Factor("Y", Y, cells=cell))
+        factors: tuple[Factor, ...] = (Factor(uses["A"].tex, A, cells=cell), Factor("Y", Y, cells=cell))
         product = _matrix_name(step) + f"_{{{nt.idx(i, j)}}}"
         return EntrySum(
             _lhs(step, index), scale + symbols, (scale + numbers,), (total,), total, product, factors
@@ -198,7 +198,9 @@ def lit_matrix(factor: Factor) -> str:
     M = np.asarray(factor.value)
     grid = M.reshape(-1, 1) if M.ndim == 1 else M
     rows, cols, cells = set(factor.rows), set(factor.cols), set(factor.cells)
-    keep_r, keep_c, name = range(grid.shape[0]), range(grid.shape[1]), factor.tex
+    keep_r: list[int] = list(range(grid.shape[0]))
+    keep_c: list[int] = list(range(grid.shape[1]))
+    name = factor.tex
     if not fits(grid):
         if rows:
             keep_r, name = sorted(rows), rf"\big({factor.tex}\big)_{{{nt.idx(*sorted(rows))},:}}"

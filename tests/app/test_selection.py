@@ -125,4 +125,4 @@ def test_a_pick_on_one_page_is_the_pick_on_the_other():
 )
 def test_an_entry_is_fitted_to_the_network(chosen, fits):
     assert state.fitted(NetworkSpec(), chosen) == fits
-    assert fits.index == ((fits.j - 1,) if fits.var == "b" else (fits.i - 1, fits.j - 1))
+    assert fits.array_index == ((fits.j - 1,) if fits.var == "b" else (fits.i - 1, fits.j - 1))
