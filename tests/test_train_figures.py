@@ -9,6 +9,7 @@ from backprop import NetworkSpec
 from backprop.teaching.train import start
 from backprop.ui import train_figures
 from backprop.ui.i18n import t
+from backprop.ui.ticks import log_axis
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -16,7 +17,7 @@ def test_log_ticks_lie_in_the_range_and_are_spelt_out(seed):
     rng = np.random.default_rng(seed)
     lo = 10.0 ** rng.uniform(-6, 2)
     values = lo * 10.0 ** rng.uniform(0, rng.uniform(0.01, 3), size=30)
-    axis = train_figures.log_ticks(values)
+    axis = log_axis(values)
     assert axis["type"] == "log"
     if "dtick" in axis:  # the data span more than three powers of ten
         assert axis["dtick"] == 1 and values.max() / values.min() > 10
@@ -29,8 +30,8 @@ def test_log_ticks_lie_in_the_range_and_are_spelt_out(seed):
 
 
 def test_wide_ranges_get_a_tick_per_power_of_ten_and_nothing_positive_gets_plotly_s_own():
-    assert train_figures.log_ticks(np.array([1e-7, 0.5]))["dtick"] == 1
-    assert "tickvals" not in train_figures.log_ticks(np.array([0.0, -1.0, np.nan]))
+    assert log_axis(np.array([1e-7, 0.5]))["dtick"] == 1
+    assert "tickvals" not in log_axis(np.array([0.0, -1.0, np.nan]))
 
 
 def test_every_log_axis_is_labelled_as_one():

@@ -15,7 +15,7 @@ r"""Plotly figures of the gradients: arrays in, ``go.Figure`` out (no streamlit 
 - ``norm_bars(trace)``: ‖∂L/∂W^(l)‖ and ‖∂L/∂b^(l)‖ per layer: bars from zero on a linear
   axis while the norms lie within a factor ``LINEAR_SPAN`` of each other, else points (no
   bars: a bar on a log axis starts at an arbitrary floor) on a log axis titled as such,
-  ticks at readable values (``log_ticks``), each point labelled with its value.
+  ticks at readable values (``ticks.log_axis``), each point labelled with its value.
 - ``training_curves(loss, grad_norms)``: the loss and each layer's ‖∂L/∂W^(l)‖ over
   gradient-descent steps, on log axes titled as such with readable ticks.
 - ``activation_curves(z, g, dg)``: an activation and its derivative against z.
@@ -39,6 +39,7 @@ from backprop.core.network import Trace
 from backprop.core.spec import NetworkSpec
 from backprop.derivation import notation as nt
 from backprop.ui.i18n import t
+from backprop.ui.ticks import log_axis
 
 DIVERGING = "PuOr"  # purple-orange: readable with every common colour-vision deficiency
 SEQUENTIAL = "Cividis"
@@ -278,38 +279,9 @@ def rel_error_heatmaps(grids: dict[tuple[str, int], np.ndarray], tolerance: floa
     return fig
 
 
-def log_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
-    r"""Tick values and labels for a log axis over [low, high]: 1, 2, 5 × 10^k, every decade when wide.
-
-    At least three ticks fall inside the range whenever it spans a factor of 2 or more; labels
-    are plain numbers (0.36, 2, 1e-05), never the bare digits of Plotly's minor ticks.
-
-    >>> log_ticks(0.3, 3.0)
-    ([0.5, 1.0, 2.0], ['0.5', '1', '2'])
-    >>> log_ticks(1.5, 3.0)[1]
-    ['1.5', '2', '3']
-    >>> log_ticks(1e-6, 10.0)[1]
-    ['1e-06', '1e-05', '0.0001', '0.001', '0.01', '0.1', '1', '10']
-    """
-    low, high = max(low, 1e-300), max(high, low)
-    decades = range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
-    for steps in ((1.0,), (1.0, 2.0, 5.0), (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)):  # coarsest with 3 ticks
-        values = [m * 10.0**k for k in decades for m in steps if low <= m * 10.0**k <= high]
-        if len(values) >= 3:
-            break
-    if len(values) < 2:  # a range narrower than the finest steps: its ends
-        values = sorted({low, high})
-    return values, [f"{v:.3g}" for v in values]
-
-
 def _log_axis(fig: go.Figure, values, title: str, **where) -> None:
-    """A log y axis titled ``title`` with ``log_ticks`` over the finite positive ``values``."""
-    shown = np.asarray(values, dtype=float)
-    shown = shown[np.isfinite(shown) & (shown > 0)]
-    axis: dict[str, object] = {"type": "log", "title": {"text": title}}
-    if shown.size:
-        tickvals, ticktext = log_ticks(float(shown.min()), float(shown.max()))
-        axis.update(tickvals=tickvals, ticktext=ticktext)
+    """A log y axis titled ``title`` with ``log_axis``'s ticks over the finite positive ``values``."""
+    axis = log_axis(np.asarray(values, dtype=float)) | {"title": {"text": title}}
     fig.update_yaxes(**axis, **where)
 
 

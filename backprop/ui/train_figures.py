@@ -1,7 +1,7 @@
 r"""Plotly figures of a live training run: arrays in, ``go.Figure`` out (no streamlit here).
 
 - ``frame_figure(progress)``: one frame, as one figure: the loss L against the step (log
-  axis, ticks from ``log_ticks``); the network as units and edges, each edge w_ij^(l)
+  axis, ticks from ``log_axis``); the network as units and edges, each edge w_ij^(l)
   coloured on the diverging, colour-blind-safe scale (orange < 0 < purple) and thickened
   by |w_ij| (hovering an edge's midpoint names the weight and its value); ∂L/∂W^(l) of every layer, each
   centred on 0.
@@ -33,6 +33,7 @@ from backprop.derivation import notation as nt
 from backprop.teaching.train import Progress, Surface
 from backprop.ui.i18n import t
 from backprop.ui.plots import DIVERGING, PALETTE, blocks
+from backprop.ui.ticks import log_axis
 
 MAX_UNITS = 12  # units drawn per layer; a wider layer shows its first ones and says so
 MAX_POINTS = 600  # points per curve; a longer run is drawn from evenly spaced records
@@ -80,34 +81,6 @@ def _figure(data: list[dict], layout: dict) -> go.Figure:
         if name.startswith(("xaxis", "yaxis")):
             axis.setdefault("ticklabeloverflow", "allow")
     return go.Figure({"data": data, "layout": layout})
-
-
-def log_ticks(values: np.ndarray) -> dict:
-    r"""A log axis with readable ticks for ``values``: 1, 2, 5 × 10^k spelt out, or one tick per power of 10.
-
-    Over more than three decades every power of 10 is labelled (10⁻³ ...); otherwise the
-    ticks 1, 2, 5 × 10^k inside the data's range (every digit × 10^k when that gives fewer
-    than three), written as numbers (never Plotly's lone minor digits). Non-positive values
-    are left out, as a log axis leaves them.
-
-    >>> log_ticks(np.array([0.3, 2.5]))["ticktext"]
-    ['0.5', '1', '2']
-    """
-    shown = values[np.isfinite(values) & (values > 0)]
-    axis: dict[str, Any] = {"type": "log", "minor": {"showgrid": False}}
-    if not shown.size:
-        return axis
-    lo, hi = float(shown.min()), float(shown.max())
-    low, high = int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi)))
-    if high - low > 3:
-        return {**axis, "dtick": 1, "exponentformat": "power"}
-    for mantissas in ((1, 2, 5), range(1, 10)):  # 1-2-5, or every digit in a narrow range
-        ticks = [m * 10.0**k for k in range(low, high + 1) for m in mantissas if lo <= m * 10.0**k <= hi]
-        if len(ticks) >= 3:
-            break
-    if len(ticks) < 2:  # narrower than one digit's step: its ends
-        ticks = sorted({lo, hi})
-    return {**axis, "tickvals": ticks, "ticktext": [f"{v:.3g}" for v in ticks]}
 
 
 def _thin(n: int) -> np.ndarray:
@@ -214,7 +187,7 @@ def frame_figure(progress: Progress) -> go.Figure:
         "height": 640, "margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "showlegend": False,
         "template": "plotly_white",
         "xaxis": {"domain": upper[0], "anchor": "y", "title": {"text": t("training.plot_step")}},
-        "yaxis": {"domain": top, "anchor": "x", **log_ticks(progress.loss),
+        "yaxis": {"domain": top, "anchor": "x", **log_axis(progress.loss),
                   "title": {"text": t("training.plot_loss_axis")}},
         "xaxis2": {"domain": upper[1], "anchor": "y2", "range": [-0.3, L + 0.3], "showgrid": False,
                    "zeroline": False, "tickvals": list(range(L + 1)),
@@ -305,10 +278,10 @@ def surface_figure(surface: Surface, X: np.ndarray, Y: np.ndarray) -> go.Figure:
 def vanishing_figure(runs: dict[str, Progress]) -> go.Figure:
     r"""For each run side by side: ‖∂L/∂W^(l)‖_F of every layer l (k, L) against the step, log y axis.
 
-    Both panels share one y scale and its ticks (``log_ticks`` of every norm drawn).
+    Both panels share one y scale and its ticks (``log_axis`` of every norm drawn).
     """
     domains = _columns(len(runs), 0.06)
-    ticks = log_ticks(np.concatenate([progress.grad_norms.ravel() for progress in runs.values()]))
+    ticks = log_axis(np.concatenate([progress.grad_norms.ravel() for progress in runs.values()]))
     data: list[dict] = []
     layout: dict[str, Any] = {"height": 380, "margin": MARGIN}
     for k, progress in enumerate(runs.values()):
