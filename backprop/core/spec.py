@@ -259,8 +259,8 @@ def check_array(field: str, value: object, shape: tuple[int, ...]) -> np.ndarray
             f"shape {shape}",
             code="array_shape",
             array=math_name,
-            shape=_shape_text(array.shape),
-            needed=_shape_text(shape),
+            shape=shape_text(array.shape),
+            needed=shape_text(shape),
         )
     if not np.isfinite(array).all():
         raise InvalidInput(
@@ -283,7 +283,7 @@ def _latex_name(field: str) -> str:
     return re.sub(r"\^\((\d+)\)", r"^{(\1)}", field)
 
 
-def _shape_text(shape: tuple[int, ...]) -> str:
+def shape_text(shape: tuple[int, ...]) -> str:
     """A shape as the notes write it: (4, 3) -> 4 × 3."""
     return " × ".join(str(n) for n in shape) or "1"
 
