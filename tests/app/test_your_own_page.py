@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import base64
 import io
 import json
+import re
 
 import numpy as np
 import pytest
