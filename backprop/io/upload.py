@@ -7,7 +7,9 @@ pickled objects are ever read (``np.load`` is not used at all, so ``allow_pickle
 comes into it); then shapes that chain layer to layer (W^(l) is n_{l-1} x n_l) and
 finite values, within the app's limits (widths and batch up to 1024, 8 layers, and the
 work limit ``MAX_MULTIPLY_ADDS`` of NetworkSpec). Every refusal is an InvalidInput
-naming the file and the member; a parser error no reader foresaw becomes one too.
+naming the file and the member, with a code and fields (``place``: the file and member
+as an inert code span) from which the pages write it in the reader's language; a parser
+error no reader foresaw becomes one too.
 
 Names: ``W1, b1, ..., WL, bL, X, Y`` (also ``W_1``, and ``layer1/W`` in a zip, as the
 export page writes them); X and Y are optional, but come together.
