@@ -79,7 +79,7 @@ files = st.file_uploader(
 
 
 def _parsed(files) -> tuple:
-    """(Upload, None) or (None, message), parsed once per set of files in this session."""
+    """(Upload, spec, None) or (None, None, refusal), parsed once per set of files in this session."""
     key = tuple((f.file_id, f.name, f.size) for f in files)
     cached = st.session_state.get("yo_parsed")
     if cached is None or cached[0] != key:
@@ -87,15 +87,15 @@ def _parsed(files) -> tuple:
             upload = load([(f.name, f.getvalue()) for f in files])
             result = (upload, upload.spec(spec), None)
         except InvalidInput as error:
-            result = (None, None, str(error))
+            result = (None, None, error)  # shown in the reader's language, from its code
         st.session_state["yo_parsed"] = cached = (key, result)
     return cached[1]
 
 
 if files:
-    upload, new, message = _parsed(files)
-    if message is not None:
-        st.error(t("your_own.upload_refused", message=plain(message)))
+    upload, new, refusal = _parsed(files)
+    if refusal is not None:
+        st.error(t("your_own.upload_refused", message=message(refusal, plain)))
     elif max(new.sizes) > urlparams.UI_MAX_WIDTH or new.batch > urlparams.UI_MAX_BATCH:
         st.error(t("your_own.too_big", width=urlparams.UI_MAX_WIDTH, batch=urlparams.UI_MAX_BATCH))
     else:

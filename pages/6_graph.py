@@ -73,7 +73,7 @@ def drawing() -> None:
                 sample=sample - 1,
                 width=width,
             )
-            st.subheader(t("graph.backward_title", l=l))
+            st.subheader(t("graph.backward_title", l=l, k=l - 1))
             alternatives.drawing(
                 scaled[1], "bp-single-dense", view.trace, key="gr_backward", l=l, width=width
             )

@@ -49,13 +49,10 @@ LEFT_CARETS = {
     "pages/2_backward.py": "backward.json (q_dA, dA_prev_next, ...), the variable picker's options A^(0)",
     "pages/3_symbolic.py": "symbolic.json (index_note's Σ_k, the variable picker's X = A^(0))",
     "pages/5_heatmaps.py": "heatmaps.json (intro, layout, vanishing: ∂L/∂A^(l-1), n_(l-1), W^(l)ᵀ)",
-    "pages/13_training.py": "training.json (intro's W^(l) ← ..., no_surface's n_0)",
 }
 LEFT_ENGLISH = {
     "pages/2_backward.py": "backward.json (layout: 'mean'); the index sum's \\text{term}",
     "pages/3_symbolic.py": "symbolic.json (matrix_note: tr, dZ; index_note: subscripts ij, kj)",
-    "pages/6_graph.py": "graph.json (figure names bp-full, fp-single-dense as prose)",
-    "pages/13_training.py": "training charts' trace name and table header 'units'",
 }
 
 

@@ -108,9 +108,16 @@ def checked_inputs(
     if params is None:
         params = init_params(spec)
     else:
-        for name, arrays in (("weight matrices", params.W), ("bias vectors", params.b)):
+        for name, symbol, arrays in (("weight matrices", "W", params.W), ("bias vectors", "b", params.b)):
             if len(arrays) != spec.L:
-                raise InvalidInput(f"number of {name}", len(arrays), f"{spec.L}, one per layer")
+                raise InvalidInput(
+                    f"number of {name}",
+                    len(arrays),
+                    f"{spec.L}, one per layer",
+                    code="params_count",
+                    symbol=symbol,
+                    layers=spec.L,
+                )
         params = Params(
             tuple(check_array(f"W^({l})", W, spec.shape_of("W", l)) for l, W in enumerate(params.W, 1)),
             tuple(check_array(f"b^({l})", b, spec.shape_of("b", l)) for l, b in enumerate(params.b, 1)),

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from backprop.core.activations import ACTIVATIONS, CUSTOM_PREFIX, activation
+from backprop.core.activations import ACTIVATIONS, CUSTOM_PREFIX, activation, display_name
 from backprop.core.errors import InvalidInput
 from backprop.core.losses import LOSSES, REDUCTIONS
 
@@ -63,43 +64,75 @@ class NetworkSpec:
         sizes = _int_tuple("sizes", self.sizes)
         if not 2 <= len(sizes) <= MAX_LAYERS + 1:
             raise InvalidInput(
-                "sizes", self.sizes, f"from 2 to {MAX_LAYERS + 1} sizes (1 to {MAX_LAYERS} layers)"
+                "sizes",
+                self.sizes,
+                f"from 2 to {MAX_LAYERS + 1} sizes (1 to {MAX_LAYERS} layers)",
+                code="spec_layers",
+                count=len(sizes),
+                high=MAX_LAYERS + 1,
+                layers=MAX_LAYERS,
             )
         for n in sizes:
             if not 1 <= n <= MAX_WIDTH:
-                raise InvalidInput("sizes", self.sizes, f"widths from 1 to {MAX_WIDTH}")
+                raise InvalidInput(
+                    "sizes", self.sizes, f"widths from 1 to {MAX_WIDTH}", code="spec_width", limit=MAX_WIDTH
+                )
         object.__setattr__(self, "sizes", sizes)
         acts = self.activations
         acts = tuple(acts) if isinstance(acts, (tuple, list)) else None
         if acts is None or len(acts) != len(sizes) - 1:
             raise InvalidInput(
-                "activations", self.activations, f"one activation per layer ({len(sizes) - 1})"
+                "activations",
+                self.activations,
+                f"one activation per layer ({len(sizes) - 1})",
+                code="spec_activation_count",
+                layers=len(sizes) - 1,
             )
         for l, name in enumerate(acts, start=1):
             field = f"activation of layer {l}"
             if not isinstance(name, str) or not (name in ACTIVATIONS or name.startswith(CUSTOM_PREFIX)):
                 allowed = "one of " + ", ".join(ACTIVATIONS) + f", or {CUSTOM_PREFIX}<formula in z>"
-                raise InvalidInput(field, name, allowed)
+                options = ", ".join(ACTIVATIONS)
+                raise InvalidInput(field, name, allowed, code="spec_activation", layer=l, options=options)
             try:
                 act = activation(name)  # parses and checks a custom formula
-            except InvalidInput as error:
-                raise InvalidInput(field, name, error.allowed) from None
+            except InvalidInput as error:  # the formula's own refusal, shown by its formula
+                formula = name.removeprefix(CUSTOM_PREFIX)
+                raise InvalidInput(
+                    field, formula, error.allowed, code=error.code, layer=l, **error.fields
+                ) from None
             if act.last_layer_only and l != len(acts):
-                raise InvalidInput(f"activation of layer {l}", name, "softmax on the last layer only")
+                raise InvalidInput(
+                    field,
+                    name,
+                    "softmax on the last layer only",
+                    code="spec_last_only",
+                    layer=l,
+                    last=len(acts),
+                )
         object.__setattr__(self, "activations", acts)
         if not isinstance(self.loss, str) or self.loss not in LOSSES:
-            raise InvalidInput("loss", self.loss, "one of " + ", ".join(LOSSES))
+            options = ", ".join(LOSSES)
+            raise InvalidInput("loss", self.loss, "one of " + options, code="spec_loss", options=options)
         needed = LOSSES[self.loss].output
         if needed is not None and acts[-1] != needed:
             raise InvalidInput(
-                "loss", self.loss, f"{self.loss} with a {needed} output layer (the last layer is {acts[-1]})"
+                "loss",
+                self.loss,
+                f"{self.loss} with a {needed} output layer (the last layer is {acts[-1]})",
+                code="spec_loss_output",
+                loss=self.loss,
+                needed=needed,
+                last=display_name(acts[-1]),
+                layer=len(acts),
             )
         if not isinstance(self.reduction, str) or self.reduction not in REDUCTIONS:
-            raise InvalidInput("reduction", self.reduction, "sum or mean")
-        object.__setattr__(self, "batch", _bounded_int("batch", self.batch, 1, MAX_BATCH))
-        object.__setattr__(self, "seed", _bounded_int("seed", self.seed, 0, MAX_SEED))
+            raise InvalidInput("reduction", self.reduction, "sum or mean", code="spec_reduction")
+        object.__setattr__(self, "batch", _bounded_int("batch", self.batch, 1, MAX_BATCH, code="spec_batch"))
+        object.__setattr__(self, "seed", _bounded_int("seed", self.seed, 0, MAX_SEED, code="spec_seed"))
         if not isinstance(self.init, str) or self.init not in INITS:
-            raise InvalidInput("init", self.init, "one of " + ", ".join(INITS))
+            options = ", ".join(INITS)
+            raise InvalidInput("init", self.init, "one of " + options, code="spec_init", options=options)
         check_work(sizes, self.batch, self.max_multiply_adds)
 
     @property
@@ -162,6 +195,10 @@ def check_work(sizes: tuple[int, ...], m: int, limit: int | None = MAX_MULTIPLY_
             work,
             f"at most {limit:,} (a smaller batch or narrower layers: a forward and backward pass "
             "then stays under about 0.5 s)",
+            code="spec_work",
+            work=f"{work:,}",
+            limit=f"{limit:,}",
+            m=m,
         )
 
 
@@ -171,49 +208,97 @@ WORK_FIELD = "multiply-adds per pass, m × Σ n_(l-1) n_l"
 def _int_tuple(field: str, value: object) -> tuple[int, ...]:
     """value as a tuple of ints, or InvalidInput."""
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-        raise InvalidInput(field, value, "a list of whole numbers")
+        raise InvalidInput(field, value, "a list of whole numbers", code="spec_sizes", high=MAX_LAYERS + 1)
     items = tuple(value)
     if len(items) > MAX_LAYERS + 1:
-        raise InvalidInput(field, value, f"from 2 to {MAX_LAYERS + 1} sizes")
-    return tuple(_bounded_int(field, v, -math.inf, math.inf, shown=value) for v in items)
+        raise InvalidInput(
+            field,
+            value,
+            f"from 2 to {MAX_LAYERS + 1} sizes",
+            code="spec_layers",
+            count=len(items),
+            high=MAX_LAYERS + 1,
+            layers=MAX_LAYERS,
+        )
+    return tuple(_bounded_int(field, v, -math.inf, math.inf, shown=value, code="spec_sizes") for v in items)
 
 
-def _bounded_int(field: str, value: object, low: float, high: float, shown: object = None) -> int:
-    """value as an int in [low, high], or InvalidInput naming the field."""
+def _bounded_int(
+    field: str, value: object, low: float, high: float, shown: object = None, *, code: str
+) -> int:
+    """value as an int in [low, high], or InvalidInput naming the field (its sentence ``errors.<code>``)."""
     shown = value if shown is None else shown
     allowed = f"a whole number from {low} to {high}" if low > -math.inf else "whole numbers"
-    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, float, np.floating)):
-        raise InvalidInput(field, shown, allowed)
-    if isinstance(value, (float, np.floating)) and not float(value).is_integer():
-        raise InvalidInput(field, shown, allowed)
-    number = int(value)
-    if not low <= number <= high:
-        raise InvalidInput(field, shown, allowed)
-    return number
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (numbers.Integral, float, np.floating))
+        or (isinstance(value, (float, np.floating)) and not float(value).is_integer())
+        or not low <= int(value) <= high
+    ):
+        raise InvalidInput(
+            field, shown, allowed, code=code, low=low, high=high if high < math.inf else MAX_WIDTH
+        )
+    return int(value)
 
 
 def check_array(field: str, value: object, shape: tuple[int, ...]) -> np.ndarray:
     r"""value as a float64 array of the given shape with finite entries, or InvalidInput."""
     allowed = f"real numbers in an array of shape {shape}"
+    math_name = _latex_name(field)
     try:
         raw = np.asarray(value)
         if raw.dtype.kind == "c":
-            raise InvalidInput(field, "complex numbers", allowed)
+            raise InvalidInput(field, "complex numbers", allowed, code="array_real", array=math_name)
         array = raw.astype(np.float64)
     except (TypeError, ValueError):
-        raise InvalidInput(field, value, allowed) from None
+        raise InvalidInput(field, value, allowed, code="array_real", array=math_name) from None
     if array.shape != shape:
-        raise InvalidInput(f"shape of {field}", array.shape, f"shape {shape}")
+        raise InvalidInput(
+            f"shape of {field}",
+            array.shape,
+            f"shape {shape}",
+            code="array_shape",
+            array=math_name,
+            shape=shape_text(array.shape),
+            needed=shape_text(shape),
+        )
     if not np.isfinite(array).all():
-        raise InvalidInput(field, "a NaN or infinite entry", "finite numbers only")
+        raise InvalidInput(
+            field, "a NaN or infinite entry", "finite numbers only", code="array_finite", array=math_name
+        )
     if array.size and np.abs(array).max() > MAX_MAGNITUDE:
-        raise InvalidInput(field, float(np.abs(array).max()), f"numbers with |x| ≤ {MAX_MAGNITUDE:g}")
+        raise InvalidInput(
+            field,
+            float(np.abs(array).max()),
+            f"numbers with |x| ≤ {MAX_MAGNITUDE:g}",
+            code="array_magnitude",
+            array=math_name,
+            limit=f"{MAX_MAGNITUDE:,.0f}",
+        )
     return array
+
+
+def _latex_name(field: str) -> str:
+    r"""An array's name as KaTeX: ``W^(2)`` -> ``W^{(2)}``; X, Y as they are."""
+    return re.sub(r"\^\((\d+)\)", r"^{(\1)}", field)
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    """A shape as the notes write it: (4, 3) -> 4 × 3."""
+    return " × ".join(str(n) for n in shape) or "1"
 
 
 def check_targets(spec: NetworkSpec, Y: np.ndarray) -> None:
     """Refuse targets outside what the loss allows (InvalidInput naming Y)."""
     if spec.loss in ("bce", "softmax_ce") and ((Y < 0).any() or (Y > 1).any()):
-        raise InvalidInput("Y", "an entry outside [0, 1]", LOSSES[spec.loss].targets)
+        raise InvalidInput(
+            "Y", "an entry outside [0, 1]", LOSSES[spec.loss].targets, code="targets_range", loss=spec.loss
+        )
     if spec.loss == "softmax_ce" and not np.allclose(Y.sum(axis=1), 1.0, rtol=0.0, atol=1e-9):
-        raise InvalidInput("Y", "a row that does not sum to 1", LOSSES[spec.loss].targets)
+        raise InvalidInput(
+            "Y",
+            "a row that does not sum to 1",
+            LOSSES[spec.loss].targets,
+            code="targets_rows",
+            loss=spec.loss,
+        )

@@ -60,7 +60,9 @@ def items(option: str, text: str, allowed: str) -> list[str]:
     parts = split_top_level(text)
     for k, part in enumerate(parts, start=1):
         if not part:
-            raise InvalidInput(option, text, f"{allowed} (item {k} is empty)")
+            raise InvalidInput(
+                option, text, f"{allowed} (item {k} is empty)", code="option_empty", option=option, item=k
+            )
     return parts
 
 
@@ -68,7 +70,8 @@ def whole_number(option: str, text: str, low: int, high: int) -> int:
     """text as a whole number from low to high (ASCII digits, at most 20), or InvalidInput."""
     digits = text.strip().removeprefix("-")
     if not (digits.isascii() and digits.isdigit() and len(digits) <= 20) or not low <= int(text) <= high:
-        raise InvalidInput(option, text, f"a whole number from {low} to {high}")
+        allowed = f"a whole number from {low} to {high}"
+        raise InvalidInput(option, text, allowed, code="option_whole", option=option, low=low, high=high)
     return int(text)
 
 
@@ -80,9 +83,23 @@ def sizes(text: str) -> tuple[int, ...]:
         try:
             out.append(whole_number("--sizes", part, 1, MAX_WIDTH))
         except InvalidInput:
-            raise InvalidInput("--sizes", text, f"{allowed} (item {k} is {part!r})") from None
+            raise InvalidInput(
+                "--sizes",
+                text,
+                f"{allowed} (item {k} is {part!r})",
+                code="option_size",
+                item=k,
+                limit=MAX_WIDTH,
+            ) from None
     if not 2 <= len(out) <= MAX_LAYERS + 1:
-        raise InvalidInput("--sizes", text, f"{allowed} (found {len(out)})")
+        raise InvalidInput(
+            "--sizes",
+            text,
+            f"{allowed} (found {len(out)})",
+            code="option_sizes",
+            count=len(out),
+            high=MAX_LAYERS + 1,
+        )
     return tuple(out)
 
 
@@ -94,18 +111,36 @@ def activations(text: str, L: int) -> tuple[str, ...]:
         + f", or {CUSTOM_PREFIX}<formula in z>"
     )
     names = items("--activations", text, allowed)
-    for name in names:
+    for k, name in enumerate(names, start=1):
         if name not in ACTIVATION_NAMES and not name.startswith(CUSTOM_PREFIX):
-            raise InvalidInput("--activations", text, f"{allowed} (not {name!r})")
+            options = ", ".join(ACTIVATION_NAMES)
+            raise InvalidInput(
+                "--activations",
+                text,
+                f"{allowed} (not {name!r})",
+                code="option_activation",
+                item=k,
+                options=options,
+            )
     if len(names) != L:
-        raise InvalidInput("--activations", text, f"{allowed} (found {len(names)})")
+        raise InvalidInput(
+            "--activations",
+            text,
+            f"{allowed} (found {len(names)})",
+            code="option_activations",
+            count=len(names),
+            layers=L,
+        )
     return tuple(names)
 
 
 def one_of(option: str, text: str, names: tuple[str, ...]) -> str:
     """text, if it is one of names; else InvalidInput naming the option."""
     if text not in names:
-        raise InvalidInput(option, text, "one of " + ", ".join(names))
+        options = ", ".join(names)
+        raise InvalidInput(
+            option, text, "one of " + options, code="option_choice", option=option, options=options
+        )
     return text
 
 
@@ -149,4 +184,9 @@ def spec_from_args(args: argparse.Namespace) -> NetworkSpec:
         return NetworkSpec(n, names, loss, reduction, batch, seed, init)
     except InvalidInput as error:
         option = option_of(error.field)
-        raise InvalidInput(f"{option}: {error.field}", error.value, error.allowed) from None
+        value = error.value
+        if error.code.startswith("formula_"):  # the command line quotes the name as typed, custom: and all
+            value = names[int(str(error.fields["layer"])) - 1]
+        raise InvalidInput(
+            f"{option}: {error.field}", value, error.allowed, code=error.code, **error.fields
+        ) from None

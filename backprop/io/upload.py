@@ -7,7 +7,9 @@ pickled objects are ever read (``np.load`` is not used at all, so ``allow_pickle
 comes into it); then shapes that chain layer to layer (W^(l) is n_{l-1} x n_l) and
 finite values, within the app's limits (widths and batch up to 1024, 8 layers, and the
 work limit ``MAX_MULTIPLY_ADDS`` of NetworkSpec). Every refusal is an InvalidInput
-naming the file and the member; a parser error no reader foresaw becomes one too.
+naming the file and the member, with a code and fields (``place``: the file and member
+as an inert code span) from which the pages write it in the reader's language; a parser
+error no reader foresaw becomes one too.
 
 Names: ``W1, b1, ..., WL, bL, X, Y`` (also ``W_1``, and ``layer1/W`` in a zip, as the
 export page writes them); X and Y are optional, but come together.
@@ -23,6 +25,7 @@ export page writes them); X and Y are optional, but come together.
 from __future__ import annotations
 
 import csv
+import re
 import struct
 import zipfile
 import zlib
@@ -33,8 +36,16 @@ import numpy as np
 
 from backprop.core.errors import InvalidInput
 from backprop.core.network import Params
-from backprop.core.spec import APP_MAX_BATCH, APP_MAX_WIDTH, MAX_LAYERS, NetworkSpec, check_work
-from backprop.io.upload_readers import MAX_ARRAY_BYTES, MAX_BYTES, MAX_ENTRIES, read_csv, read_json, read_zip
+from backprop.core.spec import APP_MAX_BATCH, APP_MAX_WIDTH, MAX_LAYERS, NetworkSpec, check_work, shape_text
+from backprop.io.upload_readers import (
+    MAX_ARRAY_BYTES,
+    MAX_BYTES,
+    MAX_ENTRIES,
+    place,
+    read_csv,
+    read_json,
+    read_zip,
+)
 
 FORMATS = "an .npz, a .zip of CSV files, a .csv or the JSON of python -m backprop run --json"
 __all__ = ["FORMATS", "MAX_ARRAY_BYTES", "MAX_BYTES", "MAX_ENTRIES", "Upload", "load"]
@@ -112,7 +123,9 @@ class Upload:
         try:
             return NetworkSpec(**fields)
         except InvalidInput as error:
-            raise InvalidInput(f"{self.source}: {error.field}", error.value, error.allowed) from None
+            raise InvalidInput(
+                f"{self.source}: {error.field}", error.value, error.allowed, code=error.code, **error.fields
+            ) from None
 
 
 def load(files: Sequence[tuple[str, bytes]]) -> Upload:
@@ -122,31 +135,45 @@ def load(files: Sequence[tuple[str, bytes]]) -> Upload:
     member and what is allowed.
     """
     if not files:
-        raise InvalidInput("upload", "no file", FORMATS)
+        raise InvalidInput("upload", "no file", FORMATS, code="upload_none")
     total = 0
     for name, data in files:
         total += len(data)
         if total > MAX_BYTES:
             raise InvalidInput(
-                f"upload {name}", f"{total} bytes", f"files of at most {MAX_BYTES // 2**20} MB"
+                f"upload {name}",
+                f"{total} bytes",
+                f"files of at most {MAX_BYTES // 2**20} MB",
+                code="upload_size",
+                place=place(name),
+                limit=MAX_BYTES // 2**20,
             )
         if not data:
-            raise InvalidInput(f"upload {name}", "an empty file", FORMATS)
+            raise InvalidInput(
+                f"upload {name}", "an empty file", FORMATS, code="upload_empty", place=place(name)
+            )
     if len(files) > 1:
         if not all(name.lower().endswith(".csv") for name, _ in files):
             raise InvalidInput(
-                "upload", ", ".join(n for n, _ in files)[:80], "one file, or several .csv files"
+                "upload",
+                ", ".join(n for n, _ in files)[:80],
+                "one file, or several .csv files",
+                code="upload_many",
             )
         members = {}
         for name, data in files:
             members.update(_read(_csv_only, name, data)[0])
-        return _assembled(members, {}, "the uploaded files")
+        return _assembled(members, {}, ", ".join(n for n, _ in files)[:80])
     name, data = files[0]
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     readers = {"npz": read_zip, "zip": read_zip, "csv": _csv_only, "json": read_json}
     if suffix not in readers:
         raise InvalidInput(
-            f"upload {name}", f"a .{suffix} file" if suffix else "a file without extension", FORMATS
+            f"upload {name}",
+            f"a .{suffix} file" if suffix else "a file without extension",
+            FORMATS,
+            code="upload_suffix",
+            place=place(name),
         )
     return _assembled(*_read(readers[suffix], name, data), name)
 
@@ -163,56 +190,119 @@ def _read(reader, name: str, data: bytes) -> tuple[dict[str, np.ndarray], dict]:
         raise
     except PARSER_ERRORS as error:  # a net under the readers' own refusals (the tests find none)
         why = f"a file its reader cannot parse ({type(error).__name__})"
-        raise InvalidInput(f"upload {name}", why, FORMATS) from None
+        raise InvalidInput(
+            f"upload {name}", why, FORMATS, code="upload_unparsed", place=place(name)
+        ) from None
 
 
 def _assembled(members: dict[str, np.ndarray], config: dict, source: str) -> Upload:
     """The members as an Upload: W1..WL and b1..bL present, shapes chaining, X and Y fitting, all finite."""
+    at = place(source)
     L = 0
     while f"W{L + 1}" in members:
         L += 1
     if L == 0:
         found = ", ".join(sorted(members)) or "nothing"
-        raise InvalidInput(f"upload {source}", f"arrays {found}", "W1, b1, ... (W^(l) of every layer)")
+        raise InvalidInput(
+            f"upload {source}",
+            f"arrays {found}",
+            "W1, b1, ... (W^(l) of every layer)",
+            code="upload_no_weights",
+            place=at,
+            found=place(", ".join(sorted(members))) if members else "—",
+        )
     if L > MAX_LAYERS or any(f"W{l}" in members for l in range(L + 1, MAX_LAYERS + 2)):
         raise InvalidInput(
-            f"upload {source}", f"{L} layers, or a gap", f"W1 ... WL, at most {MAX_LAYERS} layers"
+            f"upload {source}",
+            f"{L} layers, or a gap",
+            f"W1 ... WL, at most {MAX_LAYERS} layers",
+            code="upload_layers",
+            place=at,
+            limit=MAX_LAYERS,
         )
     W, b, sizes = [], [], []
     for l in range(1, L + 1):
         W_l = _finite(source, f"W{l}", np.asarray(members[f"W{l}"], dtype=np.float64))
         if W_l.ndim != 2:
-            raise InvalidInput(f"upload {source}, W{l}", f"shape {W_l.shape}", "a matrix (n_{l-1} x n_l)")
+            raise InvalidInput(
+                f"upload {source}, W{l}",
+                f"shape {W_l.shape}",
+                "a matrix (n_{l-1} x n_l)",
+                code="upload_w_matrix",
+                place=at,
+                l=l,
+                k=l - 1,
+                shape=shape_text(W_l.shape[:8]),
+            )
         if l == 1:
             sizes.append(W_l.shape[0])
         elif W_l.shape[0] != sizes[-1]:
-            hint = (
-                " (it looks transposed: the notes' W is n_{l-1} x n_l)" if W_l.shape[1] == sizes[-1] else ""
-            )
+            transposed = W_l.shape[1] == sizes[-1]
+            hint = " (it looks transposed: the notes' W is n_{l-1} x n_l)" if transposed else ""
             raise InvalidInput(
                 f"upload {source}, W{l}",
                 f"shape {W_l.shape}",
                 f"{sizes[-1]} rows, the outputs of W{l - 1}{hint}",
+                code="upload_w_transposed" if transposed else "upload_w_rows",
+                place=at,
+                l=l,
+                k=l - 1,
+                shape=shape_text(W_l.shape),
+                rows=sizes[-1],
             )
         sizes.append(W_l.shape[1])
         if f"b{l}" not in members:
-            raise InvalidInput(f"upload {source}", f"no b{l}", f"b{l} with {sizes[-1]} entries")
+            raise InvalidInput(
+                f"upload {source}",
+                f"no b{l}",
+                f"b{l} with {sizes[-1]} entries",
+                code="upload_no_bias",
+                place=at,
+                l=l,
+                count=sizes[-1],
+            )
         b_l = _finite(source, f"b{l}", np.asarray(members[f"b{l}"], dtype=np.float64))
         if b_l.size != sizes[-1] or (b_l.ndim == 2 and 1 not in b_l.shape) or b_l.ndim > 2:
-            raise InvalidInput(f"upload {source}, b{l}", f"shape {b_l.shape}", f"{sizes[-1]} entries")
+            raise InvalidInput(
+                f"upload {source}, b{l}",
+                f"shape {b_l.shape}",
+                f"{sizes[-1]} entries",
+                code="upload_b_shape",
+                place=at,
+                l=l,
+                shape=shape_text(b_l.shape[:8]),
+                count=sizes[-1],
+            )
         W.append(W_l)
         b.append(b_l.ravel())
     if any(not 1 <= n <= APP_MAX_WIDTH for n in sizes):
-        raise InvalidInput(f"upload {source}", f"sizes {tuple(sizes)}", f"widths from 1 to {APP_MAX_WIDTH}")
+        raise InvalidInput(
+            f"upload {source}",
+            f"sizes {tuple(sizes)}",
+            f"widths from 1 to {APP_MAX_WIDTH}",
+            code="upload_widths",
+            place=at,
+            sizes=", ".join(map(str, sizes)),
+            limit=APP_MAX_WIDTH,
+        )
     X, Y = _inputs(members, source, sizes)
     if X is not None:
         try:
             check_work(tuple(sizes), X.shape[0])
         except InvalidInput as error:
-            raise InvalidInput(f"upload {source}: {error.field}", error.value, error.allowed) from None
+            raise InvalidInput(
+                f"upload {source}: {error.field}", error.value, error.allowed, code=error.code, **error.fields
+            ) from None
     given_sizes = config.get("sizes")
     if given_sizes is not None and given_sizes != sizes:
-        raise InvalidInput(f"upload {source}, config sizes", given_sizes, f"the sizes of the arrays, {sizes}")
+        raise InvalidInput(
+            f"upload {source}, config sizes",
+            given_sizes,
+            f"the sizes of the arrays, {sizes}",
+            code="upload_config_sizes",
+            place=at,
+            sizes=", ".join(map(str, sizes)),
+        )
     return Upload(tuple(sizes), tuple(W), tuple(b), X, Y, config, source)
 
 
@@ -220,7 +310,14 @@ def _inputs(members: dict, source: str, sizes: list[int]) -> tuple[np.ndarray | 
     """X (m, n_0) and Y (m, n_L), both or neither."""
     if ("X" in members) != ("Y" in members):
         missing = "Y" if "X" in members else "X"
-        raise InvalidInput(f"upload {source}", f"no {missing}", "both X and Y, or neither")
+        raise InvalidInput(
+            f"upload {source}",
+            f"no {missing}",
+            "both X and Y, or neither",
+            code="upload_xy",
+            place=place(source),
+            missing=missing,
+        )
     if "X" not in members:
         return None, None
     X = _finite(source, "X", np.atleast_2d(np.asarray(members["X"], dtype=np.float64)))
@@ -230,11 +327,24 @@ def _inputs(members: dict, source: str, sizes: list[int]) -> tuple[np.ndarray | 
     Y = np.atleast_2d(Y)
     if X.ndim != 2 or X.shape[1] != sizes[0] or not 1 <= X.shape[0] <= APP_MAX_BATCH:
         raise InvalidInput(
-            f"upload {source}, X", f"shape {X.shape}", f"m x {sizes[0]} (m from 1 to {APP_MAX_BATCH})"
+            f"upload {source}, X",
+            f"shape {X.shape}",
+            f"m x {sizes[0]} (m from 1 to {APP_MAX_BATCH})",
+            code="upload_x_shape",
+            place=place(source),
+            shape=shape_text(X.shape[:8]),
+            n=sizes[0],
+            limit=APP_MAX_BATCH,
         )
     if Y.shape != (X.shape[0], sizes[-1]):
         raise InvalidInput(
-            f"upload {source}, Y", f"shape {Y.shape}", f"{X.shape[0]} x {sizes[-1]}, like X's rows"
+            f"upload {source}, Y",
+            f"shape {Y.shape}",
+            f"{X.shape[0]} x {sizes[-1]}, like X's rows",
+            code="upload_y_shape",
+            place=place(source),
+            shape=shape_text(Y.shape[:8]),
+            needed=shape_text((X.shape[0], sizes[-1])),
         )
     return X, Y
 
@@ -245,6 +355,12 @@ def _finite(source: str, name: str, array: np.ndarray) -> np.ndarray:
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])
         raise InvalidInput(
-            f"upload {source}, {name}{list(index)}", float(array[index]), "finite numbers only"
+            f"upload {source}, {name}{list(index)}",
+            float(array[index]),
+            "finite numbers only",
+            code="upload_finite",
+            place=place(source),
+            array=re.sub(r"^([Wb])(\d)$", r"\1^{(\2)}", name),
+            index=", ".join(str(i + 1) for i in index),
         )
     return array

@@ -96,12 +96,24 @@ def train(
     Raises InvalidInput for a rate outside (0, MAX_RATE] or steps outside 0..max_steps(spec).
     """
     if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 < rate <= MAX_RATE:
-        raise InvalidInput("learning rate", rate, f"a number above 0 and at most {MAX_RATE:g}")
+        raise InvalidInput(
+            "learning rate",
+            rate,
+            f"a number above 0 and at most {MAX_RATE:g}",
+            code="train_rate",
+            limit=f"{MAX_RATE:g}",
+        )
     if not isinstance(rate, float):
         rate = float(rate)
     limit = max_steps(spec)
     if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= limit:
-        raise InvalidInput("steps", steps, f"a whole number from 0 to {limit} for this network")
+        raise InvalidInput(
+            "steps",
+            steps,
+            f"a whole number from 0 to {limit} for this network",
+            code="train_steps",
+            limit=limit,
+        )
     params, X, Y = checked_inputs(spec, params, X, Y)
     losses, norms, bias_norms = [], [], []
     trace, diverged = run(spec, params, X, Y), False

@@ -49,6 +49,9 @@ def query() -> dict[str, list[str]]:
 
 def warning_text(warning: urlparams.ParamWarning) -> str:
     """A refused URL parameter as a sentence in the session's language."""
+    error = warning.fmt.get("error")
+    if isinstance(error, InvalidInput) and error.code:  # the core's refusal, written from its code and fields
+        return t("common.bad_param_refused", param=warning.param, message=i18n.message(error, show.plain))
     if warning.allowed == "common.allowed_core":  # the core's sentence may quote the value
         allowed = show.plain(warning.fmt["allowed"])
     else:

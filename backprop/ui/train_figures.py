@@ -138,7 +138,7 @@ def _weights(params: Params, sizes: tuple[int, ...], k: int, colorbar: dict) -> 
     ]  # fmt: skip
     data.append(
         {"type": "scatter", "x": [c for c, y in enumerate(ys) for _ in y], "y": np.concatenate(ys), **_on(k),
-         "mode": "markers", "hoverinfo": "skip", "name": "units",
+         "mode": "markers", "hoverinfo": "skip", "name": t("training.plot_units"),
          "marker": {"size": 13, "color": "#ffffff", "line": {"color": "#000000", "width": 1.5}}}
     )  # fmt: skip
     data.append(

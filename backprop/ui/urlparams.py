@@ -207,7 +207,10 @@ def build_spec(fields: dict, query: dict, warnings: list[ParamWarning]) -> Netwo
                 reason = (
                     f"{reason}; with m = {fields['batch']} these sizes need {refused.value:,} multiply-adds"
                 )
-            warnings.append(ParamWarning(param, text, "common.allowed_core", {"allowed": reason}))
+            # the refusal itself too: the page writes it from its code, in the reader's language
+            warnings.append(
+                ParamWarning(param, text, "common.allowed_core", {"allowed": reason, "error": refused})
+            )
             if param.startswith("act"):
                 l = int(param[3:])
                 acts = list(fields["activations"])
@@ -266,7 +269,12 @@ def parse_arrays(spec: NetworkSpec, query: dict, warnings: list[ParamWarning]) -
                 check_targets(spec, array)
             except InvalidInput as error:
                 warnings.append(
-                    ParamWarning("Y", _given(query, "Y"), "common.allowed_core", {"allowed": error.allowed})
+                    ParamWarning(
+                        "Y",
+                        _given(query, "Y"),
+                        "common.allowed_core",
+                        {"allowed": error.allowed, "error": error},
+                    )
                 )
                 continue
         arrays[name] = array

@@ -66,6 +66,12 @@ def _selectbox_index_by_label(self) -> int | None:
     except ValueError:
         if isinstance(self._value, InitialValue) and self.proto.raw_value in self.options:
             return self.options.index(self.proto.raw_value)
+        if (
+            isinstance(self._value, InitialValue)
+            and not self.proto.raw_value
+            and self.proto.HasField("default")
+        ):
+            return self.proto.default  # drawn without a set value: the page's default index
         raise
 
 

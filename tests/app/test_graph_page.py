@@ -104,3 +104,16 @@ def test_each_zoom_s_style_gives_the_labels_the_size_graphviz_laid_them_out_for(
         assert re.search(
             rf"\.st-key-gr_at_{zoom} svg text[^{{]*{{ font-size: {re.escape(size)}; }}", source
         ), zoom
+
+
+@pytest.mark.parametrize("view", ["neurons", "layer"])
+def test_every_view_in_chinese_has_typeset_math_and_no_english(view):
+    # test_zh_complete renders the default view; the other views' titles and notes are checked here
+    from shown_text import caret_math, latin_words, shown_texts
+
+    at = run_page(PAGE, {"lang": "zh", "gr_view": view, "gr_layer": "2"})
+    assert_clean(at)
+    shown = [text for _, text in shown_texts(at)]
+    assert not [found for text in shown if (found := caret_math(text) + latin_words(text))], shown
+    if view == "layer":
+        assert any("第 2 层反向" in text and "A^{(1)}" in text for text in shown), shown

@@ -46,7 +46,8 @@ def test_a_custom_formula_becomes_the_activation_and_a_bad_one_is_refused_by_nam
     assert at.query_params["act1"] == "custom:z**2/2"
     at.sidebar.text_input(key="sb_formula1").set_value("__import__('os')").run()
     assert not at.exception
-    assert any("activation of layer 1" in e.value for e in at.error)
+    # named by its formula, in the reader's language (beside layer 1's own formula box)
+    assert any("The formula `\"__import__('os')\"` is refused" in e.value for e in at.error), at.error
     assert at.query_params["act1"] == "custom:z**2/2"  # the previous formula is kept
 
 

@@ -55,7 +55,7 @@ def test_the_frame_shows_the_cores_run_at_step_0():
     np.testing.assert_array_equal(weights, np.concatenate([layer.W.ravel() for layer in expected.layers]))
     assert array(trace_named(figure, "L")["y"]).tolist() == [expected.loss]
     assert figure["layout"]["yaxis"]["type"] == "log"
-    assert "n_0 = 3" in texts(at)  # no boundary or curve for 3 inputs, and the page says why
+    assert "$n_0$ = 3" in texts(at)  # no boundary or curve for 3 inputs, and the page says why
 
 
 @pytest.mark.parametrize(
@@ -175,3 +175,13 @@ def test_chinese(vanishing):
     assert not RAW_KEY.search(texts(at) + " ".join(b.label for b in at.button))
     annotations = " ".join(a["text"] for a in plotly_figures(at)[0]["layout"].get("annotations", []))
     assert vanishing or "损失" in annotations
+
+
+def test_the_fitted_curve_page_in_chinese_has_typeset_math_and_no_english():
+    from shown_text import caret_math, latin_words, shown_texts
+
+    at = run_page(PAGE, {"lang": "zh", "sizes": "1,3,1"})
+    assert_clean(at)
+    shown = [text for _, text in shown_texts(at)]
+    assert any("$a_j(x)$" in text for text in shown), shown  # the fitted curve's caption
+    assert not [found for text in shown if (found := caret_math(text) + latin_words(text))], shown

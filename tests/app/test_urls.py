@@ -74,7 +74,8 @@ def test_a_url_reproduces_its_configuration():
 def test_hostile_parameter_gives_a_warning_naming_it(param, given):
     at = run_page("app.py", given)
     assert not at.exception
-    assert any(f"URL parameter {param} = " in w.value for w in at.warning), [w.value for w in at.warning]
+    named = (f"URL parameter {param} = ", f"URL parameter {param} is refused")  # the core's refusals: by code
+    assert any(w.value.startswith(named) for w in at.warning), [w.value for w in at.warning]
     assert len(at.warning[0].value) < 400
     assert "<script>" not in texts(at).replace("'<script>", "")  # echoed only quoted, inside a warning
 
@@ -127,7 +128,9 @@ def test_url_values_are_shown_in_code_spans_naming_the_parameter():
 def test_a_refusal_by_the_core_quotes_its_reason_inert():
     at = run_page("app.py", {"act1": "custom:www.evil.example"})
     (warning,) = [w.value for w in at.warning]
-    assert warning.startswith("URL parameter act1 = `'custom:www.evil.example'` is not allowed (use `")
+    assert warning.startswith(
+        "URL parameter act1 is refused, the default is used: The formula `'www.evil.example'`"
+    )
 
 
 MNIST = {"sizes": "784,512,256,10", "act1": "relu", "act2": "relu", "act3": "identity"}
