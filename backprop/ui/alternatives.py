@@ -69,13 +69,20 @@ def figure_tables(fig: go.Figure) -> list[tuple[str, pd.DataFrame]]:
 
     Heatmaps: rows y, columns x (the figure's 1-based indices, or block starts). Bars and
     lines sharing their x values form one table: x down the rows, one column per trace.
+    Traces whose ``meta`` is "pick" or "drawing" (click targets, a diagram's lines) are left
+    out; "named values" (markers named by ``text``, valued by colour) give a name → value table.
     """
     tables: list[tuple[str, pd.DataFrame]] = []
     series: dict[tuple, dict[str, list]] = {}
     for trace in fig.data:
-        if trace.meta == "pick":  # points to click (network_figure, plots): they draw no numbers of their own
+        if trace.meta in ("pick", "drawing"):  # points to click, a diagram's lines and units: no numbers
             continue
-        if isinstance(trace, go.Heatmap):
+        if trace.meta == "named values":  # markers named by their text, valued by their colour (weights)
+            values = pd.DataFrame(
+                {trace.name or "": np.asarray(trace.marker.color, dtype=float)}, index=trace.text
+            )
+            tables.append((trace.name or "", values))
+        elif isinstance(trace, go.Heatmap):
             values = _heatmap_values(trace)
             tables.append((trace.name or "", matrix_frame(values, trace.y, trace.x)))
         elif getattr(trace, "y", None) is not None:

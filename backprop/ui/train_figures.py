@@ -101,7 +101,8 @@ def _sub(k: int) -> str:
 def _loss(progress: Progress, k: int) -> list[dict]:
     """The loss L at every recorded step (thinned to MAX_POINTS) on axis pair k."""
     keep = _thin(len(progress.at))
-    line = {"type": "scatter", "mode": "lines", "name": "L", "line": {"color": "#000000"}, **_on(k)}
+    mode = "lines+markers" if len(keep) < 20 else "lines"  # a run's first frames: points, not an empty chart
+    line = {"type": "scatter", "mode": mode, "name": "L", "line": {"color": "#000000"}, **_on(k)}
     return [{**line, "x": progress.at[keep], "y": progress.loss[keep]}]
 
 
@@ -133,16 +134,17 @@ def _weights(params: Params, sizes: tuple[int, ...], k: int, colorbar: dict) -> 
     half = (BANDS - 1) / 2
     data = [
         {"type": "scatter", "x": ex, "y": ey, "mode": "lines", "hoverinfo": "skip", **_on(k),
-         "line": {"color": colours[band], "width": 1 + 6 * abs(band - half) / half}}
+         "meta": "drawing", "line": {"color": colours[band], "width": 1 + 6 * abs(band - half) / half}}
         for band, (ex, ey) in edges.items() if ex
     ]  # fmt: skip
     data.append(
         {"type": "scatter", "x": [c for c, y in enumerate(ys) for _ in y], "y": np.concatenate(ys), **_on(k),
-         "mode": "markers", "hoverinfo": "skip", "name": t("training.plot_units"),
+         "mode": "markers", "hoverinfo": "skip", "name": t("training.plot_units"), "meta": "drawing",
          "marker": {"size": 13, "color": "#ffffff", "line": {"color": "#000000", "width": 1.5}}}
     )  # fmt: skip
     data.append(
         {"type": "scatter", "x": mids_x, "y": mids_y, "mode": "markers", "name": "w", "text": names, **_on(k),
+         "meta": "named values",
          "hovertemplate": "%{text} = %{marker.color:.4g}<extra></extra>",
          "marker": {"size": 7, "color": values, "colorscale": DIVERGING, "cmin": -peak, "cmax": peak,
                     "colorbar": {"title": {"text": "w"}, "thickness": 10, "ticklabeloverflow": "allow",
