@@ -76,9 +76,10 @@ def more_hint(slot, shown: int) -> None:
     st.session_state["pr_hints"][slot] = shown + 1
 
 
-@st.fragment
+# Not an st.fragment: a Check sent from a form inside a fragment (Streamlit 1.67) sometimes
+# started no run at all, so the answer went unchecked; a whole-page rerun of this page is cheap.
 def exercise_view() -> None:
-    """The exercise, its answer, check and hints: their clicks rerun this part of the page only."""
+    """The exercise, its answer, check and hints."""
     number = page.stepper(
         t("practice.exercise"),
         COUNT,

@@ -5,10 +5,11 @@ import streamlit as st
 
 from backprop.core.errors import InvalidInput
 from backprop.derivation.exact import with_values
+from backprop.derivation.latex import fits
 from backprop.derivation.steps import ledger
-from backprop.ui import animation, page, results, state
+from backprop.ui import animation, page, results, show, state
 from backprop.ui.i18n import message, t
-from backprop.ui.step_entry import entry_of, lit_matrix
+from backprop.ui.step_entry import Factor, entry_of, lit_blocks
 
 view = page.start("step_through", area="steps")
 exact = page.exact_choice(view.spec, "steps", key="st_numbers")
@@ -58,41 +59,56 @@ def step_view(timed: bool) -> None:
     st.subheader(t(f"steps.{what}", l=step.l, p=step.l - 1))
     if step.shortcut:
         st.info(t("steps.shortcut", loss=view.spec.loss, l=step.l))
-    left, right = st.columns([1, 1])
     title = t("steps.diagram_title", l=step.l)
-    left.image(animation.flow_svg(view.spec, step, title), alt=title, width="stretch")
-    left.caption(t("steps.diagram_note"))
+    # at its own size, not stretched or squeezed into half the page: labels of FONT_PX on a projector
+    st.image(
+        animation.flow_svg(view.spec, step, title), alt=title, width=animation.flow_width(view.spec, step)
+    )
+    st.caption(t("steps.diagram_note"))
     shape = step.result.shape
-    with right:
-        st.latex(step.formula_line())
-        pick = st.columns(len(shape))
-        for where, (name, size) in zip(pick, zip(("st_i", "st_j")[-len(shape) :], shape, strict=True)):
-            state.url_int(
-                t(f"steps.entry_{name[-1]}", n=size), 1, size, key=name, param=name[-1],
-                where=where, on_change=animation.still,
-            )  # fmt: skip
-        entry = entry_of(trace, step, entry_index(step))
-        frame = animation.frame_of(number, entry.frames)
-        st.latex(entry.filling(frame))
-        if frame == entry.frames:
-            st.latex(entry.collapsed())
-        else:
-            st.caption(t("steps.entry_filling", shown=entry.shown_terms(frame), total=len(entry.terms)))
+    st.latex(step.formula_line())
+    pick = st.columns(len(shape))
+    for where, (name, size) in zip(pick, zip(("st_i", "st_j")[-len(shape) :], shape, strict=True)):
+        state.url_int(
+            t(f"steps.entry_{name[-1]}", n=size), 1, size, key=name, param=name[-1],
+            where=where, on_change=animation.still,
+        )  # fmt: skip
+    entry = entry_of(trace, step, entry_index(step))
+    frame = animation.frame_of(number, entry.frames)
+    st.latex(entry.filling(frame))
+    if frame == entry.frames:
+        st.latex(entry.collapsed())
+    else:
+        st.caption(t("steps.entry_filling", shown=entry.shown_terms(frame), total=len(entry.terms)))
     st.markdown(f"**{t('steps.entry_reads')}**")
-    widths = [min(factor.value.shape[-1] if factor.value.ndim > 1 else 1, 8) + 2 for factor in entry.factors]
-    for where, factor in zip(st.columns(widths), entry.factors, strict=True):
-        where.latex(lit_matrix(factor))
+    for k, factor in enumerate(entry.factors):
+        blocks(factor, f"st_reads{k}")
     with st.expander(t("steps.whole_step"), expanded=not animation.playing()):
-        whole_step(step)
+        whole_step(step, entry)
 
 
-def whole_step(step) -> None:
+def blocks(factor: Factor, key: str, where=st) -> None:
+    """A matrix in blocks of columns that wrap, their type shrinking in a narrow column (the mxblk style)."""
+    width, texts = lit_blocks(factor)
+    row = where.container(horizontal=True, key=f"mxblk{width}_{key}")
+    for tex in texts:
+        row.latex(tex, width="content")
+
+
+def whole_step(step, entry) -> None:
     """The step's numbers put in, its result and shape, and the ledger of what it reads."""
     st.markdown(f"**{t('steps.numbers_in')}**")
-    st.latex(step.numbers_line())
+    for k, factor in enumerate(entry.factors):  # the matrices the step multiplies, unlit
+        if fits(factor.value):
+            blocks(Factor(factor.tex, factor.value), f"st_in{k}")
+        else:
+            show.matrix_or_table(factor.tex, factor.value, key=f"st_in{k}")
     left, right = st.columns([3, 2])
     left.markdown(f"**{t('steps.result')}**")
-    left.latex(step.result_line())
+    if fits(step.result):
+        blocks(Factor(step.lhs, step.result), "st_result", left)
+    else:
+        show.matrix_or_table(step.lhs, step.result, left, key="st_result")
     left.caption(t("steps.shape", shape=" × ".join(map(str, step.shape))))
     right.markdown(f"**{t('steps.ledger')}**")
     right.caption(t("steps.ledger_note"))

@@ -13,7 +13,7 @@ from backprop.core.gradcheck import numeric_gradient
 from backprop.core.network import Params
 from backprop.derivation.exact import exact_run
 from backprop.derivation.steps import backward_steps
-from backprop.ui.step_entry import FILL_FRAMES, entry_of, lit_matrix
+from backprop.ui.step_entry import FILL_FRAMES, entry_of, lit_blocks, lit_matrix
 
 NETWORKS = [
     NetworkSpec(),
@@ -87,3 +87,22 @@ def test_a_big_factor_shows_only_its_lit_row():
     left = entry_of(trace, step, (3, 5)).factors[0]  # Xᵀ: 20 × 16, row 4 lit
     tex = lit_matrix(left)
     assert tex.startswith(r"\big(") and "_{4,:}" in tex and tex.count("&") == 15 and r"\\" not in tex
+
+
+def test_blocks_of_four_columns_hold_the_whole_lit_matrix_in_order():
+    trace = run(NetworkSpec((5, 8, 8, 3), ("sigmoid", "sigmoid", "identity")))
+    step = next(s for s in backward_steps(trace) if s.name == "dW" and s.l == 2)
+    left, right = entry_of(
+        trace, step, (2, 6)
+    ).factors  # A^(1)ᵀ (8 × 4), row 3 lit; ∂L/∂Z^(2) (4 × 8), column 7
+    assert lit_blocks(left) == (4, [lit_blocks(left)[1][0]])  # 4 columns: one block, named
+    width, blocks = lit_blocks(right)
+    assert width == 4 and len(blocks) == 2
+    assert blocks[0].startswith(right.tex + " = ") and not blocks[1].startswith(right.tex)
+    assert r"4 \times 8:\ j = 1 \ldots 4" in blocks[0] and r"4 \times 8:\ j = 5 \ldots 8" in blocks[1]
+    # the blocks' rows, put side by side, are the one-piece matrix's rows
+    rows = lambda tex: tex.split(r"\begin{bmatrix} ")[1].split(r" \end{bmatrix}")[0].split(r" \\ ")  # noqa: E731
+    joined = [" & ".join(pair) for pair in zip(rows(blocks[0]), rows(blocks[1]), strict=True)]
+    assert joined == rows(lit_matrix(right))
+    assert sum("b35806" in row for row in joined) == 4  # column 7 lit (orange) in every row, in block 2
+    assert all("b35806" not in row for row in rows(blocks[0]))

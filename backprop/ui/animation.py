@@ -124,20 +124,18 @@ def flow_svg(spec, step: Step, title: str) -> str:
     outlined (values blue, gradients orange) with arrows into the result: the flowing
     quantity. Drawn as SVG, not Graphviz: a frame must redraw at once.
     """
-    first = min(max(1, step.l - 1), max(1, spec.L - DRAWN_LAYERS + 1))
-    last = min(spec.L, first + DRAWN_LAYERS - 1)
+    first, last = _drawn_layers(spec, step)
     nodes = _flow_nodes(spec, first, last)
     result = ("dZ" if step.shortcut else step.name, step.l)
     if step.name == "dA_prev":
         result = ("dA", step.l - 1)
     reads = {(use.name, 0 if use.name == "X" else use.l) for use in step.uses}
-    columns = 2 * (last - first + 1) + (2 if last == spec.L else 1)
-    width, height = columns * COL + 20, 4 * ROW + 20
+    width, height = flow_width(spec, step), 4 * ROW + 20
     x0 = 10 + (2 * (step.l - first) + 1) * COL - 4
     parts = [
         f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
         f'aria-label="{html.escape(title)}" '
-        f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="15">',
+        f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="{FONT_PX}">',
         f"<title>{html.escape(title)}</title>",
         f'<rect x="{x0}" y="4" width="{2 * COL}" height="{height - 8}" rx="8" fill="#f3eef7"/>',
     ]
@@ -163,8 +161,21 @@ def flow_svg(spec, step: Step, title: str) -> str:
     return "".join(parts) + "</svg>"
 
 
-COL, ROW, BOX_W = 84, 42, 76  # px of the drawing (scaled to the column's width)
+COL, ROW, BOX_W = 84, 42, 76  # px of the drawing, shown at this size (a narrower column shrinks it)
+FONT_PX = 15  # the labels' size at the drawing's own size: a projector needs at least 14 px
 DRAWN_LAYERS = 3
+
+
+def flow_width(spec, step: Step) -> int:
+    """The drawing's own width in px: a column per quantity of the drawn layers, and the loss's."""
+    first, last = _drawn_layers(spec, step)
+    return (2 * (last - first + 1) + (2 if last == spec.L else 1)) * COL + 20
+
+
+def _drawn_layers(spec, step: Step) -> tuple[int, int]:
+    """The first and last layer drawn: at most DRAWN_LAYERS, from the one before the step's."""
+    first = min(max(1, step.l - 1), max(1, spec.L - DRAWN_LAYERS + 1))
+    return first, min(spec.L, first + DRAWN_LAYERS - 1)
 
 
 def _flow_nodes(spec, first: int, last: int) -> dict[tuple[str, int], tuple[float, float, str]]:

@@ -37,7 +37,8 @@ from backprop.derivation.steps import Step, arithmetic_of, number_tex
 DIGITS = 4
 FILL_FRAMES = 6  # a long sum fills in at most this many frames (several terms per frame)
 SHOWN_TERMS = 6  # a longer sum shows its first terms, \cdots and its last
-PER_LINE = 2  # terms per line of a sum: half the page is about two products of 4-digit numbers wide
+BLOCK_COLS = 4  # a wider matrix is set in blocks of this many columns, which wrap (as show.py does)
+PER_LINE = 2  # terms per line of a sum: two products of 4-digit numbers fit the page on a projector
 
 
 @dataclass(frozen=True)
@@ -195,20 +196,53 @@ def lit_matrix(factor: Factor) -> str:
     A matrix too big to print (``latex.fits``) shows only its lit rows or columns, named
     by index (``M_{i,:}``, ``M_{:,j}``).
     """
-    M = np.asarray(factor.value)
-    grid = M.reshape(-1, 1) if M.ndim == 1 else M
-    rows, cols, cells = set(factor.rows), set(factor.cols), set(factor.cells)
-    keep_r: list[int] = list(range(grid.shape[0]))
-    keep_c: list[int] = list(range(grid.shape[1]))
-    name = factor.tex
+    name, grid, keep_r, keep_c = _kept(factor)
+    return name + " = " + _bmatrix(factor, grid, keep_r, keep_c)
+
+
+def lit_blocks(factor: Factor, size: int = BLOCK_COLS) -> tuple[int, list[str]]:
+    r"""``lit_matrix`` cut into blocks of at most ``size`` columns, each with its shape under it.
+
+    The first block carries ``name =``; a block that is not the whole matrix says its
+    columns (``4 \times 8:\ j = 1 \ldots 4``). A narrow column sets the blocks on new
+    lines instead of cutting the matrix off. Returns (columns of the widest block, blocks).
+    """
+    name, grid, keep_r, keep_c = _kept(factor)
+    shape = rf"{len(keep_r)} \times {len(keep_c)}"
+    out = []
+    for n in range(0, len(keep_c), size):
+        part = keep_c[n : n + size]
+        under = shape if len(part) == len(keep_c) else rf"{shape}:\ j = {part[0] + 1} \ldots {part[-1] + 1}"
+        tex = rf"\underset{{{under}}}{{{_bmatrix(factor, grid, keep_r, part)}}}"
+        out.append(f"{name} = {tex}" if n == 0 else tex)
+    return min(size, len(keep_c)), out
+
+
+def _kept(factor: Factor) -> tuple[str, np.ndarray, list[int], list[int]]:
+    """The factor's name, its values as a grid, and the rows and columns shown (its lit ones if too big)."""
+    grid = np.asarray(factor.value)
+    grid = grid.reshape(-1, 1) if grid.ndim == 1 else grid
+    keep_r, keep_c, name = list(range(grid.shape[0])), list(range(grid.shape[1])), factor.tex
     if not fits(grid):
-        if rows:
-            keep_r, name = sorted(rows), rf"\big({factor.tex}\big)_{{{nt.idx(*sorted(rows))},:}}"
-        elif cols:
-            keep_c, name = sorted(cols), rf"\big({factor.tex}\big)_{{:,{nt.idx(*sorted(cols))}}}"
-        else:
-            (r, c), = cells  # fmt: skip
+        if factor.rows:
+            keep_r, name = (
+                sorted(set(factor.rows)),
+                rf"\big({factor.tex}\big)_{{{nt.idx(*sorted(set(factor.rows)))},:}}",
+            )
+        elif factor.cols:
+            keep_c, name = (
+                sorted(set(factor.cols)),
+                rf"\big({factor.tex}\big)_{{:,{nt.idx(*sorted(set(factor.cols)))}}}",
+            )
+        elif factor.cells:
+            (r, c), = factor.cells  # fmt: skip
             keep_r, keep_c, name = [r], [c], rf"\big({factor.tex}\big)_{{{nt.idx(r, c)}}}"
+    return name, grid, keep_r, keep_c
+
+
+def _bmatrix(factor: Factor, grid: np.ndarray, keep_r, keep_c) -> str:
+    """The bmatrix of grid's kept rows and columns, the factor's rows, columns and cells coloured."""
+    rows, cols, cells = set(factor.rows), set(factor.cols), set(factor.cells)
     lines = []
     for r in keep_r:
         entries = []
@@ -222,7 +256,7 @@ def lit_matrix(factor: Factor) -> str:
                 tex = coloured(COLUMN, tex)
             entries.append(tex)
         lines.append(" & ".join(entries))
-    return name + r" = \begin{bmatrix} " + r" \\ ".join(lines) + r" \end{bmatrix}"
+    return r"\begin{bmatrix} " + r" \\ ".join(lines) + r" \end{bmatrix}"
 
 
 def _lhs(step: Step, index) -> str:

@@ -17,7 +17,7 @@ from backprop.derivation import latex
 from backprop.derivation.exact import exact_run
 from backprop.derivation.steps import backward_steps
 from backprop.ui import animation
-from backprop.ui.step_entry import entry_of
+from backprop.ui.step_entry import Factor, entry_of, lit_blocks
 
 from .conftest import assert_clean, run_page, texts
 
@@ -27,6 +27,11 @@ RAW_KEY = re.compile(r"\bsteps\.[a-z_]+\b")
 
 def shown(at) -> list[str]:
     return [x.value.strip("$\n ") for x in at.latex]
+
+
+def unlit(factor: Factor) -> list[str]:
+    """The blocks the page shows for a matrix of the whole step (nothing lit)."""
+    return lit_blocks(Factor(factor.tex, factor.value))[1]
 
 
 def step_of(at) -> int:
@@ -42,7 +47,10 @@ def test_the_url_step_is_shown_with_the_cores_numbers_and_ledger():
     assert not RAW_KEY.search(texts(at))
     step = steps[2]
     assert shown(at)[0] == step.formula_line()
-    assert shown(at)[-2:] == [step.numbers_line(), step.result_line()]
+    # the numbers put in, then the result: each matrix in blocks of columns that wrap
+    numbers = [tex for f in entry_of(run(NetworkSpec()), step, (0, 0)).factors for tex in unlit(f)]
+    result = unlit(Factor(step.lhs, step.result))
+    assert shown(at)[-len(numbers) - len(result) :] == numbers + result
     table = at.dataframe[0].value
     used = table[table.iloc[:, 3] == "✓"].iloc[:, 0].tolist()
     assert used == ["A^(1)", "dZ^(2)"]
@@ -75,9 +83,10 @@ def test_hand_calculation_mode_shows_exact_fractions():
     at = run_page(PAGE, query | {"step": "1"})
     assert_clean(at)
     assert at.radio(key="st_numbers").value == "exact"
-    assert shown(at)[-1] == exact[0].result_line() and r"\frac" in shown(at)[-1]
+    assert shown(at)[-1:] == unlit(Factor(exact[0].lhs, exact[0].result)) and r"\frac" in shown(at)[-1]
     at.radio(key="st_numbers").set_value("decimal").run()
-    assert shown(at)[-1] == backward_steps(run(spec))[0].result_line()
+    decimal = backward_steps(run(spec))[0]
+    assert shown(at)[-1:] == unlit(Factor(decimal.lhs, decimal.result))
 
 
 def test_a_bad_step_in_the_url_is_named_and_a_network_without_exact_mode_says_why_once():

@@ -82,7 +82,7 @@ def server(script: str, cwd: Path, port: int, log: Path) -> subprocess.Popen:
 def click(app: AppPage, selector: str) -> float | None:
     """One measured click (ms), then the page settled; None if the control was missing or disabled."""
     ms = app.page.evaluate(CLICK, selector)
-    app.settle(after=0)
+    app.settle()
     return ms
 
 

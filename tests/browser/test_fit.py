@@ -31,10 +31,7 @@ LANGS = ("en", "zh")
 SLACK_PX = 2  # sub-pixel rounding
 # Known misfits on pages owned elsewhere: (page, network) -> what is too wide. xfail(strict):
 # the test fails once the page fits, and the entry is removed then.
-KNOWN_DEFECTS = {
-    ("step_through", "5-8-8-3"): "1280x720 sidebar open: the step's numbers line '= [4 x 3 matrix]' "
-    "is 548 px in its 484 px column, and the values read 'Y = [4 x 3]' 324 px in 320 px",
-}
+KNOWN_DEFECTS: dict[tuple[str, str], str] = {}
 LOOKED_AT = {"forward", "backward"}  # pages whose whole length is saved at 1280×720 (the matrices' pages)
 # (name, viewport, sidebar open)
 STATES = (
@@ -160,7 +157,7 @@ def test_page_fits(fit_page: AppPage, page_file: str, lang: str, network: str) -
     query = "&".join(q for q in (f"lang={lang}", NETWORKS[network]) if q)
     fit_page.page.set_viewport_size(STATES[0][1])
     fit_page.page.goto(f"{fit_page.base_url}{page_path(page_file)}?{query}")
-    fit_page.settle(after=0)
+    fit_page.settle()
     fit_page.wait_for_charts()
     label = f"{name}-{lang}-{network}"
     problems = _measure_states(fit_page, label)

@@ -96,7 +96,7 @@ def _change(app: AppPage, action, probe: str, what: str) -> None:
         except PlaywrightTimeout:
             if attempt:
                 raise AssertionError(f"{what} changed nothing: {before}") from None
-    app.settle(after=0)
+    app.settle()
 
 
 def _press(app: AppPage, key: str) -> None:

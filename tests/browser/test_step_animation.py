@@ -10,6 +10,8 @@ from __future__ import annotations
 import pytest
 from browser_support import AppPage, console_errors
 
+from backprop.ui import animation
+
 pytestmark = pytest.mark.browser
 
 STEP = ".st-key-st_step input"
@@ -52,4 +54,11 @@ def test_a_paused_step_fits_a_projector(app: AppPage, lang: str) -> None:
         " - document.querySelector('[data-testid=\"stMain\"]').clientWidth"
     )
     assert wide <= 0, f"the page scrolls sideways by {wide} px"
+    # the network figure's labels are FONT_PX at the drawing's own size: as drawn, at least 14 px
+    drawn, own = app.page.evaluate(
+        "() => { const i = document.querySelector('[data-testid=\"stImage\"] img');"
+        " return [i.getBoundingClientRect().width, i.naturalWidth]; }"
+    )
+    label_px = animation.FONT_PX * drawn / own
+    assert label_px >= 14, f"the figure's labels are {label_px:.1f} px ({drawn} px wide, drawn for {own} px)"
     app.screenshot(f"step_through-animated-1280-{lang}")
