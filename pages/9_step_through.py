@@ -127,6 +127,7 @@ def whole_step(step, entry) -> None:
         ),
         hide_index=True,
         width="stretch",
+        height=35 * (len(rows) + 1) + 3,  # every row shown: the one this step reads may be the last
     )
 
 

@@ -78,27 +78,27 @@ def test_each_step_reads_what_the_one_before_produced(spec):
 def test_ledger_names_the_stored_forward_values_each_step_uses():
     trace = run(NetworkSpec((3, 4, 2), ("sigmoid", "identity")))
     labels = {(s.name, s.l): [u.label for u in s.uses] for s in backward_steps(trace)}
-    assert labels[("dA", 2)] == ["A^(2)", "Y"]
-    assert labels[("dZ", 2)] == ["dA^(2)"]  # identity: g' = 1 reads nothing stored
-    assert labels[("dW", 2)] == ["A^(1)", "dZ^(2)"]
-    assert labels[("db", 2)] == ["dZ^(2)"]
-    assert labels[("dA_prev", 2)] == ["dZ^(2)", "W^(2)"]
-    assert labels[("dZ", 1)] == ["dA^(1)", "A^(1)"]  # sigmoid' = A (1 - A) reuses the stored A
-    assert labels[("dW", 1)] == ["X", "dZ^(1)"]
+    assert labels[("dA", 2)] == ["A⁽²⁾", "Y"]
+    assert labels[("dZ", 2)] == ["∂L/∂A⁽²⁾"]  # identity: g' = 1 reads nothing stored
+    assert labels[("dW", 2)] == ["A⁽¹⁾", "∂L/∂Z⁽²⁾"]
+    assert labels[("db", 2)] == ["∂L/∂Z⁽²⁾"]
+    assert labels[("dA_prev", 2)] == ["∂L/∂Z⁽²⁾", "W⁽²⁾"]
+    assert labels[("dZ", 1)] == ["∂L/∂A⁽¹⁾", "A⁽¹⁾"]  # sigmoid' = A (1 - A) reuses the stored A
+    assert labels[("dW", 1)] == ["X", "∂L/∂Z⁽¹⁾"]
     relu = backward_steps(run(NetworkSpec((2, 3, 1), ("relu", "identity"))))
-    assert [u.label for u in relu[5].uses] == ["dA^(1)", "Z^(1)"]  # ReLU' reads the stored Z
+    assert [u.label for u in relu[5].uses] == ["∂L/∂A⁽¹⁾", "Z⁽¹⁾"]  # ReLU' reads the stored Z
     stored = ledger(trace)
     assert [u.label for u in stored] == [
         "X",
         "Y",
-        "W^(1)",
-        "b^(1)",
-        "Z^(1)",
-        "A^(1)",
-        "W^(2)",
-        "b^(2)",
-        "Z^(2)",
-        "A^(2)",
+        "W⁽¹⁾",
+        "b⁽¹⁾",
+        "Z⁽¹⁾",
+        "A⁽¹⁾",
+        "W⁽²⁾",
+        "b⁽²⁾",
+        "Z⁽²⁾",
+        "A⁽²⁾",
     ]
     assert stored[4].value is trace.layers[0].Z  # the very array the forward pass stored
 

@@ -21,7 +21,7 @@ A trace from ``backprop.derivation.exact`` gives exact steps.
 >>> [(s.name, s.l) for s in steps][:5]
 [('dA', 2), ('dZ', 2), ('dW', 2), ('db', 2), ('dA_prev', 2)]
 >>> [u.label for u in steps[2].uses]
-['A^(1)', 'dZ^(2)']
+['A⁽¹⁾', '∂L/∂Z⁽²⁾']
 """
 
 from __future__ import annotations
@@ -73,8 +73,12 @@ class Use:
 
     @property
     def label(self) -> str:
-        """Plain-text symbol, e.g. "A^(1)" or "dZ^(2)"."""
-        return self.name if self.name in ("X", "Y") else f"{self.name}^({self.l})"
+        """The symbol as Unicode text (a table's cell, no LaTeX), e.g. "A⁽¹⁾" or "∂L/∂Z⁽²⁾"."""
+        if self.name in ("X", "Y"):
+            return self.name
+        if self.name.startswith("d"):
+            return nt.grad_text(self.name[1:], self.l)
+        return self.name + nt.layer_text(self.l)
 
 
 @dataclass(frozen=True, eq=False)

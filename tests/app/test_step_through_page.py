@@ -53,7 +53,7 @@ def test_the_url_step_is_shown_with_the_cores_numbers_and_ledger():
     assert shown(at)[-len(numbers) - len(result) :] == numbers + result
     table = at.dataframe[0].value
     used = table[table.iloc[:, 3] == "✓"].iloc[:, 0].tolist()
-    assert used == ["A^(1)", "dZ^(2)"]
+    assert used == ["A⁽¹⁾", "∂L/∂Z⁽²⁾"]
 
 
 def test_back_and_forward_move_the_step_and_the_url():
