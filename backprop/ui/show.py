@@ -3,14 +3,17 @@ r"""Showing a matrix: LaTeX with its shape when it fits, else a window on it wit
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from backprop.derivation import latex
 from backprop.ui.i18n import t
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def matrix_or_table(
@@ -94,6 +97,8 @@ def window_start(where, key: str, shape: tuple[int, int], focus_rows=(), focus_c
 
 def window_block(grid: pd.DataFrame | np.ndarray, r0: int, c0: int) -> pd.DataFrame:
     """The block starting at (r0, c0) (moved back to fit): a table's with its labels, an array's 1-based."""
+    import pandas as pd  # noqa: PLC0415 (imported when a window is drawn: the home page never needs pandas)
+
     r0, c0 = _fitted(grid.shape, r0, c0)
     if isinstance(grid, pd.DataFrame):
         return grid.iloc[r0 : r0 + WINDOW_ROWS, c0 : c0 + WINDOW_COLS]
