@@ -88,7 +88,8 @@ def term_grid(T: np.ndarray, keep: np.ndarray, var: str, l: int, index: tuple[in
     """
     survivors = [tuple(c) for c in np.argwhere(keep)]
     term = f"{partial('z_{st}')}\\, {partial(element(var, l, index), of='z_{st}')}"
-    return f"\\Big[{term}\\Big]_{{st}} = {highlighted_matrix(T, cells=survivors, grey=~keep)}"
+    # in text style: the label stays about as narrow as a word beside a 4-column matrix
+    return f"\\big[{{\\textstyle {term}}}\\big]_{{st}} = {highlighted_matrix(T, cells=survivors, grey=~keep)}"
 
 
 def collapsed(
