@@ -5,7 +5,7 @@ import streamlit as st
 
 from backprop.derivation import entry_latex, latex
 from backprop.ui import alternatives, diagrams, explorer, network_figure, page, show, state
-from backprop.ui.i18n import t
+from backprop.ui.i18n import option, t
 
 NARROW = 5  # widest matrix written as LaTeX inside one of the three derivation columns
 
@@ -24,7 +24,7 @@ for row in (panels[0:2], panels[2:4], panels[4:6]):
         if panel.values is not None:
             show.matrix_or_table(panel.name, panel.values, column, named=False)
         if panel.note:
-            column.caption(t(panel.note, l=l, p=l - 1, loss=spec.loss))
+            column.caption(t(panel.note, l=l, p=l - 1, loss=option("loss", spec.loss)))
 
 
 @st.fragment
@@ -76,7 +76,7 @@ def derivations(l: int, var: str, index: tuple[int, ...]) -> None:
     index_col.markdown(f"**{t('backward.by_index')}**")
     index_col.latex(entry_latex.double_sum(var, l, index, *layer.dZ.shape))
     if latex.fits(T, max_cols=NARROW):
-        index_col.latex(entry_latex.term_grid(T, keep))
+        index_col.latex(entry_latex.term_grid(T, keep, var, l, index))
     index_col.caption(t("backward.terms_note", total=T.size, kept=int(keep.sum())))
     index_col.latex(entry_latex.collapsed(layer.A_prev, layer.W, layer.dZ, var, l, index))
 

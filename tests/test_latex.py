@@ -116,7 +116,7 @@ def test_entry_latex_prints_the_value_and_is_wellformed(var, index):
     T, keep = entry_latex.terms(layer.A_prev, layer.W, layer.dZ, var, index)
     strings = [
         entry_latex.double_sum(var, 2, index, *layer.dZ.shape),
-        entry_latex.term_grid(T, keep),
+        entry_latex.term_grid(T, keep, var, 2, index),
         entry_latex.collapsed(layer.A_prev, layer.W, layer.dZ, var, 2, index),
         entry_latex.matrix_entry(layer.A_prev, layer.W, layer.dZ, var, 2, index),
     ]

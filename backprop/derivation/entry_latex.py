@@ -80,10 +80,16 @@ def double_sum(var: str, l: int, index: tuple[int, ...], m: int, n_out: int) -> 
     )
 
 
-def term_grid(T: np.ndarray, keep: np.ndarray) -> str:
-    r"""The (s, t) terms as a matrix: survivors in colour, vanishing ones greyed."""
+def term_grid(T: np.ndarray, keep: np.ndarray, var: str, l: int, index: tuple[int, ...]) -> str:
+    r"""The (s, t) terms as a matrix: survivors in colour, vanishing ones greyed.
+
+    Term (s, t) is \frac{∂L}{∂z_st} \frac{∂z_st}{∂x}, named by that formula (no word in it), so
+    the grid reads alike in every language.
+    """
     survivors = [tuple(c) for c in np.argwhere(keep)]
-    return f"\\big[\\,\\text{{term}}_{{st}}\\,\\big] = {highlighted_matrix(T, cells=survivors, grey=~keep)}"
+    term = f"{partial('z_{st}')}\\, {partial(element(var, l, index), of='z_{st}')}"
+    # in text style: the label stays about as narrow as a word beside a 4-column matrix
+    return f"\\big[{{\\textstyle {term}}}\\big]_{{st}} = {highlighted_matrix(T, cells=survivors, grey=~keep)}"
 
 
 def collapsed(

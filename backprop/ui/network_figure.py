@@ -124,14 +124,16 @@ def network_diagram(trace: Trace, chosen: tuple[int, str, int, int], sample: int
             go.Scatter(
                 x=edge_x,
                 y=edge_y,
-                name="edges",
+                name=t("backward.diagram_edges"),
                 mode="lines",
                 hoverinfo="skip",
                 line={"color": "#bbbbbb", "width": 1},
                 meta="pick",
             ),  # fmt: skip
             _points("w", mid_x, mid_y, mid_data, mid_text, mid_color, 9, "diamond"),
-            _points("units", unit_x, unit_y, unit_data, unit_text, unit_color, 26, "circle"),
+            _points(
+                t("backward.diagram_units"), unit_x, unit_y, unit_data, unit_text, unit_color, 26, "circle"
+            ),
         ]
     )
     ring = _ring(chosen, ys, spec.L)
@@ -176,6 +178,6 @@ def _ring(chosen: tuple[int, str, int, int], ys: list[np.ndarray], L: int) -> go
             return None
         x, y, size = k, ys[k][j - 1], 36
     return go.Scatter(
-        x=[x], y=[y], name="chosen", mode="markers", hoverinfo="skip",
+        x=[x], y=[y], name=t("backward.diagram_chosen"), mode="markers", hoverinfo="skip",
         marker={"size": size, "symbol": "circle-open", "color": RING, "line": {"width": 3}}, meta="pick",
     )  # fmt: skip

@@ -25,6 +25,7 @@ from fractions import Fraction
 
 from backprop.core.errors import InvalidInput
 from backprop.core.spec import NetworkSpec
+from backprop.io.export.document import Code, Math, para
 from backprop.locales import LANGUAGES, translate
 from backprop.teaching.practice import HAND_LIMIT, LETTERS, exercise_set, network_fields, practice_spec
 from backprop.teaching.practice.answers import is_exact
@@ -170,7 +171,16 @@ def display(tex: str) -> str:
 
 
 def paragraph(text: str) -> str:
-    return "<p>" + html.escape(text, quote=False) + "</p>"
+    r"""A catalogue sentence as an HTML paragraph: its ``$...$`` as ``\( \)``, its `` `...` `` as code."""
+    html_parts = []
+    for part in para(text).parts:
+        if isinstance(part, Math):
+            html_parts.append(inline(part.tex))
+        elif isinstance(part, Code):
+            html_parts.append("<code>" + html.escape(part.text, quote=False) + "</code>")
+        else:
+            html_parts.append(html.escape(part, quote=False))
+    return "<p>" + "".join(html_parts) + "</p>"
 
 
 def set_title(seed: int, lang: str) -> str:
