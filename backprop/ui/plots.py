@@ -110,7 +110,7 @@ def _heatmap(M: np.ndarray, name: str, symbol: str, vector: bool) -> go.Heatmap:
         hover += "<extra></extra>"
     trace = go.Heatmap(z=Z, x=cols_at, y=rows_at, name=name, hovertemplate=hover, xgap=1, ygap=1)
     if labelled(Z.shape):
-        trace.update(texttemplate="%{z:.2g}", textfont={"size": 10})
+        trace.update(texttemplate="%{z:.2g}", textfont={"size": 14})  # legible on a projector
     return trace
 
 

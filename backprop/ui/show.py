@@ -112,6 +112,8 @@ def window_block(grid: pd.DataFrame | np.ndarray, r0: int, c0: int) -> pd.DataFr
 
 def window_note(shape: tuple[int, ...], grid: tuple[int, int], r0: int, c0: int) -> str:
     """What the window shows: 'rows 1–10 and columns 3–10 of (784 × 512)', in the page's language."""
+    if not too_big(grid):  # the whole matrix fits the table: nothing to move
+        return t("common.window_whole", shape=" × ".join(map(str, shape)))
     r0, c0 = _fitted(grid, r0, c0)
     r1, c1 = min(r0 + WINDOW_ROWS, grid[0]), min(c0 + WINDOW_COLS, grid[1])
     return t("common.window_shown", shape=" × ".join(map(str, shape)), r0=r0 + 1, r1=r1, c0=c0 + 1, c1=c1)
