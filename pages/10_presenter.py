@@ -31,7 +31,8 @@ move = page.mover("ps_slide", total)
 st.html(
     "<style>.stMainBlockContainer { padding-top: 3.5rem; padding-bottom: 1rem; }"
     ".stMainBlockContainer .katex-display { margin: 0.2em 0; }"
-    ".st-key-ps_question { padding-bottom: 1.25rem; }</style>"
+    ".st-key-ps_question { padding-bottom: 1.25rem; }"
+    ".st-key-ps_question h1 { font-size: 1.75rem; padding: 0; }</style>"
 )
 
 
@@ -91,7 +92,7 @@ def slide() -> None:
     stage = revealed.get(number, 0)
     buttons(number, stage, back, show, forward)
     with question.container(key="ps_question"):  # room beneath the fraction, above the buttons
-        st.subheader(t("presenter.slide", number=number, total=total, l=step.l))
+        st.title(t("presenter.slide", number=number, total=total, l=step.l))  # the page's one h1
         st.latex(large(step.lhs + r" = \;?", "Huge"))
     if stage == 0:
         aside.markdown(f"### {t('presenter.predict')}")
