@@ -54,7 +54,7 @@ dots = results.drawings(chosen, key, token, view.lang, l, sample - 1, view.trace
 def drawing() -> None:
     """The zoom, then the chosen drawing at that zoom."""
     zoom = state.url_choice(
-        t("graph.zoom"), ZOOMS, key="gr_zoom", param="gr_zoom", default="100",
+        t("graph.zoom"), ZOOMS, key="gr_zoom", param="gr_zoom", default="fit",
         widget="radio", horizontal=True,
         format_func=lambda z: t("graph.zoom_fit") if z == "fit" else f"{z} %",
     )  # fmt: skip

@@ -159,7 +159,7 @@ def test_every_reveal_stage_fits_the_projector_and_the_keys_drive_it(lang, first
 @pytest.mark.parametrize("view", ("full", "layer", "neurons"))
 def test_graph_text_is_projector_sized(lang, view, app):
     app.page.set_viewport_size(PROJECTOR)
-    app.open(f"/graph?lang={lang}&gr_view={view}")
+    app.open(f"/graph?lang={lang}&gr_view={view}&gr_zoom=100")
     app.wait_for_charts()
     for zoom, smallest in (("100", MIN_TEXT_PX), ("150", 1.5 * MIN_TEXT_PX)):
         if zoom != "100":
