@@ -175,7 +175,7 @@ def test_graph_text_is_projector_sized(lang, view, app):
 
 def test_a_width_eight_network_shows_its_values_legibly(app):
     app.page.set_viewport_size(PROJECTOR)
-    app.open("/graph?sizes=8,8,2&act1=tanh&act2=identity&m=4")
+    app.open("/graph?sizes=8,8,2&act1=tanh&act2=identity&m=4&gr_zoom=100")
     app.wait_for_charts()
     found = app.page.evaluate(_TEXT_PX)
     assert len(found["sizes"]) > 8 * 8 * 2 and min(found["sizes"]) >= MIN_TEXT_PX  # W and ∂L/∂W entries
