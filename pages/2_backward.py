@@ -100,12 +100,7 @@ def derivations(l: int, var: str, index: tuple[int, ...]) -> None:
     if sym.message:
         sympy_col.info(sym.message)
     else:  # inline math: KaTeX breaks a long sum at + and =; a long term scrolls in its own box
-        # a focusable region (tabindex), so a keyboard can scroll a term wider than the column
-        sympy_col.container(key="bw_sympy").markdown(
-            f'<div tabindex="0" role="region" aria-label="SymPy" style="overflow-x: auto">\n\n'
-            f"${sym.written} = {latex.num(sym.value)}$\n\n</div>",
-            unsafe_allow_html=True,
-        )
+        sympy_col.container(key="bw_sympy").markdown(f"${sym.written} = {latex.num(sym.value)}$")
         sympy_col.caption(t("backward.sympy_substituted"))
         with sympy_col.expander(t("backward.sympy_steps", shown=len(sym.steps), total=sym.steps_total)):
             if sym.expanded:
