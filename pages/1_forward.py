@@ -49,5 +49,10 @@ else:
     st.caption(t("forward.sample_too_big"))
 st.caption(t("forward.sample_note", s=s + 1))
 alternatives.drawing(
-    diagrams.fp_single_dense(trace, l, sample=s), "fp-single-dense", trace, key="fw_drawing", l=l, sample=s
+    diagrams.fp_single_dense(trace, l, sample=s, unit=j),
+    "fp-single-dense",
+    trace,
+    key="fw_drawing",
+    l=l,
+    sample=s,
 )

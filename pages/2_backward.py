@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from backprop.derivation import entry_latex, latex
-from backprop.ui import alternatives, diagrams, explorer, network_figure, page, show, state
+from backprop.ui import alternatives, diagrams, dot, explorer, network_figure, page, show, state
 from backprop.ui.i18n import option, t
 
 NARROW = 5  # widest matrix written as LaTeX inside one of the three derivation columns
@@ -130,4 +130,10 @@ def derivations(l: int, var: str, index: tuple[int, ...]) -> None:
 
 entry_explorer(l)
 st.subheader(t("backward.drawing"))
-alternatives.drawing(diagrams.bp_single_dense(trace, l), "bp-single-dense", trace, key="bw_drawing", l=l)
+alternatives.drawing(
+    diagrams.bp_single_dense(trace, l, max_cols=dot.COLUMN_CELLS),
+    "bp-single-dense",
+    trace,
+    key="bw_drawing",
+    l=l,
+)

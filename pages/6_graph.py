@@ -16,7 +16,9 @@ spec = view.spec
 st.title(t("graph.title"))
 # Streamlit sets every Graphviz label to 0.6rem whatever the DOT says: each zoom's box gives
 # the labels back the size Graphviz laid the drawing out for (FONT_PT × zoom, in the
-# drawing's own units). At a zoom, a drawing keeps its natural width and scrolls sideways.
+# drawing's own units). At a zoom, a drawing keeps its natural width and scrolls sideways;
+# Streamlit gives that box no tab stop, so the script gives it one (its role and name, the
+# drawing's alt text, are Streamlit's): keyboard users focus it and scroll with the arrows.
 st.html(
     "<style>"
     ".st-key-gr_at_fit svg text, .st-key-gr_at_100 svg text { font-size: 11px; }"
@@ -26,7 +28,20 @@ st.html(
     " { overflow-x: auto; }"
     ":is(.st-key-gr_at_100, .st-key-gr_at_150, .st-key-gr_at_200) [data-testid='stGraphVizChart'] svg"
     " { max-width: none; }"
+    "[data-testid='stGraphVizChart']:focus-visible { outline: 2px solid #1c62b9; outline-offset: 2px; }"
     "</style>"
+    "<script>"
+    "(() => {"
+    " if (window.graphScrollStops) return;"
+    " window.graphScrollStops = true;"
+    " const zoomed = ':is(.st-key-gr_at_100, .st-key-gr_at_150, .st-key-gr_at_200)"
+    ' [data-testid="stGraphVizChart"]:not([tabindex])\';'
+    " const mark = () => document.querySelectorAll(zoomed).forEach((box) => { box.tabIndex = 0; });"
+    " mark();"
+    " new MutationObserver(mark).observe(document.body, {childList: true, subtree: true});"
+    "})();"
+    "</script>",
+    unsafe_allow_javascript=True,
 )
 
 small = diagrams.fits_neurons(spec)

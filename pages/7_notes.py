@@ -8,7 +8,7 @@ import streamlit as st
 
 from backprop.teaching import layout, notes
 from backprop.teaching.notes_walk.model import Mistake, Step
-from backprop.ui import alternatives, cache, diagrams, show, sidebar, state
+from backprop.ui import alternatives, cache, diagrams, dot, show, sidebar, state
 from backprop.ui.i18n import t
 
 view = sidebar.render("notes")
@@ -128,12 +128,12 @@ def render_pair(pair, left_caption: str, right_caption: str, key: str, stacked: 
 
 def render_figure(name: str, l: int, sample: int) -> None:
     st.info(t("notes.figure_missing", name=f"{name}.drawio.svg"))
-    dot = {
+    source = {
         "fp-single-dense": lambda: diagrams.fp_single_dense(trace, l, sample),
         "bp-full": lambda: diagrams.bp_full(trace),
-        "bp-single-dense": lambda: diagrams.bp_single_dense(trace, l),
+        "bp-single-dense": lambda: diagrams.bp_single_dense(trace, l, max_cols=dot.COLUMN_CELLS),
     }[name]()
-    alternatives.drawing(dot, name, trace, key=f"nt_figure_{name}", l=l, sample=sample)
+    alternatives.drawing(source, name, trace, key=f"nt_figure_{name}", l=l, sample=sample)
 
 
 # --- what the student looks at: layer, sample, entries (kept in the URL) ---

@@ -12,6 +12,7 @@ import pytest
 from backprop import NetworkSpec, run
 from backprop.derivation import notation as nt
 from backprop.ui import diagrams
+from backprop.ui import dot as dot_module
 from backprop.ui.dot import FONT_PT, dot_edge, esc, esc_quoted, zoomed
 
 SPECS = [
@@ -83,6 +84,37 @@ def test_fp_single_dense_wide_layer_is_cut():
     present = nodes(diagrams.fp_single_dense(trace, 1))
     assert {"in_more", "out_more"} <= present
     assert f"in{diagrams.MAX_UNITS - 1}" in present and f"in{diagrams.MAX_UNITS}" not in present
+
+
+@pytest.mark.parametrize("unit", [0, 5, 7])
+def test_fp_single_dense_many_edges_label_only_the_chosen_units(unit):
+    trace = run(NetworkSpec(sizes=(5, 8, 3), activations=("sigmoid", "identity"), batch=4))
+    dot = diagrams.fp_single_dense(trace, 1, sample=2, unit=unit)
+    W = trace.layers[0].W
+    edges = re.findall(r'"in(\d)" -> "sum(\d)" \[([^\]]+)\]', dot)
+    assert len(edges) == 5 * 8  # every edge is still drawn
+    for j, i, attrs in map(lambda e: (int(e[0]), int(e[1]), e[2]), edges):
+        weight = f"w{nt.sub_text(j + 1, i + 1)} = {diagrams.num(W[j, i])}"
+        if i == unit:
+            assert attrs.startswith(f'label="{weight}"'), (j, i, attrs)
+        else:  # quiet and unlabelled; its weight only on hover
+            assert "label=" not in attrs.replace("tooltip=", "")
+            assert f'color="{diagrams.QUIET_EDGE}"' in attrs and f'tooltip="{weight}"' in attrs
+
+
+def test_bp_single_dense_in_a_column_prints_only_narrow_matrices():
+    trace = run(NetworkSpec(sizes=(5, 8, 8, 3), activations=("sigmoid", "sigmoid", "identity"), batch=4))
+    wide = diagrams.bp_single_dense(trace, 2, max_cols=dot_module.COLUMN_CELLS)
+    full = diagrams.bp_single_dense(trace, 2)
+    for node_id, M in [("dA", trace.layers[1].dA), ("W", trace.layers[1].W), ("dW", trace.layers[1].dW)]:
+        block = wide.split(f'"{node_id}" [', 1)[1].split("\n", 1)[0]
+        assert M.shape[1] > dot_module.COLUMN_CELLS
+        assert f"‖·‖ = {diagrams.num(float(np.linalg.norm(M)))}" in block and 'CELLSPACING="3"' not in block
+        full_block = full.split(f'"{node_id}" [', 1)[1].split("\n", 1)[0]
+        assert f">{diagrams.num(M[0, 0])}<" in full_block  # the graph page (with zoom) prints them
+    narrow = diagrams.bp_single_dense(run(NetworkSpec()), 1, max_cols=dot_module.COLUMN_CELLS)
+    dZ = run(NetworkSpec()).layers[0].dZ
+    assert all(f">{diagrams.num(x)}<" in narrow for x in dZ.ravel())
 
 
 def test_bp_single_dense_outputs_and_shortcut():

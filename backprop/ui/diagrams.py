@@ -31,10 +31,13 @@ True
 
 from __future__ import annotations
 
+from functools import partial
+
 from backprop.core.network import Trace
 from backprop.core.spec import NetworkSpec
 from backprop.derivation import notation as nt
 from backprop.ui.dot import (
+    MAX_CELLS,
     dot_edge,
     dot_graph,
     dot_node,
@@ -47,6 +50,8 @@ from backprop.ui.i18n import t
 MAX_UNITS = 8  # units drawn per layer in fp_single_dense
 NEURON_LIMIT = 6  # widest layer the neuron-level drawing accepts
 NEURON_MAX_LAYERS = 4
+LABELLED_EDGES = 12  # fp_single_dense labels every edge up to this many, else only the chosen unit's
+QUIET_EDGE = "#b7b7b7"  # the unlabelled edges: present, but not competing with the labelled ones
 
 FORWARD = "#cfe2f3"  # light blue: values
 BACKWARD = "#fce5cd"  # light orange: gradients (blue/orange: colour-blind safe)
@@ -58,16 +63,19 @@ def _g_name(spec: NetworkSpec, l: int) -> str:
     return name if len(name) <= 24 else name[:21] + "..."
 
 
-def fp_single_dense(trace: Trace, l: int, sample: int = 0) -> str:
+def fp_single_dense(trace: Trace, l: int, sample: int = 0, unit: int = 0) -> str:
     r"""Figure fp-single-dense: layer l forward for one sample, z_i = Σ_j a_j w_ji + b_i, a_i = g(z_i).
 
-    ``sample`` is a 0-based row of the batch. Returns a DOT string.
+    ``sample`` is a 0-based row of the batch, ``unit`` a 0-based unit of layer l. With more
+    than ``LABELLED_EDGES`` edges drawn, only the edges into ``unit`` carry their w_ji (the
+    others are thin and grey), so the drawing stays legible. Returns a DOT string.
     """
     layer = trace.layers[l - 1]
     g = _g_name(trace.spec, l)
     a_in, z, a_out = layer.A_prev[sample], layer.Z[sample], layer.A[sample]
     n_in, n_out = layer.W.shape
     shown_in, shown_out = min(n_in, MAX_UNITS), min(n_out, MAX_UNITS)
+    label_all = shown_in * shown_out <= LABELLED_EDGES
     body = []
     for j in range(shown_in):
         body.append(
@@ -86,7 +94,11 @@ def fp_single_dense(trace: Trace, l: int, sample: int = 0) -> str:
         )
         body.append(dot_edge(f"sum{i}", f"out{i}", g))
         for j in range(shown_in):
-            body.append(dot_edge(f"in{j}", f"sum{i}", f"w{nt.sub_text(j + 1, i + 1)} = {num(layer.W[j, i])}"))
+            weight = f"w{nt.sub_text(j + 1, i + 1)} = {num(layer.W[j, i])}"
+            if label_all or i == unit:
+                body.append(dot_edge(f"in{j}", f"sum{i}", weight))
+            else:
+                body.append(dot_edge(f"in{j}", f"sum{i}", color=QUIET_EDGE, penwidth="0.5", tooltip=weight))
     if n_in > shown_in:
         body.append(_unit("in_more", t("diagrams.more", n=n_in - shown_in), "white", "plaintext"))
     if n_out > shown_out:
@@ -105,34 +117,36 @@ def _unit(node_id: str, label: str, fill: str, shape: str) -> str:
     return f'  "{node_id}" [label="{esc_quoted(label)}", shape={shape}, fillcolor="{fill}"];'
 
 
-def bp_single_dense(trace: Trace, l: int) -> str:
+def bp_single_dense(trace: Trace, l: int, max_cols: int = MAX_CELLS) -> str:
     r"""Figure bp-single-dense: layer l backward, ∂L/∂Z^(l) in; ∂L/∂W^(l), ∂L/∂b^(l), ∂L/∂A^(l-1) out.
 
     ∂L/∂Z = ∂L/∂A ⊙ g'(Z) (softmax: its Jacobian; with the loss's shortcut, A − Y);
     ∂L/∂W = A^(l-1)ᵀ ∂L/∂Z, ∂L/∂b = column sums of ∂L/∂Z, ∂L/∂A^(l-1) = ∂L/∂Z W^(l)ᵀ.
+    Matrices wider than ``max_cols`` show their shape and norm (``dot.COLUMN_CELLS`` in a page's column).
     """
     layer = trace.layers[l - 1]
     s, p = nt.layer_text(l), nt.layer_text(l - 1)
+    node = partial(dot_node, max_cols=max_cols)
     body = [
-        dot_node("dA", nt.grad_text("A", l), layer.dA, BACKWARD),
-        dot_node("dZ", nt.grad_text("Z", l), layer.dZ, BACKWARD, _dz_note(trace, l)),
-        dot_node("A_prev", f"A{p}", layer.A_prev, FORWARD),
-        dot_node("W", f"W{s}", layer.W, FORWARD),
-        dot_node(
+        node("dA", nt.grad_text("A", l), layer.dA, BACKWARD),
+        node("dZ", nt.grad_text("Z", l), layer.dZ, BACKWARD, _dz_note(trace, l)),
+        node("A_prev", f"A{p}", layer.A_prev, FORWARD),
+        node("W", f"W{s}", layer.W, FORWARD),
+        node(
             "dW",
             nt.grad_text("W", l),
             layer.dW,
             BACKWARD,
             f"{nt.transpose_text('A' + p)} · {nt.grad_text('Z', l)}",
         ),
-        dot_node(
+        node(
             "db",
             nt.grad_text("b", l),
             layer.db,
             BACKWARD,
             t("diagrams.column_sums", name=nt.grad_text("Z", l)),
         ),
-        dot_node(
+        node(
             "dA_prev",
             nt.grad_text("A", l - 1),
             layer.dA_prev,

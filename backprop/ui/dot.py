@@ -16,6 +16,9 @@ import numpy as np
 from backprop.derivation.numbers import number_text
 
 MAX_CELLS = 8  # matrices with at most this many rows and columns show their entries
+# In a page's column a drawing cannot zoom: wider matrices than this show shape and norm there,
+# so the drawing keeps its natural 14.7 px type in an 820 px column instead of shrinking to fit.
+COLUMN_CELLS = 4
 EDGE_BACK = "#b45f06"  # gradients flow back along dashed orange edges (blue/orange: colour-blind safe)
 
 
@@ -29,10 +32,10 @@ def esc(text: str) -> str:
     return html.escape(str(text), quote=True)
 
 
-def matrix_rows(M: np.ndarray) -> str:
-    """An HTML table of M's entries if small, else its shape and norm (escaped)."""
+def matrix_rows(M: np.ndarray, max_cols: int = MAX_CELLS) -> str:
+    """An HTML table of M's entries (≤ MAX_CELLS rows, ≤ max_cols columns), else its norm (escaped)."""
     M = np.atleast_2d(M)
-    if M.shape[0] > MAX_CELLS or M.shape[1] > MAX_CELLS:
+    if M.shape[0] > MAX_CELLS or M.shape[1] > max_cols:
         return f"<TR><TD>‖·‖ = {esc(num(float(np.linalg.norm(M))))}</TD></TR>"
     rows = "".join(
         "<TR>" + "".join(f'<TD ALIGN="RIGHT">{esc(num(x))}</TD>' for x in row) + "</TR>" for row in M
@@ -44,14 +47,16 @@ def shape_text(M: np.ndarray) -> str:
     return "×".join(str(n) for n in np.shape(M))
 
 
-def dot_node(node_id: str, title: str, M: np.ndarray | None, fill: str, note: str = "") -> str:
-    """A node: a bold title, an optional note, the shape and the (small) values."""
+def dot_node(
+    node_id: str, title: str, M: np.ndarray | None, fill: str, note: str = "", max_cols: int = MAX_CELLS
+) -> str:
+    """A node: a bold title, an optional note, the shape and the values (up to max_cols columns)."""
     rows = [f"<TR><TD><B>{esc(title)}</B></TD></TR>"]
     if note:
         rows.append(f"<TR><TD>{esc(note)}</TD></TR>")
     if M is not None:
         rows.append(f"<TR><TD>{esc(shape_text(M))}</TD></TR>")
-        rows.append(matrix_rows(M))
+        rows.append(matrix_rows(M, max_cols))
     label = '<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2">' + "".join(rows) + "</TABLE>>"
     return f'  "{node_id}" [label={label}, fillcolor="{fill}"];'
 

@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path[:0] = [str(HERE), str(HERE.parents[1])]  # browser_support, and the repository for `import backprop`
 
 from bench_training_fps import wait_healthy  # noqa: E402
 from browser_support import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, WATCH_SCRIPT, AppPage  # noqa: E402

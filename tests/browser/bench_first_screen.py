@@ -29,7 +29,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # browser_support, as the tests import it
+# browser_support, as the tests import it; the repository, for `import backprop`
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[2])]
 
 from browser_support import (  # noqa: E402
     CHROMIUM,

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path[:0] = [str(HERE), str(HERE.parents[1])]  # browser_support, and the repository for `import backprop`
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, WATCH_SCRIPT, AppPage  # noqa: E402
 from conftest import _free_port, _stop  # noqa: E402

@@ -35,8 +35,15 @@ KNOWN_DEFECTS: dict[tuple[str, str], str] = {}
 NO_ALTERNATIVE: dict[tuple[str, str], str] = {}
 # Pages that draw at least one chart in their default view (a page whose charts vanish fails).
 DRAWING_PAGES = {"forward", "backward", "check", "heatmaps", "graph", "notes", "your_own", "training"}
-# More views with charts: the graph's other views, the heatmaps' training curves.
-MORE_VIEWS = ("graph?gr_view=neurons", "graph?gr_view=layer&gr_layer=2", "heatmaps?hm_steps=5")
+# More views with charts: the graph's other views and zooms (a drawing wider than its box
+# scrolls there, so axe checks the box is a tab stop), the heatmaps' training curves.
+MORE_VIEWS = (
+    "graph?gr_view=neurons",
+    "graph?gr_view=layer&gr_layer=2",
+    "graph?gr_zoom=200",
+    "graph?gr_view=layer&gr_layer=1&gr_zoom=150",
+    "heatmaps?hm_steps=5",
+)
 _CHARTS = """
 () => [...document.querySelectorAll(
     '[data-testid="stPlotlyChart"], [data-testid="stGraphVizChart"], [data-testid="stVegaLiteChart"]')]

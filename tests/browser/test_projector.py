@@ -180,3 +180,31 @@ def test_a_width_eight_network_shows_its_values_legibly(app):
     found = app.page.evaluate(_TEXT_PX)
     assert len(found["sizes"]) > 8 * 8 * 2 and min(found["sizes"]) >= MIN_TEXT_PX  # W and ∂L/∂W entries
     assert not app.page.locator('[data-testid="stAlertContentInfo"]').count()  # not at layer level
+
+
+@pytest.mark.parametrize("lang", ("en", "zh"))
+def test_a_zoomed_drawing_is_reached_by_tab_and_scrolled_by_the_arrow_keys(lang, app):
+    app.page.set_viewport_size(PROJECTOR)
+    app.open(f"/graph?lang={lang}&gr_zoom=200")
+    app.wait_for_charts()
+    box = app.page.locator('.st-key-gr_at_200 [data-testid="stGraphVizChart"]').first
+    box.wait_for()
+    width = box.evaluate("b => ({scroll: b.scrollWidth, client: b.clientWidth})")
+    assert width["scroll"] > width["client"], f"at 200 % the drawing should overflow its box: {width}"
+    # From the last zoom choice, Tab reaches the drawing after its toolbar's fullscreen button.
+    app.page.locator(".st-key-gr_zoom input").last.focus()
+    passed = []
+    for _ in range(3):
+        app.page.keyboard.press("Tab")
+        if box.evaluate("b => document.activeElement === b"):
+            break
+        passed.append(app.page.evaluate("() => document.activeElement.getAttribute('data-testid')"))
+    else:
+        raise AssertionError(f"Tab did not reach the zoomed drawing; it went to {passed}")
+    assert passed == ["stBaseButton-elementToolbar"], passed
+    assert box.evaluate("b => b.scrollLeft") == 0
+    for _ in range(5):
+        app.page.keyboard.press("ArrowRight")
+    app.page.wait_for_function(
+        "() => document.querySelector('.st-key-gr_at_200 [data-testid=\"stGraphVizChart\"]').scrollLeft > 0"
+    )
