@@ -73,9 +73,23 @@ if act is not None:
 
 st.header(t("your_own.upload_header"))
 st.caption(t("your_own.upload_help", limit=MAX_BYTES // 2**20))
-files = st.file_uploader(
-    t("your_own.upload"), type=["npz", "zip", "csv", "json"], accept_multiple_files=True, key="yo_files"
+# Streamlit writes its uploader's button and limit line in English whatever the language. The
+# caption above gives the limit and the formats in the reader's language, so the limit line is
+# hidden; in 中文 the button reads your_own.upload_button (tests/app/test_your_own_page.py
+# checks this literal against the catalogue). Streamlit's word stays in the button at size 0,
+# so the button keeps a name for screen readers that skip generated content.
+st.html(
+    "<style>"
+    "[class*='st-key-yo_upload_'] [data-testid='stFileUploaderDropzoneInstructions'] { display: none; }"
+    ".st-key-yo_upload_zh [data-testid='stFileUploaderDropzone'] button p { font-size: 0; }"
+    ".st-key-yo_upload_zh [data-testid='stFileUploaderDropzone'] button"
+    " [data-testid='stMarkdownContainer']::after { content: '上传'; }"
+    "</style>"
 )
+with st.container(key=f"yo_upload_{view.lang}"):
+    files = st.file_uploader(
+        t("your_own.upload"), type=["npz", "zip", "csv", "json"], accept_multiple_files=True, key="yo_files"
+    )
 
 
 def _parsed(files) -> tuple:

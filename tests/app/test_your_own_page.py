@@ -6,11 +6,13 @@ import base64
 import io
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from backprop.core.formula import FUNCTIONS, activation_from_formula, samples
+from backprop.ui.i18n import translate
 from tests.test_formula_printing import FROM_THE_ISSUE, family
 
 from .conftest import assert_clean, run_page, texts
@@ -137,3 +139,11 @@ def test_user_text_in_a_refusal_cannot_format_or_link():
     assert f"The file `{name}` is empty" in body  # inside one code span
     outside = re.sub(r"`[^`]*`", "", body)
     assert "](" not in outside and "__" not in outside and "click" not in outside
+
+
+def test_the_uploaders_chinese_button_is_the_catalogues_word():
+    """The page's style names the 中文 button in a literal; it must say what the catalogue says."""
+    source = (Path(__file__).resolve().parents[2] / PAGE).read_text()
+    written = re.findall(r"content: '([^']*)'", source)
+    assert written == [translate("zh", "your_own.upload_button")]
+    assert translate("en", "your_own.upload_button") == "Upload"  # Streamlit's own word, left as it is
