@@ -41,7 +41,7 @@ def entry_explorer(l: int) -> None:
         t("backward.alt_diagram"),
         key="bw_diagram",
         where=diagram_col,
-        tables=[(name, alternatives.matrix_frame(M)) for name, M in drawn(sample)],
+        tables=alternatives.named_tables(drawn(sample)),
         on_select=lambda: state.take_click("bw_diagram"),
         selection_mode="points",
         config={"displayModeBar": False},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from backprop import NetworkSpec, run
@@ -119,3 +120,19 @@ def test_every_drawing_is_described_in_both_languages(kind, lang):
     key = f"common.alt_{kind.replace('-', '_')}"
     text = translate(lang, key, l=2, p=1, s=1)
     assert text != key and "{" not in text
+
+
+def test_a_large_matrix_stays_an_array_and_its_extreme_is_found_as_in_a_frame():
+    rng = np.random.default_rng(4)
+    big, small = rng.normal(size=(300, 200)), rng.normal(size=(3, 4))
+    big[123, 45] = -9.5  # the largest magnitude
+    tables = alternatives.named_tables([("W", big), ("b", small)])
+    assert isinstance(tables[0][1], np.ndarray) and isinstance(tables[1][1], pd.DataFrame)
+    assert alternatives.extreme(tables) == ("W", "(124, 46)", -9.5, -9.5, max(big.max(), small.max()))
+    framed = [("W", alternatives.matrix_frame(big)), ("b", alternatives.matrix_frame(small))]
+    assert alternatives.extreme(framed) == alternatives.extreme(tables)
+
+
+def test_non_finite_entries_are_skipped_and_series_are_named_by_column():
+    frame = pd.DataFrame({"loss": [3.0, np.inf, -4.0], "norm": [np.nan, 1.0, 2.0]}, index=["0", "1", "2"])
+    assert alternatives.extreme([("", frame)]) == ("loss", "2", -4.0, -4.0, 3.0)

@@ -95,21 +95,31 @@ def figure_tables(fig: go.Figure) -> list[tuple[str, pd.DataFrame]]:
     return tables
 
 
-def extreme(tables: list[tuple[str, pd.DataFrame]]):
+def extreme(tables: list[tuple[str, pd.DataFrame | np.ndarray]]):
     """(name, where, value) of the entry of largest magnitude, then the min and max; None if none.
 
-    ``where`` is "(row, column)" for a matrix and the row's label for a table of series.
+    ``where`` is "(row, column)" for a matrix (its labels; 1-based for an array) and the
+    row's label for a table of series. Vectorised: a large network's matrices are millions
+    of entries.
     """
     best, low, high = None, math.inf, -math.inf
-    for title, frame in tables:
-        for column in frame.columns:
-            for row, value in frame[column].items():
-                if not math.isfinite(value):
-                    continue
-                low, high = min(low, value), max(high, value)
-                name, where = (title, f"({row}, {column})") if title else (str(column), str(row))
-                if best is None or abs(value) > abs(best[2]):
-                    best = (name, where, float(value))
+    for title, table in tables:
+        values = np.atleast_2d(np.asarray(table, dtype=float))
+        finite = np.isfinite(values)
+        if not finite.any():
+            continue
+        low, high = min(low, float(values[finite].min())), max(high, float(values[finite].max()))
+        magnitude = np.where(finite, np.abs(values), -1.0)
+        r, c = np.unravel_index(int(np.argmax(magnitude)), values.shape)
+        value = float(values[r, c])
+        if best is not None and abs(value) <= abs(best[2]):
+            continue  # the first entry of largest magnitude wins, table by table
+        if isinstance(table, pd.DataFrame):
+            row, column = table.index[r], table.columns[c]
+        else:
+            row, column = r + 1, c + 1
+        name, where = (title, f"({row}, {column})") if title else (str(column), str(row))
+        best = (name, where, value)
     return None if best is None else (*best, low, high)
 
 
@@ -143,6 +153,18 @@ def _show_tables(tables: list[tuple[str, pd.DataFrame | np.ndarray]], where, key
                 st.table(frame, alt=label)
             else:
                 st.dataframe(frame, alt=label)
+
+
+def named_tables(matrices: list[tuple[str, np.ndarray]]) -> list[tuple[str, pd.DataFrame | np.ndarray]]:
+    """(name, table) for ``figure``'s ``tables``: small matrices as labelled frames, large ones as arrays.
+
+    A large matrix stays an array: only its window becomes a table (``_show_tables``), so a
+    1024-wide network's W is not turned into a million-cell frame on every rerun.
+    """
+    return [
+        (name, np.atleast_2d(M) if show.too_big(np.atleast_2d(M).shape) else matrix_frame(M))
+        for name, M in matrices
+    ]
 
 
 def figure(fig: go.Figure, description: str, *, key: str, where=st, tables=None, **chart) -> None:
@@ -205,10 +227,7 @@ def drawing(
     dot: str, kind: str, trace: Trace, *, key: str, l: int = 1, sample: int = 0, where=st, **chart
 ) -> None:
     """A Graphviz drawing of ``kind`` with its description as alt text, and the matrices it prints beneath."""
-    tables = [
-        (name, np.atleast_2d(M) if show.too_big(np.atleast_2d(M).shape) else matrix_frame(M))
-        for name, M in drawing_matrices(kind, trace, l, sample)
-    ]  # a large matrix stays an array: only its window becomes a table
+    tables = named_tables(drawing_matrices(kind, trace, l, sample))
     described = t(f"common.alt_{kind.replace('-', '_')}", l=l, p=l - 1, s=sample + 1)
     with where.container(key=f"alt_{key}"):
         st.graphviz_chart(
