@@ -276,8 +276,23 @@ def fitted(spec: NetworkSpec, chosen: Entry) -> Entry:
     return Entry(l, var, chosen.i if 1 <= chosen.i <= rows else 1, chosen.j if 1 <= chosen.j <= cols else 1)
 
 
+# The symbolic page's own names for the entry before one entry served every page: a link
+# shared then still opens the entry it named (the names are rewritten to the current ones).
+OLD_ENTRY_PARAMS = {"sy_layer": "layer", "sy_var": "var", "sy_i": "i", "sy_j": "j"}
+
+
+def _adopt_old_entry_params() -> None:
+    """Rename the URL's old entry parameters to the current ones (unless those are given too)."""
+    for old, new in OLD_ENTRY_PARAMS.items():
+        if old in st.query_params:
+            if new not in st.query_params:
+                st.query_params[new] = st.query_params.get_all(old)
+            del st.query_params[old]
+
+
 def _entry_from_url(spec: NetworkSpec) -> Entry:
     """The entry the URL names (layer, var, i, j); a part it refuses gets a warning and its default."""
+    _adopt_old_entry_params()
     l = _url_value("layer", lambda s: urlparams.parse_int(s, 1, spec.L)) or 1
     var = _url_value("var", lambda s: _pick(s, list(VARIABLES), list(VARIABLES))) or "W"
     rows, cols = _rows_cols(spec, var, l)

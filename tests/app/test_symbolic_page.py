@@ -23,6 +23,8 @@ def shown_values(at) -> dict[str, float]:
     [
         ({}, NetworkSpec(), "W", 1, (0, 0)),
         ({"layer": "2", "var": "A_prev", "i": "3", "j": "4"}, NetworkSpec(), "A_prev", 2, (2, 3)),
+        # a link shared before one entry served every page, in the symbolic page's own names
+        ({"sy_layer": "2", "sy_var": "A_prev", "sy_i": "3", "sy_j": "4"}, NetworkSpec(), "A_prev", 2, (2, 3)),
         (
             {"sizes": "3,4,3", "act1": "tanh", "act2": "softmax", "loss": "softmax_ce", "m": "1",
              "layer": "2", "var": "b", "j": "3"},
@@ -43,6 +45,7 @@ def test_sympy_entry_beside_its_value(query, spec, var, l, index):
     ]
     assert values["backprop"] == core[index]
     assert values["SymPy (whole network)"] == pytest.approx(core[index], rel=1e-10, abs=1e-14)
+    assert not any(name.startswith("sy_") for name in at.query_params)  # the URL names it the current way
 
 
 def test_past_the_limit_it_names_the_limit_and_offers_the_layer():
