@@ -130,7 +130,7 @@ def render_figure(name: str, l: int, sample: int) -> None:
     st.info(t("notes.figure_missing", name=f"{name}.drawio.svg"))
     source = {
         "fp-single-dense": lambda: diagrams.fp_single_dense(trace, l, sample),
-        "bp-full": lambda: diagrams.bp_full(trace),
+        "bp-full": lambda: diagrams.bp_full(trace, max_cols=dot.COLUMN_CELLS),
         "bp-single-dense": lambda: diagrams.bp_single_dense(trace, l, max_cols=dot.COLUMN_CELLS),
     }[name]()
     alternatives.drawing(source, name, trace, key=f"nt_figure_{name}", l=l, sample=sample)

@@ -204,32 +204,34 @@ def quantity_nodes(spec: NetworkSpec) -> dict[tuple[str, int], str]:
     return ids
 
 
-def bp_full(trace: Trace) -> str:
+def bp_full(trace: Trace, max_cols: int = MAX_CELLS) -> str:
     r"""Figure bp-full: X → (W, b) → Z → g → A → ... → loss ← Y, gradients flowing back.
 
     Forward values fill the blue nodes; the orange nodes beneath hold the gradients,
-    joined by dashed edges that run from the loss back to ∂L/∂X.
+    joined by dashed edges that run from the loss back to ∂L/∂X. Matrices wider than
+    ``max_cols`` show their shape and norm (``dot.COLUMN_CELLS`` in a page's column).
     """
     spec = trace.spec
+    node = partial(dot_node, max_cols=max_cols)
     body = [
-        dot_node("X", "X = A⁽⁰⁾", trace.X, FORWARD),
-        dot_node("dX", nt.grad_text("X"), trace.layers[0].dA_prev, BACKWARD),
-        dot_node("Y", "Y", trace.Y, FORWARD),
-        dot_node("loss", f"{t('diagrams.loss')} L = {num(trace.loss)}", None, "#d9d2e9"),
+        node("X", "X = A⁽⁰⁾", trace.X, FORWARD),
+        node("dX", nt.grad_text("X"), trace.layers[0].dA_prev, BACKWARD),
+        node("Y", "Y", trace.Y, FORWARD),
+        node("loss", f"{t('diagrams.loss')} L = {num(trace.loss)}", None, "#d9d2e9"),
     ]
     for layer in trace.layers:
         l, s = layer.l, nt.layer_text(layer.l)
         prev = "X" if l == 1 else f"A{l - 1}"
         dprev = "dX" if l == 1 else f"dA{l - 1}"
         body += [
-            dot_node(f"W{l}", f"W{s}", layer.W, FORWARD),
-            dot_node(f"b{l}", f"b{s}", layer.b, FORWARD),
-            dot_node(f"Z{l}", f"Z{s}", layer.Z, FORWARD),
-            dot_node(f"A{l}", f"A{s}", layer.A, FORWARD),
-            dot_node(f"dW{l}", nt.grad_text("W", l), layer.dW, BACKWARD),
-            dot_node(f"db{l}", nt.grad_text("b", l), layer.db, BACKWARD),
-            dot_node(f"dZ{l}", nt.grad_text("Z", l), layer.dZ, BACKWARD),
-            dot_node(f"dA{l}", nt.grad_text("A", l), layer.dA, BACKWARD),
+            node(f"W{l}", f"W{s}", layer.W, FORWARD),
+            node(f"b{l}", f"b{s}", layer.b, FORWARD),
+            node(f"Z{l}", f"Z{s}", layer.Z, FORWARD),
+            node(f"A{l}", f"A{s}", layer.A, FORWARD),
+            node(f"dW{l}", nt.grad_text("W", l), layer.dW, BACKWARD),
+            node(f"db{l}", nt.grad_text("b", l), layer.db, BACKWARD),
+            node(f"dZ{l}", nt.grad_text("Z", l), layer.dZ, BACKWARD),
+            node(f"dA{l}", nt.grad_text("A", l), layer.dA, BACKWARD),
             dot_edge(prev, f"Z{l}"),
             dot_edge(f"W{l}", f"Z{l}"),
             dot_edge(f"b{l}", f"Z{l}"),
