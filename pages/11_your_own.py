@@ -4,7 +4,9 @@ import streamlit as st
 
 from backprop.core.activations import CUSTOM_PREFIX, display_name
 from backprop.core.errors import InvalidInput
-from backprop.core.formula import EXAMPLES, FUNCTIONS, MAX_LENGTH, activation_from_formula, samples
+from backprop.core.formula import EXAMPLES, activation_from_formula, samples
+from backprop.core.formula_functions import FUNCTIONS
+from backprop.core.formula_grammar import MAX_LENGTH
 from backprop.io.upload import MAX_BYTES, load
 from backprop.ui import alternatives, changes, plots, sidebar, state, urlparams
 from backprop.ui.i18n import message, option, t

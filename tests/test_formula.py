@@ -17,13 +17,8 @@ from hypothesis import strategies as st
 from backprop import NetworkSpec
 from backprop.core.activations import activation
 from backprop.core.errors import InvalidInput
-from backprop.core.formula import (
-    EXAMPLES,
-    MAX_LENGTH,
-    CustomActivation,
-    activation_from_formula,
-    samples,
-)
+from backprop.core.formula import EXAMPLES, CustomActivation, activation_from_formula, samples
+from backprop.core.formula_grammar import MAX_LENGTH
 from backprop.core.gradcheck import check
 
 CODE_EXECUTION = [

@@ -13,8 +13,10 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from backprop.core.activation_type import CUSTOM_PREFIX
 from backprop.core.activations import activation, display_name
-from backprop.core.formula import CUSTOM_PREFIX, FUNCTIONS, Z, activation_from_formula, sigmoid, softplus
+from backprop.core.formula import activation_from_formula
+from backprop.core.formula_functions import FUNCTIONS, Z, sigmoid, softplus
 
 # log, ln and sqrt need a positive argument on the whole probe range; exp, sinh and cosh a small one
 _ARGUMENT = {"log": "1+({})^2", "ln": "1+({})^2", "sqrt": "1+({})^2"}

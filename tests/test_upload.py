@@ -17,7 +17,9 @@ from backprop import NetworkSpec, run
 from backprop.core.errors import InvalidInput
 from backprop.core.network import checked_inputs
 from backprop.io.export.arrays import to_dict as trace_to_dict
-from backprop.io.upload import MAX_ARRAY_BYTES, MAX_BYTES, MAX_ENTRIES, Upload, load
+from backprop.io.upload import load
+from backprop.io.upload_arrays import Upload
+from backprop.io.upload_limits import MAX_ARRAY_BYTES, MAX_BYTES, MAX_ENTRIES
 
 SPEC = NetworkSpec(sizes=(3, 4, 2), activations=("tanh", "identity"), batch=5, seed=3)
 TRACE = run(SPEC)

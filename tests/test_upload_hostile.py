@@ -1,4 +1,4 @@
-r"""Hostile uploads through the real loader (backprop/io/upload.py, upload_readers.py): every
+r"""Hostile uploads through the real loader (backprop/io/upload*.py): every
 reader's parser errors become InvalidInput, and the app's limits (1024 rows and columns,
 8 layers, MAX_MULTIPLY_ADDS) are enforced from headers and counts before anything is parsed.
 
@@ -15,10 +15,12 @@ import zipfile
 import numpy as np
 import pytest
 
+import backprop.io.upload_csv as upload_csv
 import backprop.io.upload_readers as readers
 from backprop.core.errors import InvalidInput
 from backprop.core.spec import APP_MAX_BATCH, APP_MAX_WIDTH, MAX_MULTIPLY_ADDS, NetworkSpec
 from backprop.io.upload import load
+from backprop.io.upload_limits import MAX_BYTES, MAX_HEADER
 
 SIDE = max(APP_MAX_WIDTH, APP_MAX_BATCH)
 GOOD = {"W1": np.ones((2, 3)), "b1": np.zeros(3), "W2": np.ones((3, 1)), "b2": np.zeros(1)}
@@ -108,11 +110,11 @@ def test_npz_of_three_4096_square_matrices_is_refused_from_its_headers_before_an
     real_read = zipfile.ZipExtFile.read
     monkeypatch.setattr(zipfile.ZipExtFile, "read", lambda self, n=-1: read.append(n) or real_read(self, n))
     _refused([("big.npz", data)], "member W1.npy", "shape (4096, 4096)", f"at most {SIDE} rows and columns")
-    assert all(0 <= n <= readers.MAX_HEADER for n in read) and sum(read) < 200, read  # magic and header only
+    assert all(0 <= n <= MAX_HEADER for n in read) and sum(read) < 200, read  # magic and header only
 
 
 def test_csv_of_a_million_rows_is_refused_from_a_line_count_before_parsing(monkeypatch):
-    monkeypatch.setattr(readers.csv, "reader", lambda *a, **k: pytest.fail("the CSV was parsed"))
+    monkeypatch.setattr(upload_csv.csv, "reader", lambda *a, **k: pytest.fail("the CSV was parsed"))
     data = b"1\n" * 1_000_000
     assert len(data) == 2_000_000
     _refused([("X.csv", data)], "upload X.csv", "1000001 lines", f"{SIDE} rows per array")
@@ -189,7 +191,7 @@ def test_the_class_covers_every_reader_and_every_kind():
 @pytest.mark.parametrize("key", CLASS, ids=[" ".join(k) for k in CLASS])
 def test_each_reader_refuses_each_kind_of_hostile_file_with_a_sentence(key):
     name, data, fragment = CLASS[key]
-    assert len(data) <= readers.MAX_BYTES  # within the server's 5 MB
+    assert len(data) <= MAX_BYTES  # within the server's 5 MB
     message = _refused([(name, data)], f"upload {name}", fragment, "is not allowed: use")
     if key[1] == "work":
         assert LIMIT in message
@@ -208,7 +210,7 @@ def test_the_parser_net_turns_an_unforeseen_parser_error_into_invalid_input(monk
     def broken(name, data):
         raise csv.Error("a parser error no reader foresaw")
 
-    monkeypatch.setattr("backprop.io.upload.read_json", broken)
+    monkeypatch.setitem(readers.READERS, "json", broken)
     _refused([("a.json", b"{}")], "upload a.json", "a file its reader cannot parse (Error)")
 
 

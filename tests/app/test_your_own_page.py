@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backprop.core.formula import FUNCTIONS, activation_from_formula, samples
+from backprop.core.formula import activation_from_formula, samples
+from backprop.core.formula_functions import FUNCTIONS
 from backprop.ui.i18n import translate
 from tests.test_formula_printing import FROM_THE_ISSUE, family
 
