@@ -230,6 +230,11 @@ def drawing(
     tables = named_tables(drawing_matrices(kind, trace, l, sample))
     described = t(f"common.alt_{kind.replace('-', '_')}", l=l, p=l - 1, s=sample + 1)
     with where.container(key=f"alt_{key}"):
+        # Streamlit sets every Graphviz label to 0.6rem × 0.8 whatever the DOT says; this gives
+        # them back the size the drawing was laid out for (dot.FONT_PT in its own units: 14.7 px
+        # at natural size). One class and one type beat Streamlit's one class; the graph page's
+        # zoom rules (one class, two types) still beat this one.
+        st.html("<style>[data-testid='stGraphVizChart'] text { font-size: 11px; }</style>")
         st.graphviz_chart(
             dot, alt=f"{described} {t('common.alt_see_table', table=t('common.alt_table'))}", **chart
         )

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.browser
 
 PROJECTOR = {"width": 1280, "height": 720}
 MIN_TEXT_PX = 14
+PAGE_DRAWING_MIN_PX = 12  # a drawing in a page's column, which has no zoom (measured 13–15 px)
 QUESTION_GAP_PX = 8
 CUT_PX = 4  # KaTeX's matrices overhang their box by a pixel or two, which shows nothing
 CHANGE_MS = 60_000  # a slide's rerun on a loaded machine ends well within this
@@ -208,3 +209,24 @@ def test_a_zoomed_drawing_is_reached_by_tab_and_scrolled_by_the_arrow_keys(lang,
     app.page.wait_for_function(
         "() => document.querySelector('.st-key-gr_at_200 [data-testid=\"stGraphVizChart\"]').scrollLeft > 0"
     )
+
+
+@pytest.mark.parametrize("lang", ("en", "zh"))
+@pytest.mark.parametrize(
+    "path",
+    (
+        "/forward?layer=2",
+        "/backward",
+        "/forward?sizes=5,8,8,3&act1=sigmoid&act2=sigmoid&act3=identity&layer=2",
+        "/backward?sizes=5,8,8,3&act1=sigmoid&act2=sigmoid&act3=identity",
+    ),
+)
+def test_a_pages_layer_drawing_is_projector_sized(lang, path, app):
+    """The forward and backward pages' drawings have no zoom: legible as drawn (the graph page zooms)."""
+    app.page.set_viewport_size(PROJECTOR)
+    app.open(f"{path}&lang={lang}" if "?" in path else f"{path}?lang={lang}")
+    app.wait_for_charts()
+    found = app.page.evaluate(_TEXT_PX)
+    assert found["sizes"], "no drawing"
+    assert min(found["sizes"]) >= PAGE_DRAWING_MIN_PX, sorted(found["sizes"])[:5]
+    assert found["sideways"] <= 1, f"the page scrolls sideways by {found['sideways']} px"
