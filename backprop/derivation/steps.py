@@ -117,8 +117,8 @@ class Step:
         return self.lhs + " = " + self.result_tex
 
     def shape_line(self) -> str:
-        r"""``shape of lhs = m \times n``, the shape of the variable (denominator layout)."""
-        return r"\operatorname{shape} " + self.lhs + " = " + r" \times ".join(map(str, self.shape))
+        r"""``lhs ∈ ℝ^{m × n}``: the variable's shape (denominator layout), in symbols any language reads."""
+        return self.lhs + r" \in \mathbb{R}^{" + r" \times ".join(map(str, self.shape)) + "}"
 
     def equation(self) -> str:
         """The whole step as one aligned LaTeX equation (for exports)."""
