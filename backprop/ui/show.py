@@ -79,7 +79,30 @@ def window(name: str, M: np.ndarray, where=st, *, key: str, rows=(), cols=(), ce
     focus = ([*rows, *(i for i, _ in cells)], [*cols, *(j for _, j in cells)] if M.ndim == 2 else [])
     r0, c0 = window_start(where, key, grid.shape, *focus)
     where.markdown(f"${name}$ " + window_note(np.shape(M), grid.shape, r0, c0))
-    where.dataframe(window_block(grid, r0, c0))
+    block = window_block(grid, r0, c0)
+    if rows or cols or cells:
+        where.dataframe(highlighted(block, rows, cols if M.ndim == 2 else (), cells))
+    else:
+        where.dataframe(block)
+
+
+def highlighted(block: pd.DataFrame, rows=(), cols=(), cells=()):
+    """The block with the highlighted rows, columns and cells in bold, in the formulas' colours (0-based)."""
+    first_row, first_col = int(block.index[0]) - 1, int(block.columns[0]) - 1  # the block's 1-based labels
+    marks = [(i - first_row, None, latex.ROW) for i in rows]
+    marks += [(None, j - first_col, latex.COLUMN) for j in cols]
+    marks += [(i - first_row, j - first_col, latex.CELL) for i, j in cells]
+
+    def style(frame: pd.DataFrame) -> pd.DataFrame:
+        css = frame.astype(str).map(lambda _: "")
+        for i, j, colour in marks:
+            look = f"color: {colour}; font-weight: bold"
+            if i is not None and not 0 <= i < frame.shape[0] or j is not None and not 0 <= j < frame.shape[1]:
+                continue  # outside the window shown
+            css.iloc[slice(None) if i is None else i, slice(None) if j is None else j] = look
+        return css
+
+    return block.style.apply(style, axis=None)
 
 
 def too_big(shape: tuple[int, ...]) -> bool:

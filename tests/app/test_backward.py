@@ -87,3 +87,14 @@ def test_sympy_line_is_sympys_own_expression_beside_its_value():
     ]
     assert r"e^{- z_{13}^{(1)}}" in line  # σ'(z) as SymPy differentiated it, not the index column's sum
     assert r"\frac{\partial L}{\partial z" not in line and line.endswith(f"= {latex.num(expected)}$")
+
+
+def test_a_matrix_too_wide_for_a_formula_keeps_its_highlight_in_the_table():
+    """5-8-8-3: ∂L/∂Z⁽¹⁾ (4 × 8) is shown as a table; the column the entry uses is coloured there too."""
+    query = {"sizes": "5,8,8,3", "act1": "sigmoid", "act2": "sigmoid", "act3": "identity", "j": "3"}
+    at = run_page("pages/2_backward.py", query)
+    assert_clean(at)
+    wide = [d for d in at.main.dataframe if d.value.shape == (4, 8)]
+    assert len(wide) == 1, [d.value.shape for d in at.main.dataframe]
+    styles = wide[0].proto.arrow_data.styler.styles
+    assert latex.COLUMN in styles and "font-weight: bold" in styles
