@@ -58,20 +58,24 @@ report = full.reference if outcome is None else outcome.report
 three = full.three if full.three is not None and full.three.symbolic_skipped is None else None
 passed = report.passed and (three is None or outcome is not None or three.passed)
 judged = len(report.judged)
-columns = st.columns(5 if three is not None else 4)
-columns[0].metric(
-    t("check.checked"), judged, help=t("check.checked_help", kinks=len(report.entries) - judged)
-)
-columns[1].metric(
-    t("check.worst"), f"{report.worst:.2e}", help=t("check.tolerance_help", tol=f"{report.tolerance:.0e}")
-)
+# each figure as wide as its label (a row of five equal columns cut the longer labels short),
+# wrapping onto a second line in a narrow window
+figures = st.container(horizontal=True, gap="large", key="ck_figures")
+figures.metric(
+    t("check.checked"), judged, help=t("check.checked_help", kinks=len(report.entries) - judged),
+    width="content",
+)  # fmt: skip
+figures.metric(
+    t("check.worst"), f"{report.worst:.2e}", help=t("check.tolerance_help", tol=f"{report.tolerance:.0e}"),
+    width="content",
+)  # fmt: skip
 if three is not None:
-    columns[2].metric(
+    figures.metric(
         t("check.worst_symbolic"), f"{three.worst('symbolic_backprop'):.2e}",
-        help=t("check.tolerance_help", tol=f"{SYMBOLIC_TOLERANCE:.0e}"),
+        help=t("check.tolerance_help", tol=f"{SYMBOLIC_TOLERANCE:.0e}"), width="content",
     )  # fmt: skip
-columns[-2].metric(t("check.tolerance"), f"{report.tolerance:.0e}")
-columns[-1].metric(t("check.verdict"), t("check.pass") if passed else t("check.fail"))
+figures.metric(t("check.tolerance"), f"{report.tolerance:.0e}", width="content")
+figures.metric(t("check.verdict"), t("check.pass") if passed else t("check.fail"), width="content")
 if outcome is None:
     (st.success if passed else st.warning)(t("check.summary_pass" if passed else "check.summary_fail"))
 elif report.passed:
