@@ -140,7 +140,14 @@ def test_exact_keys_need_the_fraction_or_its_decimal_to_four_digits():
         assert check_answer(third, text).correct, text
     for text in ("0.333", "0.34", "-0.3333", "0.3335", "1/4"):
         assert not check_answer(third, text).correct, text
-    assert check_answer(third, "0.333").code == "wrong_exact"
+    assert check_answer(third, "0.333").code == "wrong_exact"  # near: say how to write it exactly
+    assert check_answer(third, "0.33").code == "wrong_exact"
+    assert check_answer(third, "-0.3333").code == "wrong_sign"
+    for far in ("12345", "1/4", "0.5"):  # plainly another number: not a matter of digits
+        assert check_answer(third, far).code == "wrong_value", far
+    assert third.prompt_key == f"practice.prompt.entry_exact.{third.target}"  # no tolerance to state
+    rounded = dataclasses.replace(third, tolerance=0.01, answer=0.5)
+    assert rounded.prompt_key == f"practice.prompt.entry.{third.target}"
     twelfth = dataclasses.replace(base, answer=sp.Rational(-1, 12))
     assert check_answer(twelfth, "-0.0833").correct  # 4 decimal places
     assert not check_answer(twelfth, "0.0833").correct

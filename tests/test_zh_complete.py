@@ -138,7 +138,8 @@ def _practice_sentences(lang: str):
             yield exercise.prompt_key, translate(lang, exercise.prompt_key, **exercise.prompt_params)
             for hint in exercise.hints:
                 yield hint.key, translate(lang, hint.key)
-            for answer in (exercise.answer_text, *answers):
+            near = [f"{float(exercise.number_answer()) * 1.004:.6g}"] if exercise.kind == "entry" else []
+            for answer in (exercise.answer_text, *near, *answers):
                 verdict = check_answer(exercise, answer)
                 yield verdict.message_key, translate(lang, verdict.message_key, **verdict.message_params)
 
@@ -157,6 +158,7 @@ def test_every_practice_sentence_is_typeset_and_in_its_language(lang):
         "practice.verdict.malformed.comma",
         "practice.verdict.wrong_number",
         "practice.verdict.wrong_exact",
+        "practice.verdict.wrong_value",
     } <= seen
 
 

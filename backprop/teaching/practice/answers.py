@@ -170,6 +170,11 @@ def _refuse(code: str, text, allowed: str) -> AnswerRefused:
     return AnswerRefused(code, text, allowed)
 
 
+# An exact answer off by at most this share of it (1 %) is taken as a rounding of it, and the
+# verdict says how to write it exactly; further off, it is simply not the answer.
+NEAR = Fraction(1, 100)
+
+
 def check_answer(exercise: Exercise, text: str) -> Verdict:
     r"""The verdict on a student's text: right, wrong (with why) or malformed (with what is allowed).
 
@@ -204,7 +209,12 @@ def _check_number(exercise: Exercise, value: Fraction, text: str) -> Verdict:
         exact = Fraction(int(sp.Rational(key).p), int(sp.Rational(key).q))
         if value == exact or _decimal_of(exact, value, _normalise(text)):
             return _right(exercise)
-        return Verdict("wrong", "wrong_exact", shown + (("digits", EXACT_DIGITS),))
+        if value != 0 and exact != 0 and (value > 0) != (exact > 0):
+            return Verdict("wrong", "wrong_sign", shown)
+        if abs(value - exact) <= max(NEAR * abs(exact), Fraction(1, 10**EXACT_DIGITS)):
+            # near the answer: what is missing is exactness, so say how to write it
+            return Verdict("wrong", "wrong_exact", shown + (("digits", EXACT_DIGITS),))
+        return Verdict("wrong", "wrong_value", shown)
     key = float(key)
     if value != 0 and key != 0 and (value > 0) != (key > 0):
         return Verdict("wrong", "wrong_sign", shown)

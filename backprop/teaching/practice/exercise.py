@@ -61,7 +61,7 @@ class Exercise:
     r"""One exercise; ``answer`` is a number (entry), a shape (shape) or a choice index.
 
     ``index`` is 1-based, as on screen. ``hints`` end at the full answer. ``params`` fill
-    the placeholders of the prompt sentence ``practice.prompt.<kind>.<target>``.
+    the placeholders of the prompt sentence (``prompt_key``).
     """
 
     number: int
@@ -82,7 +82,9 @@ class Exercise:
 
     @property
     def prompt_key(self) -> str:
-        return f"practice.prompt.{self.kind}.{self.target}"
+        """``practice.prompt.<kind>.<target>``; an exact entry exercise (no tolerance) has its own."""
+        kind = "entry_exact" if self.kind == "entry" and self.tolerance == 0 else self.kind
+        return f"practice.prompt.{kind}.{self.target}"
 
     @property
     def prompt_params(self) -> dict:
