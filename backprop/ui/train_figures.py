@@ -31,8 +31,9 @@ from plotly.colors import sample_colorscale
 from backprop.core.network import Params, Trace
 from backprop.derivation import notation as nt
 from backprop.teaching.train import Progress, Surface
+from backprop.ui.blocks import blocks
 from backprop.ui.i18n import t
-from backprop.ui.plots import DIVERGING, PALETTE, blocks
+from backprop.ui.plot_style import DIVERGING, PALETTE
 from backprop.ui.ticks import log_axis
 
 MAX_UNITS = 12  # units drawn per layer; a wider layer shows its first ones and says so
