@@ -6,7 +6,7 @@ import streamlit as st
 
 from backprop.derivation import notation as nt
 from backprop.teaching.train import MAX_WORK, early_to_late, surface, work
-from backprop.ui import alternatives, page, state, training
+from backprop.ui import alternatives, figure_memo, page, state, training
 from backprop.ui import train_figures as figures
 from backprop.ui.i18n import t
 
@@ -61,8 +61,7 @@ def _chart(run, what: str, build, description: str, *, key: str, **chart) -> Non
     if training.playing():  # ten frames a second: the table is drawn once the run pauses
         st.plotly_chart(fig, key=key, alt=description, **chart)
     else:
-        tables = training.drawn(run, f"{what}_tables", partial(alternatives.figure_tables, fig))
-        alternatives.figure(fig, description, key=key, tables=tables, **chart)
+        alternatives.figure(fig, description, key=key, tables=figure_memo.tables(fig), **chart)
 
 
 def network_frame(timed: bool) -> None:

@@ -82,11 +82,13 @@ def test_norms_of_one_size_are_bars_from_zero_and_of_many_sizes_points_on_a_log_
     trace = run(NetworkSpec())  # norms 0.36 .. 2.8: bars from 0, each with its value
     bars = plots.norm_bars(trace)
     assert plots.norm_scale(trace) == "linear" and {d.type for d in bars.data} == {"bar"}
+    assert plots.drawn_scale(bars) == "linear"
     assert bars.layout.yaxis.type != "log" and bars.layout.yaxis.range[0] == 0
     assert bars.data[0].text[0] == f"{np.linalg.norm(trace.layers[0].dW):.3g}"
     deep = run(NetworkSpec(sizes=(4, 8, 8, 8, 8, 8, 8, 2), activations=("sigmoid",) * 6 + ("identity",)))
     points = plots.norm_bars(deep)
     assert plots.norm_scale(deep) == "log" and {d.type for d in points.data} == {"scatter"}
+    assert plots.drawn_scale(points) == "log"
     assert points.layout.yaxis.type == "log" and "log" in points.layout.yaxis.title.text
     assert len(points.layout.yaxis.tickvals or ()) >= 2 or points.layout.yaxis.dtick == 1  # wide: 10^k each
 

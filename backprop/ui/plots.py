@@ -34,8 +34,8 @@ from backprop.ui.ticks import log_axis
 
 __all__ = [
     "DASHES", "DIVERGING", "FLOOR", "LINEAR_SPAN", "MAX_SIDE", "PALETTE", "SEQUENTIAL", "activation_curves",
-    "blocks", "error_grids", "gradient_heatmaps", "labelled", "norm_bars", "norm_scale", "rel_error_heatmaps",
-    "training_curves",
+    "blocks", "drawn_scale", "error_grids", "gradient_heatmaps", "labelled", "norm_bars", "norm_scale",
+    "rel_error_heatmaps", "training_curves",
 ]  # fmt: skip
 
 LINEAR_SPAN = 30  # norms within this factor of each other are bars on a linear axis
@@ -52,6 +52,11 @@ def norm_scale(trace: Trace) -> str:
     norms = np.array([np.linalg.norm(getattr(x, f)) for x in trace.layers for f in ("dW", "db")])
     positive = norms[norms > 0]
     return "linear" if positive.size == 0 or positive.max() <= LINEAR_SPAN * positive.min() else "log"
+
+
+def drawn_scale(fig: go.Figure) -> str:
+    """The axis a ``norm_bars`` figure was drawn on, "log" or "linear": read, not worked out again."""
+    return "log" if fig.layout.yaxis.type == "log" else "linear"
 
 
 def norm_bars(trace: Trace) -> go.Figure:
