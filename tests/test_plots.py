@@ -8,6 +8,8 @@ import pytest
 from backprop import NetworkSpec, run
 from backprop.core.gradcheck import Entry, check
 from backprop.ui import plots
+from backprop.ui.blocks import CELL_PX, side_for
+from backprop.ui.heatmap_figures import PANEL_SIDE, PANEL_WIDTH
 from backprop.ui.ticks import log_axis
 
 SPECS = [
@@ -174,11 +176,50 @@ def test_big_panels_are_drawn_in_blocks_keeping_each_blocks_extreme():
     assert worst[1, 1] == 1e-3 and np.isnan(worst[0, 0])
 
 
-def test_a_wide_network_is_drawn_in_blocks():
+def test_a_wide_network_is_drawn_in_blocks_a_panel_can_show():
     spec = NetworkSpec(sizes=(300, 120, 2), activations=("tanh", "identity"), batch=2)
     dW, db_panel = heatmaps(plots.gradient_heatmaps(run(spec)))[:2]
-    assert dW.z.shape[0] <= plots.MAX_SIDE and dW.z.shape[1] <= plots.MAX_SIDE
+    assert max(dW.z.shape) <= PANEL_SIDE and PANEL_SIDE * CELL_PX <= PANEL_WIDTH  # ≥ 4 px a cell
     assert "in blocks" in plots.gradient_heatmaps(run(spec)).layout.annotations[0].text
-    db = run(spec).layers[0].db  # 120 entries > MAX_SIDE: pairs, each drawn as its larger |·|
-    np.testing.assert_array_equal(db_panel.z, plots.blocks(db)[0])
-    assert db_panel.z.shape == (1, 60) and list(db_panel.x[:2]) == [1, 3]
+    db = run(spec).layers[0].db  # 120 entries > PANEL_SIDE = 40: threes, each drawn as its largest |·|
+    np.testing.assert_array_equal(db_panel.z, plots.blocks(db, max_side=PANEL_SIDE)[0])
+    assert db_panel.z.shape == (1, 40) and list(db_panel.x[:2]) == [1, 4]
+    assert plots.gradient_heatmaps(run(NetworkSpec())).layout.annotations[0].text.endswith("(3×4)")
+
+
+def _blocks_by_loops(M: np.ndarray, reduce: str, side: int) -> np.ndarray:
+    """The oracle: each block cut out by hand and reduced entry by entry."""
+    G = M.reshape(1, -1) if M.ndim == 1 else M
+    fr, fc = -(-G.shape[0] // side), -(-G.shape[1] // side)
+    out = np.full((-(-G.shape[0] // fr), -(-G.shape[1] // fc)), np.nan)
+    for r in range(out.shape[0]):
+        for c in range(out.shape[1]):
+            values = [v for v in G[r * fr : (r + 1) * fr, c * fc : (c + 1) * fc].ravel() if not np.isnan(v)]
+            if values:
+                best = max(values) if reduce == "max" else max(values, key=lambda v: (abs(v), v))
+                out[r, c] = best
+    return out
+
+
+@pytest.mark.parametrize("shape", [(200, 97), (300, 257), (23, 1024), (1000,), (97, 5)])
+@pytest.mark.parametrize("reduce", ["extreme", "max"])
+def test_blocks_agree_with_cutting_each_block_out_by_hand(shape, reduce):
+    rng = np.random.default_rng(sum(shape))
+    M = rng.standard_normal(shape)
+    M.flat[rng.integers(0, M.size, 50)] = np.nan  # unchecked entries of an error grid
+    if M.ndim == 2:
+        M[:7, :9] = np.nan  # a whole block left blank stays blank
+    side = 40 if shape != (300, 257) else 96
+    Z, rows, cols, block = plots.blocks(M, reduce=reduce, max_side=side)
+    np.testing.assert_array_equal(Z, _blocks_by_loops(M, reduce, side))
+    assert max(Z.shape) <= side and list(rows[:2]) == [1, 1 + block[0]][: len(rows)]
+    assert list(cols[:2]) == [1, 1 + block[1]][: len(cols)]
+
+
+def test_of_a_plus_and_a_minus_of_the_same_size_a_block_keeps_the_plus():
+    Z, *_ = plots.blocks(np.array([[-2.0, 2.0, 1.0, -1.0, 0.5, 0.0]]), max_side=3)
+    assert Z.tolist() == [[2.0, 1.0, 0.5]]
+
+
+def test_a_side_shows_a_cell_every_4_px_and_no_more_than_max_side():
+    assert [side_for(px) for px in (2, 80, 160, 10_000)] == [1, 20, 40, plots.MAX_SIDE]

@@ -1,10 +1,12 @@
 r"""A large matrix reduced to the blocks a heatmap can show: each block's extreme or largest value.
 
 A 1024 × 1024 ∂L/∂W drawn cell by cell is a million numbers sent on every rerun, in a panel
-about 160 px wide. Cut into blocks so that no side passes MAX_SIDE, each block drawn as the
-one number that matters in it (the gradient of largest magnitude, the worst error), it is a
-light page. The reduction is two passes of ``np.fmax.reduceat`` / ``np.fmin.reduceat`` (rows,
-then columns): no padded copy, no Python loop, NaN ignored.
+about 160 px wide, where a cell with its 1 px gap is all gap. Cut into blocks so that no side
+passes ``side_for(panel px)`` (at least CELL_PX a cell, at most MAX_SIDE cells), each block
+drawn as the one number that matters in it (the gradient of largest magnitude, the worst
+error), it is a light page whose cells can be seen. The reduction is two passes of
+``np.fmax.reduceat`` / ``np.fmin.reduceat`` (rows, then columns): no padded copy, no Python
+loop, NaN ignored.
 """
 
 from __future__ import annotations
@@ -12,6 +14,12 @@ from __future__ import annotations
 import numpy as np
 
 MAX_SIDE = 96  # a longer side is drawn in blocks, so a 1024 × 1024 panel stays a light page
+CELL_PX = 4  # a cell drawn narrower than this is mostly its 1 px gap
+
+
+def side_for(px: float) -> int:
+    """Cells a side of a panel ``px`` pixels long can show: one per CELL_PX, at most MAX_SIDE."""
+    return max(1, min(MAX_SIDE, int(px // CELL_PX)))
 
 
 def grid(M: np.ndarray) -> np.ndarray:

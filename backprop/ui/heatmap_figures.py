@@ -6,7 +6,8 @@ r"""Plotly heatmaps of the gradients and of the check's errors: arrays in, ``go.
   Row 0 on top, as the matrix is printed; hover gives the entry's name, its 1-based
   indices (the notes' w_ij is W[i-1, j-1]) and its value; small matrices carry their
   numbers in the cells. Each trace's ``z`` is the core's array itself, or its blocks past
-  ``MAX_SIDE`` (``blocks``). The panels of ∂L/∂W, ∂L/∂b and ∂L/∂A^(l-1) carry a layer of
+  ``PANEL_SIDE`` cells a side (``blocks``: about 4 px a cell in a panel; a thinner cell
+  would be all gap). The panels of ∂L/∂W, ∂L/∂b and ∂L/∂A^(l-1) carry a layer of
   invisible points, one per cell, whose ``customdata`` [var, l, i, j] names the entry:
   clicking one chooses that entry (``state.take_click``), and the chosen cell is outlined.
 - ``error_grids(entries, spec)`` and ``rel_error_heatmaps(grids, tolerance)``: the check's
@@ -30,16 +31,15 @@ from plotly.subplots import make_subplots
 from backprop.core.network import Trace
 from backprop.core.spec import NetworkSpec
 from backprop.derivation import notation as nt
-from backprop.ui.blocks import MAX_SIDE, blocks
+from backprop.ui.blocks import blocks, side_for
 from backprop.ui.i18n import t
 from backprop.ui.plot_style import DIVERGING, SEQUENTIAL
-
-__all__ = ["MAX_SIDE", "blocks", "error_grids", "gradient_heatmaps", "labelled", "rel_error_heatmaps"]
 
 LABEL_ROWS, LABEL_COLS = 8, 6  # matrices up to this size show their numbers in the cells
 TICK_EVERY_INDEX = 20  # axes up to this long get a tick at every (whole) index
 ROW_HEIGHT = 230
 PANEL_WIDTH = 160  # about a panel's width in px on a 1280-wide screen (four panels a row)
+PANEL_SIDE = side_for(PANEL_WIDTH)  # cells along a gradient panel's longer side, at most
 FLOOR = 1e-17  # a relative error of exactly 0 is drawn here on the log scale
 PICK_CELLS = 1024  # panels with at most this many (blocked) cells can be clicked
 
@@ -55,7 +55,7 @@ PICKABLE = {"dW": "W", "db": "b", "dA_prev": "A_prev"}  # panels whose entries t
 
 def _heatmap(M: np.ndarray, name: str, symbol: str, vector: bool) -> go.Heatmap:
     """One panel: z is M itself (1-based axes), hover with name, indices and value; big ones in blocks."""
-    Z, rows_at, cols_at, block = blocks(M)
+    Z, rows_at, cols_at, block = blocks(M, max_side=PANEL_SIDE)
     where = "<sub>%{x}</sub>" if vector else "<sub>%{y},%{x}</sub>"
     hover = f"{name}<br>{symbol}{where} = %{{z:.6g}}<extra></extra>"
     if block != (1, 1):
@@ -122,7 +122,7 @@ def gradient_heatmaps(trace: Trace, shared: bool = True) -> go.Figure:
     for layer in trace.layers:
         for field, letter, _, offset in QUANTITIES:
             M = getattr(layer, field)
-            cut = "" if blocks(M)[3] == (1, 1) else ", " + t("heatmaps.plot_blocks")
+            cut = "" if max(M.shape) <= PANEL_SIDE else ", " + t("heatmaps.plot_blocks")  # as _heatmap cuts
             title = nt.grad_text(letter, layer.l + offset)
             titles.append(f"{title}  ({'×'.join(map(str, M.shape))}{cut})")
     fig = make_subplots(
