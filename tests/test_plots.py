@@ -223,3 +223,16 @@ def test_of_a_plus_and_a_minus_of_the_same_size_a_block_keeps_the_plus():
 
 def test_a_side_shows_a_cell_every_4_px_and_no_more_than_max_side():
     assert [side_for(px) for px in (2, 80, 160, 10_000)] == [1, 20, 40, plots.MAX_SIDE]
+
+
+def test_entries_drawn_one_by_one_and_a_bias_in_blocks_can_be_clicked_a_matrix_in_blocks_not():
+    spec = NetworkSpec(sizes=(300, 30, 2), activations=("tanh", "identity"), batch=4)
+    fig = plots.gradient_heatmaps(run(spec))
+    clickable = {(p.customdata[0][0], p.customdata[0][1]) for p in fig.data if p.meta == "pick"}
+    # layer 1: W (300 × 30) in blocks: no; b (30) whole: yes; A⁽⁰⁾ (4 × 300) in blocks of 1 × 8 = 4 × 38
+    # cells (152, within PICK_BLOCKS): yes. Layer 2: all whole and small.
+    assert clickable == {("b", 1), ("A_prev", 1), ("W", 2), ("b", 2), ("A_prev", 2)}
+    wide = plots.gradient_heatmaps(run(NetworkSpec(sizes=(2, 300, 2), batch=60)))  # A⁽¹⁾: 60 × 300 in blocks
+    assert ("A_prev", 2) not in {
+        (p.customdata[0][0], p.customdata[0][1]) for p in wide.data if p.meta == "pick"
+    }

@@ -31,7 +31,7 @@ from plotly.subplots import make_subplots
 from backprop.core.network import Trace
 from backprop.core.spec import NetworkSpec
 from backprop.derivation import notation as nt
-from backprop.ui.blocks import blocks, side_for
+from backprop.ui.blocks import blocks, grid, side_for
 from backprop.ui.i18n import t
 from backprop.ui.plot_style import DIVERGING, SEQUENTIAL
 
@@ -41,7 +41,10 @@ ROW_HEIGHT = 230
 PANEL_WIDTH = 160  # about a panel's width in px on a 1280-wide screen (four panels a row)
 PANEL_SIDE = side_for(PANEL_WIDTH)  # cells along a gradient panel's longer side, at most
 FLOOR = 1e-17  # a relative error of exactly 0 is drawn here on the log scale
-PICK_CELLS = 1024  # panels with at most this many (blocked) cells can be clicked
+PICK_CELLS = 1024  # panels of at most this many cells can be clicked...
+# ...and panels in blocks, of at most this many: a click there names a block's first entry, and
+# 8 × 920 points for a 1024-wide network's blocked ∂L/∂A panels doubled its page's rerun
+PICK_BLOCKS = 256
 
 # the four gradients of a layer: (LayerTrace field, the matrix's letter, the entry's letter, layer offset)
 QUANTITIES = (
@@ -144,7 +147,8 @@ def gradient_heatmaps(trace: Trace, shared: bool = True) -> go.Figure:
                 own = float(np.abs(M).max(initial=0.0)) or 1.0
                 panel.update(zmin=-own, zmax=own, zmid=0.0, colorscale=DIVERGING, showscale=False)
             fig.add_trace(panel, row=layer.l, col=col)
-            if field in PICKABLE and panel.z.size <= PICK_CELLS:
+            whole = panel.z.shape == grid(M).shape  # drawn entry by entry, not in blocks
+            if field in PICKABLE and panel.z.size <= (PICK_CELLS if whole else PICK_BLOCKS):
                 points = _pick_points(panel, PICKABLE[field], layer.l, ROW_HEIGHT * 0.8, PANEL_WIDTH)
                 fig.add_trace(points, row=layer.l, col=col)
             _whole_ticks(fig, panel.z.shape, row=layer.l, col=col)
