@@ -32,3 +32,11 @@ def test_a_windowed_table_keeps_its_numbers_and_the_digits_of_its_labels():
     assert alternatives.summary(figure_memo.tables(fig)) == alternatives.summary(
         alternatives.figure_tables(fig)
     )
+
+
+def test_a_curves_table_keeps_its_named_columns():
+    fig = plots.training_curves(np.linspace(1, 0.1, 31), np.linspace(1, 0.5, 62).reshape(31, 2))
+    (_, kept), (_, built) = figure_memo.tables(fig)[0], alternatives.figure_tables(fig)[0]
+    assert list(kept.columns) == list(built.columns) == ["L", "‖∂L/∂W⁽¹⁾‖", "‖∂L/∂W⁽²⁾‖"]
+    assert list(kept.index) == list(range(31)) and kept.index.name == built.index.name
+    np.testing.assert_array_equal(kept.to_numpy(), built.to_numpy())
