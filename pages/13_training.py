@@ -55,8 +55,9 @@ LIVE = {"displayModeBar": False}  # the charts redraw several times a second: no
 
 
 def _chart(run, what: str, build, description: str, *, key: str, **chart) -> None:
-    """A frame's chart, built once per run state (``training.drawn``): its description as alt text;
-    paused, also its numbers as a table beneath."""
+    """A frame's chart, built by ``build`` once per run state (``training.drawn``), its description as
+    alt text; paused, also its numbers as a table beneath (kept with the figure: ``figure_memo``).
+    """
     fig = training.drawn(run, what, build)
     if training.playing():  # ten frames a second: the table is drawn once the run pauses
         st.plotly_chart(fig, key=key, alt=description, **chart)
