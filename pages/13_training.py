@@ -1,10 +1,12 @@
 """Training: gradient descent you can watch, and the vanishing gradients of a deep sigmoid net."""
 
+from functools import partial
+
 import streamlit as st
 
 from backprop.derivation import notation as nt
 from backprop.teaching.train import MAX_WORK, early_to_late, surface, work
-from backprop.ui import alternatives, page, state, training
+from backprop.ui import alternatives, figure_memo, page, state, training
 from backprop.ui import train_figures as figures
 from backprop.ui.i18n import t
 
@@ -52,12 +54,15 @@ if not vanishing:
 LIVE = {"displayModeBar": False}  # the charts redraw several times a second: no toolbar to flicker
 
 
-def _chart(fig, description: str, *, key: str, **chart) -> None:
-    """A frame's chart: its description as alt text; paused, also its numbers as a table beneath."""
+def _chart(run, what: str, build, description: str, *, key: str, **chart) -> None:
+    """A frame's chart, built by ``build`` once per run state (``training.drawn``), its description as
+    alt text; paused, also its numbers as a table beneath (kept with the figure: ``figure_memo``).
+    """
+    fig = training.drawn(run, what, build)
     if training.playing():  # ten frames a second: the table is drawn once the run pauses
         st.plotly_chart(fig, key=key, alt=description, **chart)
     else:
-        alternatives.figure(fig, description, key=key, **chart)
+        alternatives.figure(fig, description, key=key, tables=figure_memo.tables(fig), **chart)
 
 
 def network_frame(timed: bool) -> None:
@@ -74,18 +79,22 @@ def network_frame(timed: bool) -> None:
         b.metric(t("training.loss"), f"{run.loss[-1]:.6g}")
     if run.diverged:
         st.warning(t("training.diverged", step=run.steps, rate=rate))
-    _chart(figures.frame_figure(run), t("training.alt_frame"), key="tr_frame", theme=None, config=LIVE)
+    _chart(
+        run,
+        "frame",
+        partial(figures.frame_figure, run),
+        t("training.alt_frame"),
+        key="tr_frame",
+        theme=None,
+        config=LIVE,
+    )
     st.caption(t("training.see_frame"))
-    shape = surface(run.spec, run.params, run.X)
+    shape = training.drawn(run, "surface", partial(surface, run.spec, run.params, run.X))
     if shape is None:
         st.caption(t("training.no_surface", n0=run.spec.sizes[0]))
     else:
-        _chart(
-            figures.surface_figure(shape, run.X, run.Y),
-            t("training.alt_surface"),
-            key="tr_surface",
-            config=LIVE,
-        )
+        drawing = partial(figures.surface_figure, shape, run.X, run.Y)
+        _chart(run, "surface_figure", drawing, t("training.alt_surface"), key="tr_surface", config=LIVE)
         st.caption(t(f"training.see_{shape.kind}"))
 
 
@@ -109,7 +118,8 @@ def vanishing_frame(timed: bool) -> None:
                     loss=f"{demo.loss[-1]:.4g}",
                 )
             )
-    _chart(figures.vanishing_figure(runs), t("training.alt_vanishing"), key="tr_vanishing_chart", config=LIVE)
+    drawing = partial(figures.vanishing_figure, runs)
+    _chart(runs, "vanishing", drawing, t("training.alt_vanishing"), key="tr_vanishing_chart", config=LIVE)
     st.caption(t("training.vanishing_note"))
 
 

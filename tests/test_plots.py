@@ -8,6 +8,8 @@ import pytest
 from backprop import NetworkSpec, run
 from backprop.core.gradcheck import Entry, check
 from backprop.ui import plots
+from backprop.ui.blocks import CELL_PX, side_for
+from backprop.ui.heatmap_figures import PANEL_SIDE, PANEL_WIDTH
 from backprop.ui.ticks import log_axis
 
 SPECS = [
@@ -82,11 +84,13 @@ def test_norms_of_one_size_are_bars_from_zero_and_of_many_sizes_points_on_a_log_
     trace = run(NetworkSpec())  # norms 0.36 .. 2.8: bars from 0, each with its value
     bars = plots.norm_bars(trace)
     assert plots.norm_scale(trace) == "linear" and {d.type for d in bars.data} == {"bar"}
+    assert plots.drawn_scale(bars) == "linear"
     assert bars.layout.yaxis.type != "log" and bars.layout.yaxis.range[0] == 0
     assert bars.data[0].text[0] == f"{np.linalg.norm(trace.layers[0].dW):.3g}"
     deep = run(NetworkSpec(sizes=(4, 8, 8, 8, 8, 8, 8, 2), activations=("sigmoid",) * 6 + ("identity",)))
     points = plots.norm_bars(deep)
     assert plots.norm_scale(deep) == "log" and {d.type for d in points.data} == {"scatter"}
+    assert plots.drawn_scale(points) == "log"
     assert points.layout.yaxis.type == "log" and "log" in points.layout.yaxis.title.text
     assert len(points.layout.yaxis.tickvals or ()) >= 2 or points.layout.yaxis.dtick == 1  # wide: 10^k each
 
@@ -172,11 +176,63 @@ def test_big_panels_are_drawn_in_blocks_keeping_each_blocks_extreme():
     assert worst[1, 1] == 1e-3 and np.isnan(worst[0, 0])
 
 
-def test_a_wide_network_is_drawn_in_blocks():
+def test_a_wide_network_is_drawn_in_blocks_a_panel_can_show():
     spec = NetworkSpec(sizes=(300, 120, 2), activations=("tanh", "identity"), batch=2)
     dW, db_panel = heatmaps(plots.gradient_heatmaps(run(spec)))[:2]
-    assert dW.z.shape[0] <= plots.MAX_SIDE and dW.z.shape[1] <= plots.MAX_SIDE
+    assert max(dW.z.shape) <= PANEL_SIDE and PANEL_SIDE * CELL_PX <= PANEL_WIDTH  # ≥ 4 px a cell
     assert "in blocks" in plots.gradient_heatmaps(run(spec)).layout.annotations[0].text
-    db = run(spec).layers[0].db  # 120 entries > MAX_SIDE: pairs, each drawn as its larger |·|
-    np.testing.assert_array_equal(db_panel.z, plots.blocks(db)[0])
-    assert db_panel.z.shape == (1, 60) and list(db_panel.x[:2]) == [1, 3]
+    db = run(spec).layers[0].db  # 120 entries > PANEL_SIDE = 40: threes, each drawn as its largest |·|
+    np.testing.assert_array_equal(db_panel.z, plots.blocks(db, max_side=PANEL_SIDE)[0])
+    assert db_panel.z.shape == (1, 40) and list(db_panel.x[:2]) == [1, 4]
+    assert plots.gradient_heatmaps(run(NetworkSpec())).layout.annotations[0].text.endswith("(3×4)")
+
+
+def _blocks_by_loops(M: np.ndarray, reduce: str, side: int) -> np.ndarray:
+    """The oracle: each block cut out by hand and reduced entry by entry."""
+    G = M.reshape(1, -1) if M.ndim == 1 else M
+    fr, fc = -(-G.shape[0] // side), -(-G.shape[1] // side)
+    out = np.full((-(-G.shape[0] // fr), -(-G.shape[1] // fc)), np.nan)
+    for r in range(out.shape[0]):
+        for c in range(out.shape[1]):
+            values = [v for v in G[r * fr : (r + 1) * fr, c * fc : (c + 1) * fc].ravel() if not np.isnan(v)]
+            if values:
+                best = max(values) if reduce == "max" else max(values, key=lambda v: (abs(v), v))
+                out[r, c] = best
+    return out
+
+
+@pytest.mark.parametrize("shape", [(200, 97), (300, 257), (23, 1024), (1000,), (97, 5)])
+@pytest.mark.parametrize("reduce", ["extreme", "max"])
+def test_blocks_agree_with_cutting_each_block_out_by_hand(shape, reduce):
+    rng = np.random.default_rng(sum(shape))
+    M = rng.standard_normal(shape)
+    M.flat[rng.integers(0, M.size, 50)] = np.nan  # unchecked entries of an error grid
+    if M.ndim == 2:
+        M[:7, :9] = np.nan  # a whole block left blank stays blank
+    side = 40 if shape != (300, 257) else 96
+    Z, rows, cols, block = plots.blocks(M, reduce=reduce, max_side=side)
+    np.testing.assert_array_equal(Z, _blocks_by_loops(M, reduce, side))
+    assert max(Z.shape) <= side and list(rows[:2]) == [1, 1 + block[0]][: len(rows)]
+    assert list(cols[:2]) == [1, 1 + block[1]][: len(cols)]
+
+
+def test_of_a_plus_and_a_minus_of_the_same_size_a_block_keeps_the_plus():
+    Z, *_ = plots.blocks(np.array([[-2.0, 2.0, 1.0, -1.0, 0.5, 0.0]]), max_side=3)
+    assert Z.tolist() == [[2.0, 1.0, 0.5]]
+
+
+def test_a_side_shows_a_cell_every_4_px_and_no_more_than_max_side():
+    assert [side_for(px) for px in (2, 80, 160, 10_000)] == [1, 20, 40, plots.MAX_SIDE]
+
+
+def test_entries_drawn_one_by_one_and_a_bias_in_blocks_can_be_clicked_a_matrix_in_blocks_not():
+    spec = NetworkSpec(sizes=(300, 30, 2), activations=("tanh", "identity"), batch=4)
+    fig = plots.gradient_heatmaps(run(spec))
+    clickable = {(p.customdata[0][0], p.customdata[0][1]) for p in fig.data if p.meta == "pick"}
+    # layer 1: W (300 × 30) in blocks: no; b (30) whole: yes; A⁽⁰⁾ (4 × 300) in blocks of 1 × 8 = 4 × 38
+    # cells (152, within PICK_BLOCKS): yes. Layer 2: all whole and small.
+    assert clickable == {("b", 1), ("A_prev", 1), ("W", 2), ("b", 2), ("A_prev", 2)}
+    wide = plots.gradient_heatmaps(run(NetworkSpec(sizes=(2, 300, 2), batch=60)))  # A⁽¹⁾: 60 × 300 in blocks
+    assert ("A_prev", 2) not in {
+        (p.customdata[0][0], p.customdata[0][1]) for p in wide.data if p.meta == "pick"
+    }

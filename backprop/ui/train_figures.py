@@ -31,8 +31,9 @@ from plotly.colors import sample_colorscale
 from backprop.core.network import Params, Trace
 from backprop.derivation import notation as nt
 from backprop.teaching.train import Progress, Surface
+from backprop.ui.blocks import blocks, side_for
 from backprop.ui.i18n import t
-from backprop.ui.plots import DIVERGING, PALETTE, blocks
+from backprop.ui.plot_style import DIVERGING, PALETTE
 from backprop.ui.ticks import log_axis
 
 MAX_UNITS = 12  # units drawn per layer; a wider layer shows its first ones and says so
@@ -40,6 +41,8 @@ MAX_POINTS = 600  # points per curve; a longer run is drawn from evenly spaced r
 LINES = tuple(c for c in PALETTE if c != "#f0e442")  # line colours: the palette's yellow is faint on white
 BANDS = 9  # colour bands of the edges (odd: the middle one is 0)
 MARGIN = {"l": 10, "r": 10, "t": 36, "b": 10}
+HEIGHT = 640  # px: the frame figure's height
+WIDTH = 800  # px: about its plot's width on a 1280-wide screen (the gradient panels' cells are sized by it)
 
 
 def _title(text: str) -> dict:
@@ -153,14 +156,14 @@ def _weights(params: Params, sizes: tuple[int, ...], k: int, colorbar: dict) -> 
     return data
 
 
-def _gradients(trace: Trace, first: int) -> list[dict]:
+def _gradients(trace: Trace, first: int, side: int) -> list[dict]:
     r"""∂L/∂W^(l) (n_{l-1} × n_l) of each layer on axis pairs first, first+1, ...; each centred on 0.
 
-    Panel l's ``z`` is the core's ∂L/∂W^(l) itself (in blocks past plots.MAX_SIDE); row 1 on top.
+    Panel l's ``z`` is the core's ∂L/∂W^(l) itself, in blocks past ``side`` cells; row 1 on top.
     """
     data = []
     for layer in trace.layers:
-        Z, rows, cols, _ = blocks(layer.dW)
+        Z, rows, cols, _ = blocks(layer.dW, max_side=side)
         own = float(np.abs(Z).max(initial=0.0)) or 1.0
         hover = f"∂{nt.LOSS}/∂w<sub>%{{y}},%{{x}}</sub>{nt.layer_text(layer.l)} = %{{z:.4g}}<extra></extra>"
         data.append(
@@ -183,10 +186,15 @@ def frame_figure(progress: Progress) -> go.Figure:
     upper = [[0.0, 0.4], [0.48, 0.94]]
     lower = _columns(L, 0.03)
     colorbar = {"x": 0.95, "y": sum(top) / 2, "len": top[1] - top[0]}
-    data = _loss(progress, 0) + _weights(progress.params, sizes, 1, colorbar) + _gradients(progress.trace, 2)
+    side = side_for(min(WIDTH * (lower[0][1] - lower[0][0]), HEIGHT * (bottom[1] - bottom[0])))
+    data = (
+        _loss(progress, 0)
+        + _weights(progress.params, sizes, 1, colorbar)
+        + _gradients(progress.trace, 2, side)
+    )
     plain = {"showgrid": False, "zeroline": False, "showticklabels": False}
     layout = {
-        "height": 640, "margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "showlegend": False,
+        "height": HEIGHT, "margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "showlegend": False,
         "template": "plotly_white",
         "xaxis": {"domain": upper[0], "anchor": "y", "title": {"text": t("training.plot_step")}},
         "yaxis": {"domain": top, "anchor": "x", **log_axis(progress.loss),

@@ -6,20 +6,29 @@ starts again from it. ``adopt`` makes the trained W, b the session's network thr
 ``state.set_network`` (the path the upload page takes), so every other page shows them.
 
 The vanishing-gradients mode trains ``train.DEMOS`` side by side, in their own run.
+
+``drawn`` builds what a frame shows once per run state and language: a paused page's
+reruns (a widget touched elsewhere, a table's window moved) redraw the same figure.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 
 from backprop.teaching.train import DEMOS, Progress, advance, max_steps, start
 from backprop.ui import cache, state
-from backprop.ui.i18n import t
+from backprop.ui.i18n import current_language, t
+
+T = TypeVar("T")
 
 RUN = "_tr_run"  # Progress of the session's network
 ORIGIN = "_tr_origin"  # (spec key, arrays token) of the network the run started from
 DEMO_RUNS = "_tr_demos"  # {demo name: Progress}
 PLAYING = "_tr_playing"
+DRAWN = "_tr_drawn"  # {what: (run, language, value)}: the last frame's figures, see ``drawn``
 FRAME_SECONDS = 0.1  # a frame is asked for this often while playing (the fragment's run_every)
 STEPS_PER_FRAME = (1, 2, 5, 10, 20, 50, 100)
 RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
@@ -54,6 +63,21 @@ def step_network(rate: float, k: int) -> Progress:
     """Advance the session's run by k steps (k within ``frame_steps``) and keep it."""
     st.session_state[RUN] = advance(st.session_state[RUN], rate, k)
     return st.session_state[RUN]
+
+
+def drawn(run, what: str, build: Callable[[], T]) -> T:
+    r"""``build()``, made once per ``run`` state and language and kept for the reruns that show it again.
+
+    A run is immutable (every step makes a new one), so its identity names its state; the
+    memo holds the run itself, so that identity is never reused by another. ``what`` names
+    the value (the frame's figure, its tables, the surface), one kept for each.
+    """
+    memo = st.session_state.setdefault(DRAWN, {})
+    lang = current_language()
+    kept = memo.get(what)
+    if kept is None or kept[0] is not run or kept[1] != lang:
+        kept = memo[what] = (run, lang, build())
+    return kept[2]
 
 
 def demos() -> dict[str, Progress]:

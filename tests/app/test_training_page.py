@@ -185,3 +185,18 @@ def test_the_fitted_curve_page_in_chinese_has_typeset_math_and_no_english():
     shown = [text for _, text in shown_texts(at)]
     assert any("$a_j(x)$" in text for text in shown), shown  # the fitted curve's caption
     assert not [found for text in shown if (found := caret_math(text) + latin_words(text))], shown
+
+
+def test_a_paused_frame_is_built_once_and_again_for_a_new_step_or_language():
+    at = run_page(PAGE)
+    first = at.session_state[training.DRAWN]["frame"][2]
+    at.run()  # a rerun with nothing changed draws the kept figure
+    assert at.session_state[training.DRAWN]["frame"][2] is first
+    at.button(key="tr_once").click().run()
+    stepped = at.session_state[training.DRAWN]["frame"][2]
+    assert stepped is not first and shown_step(at) == 1
+    np.testing.assert_array_equal(heatmaps(frame(at))[0], at.session_state[training.RUN].trace.layers[0].dW)
+    at.sidebar.selectbox(key="sb_lang").set_value("zh").run()
+    chinese = at.session_state[training.DRAWN]["frame"][2]
+    assert chinese is not stepped and shown_step(at) == 1
+    assert "损失" in " ".join(a["text"] for a in frame(at)["layout"]["annotations"])
