@@ -33,7 +33,7 @@ play, once, back, use = st.columns(4)
 playing = training.playing()
 play.button(
     t("training.pause" if playing else "training.play"), key="tr_play", on_click=training.set_playing,
-    args=(not playing,),
+    args=training.play_args(),
     type="primary", width="stretch",
 )  # fmt: skip
 # callbacks, not `if st.button(...)`: a click that lands during a timed frame is handled in

@@ -28,6 +28,7 @@ RUN = "_tr_run"  # Progress of the session's network
 ORIGIN = "_tr_origin"  # (spec key, arrays token) of the network the run started from
 DEMO_RUNS = "_tr_demos"  # {demo name: Progress}
 PLAYING = "_tr_playing"
+CHANGES = "_tr_play_changes"  # how often play / pause changed: the buttons are drawn after one
 DRAWN = "_tr_drawn"  # {what: (run, language, value)}: the last frame's figures, see ``drawn``
 FRAME_SECONDS = 0.1  # a frame is asked for this often while playing (the fragment's run_every)
 STEPS_PER_FRAME = (1, 2, 5, 10, 20, 50, 100)
@@ -51,7 +52,7 @@ def reset(view) -> None:
     """Back to step 0 from the session's network (``view``: the sidebar's View); paused."""
     st.session_state[RUN] = start(view.spec, view.params, view.X, view.Y)
     st.session_state[ORIGIN] = origin()
-    st.session_state[PLAYING] = False
+    _set_playing(False)
 
 
 def frame_steps(spec, wanted: int) -> int:
@@ -103,9 +104,27 @@ def playing() -> bool:
     return bool(st.session_state.get(PLAYING, False))
 
 
-def set_playing(on: bool) -> None:
-    """on_click of play / pause: set, not toggle (a click may reach the callbacks twice, see ``in_step``)."""
+def play_args() -> tuple[bool, int]:
+    """on_click args of play / pause: the state it asks for, and the change it is drawn after."""
+    return not playing(), int(st.session_state.get(CHANGES, 0))
+
+
+def set_playing(on: bool, drawn_after: int | None = None) -> None:
+    r"""on_click of play / pause: set, not toggle; a click already taken is not taken again.
+
+    A click handled in a timed frame's run is handed on to a whole-page run (``in_step``), and
+    Streamlit then calls the button's callback once more, sometimes with the arguments of
+    the button drawn after the first call. The arguments carry how many changes the button
+    was drawn after, so a second call for the same click finds the count moved and is ignored.
+    """
+    if drawn_after is not None and drawn_after != st.session_state.get(CHANGES, 0):
+        return
+    _set_playing(on)
+
+
+def _set_playing(on: bool) -> None:
     st.session_state[PLAYING] = on
+    st.session_state[CHANGES] = st.session_state.get(CHANGES, 0) + 1
 
 
 def in_step(timed: bool) -> bool:
@@ -119,7 +138,7 @@ def in_step(timed: bool) -> bool:
 
 
 def pause() -> None:
-    st.session_state[PLAYING] = False
+    _set_playing(False)
 
 
 def adopt() -> None:
@@ -127,7 +146,7 @@ def adopt() -> None:
     run = st.session_state[RUN]
     state.set_network(run.spec, run.params, run.X, run.Y)
     st.session_state[ORIGIN] = origin()
-    st.session_state[PLAYING] = False
+    _set_playing(False)
     state.notify(("success", t("training.used", steps=run.steps)))
 
 

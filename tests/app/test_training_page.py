@@ -200,3 +200,23 @@ def test_a_paused_frame_is_built_once_and_again_for_a_new_step_or_language():
     chinese = at.session_state[training.DRAWN]["frame"][2]
     assert chinese is not stepped and shown_step(at) == 1
     assert "损失" in " ".join(a["text"] for a in frame(at)["layout"]["annotations"])
+
+
+def test_a_second_callback_for_the_same_click_is_ignored(monkeypatch):
+    """Streamlit may call play / pause's callback twice for one click (a click handled in a timed
+    frame's run, then in the whole-page run it asks for): the second call must not undo the first."""
+    from backprop.ui import training
+
+    session: dict = {}
+    monkeypatch.setattr(training.st, "session_state", session)
+    training.set_playing(*training.play_args())  # Play, drawn while paused
+    assert training.playing()
+    pause = training.play_args()  # the Pause button drawn after that
+    stale_play = (True, 0)  # the Play button's arguments, drawn before the first click
+    training.set_playing(*pause)
+    assert not training.playing()
+    training.set_playing(*pause)  # the same click's second call
+    training.set_playing(*stale_play)  # or a call with the arguments of an earlier drawing
+    assert not training.playing()
+    training.set_playing(*training.play_args())  # a new click on the button drawn now
+    assert training.playing()
