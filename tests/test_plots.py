@@ -9,7 +9,7 @@ from backprop import NetworkSpec, run
 from backprop.core.gradcheck import Entry, check
 from backprop.ui import plots
 from backprop.ui.blocks import CELL_PX, side_for
-from backprop.ui.heatmap_figures import PANEL_SIDE, PANEL_WIDTH
+from backprop.ui.heatmap_figures import LABEL_COLS, LABEL_ROWS, PANEL_SIDE, PANEL_WIDTH
 from backprop.ui.ticks import log_axis
 
 SPECS = [
@@ -40,7 +40,8 @@ def test_gradient_heatmaps_hold_the_cores_arrays(spec, shared):
                 range(1, M.shape[0] + 1)
             )
             assert panel.name in panel.hovertemplate and "%{z" in panel.hovertemplate
-            assert (panel.texttemplate is not None) == (M.shape[0] <= 8 and M.shape[1] <= 6)
+            rows, cols = np.atleast_2d(M).shape
+            assert (panel.texttemplate is not None) == (rows <= LABEL_ROWS and cols <= LABEL_COLS)
             if shared:
                 assert panel.coloraxis == "coloraxis"
             else:
@@ -236,3 +237,16 @@ def test_entries_drawn_one_by_one_and_a_bias_in_blocks_can_be_clicked_a_matrix_i
     assert ("A_prev", 2) not in {
         (p.customdata[0][0], p.customdata[0][1]) for p in wide.data if p.meta == "pick"
     }
+
+
+def test_printed_numbers_fit_their_cells_and_axes_hold_only_real_indices():
+    assert PANEL_WIDTH / LABEL_COLS >= 50  # a 14 px number such as -0.022 is about 50 px wide
+    trace = run(NetworkSpec(sizes=(5, 8, 8, 3), activations=("sigmoid", "sigmoid", "identity"), batch=4))
+    fig = plots.gradient_heatmaps(trace)
+    panels = [d for d in fig.data if d.type == "heatmap"]
+    for panel in panels:
+        xaxis = fig.layout["xaxis" + panel.xaxis[1:]]
+        yaxis = fig.layout["yaxis" + panel.yaxis[1:]]
+        for axis, at in ((xaxis, panel.x), (yaxis, panel.y)):  # clicks' markers must not pad 0 and n + 1 in
+            clip = axis.autorangeoptions
+            assert (clip.clipmin, clip.clipmax) == (at[0] - 0.5, at[-1] + 0.5)

@@ -35,7 +35,9 @@ from backprop.ui.blocks import blocks, grid, side_for
 from backprop.ui.i18n import t
 from backprop.ui.plot_style import DIVERGING, SEQUENTIAL
 
-LABEL_ROWS, LABEL_COLS = 8, 6  # matrices up to this size show their numbers in the cells
+# matrices up to this size show their numbers in the cells: a panel is about PANEL_WIDTH px
+# wide, and a 14 px number such as -0.022 needs about 50 px, so at most three a row
+LABEL_ROWS, LABEL_COLS = 8, 3
 TICK_EVERY_INDEX = 20  # axes up to this long get a tick at every (whole) index
 ROW_HEIGHT = 230
 PANEL_WIDTH = 160  # about a panel's width in px on a 1280-wide screen (four panels a row)
@@ -98,9 +100,17 @@ def _pick_points(panel: go.Heatmap, var: str, l: int, height: float, width: floa
     )  # fmt: skip
 
 
-def _whole_ticks(fig: go.Figure, shape: tuple[int, int], row: int, col: int) -> None:
-    """Ticks at whole indices only (never 1.5) on short axes; a vector's single row unlabelled."""
-    rows, cols = shape
+def _whole_ticks(fig: go.Figure, panel: go.Heatmap, row: int, col: int) -> None:
+    """Ticks at whole indices only (never 1.5) on short axes; a vector's single row unlabelled.
+
+    Each axis ends at its panel's edge cells: the click targets' markers would otherwise pad
+    the axis with indices that do not exist (0 and n + 1).
+    """
+    rows, cols = np.shape(panel.z)
+    for axis, at in (("x", np.asarray(panel.x, dtype=float)), ("y", np.asarray(panel.y, dtype=float))):
+        half = (at[1] - at[0]) / 2 if len(at) > 1 else 0.5
+        clip = {"autorangeoptions": {"clipmin": at[0] - half, "clipmax": at[-1] + half}}
+        (fig.update_xaxes if axis == "x" else fig.update_yaxes)(clip, row=row, col=col)
     if cols <= TICK_EVERY_INDEX:
         fig.update_xaxes(dtick=1, row=row, col=col)
     if rows == 1:
@@ -151,7 +161,7 @@ def gradient_heatmaps(trace: Trace, shared: bool = True) -> go.Figure:
             if field in PICKABLE and panel.z.size <= (PICK_CELLS if whole else PICK_BLOCKS):
                 points = _pick_points(panel, PICKABLE[field], layer.l, ROW_HEIGHT * 0.8, PANEL_WIDTH)
                 fig.add_trace(points, row=layer.l, col=col)
-            _whole_ticks(fig, panel.z.shape, row=layer.l, col=col)
+            _whole_ticks(fig, panel, row=layer.l, col=col)
     if shared:
         fig.update_layout(
             coloraxis={"colorscale": DIVERGING, "cmin": -(peak or 1.0), "cmax": peak or 1.0, "cmid": 0.0}
@@ -200,22 +210,19 @@ def rel_error_heatmaps(grids: dict[tuple[str, int], np.ndarray], tolerance: floa
         label = t("check.plot_rel_error")
         if block != (1, 1):
             label = t("check.plot_block", rows=block[0], cols=block[1]) + " " + label
-        fig.add_trace(
-            go.Heatmap(
-                z=logs,
-                customdata=grid,
-                x=cols_at,
-                y=rows_at,
-                name=name,
-                coloraxis="coloraxis",
-                xgap=1,
-                ygap=1,
-                hovertemplate=f"{name}<br>{symbol}{where}: {label} %{{customdata:.2e}}<extra></extra>",
-            ),
-            row=row,
-            col=col,
+        panel = go.Heatmap(
+            z=logs,
+            customdata=grid,
+            x=cols_at,
+            y=rows_at,
+            name=name,
+            coloraxis="coloraxis",
+            xgap=1,
+            ygap=1,
+            hovertemplate=f"{name}<br>{symbol}{where}: {label} %{{customdata:.2e}}<extra></extra>",
         )
-        _whole_ticks(fig, grid.shape, row=row, col=col)
+        fig.add_trace(panel, row=row, col=col)
+        _whole_ticks(fig, panel, row=row, col=col)
     tol = math.log10(tolerance)
     ticks = [k for k in range(-16, 1, 2) if abs(k - tol) > 0.5]
     texts = [f"1e{k}" for k in ticks] + [f"{tolerance:.0e} ({t('check.plot_tolerance')})"]
