@@ -56,9 +56,10 @@ def step_view(timed: bool) -> None:
     if not animation.whole_pass(steps):
         st.caption(t("steps.layer_only", total=total, l=step.l))
     what = "what_dX" if step.name == "dA_prev" and step.l == 1 else f"what_{step.name}"
-    st.subheader(t(f"steps.{what}", l=step.l, p=step.l - 1))
-    if step.shortcut:
-        st.info(t("steps.shortcut", loss=view.spec.loss, l=step.l))
+    with st.container():  # one element of the fragment whatever the step: see READS
+        st.subheader(t(f"steps.{what}", l=step.l, p=step.l - 1))
+        if step.shortcut:
+            st.info(t("steps.shortcut", loss=view.spec.loss, l=step.l))
     title = t("steps.diagram_title", l=step.l)
     # at its own size, not stretched or squeezed into half the page: labels of FONT_PX on a projector
     st.image(
@@ -80,9 +81,10 @@ def step_view(timed: bool) -> None:
         st.latex(entry.collapsed())
     else:
         st.caption(t("steps.entry_filling", shown=entry.shown_terms(frame), total=len(entry.terms)))
-    st.markdown(f"**{t('steps.entry_reads')}**")
-    for k, factor in enumerate(entry.factors):
-        blocks(factor, f"st_reads{k}")
+    with st.container():  # READS
+        st.markdown(f"**{t('steps.entry_reads')}**")
+        for k, factor in enumerate(entry.factors):
+            blocks(factor, f"st_reads{k}")
     with st.expander(t("steps.whole_step"), expanded=not animation.playing()):
         whole_step(step, entry)
 
@@ -97,12 +99,13 @@ def blocks(factor: Factor, key: str, where=st) -> None:
 
 def whole_step(step, entry) -> None:
     """The step's numbers put in, its result and shape, and the ledger of what it reads."""
-    st.markdown(f"**{t('steps.numbers_in')}**")
-    for k, factor in enumerate(entry.factors):  # the matrices the step multiplies, unlit
-        if fits(factor.value):
-            blocks(Factor(factor.tex, factor.value), f"st_in{k}")
-        else:
-            show.matrix_or_table(factor.tex, factor.value, key=f"st_in{k}")
+    with st.container():  # READS
+        st.markdown(f"**{t('steps.numbers_in')}**")
+        for k, factor in enumerate(entry.factors):  # the matrices the step multiplies, unlit
+            if fits(factor.value):
+                blocks(Factor(factor.tex, factor.value), f"st_in{k}")
+            else:
+                show.matrix_or_table(factor.tex, factor.value, key=f"st_in{k}")
     left, right = st.columns([3, 2])
     left.markdown(f"**{t('steps.result')}**")
     if fits(step.result):
