@@ -56,7 +56,9 @@ def step_view(timed: bool) -> None:
     if not animation.whole_pass(steps):
         st.caption(t("steps.layer_only", total=total, l=step.l))
     what = "what_dX" if step.name == "dA_prev" and step.l == 1 else f"what_{step.name}"
-    with st.container():  # one element of the fragment whatever the step: see READS
+    # Each part whose length varies with the step sits in one container, so every element keeps
+    # its place from step to step: the browser updates it rather than rebuilding all after it.
+    with st.container():
         st.subheader(t(f"steps.{what}", l=step.l, p=step.l - 1))
         if step.shortcut:
             st.info(t("steps.shortcut", loss=view.spec.loss, l=step.l))
@@ -66,8 +68,18 @@ def step_view(timed: bool) -> None:
         animation.flow_svg(view.spec, step, title), alt=title, width=animation.flow_width(view.spec, step)
     )
     st.caption(t("steps.diagram_note"))
-    shape = step.result.shape
     st.latex(step.formula_line())
+    entry_part(step, number, timed)
+    with st.expander(t("steps.whole_step"), expanded=not animation.playing()):
+        whole_step(step, entry_of(trace, step, entry_index(step)))
+
+
+@st.fragment
+def entry_part(step, number: int, timed: bool) -> None:
+    """The entry's pickers, its sum (filling in while playing) and what it reads: a pick reruns this alone."""
+    if not animation.in_step(timed):
+        st.rerun(scope="app")  # a pick paused the animation: the play button and the timer change
+    shape = step.result.shape
     pick = st.columns(len(shape))
     for where, (name, size) in zip(pick, zip(("st_i", "st_j")[-len(shape) :], shape, strict=True)):
         state.url_int(
@@ -81,12 +93,10 @@ def step_view(timed: bool) -> None:
         st.latex(entry.collapsed())
     else:
         st.caption(t("steps.entry_filling", shown=entry.shown_terms(frame), total=len(entry.terms)))
-    with st.container():  # READS
+    with st.container():
         st.markdown(f"**{t('steps.entry_reads')}**")
         for k, factor in enumerate(entry.factors):
             blocks(factor, f"st_reads{k}")
-    with st.expander(t("steps.whole_step"), expanded=not animation.playing()):
-        whole_step(step, entry)
 
 
 def blocks(factor: Factor, key: str, where=st) -> None:
@@ -99,7 +109,7 @@ def blocks(factor: Factor, key: str, where=st) -> None:
 
 def whole_step(step, entry) -> None:
     """The step's numbers put in, its result and shape, and the ledger of what it reads."""
-    with st.container():  # READS
+    with st.container():  # as many matrices as the step reads: one element of the expander
         st.markdown(f"**{t('steps.numbers_in')}**")
         for k, factor in enumerate(entry.factors):  # the matrices the step multiplies, unlit
             if fits(factor.value):
