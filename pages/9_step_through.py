@@ -127,7 +127,9 @@ def whole_step(step, entry) -> None:
     right.caption(t("steps.ledger_note"))
     used = {(use.name, use.l) for use in step.uses}
     rows = [use for use in ledger(trace)] + [use for use in step.uses if use.source == "backward"]
-    right.dataframe(
+    # a static table: every row shown, and a step's change redraws it at once (the interactive
+    # grid took most of a click's time in the browser: tests/browser/bench_clicks.py)
+    right.table(
         pd.DataFrame(
             {
                 t("steps.col_value"): [use.label for use in rows],
@@ -139,8 +141,6 @@ def whole_step(step, entry) -> None:
             }
         ),
         hide_index=True,
-        width="stretch",
-        height=35 * (len(rows) + 1) + 3,  # every row shown: the one this step reads may be the last
     )
 
 

@@ -51,7 +51,7 @@ def test_the_url_step_is_shown_with_the_cores_numbers_and_ledger():
     numbers = [tex for f in entry_of(run(NetworkSpec()), step, (0, 0)).factors for tex in unlit(f)]
     result = unlit(Factor(step.lhs, step.result))
     assert shown(at)[-len(numbers) - len(result) :] == numbers + result
-    table = at.dataframe[0].value
+    table = at.table[0].value
     used = table[table.iloc[:, 3] == "✓"].iloc[:, 0].tolist()
     assert used == ["A⁽¹⁾", "∂L/∂Z⁽²⁾"]
 
