@@ -76,10 +76,12 @@ def more_hint(slot, shown: int) -> None:
     st.session_state["pr_hints"][slot] = shown + 1
 
 
-# Not an st.fragment: a Check sent from a form inside a fragment (Streamlit 1.67) sometimes
-# started no run at all, so the answer went unchecked; a whole-page rerun of this page is cheap.
+# A fragment: next, hint and Check rerun this part alone, not the sidebar's links and controls
+# (tests/browser/bench_clicks.py). Check with Enter from the form inside it starts its run
+# (tests/browser/test_keyboard.py).
+@st.fragment
 def exercise_view() -> None:
-    """The exercise, its answer, check and hints."""
+    """The exercise, its answer, check and hints: their clicks rerun this part of the page only."""
     number = page.stepper(
         t("practice.exercise"),
         COUNT,

@@ -56,17 +56,30 @@ def step_view(timed: bool) -> None:
     if not animation.whole_pass(steps):
         st.caption(t("steps.layer_only", total=total, l=step.l))
     what = "what_dX" if step.name == "dA_prev" and step.l == 1 else f"what_{step.name}"
-    st.subheader(t(f"steps.{what}", l=step.l, p=step.l - 1))
-    if step.shortcut:
-        st.info(t("steps.shortcut", loss=view.spec.loss, l=step.l))
+    # Each part whose length varies with the step sits in one container, so every element keeps
+    # its place from step to step: the browser updates it rather than rebuilding all after it.
+    with st.container():
+        st.subheader(t(f"steps.{what}", l=step.l, p=step.l - 1))
+        if step.shortcut:
+            st.info(t("steps.shortcut", loss=view.spec.loss, l=step.l))
     title = t("steps.diagram_title", l=step.l)
     # at its own size, not stretched or squeezed into half the page: labels of FONT_PX on a projector
     st.image(
         animation.flow_svg(view.spec, step, title), alt=title, width=animation.flow_width(view.spec, step)
     )
     st.caption(t("steps.diagram_note"))
-    shape = step.result.shape
     st.latex(step.formula_line())
+    entry_part(step, number, timed)
+    with st.expander(t("steps.whole_step"), expanded=not animation.playing()):
+        whole_step(step, entry_of(trace, step, entry_index(step)))
+
+
+@st.fragment
+def entry_part(step, number: int, timed: bool) -> None:
+    """The entry's pickers, its sum (filling in while playing) and what it reads: a pick reruns this alone."""
+    if not animation.in_step(timed):
+        st.rerun(scope="app")  # a pick paused the animation: the play button and the timer change
+    shape = step.result.shape
     pick = st.columns(len(shape))
     for where, (name, size) in zip(pick, zip(("st_i", "st_j")[-len(shape) :], shape, strict=True)):
         state.url_int(
@@ -80,11 +93,10 @@ def step_view(timed: bool) -> None:
         st.latex(entry.collapsed())
     else:
         st.caption(t("steps.entry_filling", shown=entry.shown_terms(frame), total=len(entry.terms)))
-    st.markdown(f"**{t('steps.entry_reads')}**")
-    for k, factor in enumerate(entry.factors):
-        blocks(factor, f"st_reads{k}")
-    with st.expander(t("steps.whole_step"), expanded=not animation.playing()):
-        whole_step(step, entry)
+    with st.container():
+        st.markdown(f"**{t('steps.entry_reads')}**")
+        for k, factor in enumerate(entry.factors):
+            blocks(factor, f"st_reads{k}")
 
 
 def blocks(factor: Factor, key: str, where=st) -> None:
@@ -97,12 +109,13 @@ def blocks(factor: Factor, key: str, where=st) -> None:
 
 def whole_step(step, entry) -> None:
     """The step's numbers put in, its result and shape, and the ledger of what it reads."""
-    st.markdown(f"**{t('steps.numbers_in')}**")
-    for k, factor in enumerate(entry.factors):  # the matrices the step multiplies, unlit
-        if fits(factor.value):
-            blocks(Factor(factor.tex, factor.value), f"st_in{k}")
-        else:
-            show.matrix_or_table(factor.tex, factor.value, key=f"st_in{k}")
+    with st.container():  # as many matrices as the step reads: one element of the expander
+        st.markdown(f"**{t('steps.numbers_in')}**")
+        for k, factor in enumerate(entry.factors):  # the matrices the step multiplies, unlit
+            if fits(factor.value):
+                blocks(Factor(factor.tex, factor.value), f"st_in{k}")
+            else:
+                show.matrix_or_table(factor.tex, factor.value, key=f"st_in{k}")
     left, right = st.columns([3, 2])
     left.markdown(f"**{t('steps.result')}**")
     if fits(step.result):
@@ -114,7 +127,9 @@ def whole_step(step, entry) -> None:
     right.caption(t("steps.ledger_note"))
     used = {(use.name, use.l) for use in step.uses}
     rows = [use for use in ledger(trace)] + [use for use in step.uses if use.source == "backward"]
-    right.dataframe(
+    # a static table: every row shown, and a step's change redraws it at once (the interactive
+    # grid took most of a click's time in the browser: tests/browser/bench_clicks.py)
+    right.table(
         pd.DataFrame(
             {
                 t("steps.col_value"): [use.label for use in rows],
@@ -126,8 +141,6 @@ def whole_step(step, entry) -> None:
             }
         ),
         hide_index=True,
-        width="stretch",
-        height=35 * (len(rows) + 1) + 3,  # every row shown: the one this step reads may be the last
     )
 
 

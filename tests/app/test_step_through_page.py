@@ -51,7 +51,7 @@ def test_the_url_step_is_shown_with_the_cores_numbers_and_ledger():
     numbers = [tex for f in entry_of(run(NetworkSpec()), step, (0, 0)).factors for tex in unlit(f)]
     result = unlit(Factor(step.lhs, step.result))
     assert shown(at)[-len(numbers) - len(result) :] == numbers + result
-    table = at.dataframe[0].value
+    table = at.table[0].value
     used = table[table.iloc[:, 3] == "✓"].iloc[:, 0].tolist()
     assert used == ["A⁽¹⁾", "∂L/∂Z⁽²⁾"]
 
@@ -186,3 +186,30 @@ def test_every_step_of_the_default_network_draws_in_chinese_without_raw_keys():
         assert_clean(at)
         assert not RAW_KEY.search(texts(at))
         assert at.button(key="st_play").label.endswith("播放")
+
+
+def layout(at) -> list:
+    """The kinds of the step fragment's elements in order; for the entry's fragment and the expander, theirs.
+
+    (The containers inside, whose length varies with the step by design, are one element each.)
+    """
+    kind = lambda node: type(node).__name__  # noqa: E731
+    step = [node for node in at.main.children.values() if kind(node) == "Block"][-1]
+    nodes = list(step.children.values())
+    entry, expander = nodes[-2:]
+    return [kind(node) for node in nodes] + [
+        [kind(node) for node in part.children.values()] for part in (entry, expander)
+    ]
+
+
+def test_every_step_keeps_the_fragments_elements_in_their_places():
+    # steps with and without the shortcut note, with two pickers and with one, reading one matrix
+    # or two: the same elements at the same places, so a step's change updates them in the
+    # browser instead of rebuilding everything after the first one that moved
+    spec = NetworkSpec(sizes=(3, 4, 2), activations=("sigmoid", "softmax"), loss="softmax_ce")
+    query = {"sizes": "3,4,2", "act1": "sigmoid", "act2": "softmax", "loss": "softmax_ce"}
+    steps = backward_steps(run(spec))
+    assert {len(s.result.shape) for s in steps} == {1, 2} and any(s.shortcut for s in steps)
+    layouts = [layout(run_page(PAGE, {**query, "step": str(n)})) for n in range(1, len(steps) + 1)]
+    assert all(shape == layouts[0] for shape in layouts), layouts
+    assert layouts[0][-2:] == [["Block", "Latex", "Latex", "Block"], ["Block", "Block"]]
