@@ -30,8 +30,10 @@ move = page.mover("ps_slide", total)
 # line of margin above and below: a slide needs that room (this style leaves with the page)
 st.html(
     "<style>.stMainBlockContainer { padding-top: 3.5rem; padding-bottom: 1rem; }"
-    ".stMainBlockContainer .katex-display { margin: 0.2em 0; }"
+    ".stMainBlockContainer .katex-display { margin: 0.1em 0; padding: 0 0 0.9rem; }"
     ".st-key-ps_question { padding-bottom: 1.25rem; }"
+    # big fractions reach past their line box, and a display clips what overflows it
+    ".st-key-ps_question .katex-display { padding: 0.4rem 0 1.2rem; }"
     ".st-key-ps_question h1 { font-size: 1.75rem; padding: 0; }</style>"
 )
 
@@ -108,7 +110,7 @@ def slide() -> None:
         name, result, signs = st.columns([LABEL, 5, 3], vertical_alignment="center")
         name.markdown(f"#### {t('presenter.result')}")
         result.latex(large(step.result_line(), size))
-        signs.latex(large(r"\operatorname{sign} = " + sign_tex(step.result), size))
+        signs.latex(large(r"\operatorname{sgn} = " + sign_tex(step.result), size))
         positive, negative, zero = sign_counts(step.result)
         signs.markdown("##### " + t("presenter.signs", positive=positive, negative=negative, zero=zero))
 

@@ -110,12 +110,23 @@ _FIRST_TEXT_SIZE = """
 """
 
 
+# Displayed math whose top or bottom its own box clips (a display scrolls sideways, so it
+# hides what overflows it vertically): how many pixels each one loses.
+_CLIPPED = """
+() => [...document.querySelectorAll('[data-testid="stMain"] .katex-display')]
+  .filter(d => d.checkVisibility())
+  .map(d => d.scrollHeight - d.clientHeight)
+  .filter(lost => lost > 1)
+"""
+
+
 def _fits(app: AppPage, where: str, whole: bool) -> None:
-    """The content within the viewport; ``whole``: no formula wider than its box either."""
+    """The content within the viewport, no formula clipped top or bottom; ``whole``: nor at its side."""
     app.page.evaluate("() => document.fonts.ready")
     box = app.page.evaluate(_BOTTOM)
     assert box["bottom"] <= box["viewport"] and box["overflow"] <= 1, f"{where}: {box}"
     assert not (whole and box["cut"]), f"{where}: {box}"
+    assert not app.page.evaluate(_CLIPPED), f"{where}: formulas clipped by {app.page.evaluate(_CLIPPED)} px"
 
 
 def _shot(app: AppPage, name: str) -> None:
