@@ -61,7 +61,7 @@ def step_view(timed: bool) -> None:
     with st.container():
         st.subheader(t(f"steps.{what}", l=step.l, p=step.l - 1))
         if step.shortcut:
-            st.info(t("steps.shortcut", loss=view.spec.loss, l=step.l))
+            st.info(t("steps.shortcut", formula=step.formula_line()))  # with a mean, its 1/m
     title = t("steps.diagram_title", l=step.l)
     # at its own size, not stretched or squeezed into half the page: labels of FONT_PX on a projector
     st.image(

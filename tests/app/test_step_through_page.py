@@ -213,3 +213,13 @@ def test_every_step_keeps_the_fragments_elements_in_their_places():
     layouts = [layout(run_page(PAGE, {**query, "step": str(n)})) for n in range(1, len(steps) + 1)]
     assert all(shape == layouts[0] for shape in layouts), layouts
     assert layouts[0][-2:] == [["Block", "Latex", "Latex", "Block"], ["Block", "Block"]]
+
+
+@pytest.mark.parametrize("reduction, scaled", [("sum", False), ("mean", True)])
+def test_the_shortcut_note_writes_the_steps_own_formula(reduction, scaled):
+    """With the mean over samples the shortcut is (1/m)(A − Y): the note must say so, as the step does."""
+    query = {"sizes": "3,4,2", "act1": "tanh", "act2": "sigmoid", "loss": "bce", "reduction": reduction}
+    at = run_page(PAGE, query)
+    notes = [box.value for box in at.info if "shortcut" in box.value]
+    assert len(notes) == 1, [box.value for box in at.info]
+    assert (r"\frac{1}{4}" in notes[0]) == scaled and "A^{(2)} - Y" in notes[0]
