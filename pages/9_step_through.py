@@ -25,7 +25,7 @@ play_col, speed_col = st.columns([1, 3], vertical_alignment="bottom")
 playing = animation.playing()
 play_col.button(
     t("steps.pause" if playing else "steps.play"), key="st_play", type="primary", width="stretch",
-    on_click=animation.set_playing, args=(not playing, steps),
+    on_click=animation.set_playing, args=(*animation.play_args(), steps),
 )  # fmt: skip
 speed = state.url_choice(
     t("steps.speed"), animation.SPEEDS, key="st_speed", param="speed", default=animation.DEFAULT_SPEED,

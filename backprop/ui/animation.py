@@ -22,6 +22,7 @@ import streamlit as st
 
 from backprop.derivation import notation as nt
 from backprop.derivation.steps import Step
+from backprop.ui import play_switch
 
 PLAYING = "_st_playing"
 FRAME = "_st_frame"  # (step number, frame) last drawn; a mismatched step starts at frame 1
@@ -33,7 +34,12 @@ RESULT, READ_VALUE, READ_GRADIENT = "#762a83", "#2166ac", "#b35806"
 
 
 def playing() -> bool:
-    return bool(st.session_state.get(PLAYING, False))
+    return play_switch.playing(PLAYING)
+
+
+def play_args() -> tuple[bool, int]:
+    """on_click args of play / pause, before the steps (``play_switch.args``)."""
+    return play_switch.args(PLAYING)
 
 
 def in_step(timed: bool) -> bool:
@@ -43,17 +49,16 @@ def in_step(timed: bool) -> bool:
 
 def pause() -> None:
     """on_change / on_click of the controls inside the fragment: a hand on the controls stops the play."""
-    st.session_state[PLAYING] = False
+    play_switch.put(PLAYING, False)
 
 
-def set_playing(on: bool, steps: tuple[Step, ...]) -> None:
-    r"""on_click of play / pause (set, not toggled: a click may reach the callbacks twice).
+def set_playing(on: bool, drawn_after: int | None, steps: tuple[Step, ...]) -> None:
+    r"""on_click of play / pause: set, not toggled; a click taken already is ignored (``play_switch``).
 
     Play goes on from the frame shown; from a step shown whole it starts that step at its
     first frame, and from the last step of the range, the range's first step.
     """
-    st.session_state[PLAYING] = on
-    if not on:
+    if not play_switch.take(PLAYING, on, drawn_after) or not on:
         return
     number = _current()
     at, frame = st.session_state.get(FRAME) or (None, None)

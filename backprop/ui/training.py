@@ -19,7 +19,7 @@ from typing import TypeVar
 import streamlit as st
 
 from backprop.teaching.train import DEMOS, Progress, advance, max_steps, start
-from backprop.ui import cache, state
+from backprop.ui import cache, play_switch, state
 from backprop.ui.i18n import current_language, t
 
 T = TypeVar("T")
@@ -28,7 +28,6 @@ RUN = "_tr_run"  # Progress of the session's network
 ORIGIN = "_tr_origin"  # (spec key, arrays token) of the network the run started from
 DEMO_RUNS = "_tr_demos"  # {demo name: Progress}
 PLAYING = "_tr_playing"
-CHANGES = "_tr_play_changes"  # how often play / pause changed: the buttons are drawn after one
 DRAWN = "_tr_drawn"  # {what: (run, language, value)}: the last frame's figures, see ``drawn``
 FRAME_SECONDS = 0.1  # a frame is asked for this often while playing (the fragment's run_every)
 STEPS_PER_FRAME = (1, 2, 5, 10, 20, 50, 100)
@@ -101,30 +100,21 @@ def step_demos(rate: float, k: int) -> dict[str, Progress]:
 
 
 def playing() -> bool:
-    return bool(st.session_state.get(PLAYING, False))
+    return play_switch.playing(PLAYING)
 
 
 def play_args() -> tuple[bool, int]:
-    """on_click args of play / pause: the state it asks for, and the change it is drawn after."""
-    return not playing(), int(st.session_state.get(CHANGES, 0))
+    """on_click args of play / pause (``play_switch.args``)."""
+    return play_switch.args(PLAYING)
 
 
 def set_playing(on: bool, drawn_after: int | None = None) -> None:
-    r"""on_click of play / pause: set, not toggle; a click already taken is not taken again.
-
-    A click handled in a timed frame's run is handed on to a whole-page run (``in_step``), and
-    Streamlit then calls the button's callback once more, sometimes with the arguments of
-    the button drawn after the first call. The arguments carry how many changes the button
-    was drawn after, so a second call for the same click finds the count moved and is ignored.
-    """
-    if drawn_after is not None and drawn_after != st.session_state.get(CHANGES, 0):
-        return
-    _set_playing(on)
+    """on_click of play / pause: set, not toggled; a click taken already is ignored (``play_switch``)."""
+    play_switch.take(PLAYING, on, drawn_after)
 
 
 def _set_playing(on: bool) -> None:
-    st.session_state[PLAYING] = on
-    st.session_state[CHANGES] = st.session_state.get(CHANGES, 0) + 1
+    play_switch.put(PLAYING, on)
 
 
 def in_step(timed: bool) -> bool:
