@@ -115,6 +115,7 @@ def exercise_view() -> None:
             for given in exercise.given:
                 st.latex(given.tex + " = " + given.values_tex)
         widget = f"pr_{'pick' if exercise.choices else 'text'}_{source}_{seed}_{number}"
+        st.html("<style>.stForm [role='radiogroup'] { gap: 0.9rem; }</style>")
         with st.form(key=f"pr_form_{source}_{seed}_{number}"):
             if exercise.choices:
                 st.radio(
@@ -122,7 +123,8 @@ def exercise_view() -> None:
                     range(len(exercise.choices)),
                     index=None,
                     key=widget,
-                    format_func=lambda k: f"**{LETTERS[k]}:** ${exercise.choices[k].tex}$",
+                    # display-size fractions (inline ones were 7 px on a projector), spaced apart
+                    format_func=lambda k: f"**{LETTERS[k]}:** $\\displaystyle {exercise.choices[k].tex}$",
                 )
             else:
                 st.text_input(
