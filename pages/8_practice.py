@@ -115,7 +115,9 @@ def exercise_view() -> None:
             for given in exercise.given:
                 st.latex(given.tex + " = " + given.values_tex)
         widget = f"pr_{'pick' if exercise.choices else 'text'}_{source}_{seed}_{number}"
-        st.html("<style>.stForm [role='radiogroup'] { gap: 0.9rem; }</style>")
+        # display-size fractions reach past an option's line: padding keeps each inside its own
+        # option, so a click on a choice never lands on its neighbour's
+        st.html("<style>.stForm [data-testid='stRadioOption'] { padding-block: 0.8rem; }</style>")
         with st.form(key=f"pr_form_{source}_{seed}_{number}"):
             if exercise.choices:
                 st.radio(
@@ -123,7 +125,7 @@ def exercise_view() -> None:
                     range(len(exercise.choices)),
                     index=None,
                     key=widget,
-                    # display-size fractions (inline ones were 7 px on a projector), spaced apart
+                    # display-size fractions: inline ones were 7 px on a projector
                     format_func=lambda k: f"**{LETTERS[k]}:** $\\displaystyle {exercise.choices[k].tex}$",
                 )
             else:
