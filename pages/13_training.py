@@ -6,7 +6,7 @@ import streamlit as st
 
 from backprop.derivation import notation as nt
 from backprop.teaching.train import MAX_WORK, early_to_late, surface, work
-from backprop.ui import alternatives, figure_memo, page, state, training
+from backprop.ui import alternatives, page, state, training
 from backprop.ui import train_figures as figures
 from backprop.ui.i18n import t
 
@@ -56,13 +56,13 @@ LIVE = {"displayModeBar": False}  # the charts redraw several times a second: no
 
 def _chart(run, what: str, build, description: str, *, key: str, **chart) -> None:
     """A frame's chart, built by ``build`` once per run state (``training.drawn``), its description as
-    alt text; paused, also its numbers as a table beneath (kept with the figure: ``figure_memo``).
+    alt text; paused, also its numbers as a table beneath (kept on the figure).
     """
     fig = training.drawn(run, what, build)
     if training.playing():  # ten frames a second: the table is drawn once the run pauses
         st.plotly_chart(fig, key=key, alt=description, **chart)
     else:
-        alternatives.figure(fig, description, key=key, tables=figure_memo.tables(fig), **chart)
+        alternatives.figure(fig, description, key=key, **chart)
 
 
 def network_frame(timed: bool) -> None:

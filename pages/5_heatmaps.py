@@ -4,7 +4,7 @@ import streamlit as st
 
 from backprop.derivation import entry_latex, latex
 from backprop.teaching.train import DEMOS, MAX_RATE, max_steps
-from backprop.ui import alternatives, figure_memo, plots, registry, results, sidebar, state
+from backprop.ui import alternatives, plots, registry, results, sidebar, state
 from backprop.ui.i18n import t
 
 RATES = tuple(r for r in (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0) if r <= MAX_RATE)
@@ -47,7 +47,7 @@ if steps > 0:
     if history.diverged:
         st.warning(t("heatmaps.diverged", step=history.steps_done, rate=rate))
     curves = results.curves_figure(key, token, rate, steps, view.lang, history)
-    alternatives.figure(curves, t("heatmaps.alt_curves"), key="hm_curves", tables=figure_memo.tables(curves))
+    alternatives.figure(curves, t("heatmaps.alt_curves"), key="hm_curves")
     st.caption(t("heatmaps.after", steps=history.steps_done, rate=rate, loss=f"{history.loss[-1]:.4g}"))
     trace, token = history.final, f"{token}-{rate}-{steps}"
 
@@ -63,7 +63,7 @@ def gradients(token: str, trace, trained: bool) -> None:
     st.caption(t("heatmaps.layout_note"))
     grads = results.gradient_figure(key, token, scale == "shared", view.lang, trace)
     alternatives.figure(
-        grads, t("heatmaps.alt_grads"), key="hm_grads", tables=figure_memo.tables(grads),
+        grads, t("heatmaps.alt_grads"), key="hm_grads",
         on_select=lambda: state.take_click("hm_grads"), selection_mode="points",
     )  # fmt: skip
     chosen = state.entry(view.spec)
@@ -80,7 +80,7 @@ def gradients(token: str, trace, trained: bool) -> None:
 gradients(token, trace, steps > 0)
 st.subheader(t("heatmaps.norms"))
 norms = results.norm_figure(key, token, view.lang, trace)
-alternatives.figure(norms, t("heatmaps.alt_norms"), key="hm_norms", tables=figure_memo.tables(norms))
+alternatives.figure(norms, t("heatmaps.alt_norms"), key="hm_norms")
 st.caption(
     t(f"heatmaps.norms_note_{plots.drawn_scale(norms)}", span=plots.LINEAR_SPAN)
     + " "

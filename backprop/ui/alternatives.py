@@ -95,6 +95,35 @@ def figure_tables(fig: go.Figure) -> list[tuple[str, pd.DataFrame]]:
     return tables
 
 
+_KEPT = "_backprop_tables"  # plotly lets a figure carry attributes whose names start with "_"
+
+
+def kept_tables(fig: go.Figure) -> list:
+    r"""``figure_tables(fig)``, built on the first call for this figure and kept on it.
+
+    A cached figure (``st.cache_resource``: shared, never changed) is drawn again on every
+    rerun; on a large network's 32 heatmap panels building its tables each time was about a
+    seventh of the page's rerun. Kept on the figure, they live exactly as long as it does.
+    A table larger than a window keeps whole-number labels as integers (the same digits),
+    which pandas and Arrow cut and convert in about half the time.
+    """
+    kept = getattr(fig, _KEPT, None)
+    if kept is None:
+        kept = [(title, _whole_number_labels(frame)) for title, frame in figure_tables(fig)]
+        setattr(fig, _KEPT, kept)
+    return kept
+
+
+def _whole_number_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """A windowed table with each axis whose labels are all whole numbers relabelled by those integers."""
+    if not show.too_big(frame.shape):
+        return frame
+    for axis, labels in enumerate((frame.index, frame.columns)):
+        if all(str(label).isdigit() for label in labels):
+            frame = frame.set_axis(pd.Index(labels.astype(int), name=labels.name), axis=axis)
+    return frame
+
+
 def extreme(tables: list[tuple[str, pd.DataFrame | np.ndarray]]):
     """(name, where, value) of the entry of largest magnitude, then the min and max; None if none.
 
@@ -173,7 +202,7 @@ def figure(fig: go.Figure, description: str, *, key: str, where=st, tables=None,
     ``tables`` (title, frame) pairs stand for ``figure_tables(fig)`` when the figure is a drawing
     whose numbers are not its traces' data (network_figure: points placed on a diagram).
     """
-    tables = figure_tables(fig) if tables is None else tables
+    tables = kept_tables(fig) if tables is None else tables
     with where.container(key=f"alt_{key}"):
         st.plotly_chart(fig, key=key, alt=f"{description} {summary(tables)}", **chart)
         _show_tables(tables, st, key)
