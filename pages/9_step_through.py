@@ -70,7 +70,9 @@ def step_view(timed: bool) -> None:
     st.caption(t("steps.diagram_note"))
     st.latex(step.formula_line())
     entry_part(step, number, timed)
-    with st.expander(t("steps.whole_step"), expanded=not animation.playing()):
+    # closed until opened: its matrices and ledger were half of what a step's click redrew in the
+    # browser (tests/browser/bench_clicks.py); once opened it stays open from step to step
+    with st.expander(t("steps.whole_step")):
         whole_step(step, entry_of(trace, step, entry_index(step)))
 
 
@@ -108,14 +110,15 @@ def blocks(factor: Factor, key: str, where=st) -> None:
 
 
 def whole_step(step, entry) -> None:
-    """The step's numbers put in, its result and shape, and the ledger of what it reads."""
-    with st.container():  # as many matrices as the step reads: one element of the expander
-        st.markdown(f"**{t('steps.numbers_in')}**")
-        for k, factor in enumerate(entry.factors):  # the matrices the step multiplies, unlit
-            if fits(factor.value):
-                blocks(Factor(factor.tex, factor.value), f"st_in{k}")
-            else:
-                show.matrix_or_table(factor.tex, factor.value, key=f"st_in{k}")
+    """The step's result and shape, the ledger of what it reads, and matrices too big to show whole above."""
+    with st.container():  # one element of the expander, however many matrices it holds
+        # a matrix that fits is shown whole above, in what the entry reads; one that does not
+        # is cut there to the entry's rows or columns, and is here whole, as a table
+        cut = [(k, factor) for k, factor in enumerate(entry.factors) if not fits(factor.value)]
+        if cut:
+            st.markdown(f"**{t('steps.numbers_in')}**")
+        for k, factor in cut:
+            show.matrix_or_table(factor.tex, factor.value, key=f"st_in{k}")
     left, right = st.columns([3, 2])
     left.markdown(f"**{t('steps.result')}**")
     if fits(step.result):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from backprop import NetworkSpec, run
@@ -47,13 +48,36 @@ def test_the_url_step_is_shown_with_the_cores_numbers_and_ledger():
     assert not RAW_KEY.search(texts(at))
     step = steps[2]
     assert shown(at)[0] == step.formula_line()
-    # the numbers put in, then the result: each matrix in blocks of columns that wrap
-    numbers = [tex for f in entry_of(run(NetworkSpec()), step, (0, 0)).factors for tex in unlit(f)]
+    # what the entry reads, lit, then the result in the expander: each matrix in blocks of
+    # columns that wrap; the numbers put in are those lit matrices, not shown a second time
+    factors = entry_of(run(NetworkSpec()), step, (0, 0)).factors
+    lit = [tex for f in factors for tex in lit_blocks(f)[1]]
     result = unlit(Factor(step.lhs, step.result))
-    assert shown(at)[-len(numbers) - len(result) :] == numbers + result
+    assert shown(at)[-len(lit) - len(result) :] == lit + result
+    assert not set(tex for f in factors for tex in unlit(f)) & set(shown(at))
+    assert not at.expander[0].proto.expanded  # closed until a student opens it
     table = at.table[0].value
     used = table[table.iloc[:, 3] == "✓"].iloc[:, 0].tolist()
     assert used == ["A⁽¹⁾", "∂L/∂Z⁽²⁾"]
+
+
+def test_a_matrix_too_big_to_show_whole_is_a_table_in_the_expander():
+    # 40 wide: A^(1) does not fit; what the entry reads shows its row only, the expander all of it
+    at = run_page(PAGE, {"sizes": "3,40,2", "m": "4", "step": "3"})
+    assert_clean(at)
+    step = backward_steps(run(NetworkSpec(sizes=(3, 40, 2), batch=4)))[2]
+    wide, narrow = entry_of(run(NetworkSpec(sizes=(3, 40, 2), batch=4)), step, (0, 0)).factors
+    assert wide.value.shape == (40, 4) and narrow.value.shape == (4, 2)
+    inside = at.expander[0]
+    assert inside.markdown[0].value == "**The numbers put in**"
+    # the expander's first grid is a window on the 40 x 4 matrix: its 4 columns, its first rows
+    window = inside.dataframe[0].value
+    assert window.shape[1] == 4 and 1 < window.shape[0] < 40
+    np.testing.assert_allclose(window.to_numpy(dtype=float), wide.value[: window.shape[0]], rtol=1e-3)
+    # the 4 x 2 one fits: shown lit in what the entry reads, not again here (the 40 x 2 result
+    # is a window too: no matrix in the expander is LaTeX)
+    assert any(tex.startswith(r"\frac{\partial L}{\partial Z^{(2)}}") for tex in shown(at))
+    assert not inside.latex
 
 
 def test_back_and_forward_move_the_step_and_the_url():
