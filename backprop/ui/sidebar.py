@@ -119,7 +119,7 @@ def links(where, page: str, pages: Iterable[registry.Entry] = registry.PAGES) ->
     for entry in pages:
         try:
             where.page_link(
-                entry.script,
+                registry.page(entry),  # a kept st.Page: no path resolved on disk per link and run
                 label=registry.title(entry),
                 icon=entry.icon,
                 query_params=query,
