@@ -148,8 +148,8 @@ def config_query() -> dict[str, str]:
     return urlparams.config_query(spec(), arrays(), i18n.current_language())
 
 
-def write_url() -> None:
-    """Put the configuration in the URL; drop configuration parameters that no longer apply.
+def write_url() -> dict[str, str]:
+    """Put the configuration in the URL; drop configuration parameters that no longer apply; its parameters.
 
     One message to the browser for all the changes (each ``st.query_params`` assignment
     sends one); none when the URL already holds the configuration. Parameters keep their
@@ -165,6 +165,7 @@ def write_url() -> None:
     new.update((name, [value]) for name, value in wanted.items() if name not in new)
     if new != now:
         st.query_params.from_dict(new)
+    return wanted
 
 
 def _url_value(param: str, parse: Callable[[str], object]):
