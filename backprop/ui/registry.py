@@ -17,11 +17,13 @@ keep opening the same page; home is the default page, at ``/``.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Literal
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from backprop.io.launch import app_root
 from backprop.ui import i18n, state
@@ -112,17 +114,44 @@ def take_over_from_legacy_router() -> None:
         st.rerun()
 
 
+def page(entry: Entry) -> st.Page:
+    r"""The ``st.Page`` of ``entry`` in the session's language: built once per process and language.
+
+    Building one resolves its script's path on disk and checks the file (about a tenth
+    of a forward-page rerun for the fourteen pages), so the pages are kept; ``st.page_link``
+    only reads them. Outside a run (no pages manager) the page is built, not kept.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return _built(entry)
+    parent = ctx.pages_manager.main_script_parent
+    key = (parent, i18n.current_language(), entry.name)
+    built = _PAGES.get(key)
+    if built is None:
+        built = _PAGES[key] = _built(entry)
+    return built
+
+
+_PAGES: dict[tuple, st.Page] = {}  # (the app's folder, language, page name) -> its st.Page
+
+
+def _built(entry: Entry) -> st.Page:
+    return st.Page(
+        entry.script,
+        title=title(entry),
+        icon=entry.icon,
+        url_path=entry.url_path or None,  # home: the default page, at /
+        default=entry is HOME,
+    )
+
+
 def _navigation() -> st.Page:
-    """Every page registered with ``st.navigation`` (titles translated); the page asked for."""
-    pages = [
-        st.Page(
-            entry.script,
-            title=title(entry),
-            icon=entry.icon,
-            url_path=entry.url_path or None,  # home: the default page, at /
-            default=entry is HOME,
-        )
-        for entry in PAGES
-    ]
+    """Every page registered with ``st.navigation`` (titles translated); the page asked for.
+
+    ``st.navigation`` marks the page it returns as the one this run may call, and that
+    page's ``run`` unmarks it: each run gets its own shallow copies of the kept pages, so
+    two sessions' runs never share that mark.
+    """
+    pages = [copy.copy(page(entry)) for entry in PAGES]
     # hidden: the sidebar draws its own links, which carry the configuration in the URL
     return st.navigation(pages, position="hidden")

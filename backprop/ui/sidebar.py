@@ -75,8 +75,7 @@ def render(page: str) -> View:
     if side.toggle(t("common.edit_arrays"), key="sb_edit_on", on_change=_remember_toggle):
         with side.container():
             editing.editors(spec, _current_arrays(trace))  # drawn only when asked for: 6 editors cost ~20 ms
-    state.write_url()
-    _navigation(nav, page)
+    _navigation(nav, page, state.write_url())
     state.show_notices()
     return View(spec, cache.params_of(trace), trace.X, trace.Y, trace, i18n.current_language(), page)
 
@@ -113,13 +112,18 @@ def _language_picker(side) -> None:
     )
 
 
-def links(where, page: str, pages: Iterable[registry.Entry] = registry.PAGES) -> None:
-    """A translated ``st.page_link`` to each of ``pages`` (default: all), carrying the configuration."""
-    query = state.config_query()
+def links(
+    where, page: str, pages: Iterable[registry.Entry] = registry.PAGES, query: dict[str, str] | None = None
+) -> None:
+    """A translated ``st.page_link`` to each of ``pages`` (default: all), carrying the configuration.
+
+    ``query``: the configuration's URL parameters, if the caller has them already.
+    """
+    query = state.config_query() if query is None else query
     for entry in pages:
         try:
             where.page_link(
-                entry.script,
+                registry.page(entry),  # a kept st.Page: no path resolved on disk per link and run
                 label=registry.title(entry),
                 icon=entry.icon,
                 query_params=query,
@@ -129,7 +133,7 @@ def links(where, page: str, pages: Iterable[registry.Entry] = registry.PAGES) ->
             return
 
 
-def _navigation(nav, page: str) -> None:
+def _navigation(nav, page: str, query: dict[str, str]) -> None:
     # Contrast (WCAG AA, tests/browser/test_accessibility.py): Streamlit fades the current page's
     # link and the keyboard hints on buttons to 40% of the text colour, below 4.5:1; they are
     # shown at full contrast instead (the current page stays marked: bold, and not a link).
@@ -154,7 +158,7 @@ def _navigation(nav, page: str) -> None:
         [class*="st-key-mxblkn4"] .katex-display > .katex { font-size: min(1.21em, 4.3cqi); }
         </style>"""
     )
-    links(nav, page)
+    links(nav, page, query=query)
 
 
 def _sync_widgets(spec: NetworkSpec) -> None:

@@ -148,15 +148,24 @@ def config_query() -> dict[str, str]:
     return urlparams.config_query(spec(), arrays(), i18n.current_language())
 
 
-def write_url() -> None:
-    """Put the configuration in the URL; drop configuration parameters that no longer apply."""
+def write_url() -> dict[str, str]:
+    """Put the configuration in the URL; drop configuration parameters that no longer apply; its parameters.
+
+    One message to the browser for all the changes (each ``st.query_params`` assignment
+    sends one); none when the URL already holds the configuration. Parameters keep their
+    places, new ones come last.
+    """
     wanted = config_query()
-    for name in list(st.query_params):
-        if urlparams.is_config_param(name) and name not in wanted:
-            del st.query_params[name]
-    for name, value in wanted.items():
-        if st.query_params.get_all(name) != [value]:
-            st.query_params[name] = value
+    now = query()
+    new = {
+        name: ([wanted[name]] if name in wanted else values)
+        for name, values in now.items()
+        if name in wanted or not urlparams.is_config_param(name)
+    }
+    new.update((name, [value]) for name, value in wanted.items() if name not in new)
+    if new != now:
+        st.query_params.from_dict(new)
+    return wanted
 
 
 def _url_value(param: str, parse: Callable[[str], object]):

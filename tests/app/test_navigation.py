@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.source_util import page_icon_and_name
 from streamlit.string_util import validate_icon_or_emoji
@@ -95,3 +96,31 @@ def test_a_servers_first_run_on_a_page_is_taken_over_from_the_legacy_router(monk
 
 def test_the_registrys_examples_hold():
     assert doctest.testmod(registry).failed == 0
+
+
+def test_the_pages_are_built_once_per_language_and_each_run_registers_copies(monkeypatch):
+    """Building the fourteen st.Page objects resolved fourteen paths on disk every run; they are
+    kept per process and language, and st.navigation marks only the run's own copies as callable
+    (two sessions running at once must never share that mark)."""
+    registered = []
+    navigation = st.navigation
+
+    def recording(pages, **kwargs):
+        registered.extend(pages)
+        return navigation(pages, **kwargs)
+
+    monkeypatch.setattr(st, "navigation", recording)
+    registry._PAGES.clear()
+    at = run_page("pages/1_forward.py")
+    kept = dict(registry._PAGES)
+    assert sorted(name for _, lang, name in kept if lang == "en") == sorted(e.name for e in registry.PAGES)
+    at.sidebar.number_input(key="sb_seed").set_value(5).run()
+    assert_clean(at)
+    assert registry._PAGES == kept and all(registry._PAGES[key] is page for key, page in kept.items())
+    at.sidebar.selectbox(key="sb_lang").set_value("zh").run()
+    assert_clean(at)
+    chinese = {name: page.title for (_, lang, name), page in registry._PAGES.items() if lang == "zh"}
+    assert chinese == {e.name: translate("zh", e.title_key) for e in registry.PAGES}
+    assert len(registered) == 3 * len(registry.PAGES)
+    assert not {id(page) for page in registered} & {id(page) for page in registry._PAGES.values()}
+    assert [link.label for link in _links(at)] == [translate("zh", e.title_key) for e in registry.PAGES]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from streamlit.runtime.state.query_params import QueryParams
 
 from backprop import NetworkSpec
 from backprop.core.spec import MAX_MULTIPLY_ADDS, multiply_adds
@@ -167,3 +168,36 @@ def test_the_sidebar_refuses_a_batch_past_the_work_limit_and_keeps_the_network()
     assert at.session_state["_spec"] == before and at.query_params["m"] == str(MNIST_EDGE)
     at.sidebar.number_input(key="sb_m").set_value(8).run()  # a batch within the limit is taken
     assert at.session_state["_spec"].batch == 8 and not at.error
+
+
+@pytest.fixture
+def url_messages(monkeypatch) -> list[dict[str, list[str]]]:
+    """The URL of each message the script sends to the browser's address bar (st.query_params)."""
+    sent: list[dict[str, list[str]]] = []
+    send = QueryParams._send_query_param_msg
+
+    def recording(self) -> None:
+        sent.append({name: self.get_all(name) for name in self})
+        send(self)
+
+    monkeypatch.setattr(QueryParams, "_send_query_param_msg", recording)
+    return sent
+
+
+def test_a_rerun_sends_the_url_once_when_it_changed_and_never_when_it_did_not(url_messages):
+    at = run_page("pages/1_forward.py", {"sizes": "2,3,2", "layer": "2", "lang": "en"})
+    assert_clean(at)
+    url_messages.clear()
+    at.run()
+    assert url_messages == []  # the URL already holds the configuration
+    at.sidebar.number_input(key="sb_seed").set_value(5).run()
+    assert [url["seed"] for url in url_messages] == [["5"]]
+    assert list(url_messages[0])[:3] == ["sizes", "layer", "lang"]  # the parameters keep their places
+    url_messages.clear()
+    at.sidebar.number_input(key="sb_L").set_value(1).run()
+    assert_clean(at)
+    # the configuration in one message (sizes changed, act2 gone), then the page's layer
+    assert [(url["sizes"], "act2" in url, url["layer"]) for url in url_messages] == [
+        (["2,2"], False, ["2"]),
+        (["2,2"], False, ["1"]),
+    ]

@@ -39,7 +39,7 @@ class Session:
 
     base: str  # http://127.0.0.1:8501
     page: str = ""  # url pathname of the page ("" = home, "forward", "symbolic", ...)
-    query: str = ""  # the URL's query string on connecting
+    query: str = ""  # the URL's query string: on connecting, then as the server last set it
     cookie: str = ""
     widgets: dict[str, WidgetState] = field(default_factory=dict)  # id -> last value sent
     widget_ids: dict[str, str] = field(default_factory=dict)  # user key -> widget id
@@ -91,6 +91,8 @@ class Session:
             if kind in ("new_session", "navigation"):  # st.navigation's pages come in "navigation"
                 for page in getattr(fwd, kind).app_pages:
                     self.page_hashes[page.url_pathname] = page.page_script_hash
+            elif kind == "page_info_changed":  # the browser puts it in its address bar, sent with each rerun
+                self.query = fwd.page_info_changed.query_string
             elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 self._note_element(fwd.delta.new_element)
             elif kind == "script_finished" and fwd.script_finished in (FINISHED_OK,):
