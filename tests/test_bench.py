@@ -1,10 +1,12 @@
 """The benchmark's records keep backprop/README.md's shape (no timing is asserted: that would flake)."""
 
 import json
+import resource
 import subprocess
 import sys
 
 import numpy as np
+import pytest
 from threadpoolctl import threadpool_info
 
 from backprop import NetworkSpec, run
@@ -99,6 +101,16 @@ def test_the_tiny_engine_case_is_timed_in_cpu_time():
 def test_page_faults_are_counted_and_freed_memory_kept():
     assert keep_freed_memory().startswith(("glibc", "system default"))
     assert faults_per_call(lambda: np.ones(1 << 20).sum(), calls=2) >= 0
+
+
+def test_kept_memory_serves_arrays_above_glibcs_separate_map_size_without_faults():
+    # 40 MiB: glibc maps such a block on its own (and unmaps it when freed) unless told not to
+    if not keep_freed_memory().startswith("glibc"):
+        pytest.skip("the allocator is not glibc: nothing was set")
+    big = lambda: np.ones(5 << 20)  # noqa: E731
+    big()  # the heap grows once
+    pages = (5 << 20) * 8 // resource.getpagesize()
+    assert faults_per_call(big, calls=3) < pages / 100, "the freed 40 MiB came back through page faults"
 
 
 def test_jax_comparison_is_optional_and_checks_the_same_gradients(monkeypatch):

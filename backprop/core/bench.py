@@ -24,9 +24,11 @@ before/after pair and its JAX comparison (``jax-jit-dense-3-4-2-m2``, only when 
 happens to be installed) are timed in CPU time too.
 
 The benchmark first keeps freed memory in the process (``keep_freed_memory``): by default
-glibc hands the freed arrays of a pass (some 12 MB at 784-512-256-10) back to the system
-and the next pass takes page faults to get them again, ~4 ms of a ~20 ms pass; the dense
-records give the page faults per pass (``faults``).
+glibc hands the freed arrays of a pass back to the system (those of 32 MiB and more, such as
+a 4096 × 1024 float64 array, always), and the next pass takes page faults to get them again,
+each page zeroed by the kernel: ~4 ms of a ~20 ms pass at 784-512-256-10, ~0.7 s of a ~5 s
+pass at 4096 (system time, which the CPU clock counts), paid by the pass's arrays and its
+baseline's alike. The dense records give the page faults per pass (``faults``).
 """
 
 from __future__ import annotations

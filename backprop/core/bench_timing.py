@@ -60,18 +60,20 @@ def blas_threads(threads: int | None):
     return threadpool_limits(limits=threads, user_api="blas")
 
 
-# glibc's mallopt parameters, and the values its dynamic thresholds rise to by themselves
-# once a 32 MiB block has been freed: set up front, a pass's arrays reuse the heap from the start.
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-MMAP_THRESHOLD, TRIM_THRESHOLD = 32 << 20, 64 << 20
+# glibc's mallopt parameters. glibc maps a block of 32 MiB or more on its own and unmaps it
+# when freed, whatever its threshold allows (32 MiB at most): a 4096 × 1024 float64 array
+# is such a block, and each pass would fault its pages in again, zeroed by the kernel.
+M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4
+TRIM_THRESHOLD = 1 << 30
 
 
 def keep_freed_memory() -> str:
-    r"""Keep up to 64 MiB of freed heap in the process instead of returning it to the system.
+    r"""Keep up to 1 GiB of freed heap in the process instead of returning it to the system.
 
-    Arrays below 32 MiB then come from the heap, and a pass's freed arrays serve the next
-    pass without page faults. Process-wide (glibc only; elsewhere nothing changes): a
-    server that runs passes back to back may call it at start. Returns what it set.
+    Every array then comes from the heap (no block is mapped on its own), and a pass's
+    freed arrays serve the next pass without page faults, at every size. Process-wide
+    (glibc only; elsewhere nothing changes): a server that runs passes back to back may
+    call it at start. Returns what it set.
     """
     if not sys.platform.startswith("linux"):
         return "system default"
@@ -79,9 +81,9 @@ def keep_freed_memory() -> str:
         mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):
         return "system default"
-    if mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) != 1 or mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) != 1:
+    if mallopt(M_MMAP_MAX, 0) != 1 or mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) != 1:
         return "system default"
-    return f"glibc keeps freed memory (mmap {MMAP_THRESHOLD >> 20} MiB, trim {TRIM_THRESHOLD >> 20} MiB)"
+    return f"glibc keeps freed memory (no separate maps, trim {TRIM_THRESHOLD >> 20} MiB)"
 
 
 def faults_per_call(fn: Callable[[], object], calls: int = 3) -> float:
