@@ -9,6 +9,7 @@ Pages draw through ``figure`` (Plotly) and ``drawing`` (Graphviz), never
 - beneath it an expander "as a table" holds the numbers drawn: each heatmap panel as a
   matrix with 1-based row and column labels, bars and lines as one table with the x
   values as rows (``figure_tables``); each matrix a drawing prints (``drawing_matrices``).
+  The tables are made when the expander is opened (a rerun), never while it is closed.
 
 Both sit in one container keyed ``alt_<key>``; the browser tests find every chart by it.
 Small tables are HTML tables (``st.table``: what a screen reader walks cell by cell);
@@ -161,13 +162,21 @@ def summary(tables: list[tuple[str, pd.DataFrame]]) -> str:
     return t("common.alt_values", low=num(low), high=num(high), name=name, where=where, value=num(value))
 
 
-def _show_tables(tables: list[tuple[str, pd.DataFrame | np.ndarray]], where, key: str) -> None:
-    """The expander "as a table" beneath a chart, one titled table per panel.
+def _show_tables(tables, where, key: str) -> None:
+    """The expander "as a table" beneath a chart, one titled table per panel, built when it is opened.
 
-    A table larger than ``show``'s window is shown a block at a time (one pair of boxes
-    moves the block of every such table), so a large network's matrices are not sent whole.
+    ``tables``: (title, frame) pairs, or a function returning them. Closed (its start), the
+    expander holds nothing and costs a rerun nothing: the 32 panels of a large network's
+    heatmaps or a drawing's 67 matrices, turned into tables on every rerun, were most of
+    those pages' time. Opening it reruns the page (or the fragment it is in), which then
+    fills it. A table larger than ``show``'s window is shown a block at a time (one pair of
+    boxes moves the block of every such table), so a large network's matrices are not sent whole.
     """
-    with where.expander(t("common.alt_table")):
+    box = where.expander(t("common.alt_table"), key=f"tables_{key}", on_change="rerun")
+    if not box.open:
+        return
+    tables = tables() if callable(tables) else tables
+    with box:
         big = [frame.shape for _, frame in tables if show.too_big(frame.shape)]
         if big:
             r0, c0 = show.window_start(st, f"win_{key}", tuple(np.max(big, axis=0)))
@@ -208,6 +217,12 @@ def figure(fig: go.Figure, description: str, *, key: str, where=st, tables=None,
         _show_tables(tables, st, key)
 
 
+def _known(kind: str) -> None:
+    """Raise ValueError unless ``kind`` is a drawing ``drawing`` knows."""
+    if kind not in DRAWINGS:
+        raise ValueError(f"drawing kind {kind!r} is not one of {', '.join(DRAWINGS)}")
+
+
 def drawing_matrices(kind: str, trace: Trace, l: int = 1, sample: int = 0) -> list[tuple[str, np.ndarray]]:
     r"""The matrices a drawing of ``kind`` prints (every entry, where the drawing may cut wide ones short).
 
@@ -215,8 +230,7 @@ def drawing_matrices(kind: str, trace: Trace, l: int = 1, sample: int = 0) -> li
     "bp-single-dense": layer l backward. "bp-full": every value and gradient, and L.
     "neurons": the sample's activations, each layer's W, b and their gradients.
     """
-    if kind not in DRAWINGS:
-        raise ValueError(f"drawing kind {kind!r} is not one of {', '.join(DRAWINGS)}")
+    _known(kind)
     layer = trace.layers[l - 1]
     s, p = nt.layer_text(l), nt.layer_text(l - 1)
     if kind == "fp-single-dense":
@@ -256,7 +270,7 @@ def drawing(
     dot: str, kind: str, trace: Trace, *, key: str, l: int = 1, sample: int = 0, where=st, **chart
 ) -> None:
     """A Graphviz drawing of ``kind`` with its description as alt text, and the matrices it prints beneath."""
-    tables = named_tables(drawing_matrices(kind, trace, l, sample))
+    _known(kind)
     described = t(f"common.alt_{kind.replace('-', '_')}", l=l, p=l - 1, s=sample + 1)
     with where.container(key=f"alt_{key}"):
         # Streamlit sets every Graphviz label to 0.6rem × 0.8 whatever the DOT says; this gives
@@ -267,4 +281,4 @@ def drawing(
         st.graphviz_chart(
             dot, alt=f"{described} {t('common.alt_see_table', table=t('common.alt_table'))}", **chart
         )
-        _show_tables(tables, st, key)
+        _show_tables(lambda: named_tables(drawing_matrices(kind, trace, l, sample)), st, key)
