@@ -8,6 +8,7 @@ import pytest
 from helpers import ends_with_number
 
 from backprop import NetworkSpec, run
+from backprop.derivation import latex
 
 from .conftest import assert_clean, run_page, texts
 
@@ -75,7 +76,25 @@ def test_the_layer_choice_survives_a_visit_to_another_page():
 
 def test_too_wide_matrices_are_tables_with_a_note():
     at = run_page("pages/1_forward.py", NETWORKS["wide"])
-    assert at.main.dataframe and "too large for LaTeX" in texts(at)
+    assert at.main.html and "too large for LaTeX" in texts(at)
+
+
+def test_a_too_wide_matrix_is_a_window_of_the_cores_numbers_with_the_entrys_column_coloured():
+    """20-12-2, j = 3: W⁽¹⁾ (20 × 12) is an HTML table from column 3 on, that column coloured."""
+    at = run_page("pages/1_forward.py", {**NETWORKS["wide"], "j": "3"})
+    assert_clean(at)
+    tables = [h.proto.body for h in at.main.html if "<table" in h.proto.body]
+    assert len(tables) == 5 and not at.main.dataframe  # A⁽⁰⁾, W, b, Z, A: each highlighted
+    W = run(NetworkSpec(sizes=(20, 12, 2), batch=12)).layers[0].W
+    w_table = tables[1]
+    header = re.findall(r'<th scope="col">(\d+)</th>', w_table)
+    assert header == [str(c) for c in range(3, 11)]  # the window starts at the entry's column
+    rows = re.findall(r"<tr><th scope=\"row\">\d+</th>(.*?)</tr>", w_table)
+    assert len(rows) == 10
+    for r, row in enumerate(rows):
+        cells = re.findall(r"<td(?: style=\"([^\"]*)\")?>([^<]*)</td>", row)
+        assert [float(v) for _, v in cells] == pytest.approx(W[r, 2:10], rel=5e-4)  # 4 significant digits
+        assert [latex.COLUMN in style for style, _ in cells] == [True] + [False] * 7
 
 
 def test_a_smaller_network_moves_the_page_choices_back_in_range_without_warnings():
