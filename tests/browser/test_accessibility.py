@@ -36,13 +36,15 @@ NO_ALTERNATIVE: dict[tuple[str, str], str] = {}
 # Pages that draw at least one chart in their default view (a page whose charts vanish fails).
 DRAWING_PAGES = {"forward", "backward", "check", "heatmaps", "graph", "notes", "your_own", "training"}
 # More views with charts: the graph's other views and zooms (a drawing wider than its box
-# scrolls there, so axe checks the box is a tab stop), the heatmaps' training curves.
+# scrolls there, so axe checks the box is a tab stop), the heatmaps' training curves, and
+# the forward page's matrix windows.
 MORE_VIEWS = (
     "graph?gr_view=neurons",
     "graph?gr_view=layer&gr_layer=2",
     "graph?gr_zoom=200",
     "graph?gr_view=layer&gr_layer=1&gr_zoom=150",
     "heatmaps?hm_steps=5",
+    "forward?sizes=20,12,2&m=12",  # matrices too wide for LaTeX: HTML tables (show.highlighted_table)
 )
 _CHARTS = """
 () => [...document.querySelectorAll(
@@ -136,7 +138,7 @@ def open_table_expanders(app: AppPage) -> int:
 
 
 def chart_alternatives(app: AppPage, lang: str) -> list[dict]:
-    """Every visible chart on the page, its tables opened, with what it lacks of its text alternative ("missing")."""
+    """Every visible chart on the page, its tables opened, with what its alternative lacks ("missing")."""
     table = translate(lang, "common.alt_table")
     open_table_expanders(app)
     charts = app.page.evaluate(_CHARTS)
