@@ -163,3 +163,17 @@ def test_the_extreme_of_random_matrices_is_numpys_masked_argmax():
         r, c = np.unravel_index(int(np.argmax(np.where(finite, np.abs(M), -1.0))), M.shape)
         found = alternatives.extreme([("W", M)])
         assert found == ("W", f"({r + 1}, {c + 1})", M[r, c], M[finite].min(), M[finite].max())
+
+
+def test_a_figures_summary_is_made_once_per_language_and_kept_on_it(monkeypatch):
+    from backprop.ui import i18n
+
+    fig = plots.norm_bars(run(SMALL))
+    made = []
+    monkeypatch.setattr(alternatives, "summary", lambda tables: made.append(tables) or f"text {len(made)}")
+    tables = alternatives.kept_tables(fig)
+    assert alternatives.kept_summary(fig, tables) == alternatives.kept_summary(fig, tables) == "text 1"
+    monkeypatch.setattr(alternatives, "current_language", lambda: "zh")
+    monkeypatch.setattr(i18n, "current_language", lambda: "zh")
+    assert alternatives.kept_summary(fig, tables) == "text 2"  # Chinese: its own sentence
+    assert len(made) == 2 and alternatives.kept_summary(plots.norm_bars(run(SMALL)), tables) == "text 3"

@@ -36,7 +36,7 @@ from backprop.core.network import Trace
 from backprop.derivation import notation as nt
 from backprop.derivation.numbers import number_text
 from backprop.ui import show
-from backprop.ui.i18n import t
+from backprop.ui.i18n import current_language, t
 
 HTML_TABLE_CELLS = 400  # up to this many cells a table is plain HTML; larger ones scroll in a grid
 DRAWINGS = ("fp-single-dense", "bp-single-dense", "bp-full", "neurons")  # the kinds ``drawing`` knows
@@ -96,7 +96,13 @@ def figure_tables(fig: go.Figure) -> list[tuple[str, pd.DataFrame]]:
     return tables
 
 
-_KEPT = "_backprop_tables"  # plotly lets a figure carry attributes whose names start with "_"
+def _kept(fig: go.Figure, name: str, make):
+    """``make()``, made on the first call for this figure and ``name`` and kept on the figure."""
+    kept = getattr(fig, name, None)
+    if kept is None:
+        kept = make()
+        setattr(fig, name, kept)  # plotly lets a figure carry attributes whose names start with "_"
+    return kept
 
 
 def kept_tables(fig: go.Figure) -> list:
@@ -108,11 +114,9 @@ def kept_tables(fig: go.Figure) -> list:
     A table larger than a window keeps whole-number labels as integers (the same digits),
     which pandas and Arrow cut and convert in about half the time.
     """
-    kept = getattr(fig, _KEPT, None)
-    if kept is None:
-        kept = [(title, _whole_number_labels(frame)) for title, frame in figure_tables(fig)]
-        setattr(fig, _KEPT, kept)
-    return kept
+    return _kept(
+        fig, "_backprop_tables", lambda: [(name, _whole_number_labels(f)) for name, f in figure_tables(fig)]
+    )
 
 
 def _whole_number_labels(frame: pd.DataFrame) -> pd.DataFrame:
@@ -229,12 +233,23 @@ def figure(fig: go.Figure, description: str, *, key: str, where=st, tables=None,
     """``fig`` with ``description`` and a summary of its numbers as alt text, the numbers beneath.
 
     ``tables`` (title, frame) pairs stand for ``figure_tables(fig)`` when the figure is a drawing
-    whose numbers are not its traces' data (network_figure: points placed on a diagram).
+    whose numbers are not its traces' data (network_figure: points placed on a diagram): the
+    same figure always comes with the same numbers, so its summary is kept on it (``kept_summary``).
     """
     tables = kept_tables(fig) if tables is None else tables
     with where.container(key=f"alt_{key}"):
-        st.plotly_chart(fig, key=key, alt=f"{description} {summary(tables)}", **chart)
+        st.plotly_chart(fig, key=key, alt=f"{description} {kept_summary(fig, tables)}", **chart)
         _show_tables(tables, st, key)
+
+
+def kept_summary(fig: go.Figure, tables: list) -> str:
+    """``summary(tables)`` of the figure's numbers, made once per language and kept on the figure.
+
+    A shared figure (cached, never changed) is drawn on every rerun; its numbers' extreme on
+    a 1024-wide network's diagram (16 matrices of a million entries) was a sixth of the
+    backward page's rerun.
+    """
+    return _kept(fig, f"_backprop_summary_{current_language()}", lambda: summary(tables))
 
 
 def _known(kind: str) -> None:
