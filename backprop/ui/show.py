@@ -3,7 +3,6 @@ r"""Showing a matrix: LaTeX with its shape when it fits, else a window on it wit
 from __future__ import annotations
 
 import re
-from html import escape
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -80,67 +79,51 @@ def window(name: str, M: np.ndarray, where=st, *, key: str, rows=(), cols=(), ce
     grid = M.reshape(-1, 1) if M.ndim == 1 else M
     focus = ([*rows, *(i for i, _ in cells)], [*cols, *(j for _, j in cells)] if M.ndim == 2 else [])
     r0, c0 = window_start(where, key, grid.shape, *focus)
-    note = window_note(np.shape(M), grid.shape, r0, c0)
-    where.markdown(f"${name}$ " + note)
+    where.markdown(f"${name}$ " + window_note(np.shape(M), grid.shape, r0, c0))
     block = window_block(grid, r0, c0)
     if rows or cols or cells:
-        where.html(highlighted_table(block, note, rows, cols if M.ndim == 2 else (), cells))
+        where.markdown(highlighted_table(block, rows, cols if M.ndim == 2 else (), cells))
     else:
         where.dataframe(block)
 
 
-def looks(block: pd.DataFrame, rows=(), cols=(), cells=()) -> np.ndarray:
-    """Each cell's CSS in the block ("" for most): highlighted rows, columns and cells (0-based in M).
+def marks(block: pd.DataFrame, rows=(), cols=(), cells=()) -> np.ndarray:
+    """Each cell's highlight colour in the block ("" for most) for rows, columns and cells (0-based in M).
 
-    Bold in the formulas' colours (latex.ROW, COLUMN, CELL), a cell's mark over its column's
-    over its row's; marks outside the window are left out.
+    The formulas' colours (latex.ROW, COLUMN, CELL), a cell's over its column's over its
+    row's; marks outside the window are left out.
     """
     first_row, first_col = int(block.index[0]) - 1, int(block.columns[0]) - 1  # the block's 1-based labels
-    marks = [(i - first_row, None, latex.ROW) for i in rows]
-    marks += [(None, j - first_col, latex.COLUMN) for j in cols]
-    marks += [(i - first_row, j - first_col, latex.CELL) for i, j in cells]
-    css = np.full(block.shape, "", dtype=object)
-    for i, j, colour in marks:
-        look = f"color: {colour}; font-weight: bold"
+    found = [(i - first_row, None, latex.ROW) for i in rows]
+    found += [(None, j - first_col, latex.COLUMN) for j in cols]
+    found += [(i - first_row, j - first_col, latex.CELL) for i, j in cells]
+    colours = np.full(block.shape, "", dtype=object)
+    for i, j, colour in found:
         if i is not None and not 0 <= i < block.shape[0] or j is not None and not 0 <= j < block.shape[1]:
             continue  # outside the window shown
-        css[slice(None) if i is None else i, slice(None) if j is None else j] = look
-    return css
+        colours[slice(None) if i is None else i, slice(None) if j is None else j] = colour
+    return colours
 
 
-# A window's table, drawn like Streamlit's st.table; it scrolls sideways in its own box (a tab
-# stop, so a keyboard scrolls it too) rather than widen the page.
-_TABLE_STYLE = (
-    "<style>.bp-window{overflow-x:auto}.bp-window table{border-collapse:collapse;font-size:0.875rem;"
-    "font-variant-numeric:tabular-nums}.bp-window th,.bp-window td{border:1px solid rgba(128,128,128,0.3);"
-    "padding:0.25rem 0.5rem;text-align:right;white-space:nowrap}.bp-window th{font-weight:normal;opacity:0.7}"
-    ".bp-window:focus-visible{outline:2px solid #1c62b9;outline-offset:2px}</style>"
-)
+def highlighted_table(block: pd.DataFrame, rows=(), cols=(), cells=()) -> str:
+    r"""The block as a Markdown table, its 1-based labels first, the highlighted entries marked (``marks``).
 
-
-def highlighted_table(block: pd.DataFrame, label: str, rows=(), cols=(), cells=()) -> str:
-    r"""The block as an HTML table, its 1-based labels as headers, the highlighted entries marked (``looks``).
-
-    Plain HTML: a screen reader walks it cell by cell, and it costs the server a string. A
-    pandas Styler in ``st.dataframe`` did the same in about 15 ms a table, which made a
-    large network's forward page five times as slow as the default network's.
+    A marked entry is set in LaTeX, bold in its formula colour (``latex.coloured``), so it
+    reads as the formulas' highlight does; the others are plain numbers. A pandas Styler in
+    ``st.dataframe`` did the same in about 15 ms a table, which made a large network's
+    forward page 5 to 6 times as slow as the default network's; this is a string. Markdown,
+    not raw HTML: the app sends no HTML built at run time (tests/test_config.py).
     """
-    css = looks(block, rows, cols, cells)
+    colours = marks(block, rows, cols, cells)
     values = block.to_numpy()
-    head = "".join(f'<th scope="col">{c}</th>' for c in block.columns)
-    body = "".join(
-        f'<tr><th scope="row">{r}</th>'
-        + "".join(
-            f'<td style="{look}">{number_text(v)}</td>' if look else f"<td>{number_text(v)}</td>"
-            for v, look in zip(values[k], css[k], strict=True)
-        )
-        + "</tr>"
-        for k, r in enumerate(block.index)
-    )
-    return (
-        f'{_TABLE_STYLE}<div class="bp-window" role="region" tabindex="0" aria-label="{escape(label)}">'
-        f"<table><thead><tr><td></td>{head}</tr></thead><tbody>{body}</tbody></table></div>"
-    )
+
+    def cell(value: float, colour: str) -> str:
+        return f"${latex.coloured(colour, latex.num(value))}$" if colour else number_text(value)
+
+    lines = ["| | " + " | ".join(map(str, block.columns)) + " |", "|---:|" + "---:|" * block.shape[1]]
+    for k, label in enumerate(block.index):
+        lines.append(f"| {label} | " + " | ".join(map(cell, values[k], colours[k])) + " |")
+    return "\n".join(lines)
 
 
 def too_big(shape: tuple[int, ...]) -> bool:

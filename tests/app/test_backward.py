@@ -94,6 +94,6 @@ def test_a_matrix_too_wide_for_a_formula_keeps_its_highlight_in_the_table():
     query = {"sizes": "5,8,8,3", "act1": "sigmoid", "act2": "sigmoid", "act3": "identity", "j": "3"}
     at = run_page("pages/2_backward.py", query)
     assert_clean(at)
-    wide = [h.proto.body for h in at.main.html if "<table" in h.proto.body]  # show.highlighted_table
-    assert len(wide) == 1 and wide[0].count("<tr>") == 1 + 4, wide
-    assert f"color: {latex.COLUMN}; font-weight: bold" in wide[0]
+    wide = [m.value for m in at.main.markdown if m.value.startswith("| |")]  # show.highlighted_table
+    assert len(wide) == 1 and wide[0].count("\n") == 1 + 4, wide
+    assert f"\\textcolor{{{latex.COLUMN}}}{{\\mathbf" in wide[0]

@@ -44,7 +44,7 @@ MORE_VIEWS = (
     "graph?gr_zoom=200",
     "graph?gr_view=layer&gr_layer=1&gr_zoom=150",
     "heatmaps?hm_steps=5",
-    "forward?sizes=20,12,2&m=12",  # matrices too wide for LaTeX: HTML tables (show.highlighted_table)
+    "forward?sizes=20,12,2&m=12",  # matrices too wide for LaTeX: tables (show.highlighted_table)
 )
 _CHARTS = """
 () => [...document.querySelectorAll(
