@@ -82,9 +82,35 @@ def window(name: str, M: np.ndarray, where=st, *, key: str, rows=(), cols=(), ce
     where.markdown(f"${name}$ " + window_note(np.shape(M), grid.shape, r0, c0))
     block = window_block(grid, r0, c0)
     if rows or cols or cells:
-        where.markdown(highlighted_table(block, rows, cols if M.ndim == 2 else (), cells))
+        _scrolling_tables(where)
+        box = where.container(key=_unique(f"mxtable_{key}"))
+        box.markdown(highlighted_table(block, rows, cols if M.ndim == 2 else (), cells))
     else:
         where.dataframe(block)
+
+
+def _scrolling_tables(where) -> None:
+    """A window's table wider than its column (the backward page's narrow one) scrolls sideways.
+
+    In its own box, as a dataframe does, rather than widen the page; Streamlit gives that box
+    no tab stop, so the script gives it one: keyboard users focus it and scroll with the arrows.
+    """
+    where.html(
+        "<style>[class*='st-key-mxtable'] [data-testid='stMarkdownContainer'] { overflow-x: auto; }"
+        "[class*='st-key-mxtable'] [data-testid='stMarkdownContainer']:focus-visible"
+        " { outline: 2px solid #1c62b9; outline-offset: 2px; }</style>"
+        "<script>"
+        "(() => {"
+        " if (window.tableScrollStops) return;"
+        " window.tableScrollStops = true;"
+        " const boxes = \"[class*='st-key-mxtable'] [data-testid='stMarkdownContainer']:not([tabindex])\";"
+        " const mark = () => document.querySelectorAll(boxes).forEach((box) => { box.tabIndex = 0; });"
+        " mark();"
+        " new MutationObserver(mark).observe(document.body, {childList: true, subtree: true});"
+        "})();"
+        "</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def marks(block: pd.DataFrame, rows=(), cols=(), cells=()) -> np.ndarray:
