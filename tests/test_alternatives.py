@@ -136,3 +136,44 @@ def test_a_large_matrix_stays_an_array_and_its_extreme_is_found_as_in_a_frame():
 def test_non_finite_entries_are_skipped_and_series_are_named_by_column():
     frame = pd.DataFrame({"loss": [3.0, np.inf, -4.0], "norm": [np.nan, 1.0, 2.0]}, index=["0", "1", "2"])
     assert alternatives.extreme([("", frame)]) == ("loss", "2", -4.0, -4.0, 3.0)
+
+
+@pytest.mark.parametrize(
+    "M, expected",
+    [
+        ([[1.0, -3.0], [3.0, 0.0]], ("(1, 2)", -3.0, -3.0, 3.0)),  # a tie: the first in reading order
+        ([[1.0, 3.0], [-3.0, 0.0]], ("(1, 2)", 3.0, -3.0, 3.0)),
+        ([[0.5, -0.25], [0.0, 0.75]], ("(2, 2)", 0.75, -0.25, 0.75)),
+        ([[np.nan, 2.0], [-5.0, np.inf]], ("(2, 1)", -5.0, -5.0, 2.0)),  # only finite entries count
+        ([[-np.inf, 1.0]], ("(1, 2)", 1.0, 1.0, 1.0)),
+    ],
+)
+def test_the_extreme_is_the_first_finite_entry_of_largest_magnitude(M, expected):
+    name, where, value, low, high = alternatives.extreme([("W", np.array(M))])
+    assert (name, where, value, low, high) == ("W", *expected)
+
+
+def test_the_extreme_of_random_matrices_is_numpys_masked_argmax():
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        M = rng.integers(-4, 5, size=(7, 6)).astype(float)  # small integers: many ties
+        if rng.random() < 0.3:
+            M[rng.integers(7), rng.integers(6)] = rng.choice([np.nan, np.inf, -np.inf])
+        finite = np.isfinite(M)
+        r, c = np.unravel_index(int(np.argmax(np.where(finite, np.abs(M), -1.0))), M.shape)
+        found = alternatives.extreme([("W", M)])
+        assert found == ("W", f"({r + 1}, {c + 1})", M[r, c], M[finite].min(), M[finite].max())
+
+
+def test_a_figures_summary_is_made_once_per_language_and_kept_on_it(monkeypatch):
+    from backprop.ui import i18n
+
+    fig = plots.norm_bars(run(SMALL))
+    made = []
+    monkeypatch.setattr(alternatives, "summary", lambda tables: made.append(tables) or f"text {len(made)}")
+    tables = alternatives.kept_tables(fig)
+    assert alternatives.kept_summary(fig, tables) == alternatives.kept_summary(fig, tables) == "text 1"
+    monkeypatch.setattr(alternatives, "current_language", lambda: "zh")
+    monkeypatch.setattr(i18n, "current_language", lambda: "zh")
+    assert alternatives.kept_summary(fig, tables) == "text 2"  # Chinese: its own sentence
+    assert len(made) == 2 and alternatives.kept_summary(plots.norm_bars(run(SMALL)), tables) == "text 3"

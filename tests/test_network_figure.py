@@ -51,3 +51,31 @@ def test_the_chosen_entry_is_ringed_where_its_point_is(chosen):
     else:  # an activation a^(l-1): its unit (the input unit for l = 1, else the bias's unit)
         where = points[("A_prev", 1, j)] if l == 1 else points[("b", l - 1, j)]
     assert (ring.x[0], ring.y[0]) == where
+
+
+def test_a_figure_is_kept_for_its_trace_per_entry_and_language_and_freed_with_the_trace(monkeypatch):
+    import gc
+
+    from backprop.ui import i18n
+
+    trace = run(NetworkSpec(seed=11))
+    first = network_figure.network_diagram(trace, (1, "W", 2, 1), 1)
+    assert network_figure.network_diagram(trace, (1, "W", 2, 1), 1) is first  # kept, not built anew
+    assert network_figure.network_diagram(trace, (1, "W", 1, 1), 1) is not first  # another ring
+    assert network_figure.network_diagram(trace, (1, "W", 2, 1), 2) is not first  # another sample
+    twin = run(NetworkSpec(seed=11))  # equal numbers, another trace: its own figures
+    assert network_figure.network_diagram(twin, (1, "W", 2, 1), 1) is not first
+    with monkeypatch.context() as patched:  # a session reading Chinese
+        patched.setattr(i18n, "current_language", lambda: "zh")
+        patched.setattr(network_figure, "current_language", lambda: "zh")
+        zh = network_figure.network_diagram(trace, (1, "W", 2, 1), 1)
+    assert zh is not first and zh.data[0].name != first.data[0].name  # hover and names translated
+    others = [(1, "W", i, j) for i in (1, 3) for j in (1, 2, 3, 4)] + [(2, "W", i, 1) for i in (1, 2, 3, 4)]
+    for chosen in others + [(2, "W", 1, 2), (2, "W", 2, 2)]:  # more than are kept: the oldest goes first
+        network_figure.network_diagram(trace, chosen, 1)
+    assert network_figure.network_diagram(trace, (1, "W", 2, 1), 1) is not first
+    key = id(trace)
+    del trace, first, zh
+    gc.collect()
+    network_figure.network_diagram(twin, (1, "W", 1, 1), 1)  # a call sweeps away dead traces
+    assert key not in network_figure._KEPT

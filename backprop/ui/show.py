@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from backprop.derivation import latex
+from backprop.derivation.numbers import number_text
 from backprop.ui.i18n import t
 
 if TYPE_CHECKING:  # pandas loads with the first window shown, not with the home page
@@ -81,28 +82,74 @@ def window(name: str, M: np.ndarray, where=st, *, key: str, rows=(), cols=(), ce
     where.markdown(f"${name}$ " + window_note(np.shape(M), grid.shape, r0, c0))
     block = window_block(grid, r0, c0)
     if rows or cols or cells:
-        where.dataframe(highlighted(block, rows, cols if M.ndim == 2 else (), cells))
+        _scrolling_tables(where)
+        box = where.container(key=_unique(f"mxtable_{key}"))
+        box.markdown(highlighted_table(block, rows, cols if M.ndim == 2 else (), cells))
     else:
         where.dataframe(block)
 
 
-def highlighted(block: pd.DataFrame, rows=(), cols=(), cells=()):
-    """The block with the highlighted rows, columns and cells in bold, in the formulas' colours (0-based)."""
+def _scrolling_tables(where) -> None:
+    """A window's table wider than its column (the backward page's narrow one) scrolls sideways.
+
+    In its own box, as a dataframe does, rather than widen the page; Streamlit gives that box
+    no tab stop, so the script gives it one: keyboard users focus it and scroll with the arrows.
+    """
+    where.html(
+        "<style>[class*='st-key-mxtable'] [data-testid='stMarkdownContainer'] { overflow-x: auto; }"
+        "[class*='st-key-mxtable'] [data-testid='stMarkdownContainer']:focus-visible"
+        " { outline: 2px solid #1c62b9; outline-offset: 2px; }</style>"
+        "<script>"
+        "(() => {"
+        " if (window.tableScrollStops) return;"
+        " window.tableScrollStops = true;"
+        " const boxes = \"[class*='st-key-mxtable'] [data-testid='stMarkdownContainer']:not([tabindex])\";"
+        " const mark = () => document.querySelectorAll(boxes).forEach((box) => { box.tabIndex = 0; });"
+        " mark();"
+        " new MutationObserver(mark).observe(document.body, {childList: true, subtree: true});"
+        "})();"
+        "</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def marks(block: pd.DataFrame, rows=(), cols=(), cells=()) -> np.ndarray:
+    """Each cell's highlight colour in the block ("" for most) for rows, columns and cells (0-based in M).
+
+    The formulas' colours (latex.ROW, COLUMN, CELL), a cell's over its column's over its
+    row's; marks outside the window are left out.
+    """
     first_row, first_col = int(block.index[0]) - 1, int(block.columns[0]) - 1  # the block's 1-based labels
-    marks = [(i - first_row, None, latex.ROW) for i in rows]
-    marks += [(None, j - first_col, latex.COLUMN) for j in cols]
-    marks += [(i - first_row, j - first_col, latex.CELL) for i, j in cells]
+    found = [(i - first_row, None, latex.ROW) for i in rows]
+    found += [(None, j - first_col, latex.COLUMN) for j in cols]
+    found += [(i - first_row, j - first_col, latex.CELL) for i, j in cells]
+    colours = np.full(block.shape, "", dtype=object)
+    for i, j, colour in found:
+        if i is not None and not 0 <= i < block.shape[0] or j is not None and not 0 <= j < block.shape[1]:
+            continue  # outside the window shown
+        colours[slice(None) if i is None else i, slice(None) if j is None else j] = colour
+    return colours
 
-    def style(frame: pd.DataFrame) -> pd.DataFrame:
-        css = frame.astype(str).map(lambda _: "")
-        for i, j, colour in marks:
-            look = f"color: {colour}; font-weight: bold"
-            if i is not None and not 0 <= i < frame.shape[0] or j is not None and not 0 <= j < frame.shape[1]:
-                continue  # outside the window shown
-            css.iloc[slice(None) if i is None else i, slice(None) if j is None else j] = look
-        return css
 
-    return block.style.apply(style, axis=None)
+def highlighted_table(block: pd.DataFrame, rows=(), cols=(), cells=()) -> str:
+    r"""The block as a Markdown table, its 1-based labels first, the highlighted entries marked (``marks``).
+
+    A marked entry is set in LaTeX, bold in its formula colour (``latex.coloured``), so it
+    reads as the formulas' highlight does; the others are plain numbers. A pandas Styler in
+    ``st.dataframe`` did the same in about 15 ms a table, which made a large network's
+    forward page 5 to 6 times as slow as the default network's; this is a string. Markdown,
+    not raw HTML: the app sends no HTML built at run time (tests/test_config.py).
+    """
+    colours = marks(block, rows, cols, cells)
+    values = block.to_numpy()
+
+    def cell(value: float, colour: str) -> str:
+        return f"${latex.coloured(colour, latex.num(value))}$" if colour else number_text(value)
+
+    lines = ["| | " + " | ".join(map(str, block.columns)) + " |", "|---:|" + "---:|" * block.shape[1]]
+    for k, label in enumerate(block.index):
+        lines.append(f"| {label} | " + " | ".join(map(cell, values[k], colours[k])) + " |")
+    return "\n".join(lines)
 
 
 def too_big(shape: tuple[int, ...]) -> bool:

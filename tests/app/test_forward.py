@@ -8,6 +8,7 @@ import pytest
 from helpers import ends_with_number
 
 from backprop import NetworkSpec, run
+from backprop.derivation import latex
 
 from .conftest import assert_clean, run_page, texts
 
@@ -73,9 +74,30 @@ def test_the_layer_choice_survives_a_visit_to_another_page():
     assert at.radio(key="fw_layer").value == 2
 
 
+def _window_tables(at) -> list[list[list[str]]]:
+    """The page's highlighted windows (show.highlighted_table): each a Markdown table's rows of cells."""
+    tables = [m.value for m in at.main.markdown if m.value.startswith("| |")]
+    return [[[c.strip() for c in row.strip("|").split("|")] for row in table.split("\n")] for table in tables]
+
+
 def test_too_wide_matrices_are_tables_with_a_note():
     at = run_page("pages/1_forward.py", NETWORKS["wide"])
-    assert at.main.dataframe and "too large for LaTeX" in texts(at)
+    assert _window_tables(at) and "too large for LaTeX" in texts(at)
+
+
+def test_a_too_wide_matrix_is_a_window_of_the_cores_numbers_with_the_entrys_column_coloured():
+    """20-12-2, j = 3: W⁽¹⁾ (20 × 12) is a table from column 3 on, that column coloured."""
+    at = run_page("pages/1_forward.py", {**NETWORKS["wide"], "j": "3"})
+    assert_clean(at)
+    tables = _window_tables(at)
+    assert len(tables) == 5 and not at.main.dataframe  # A⁽⁰⁾, W, b, Z, A: each highlighted
+    W = run(NetworkSpec(sizes=(20, 12, 2), batch=12)).layers[0].W
+    header, _, *rows = tables[1]
+    assert header == ["", *map(str, range(3, 11))]  # the window starts at the entry's column
+    assert [row[0] for row in rows] == [str(r) for r in range(1, 11)]
+    for r, (_, first, *rest) in enumerate(rows):
+        assert first == f"${latex.coloured(latex.COLUMN, latex.num(W[r, 2]))}$"  # column 3, coloured
+        assert [float(v) for v in rest] == pytest.approx(W[r, 3:10], rel=5e-4)  # 4 significant digits
 
 
 def test_a_smaller_network_moves_the_page_choices_back_in_range_without_warnings():

@@ -7,9 +7,9 @@ the first elements it flagged; "moderate" and "minor" ones are reported by axe o
 Every typeset formula also carries KaTeX's MathML, which screen readers read. Every chart
 and drawing (Plotly, Graphviz, Vega-Lite) has a text alternative: an accessible name
 (``role="figure"`` with an ``aria-label``) and, in the same ``alt_<key>`` container
-(backprop/ui/alternatives.py), an expander "as a table" holding its numbers; checked on
-every page and on the views that draw more (the graph's neurons and layer views, the
-heatmaps' training curves).
+(backprop/ui/alternatives.py), an expander "as a table" holding its numbers once opened
+(each is opened here, as a screen reader user would); checked on every page and on the
+views that draw more (the graph's neurons and layer views, the heatmaps' training curves).
 """
 
 from __future__ import annotations
@@ -36,13 +36,15 @@ NO_ALTERNATIVE: dict[tuple[str, str], str] = {}
 # Pages that draw at least one chart in their default view (a page whose charts vanish fails).
 DRAWING_PAGES = {"forward", "backward", "check", "heatmaps", "graph", "notes", "your_own", "training"}
 # More views with charts: the graph's other views and zooms (a drawing wider than its box
-# scrolls there, so axe checks the box is a tab stop), the heatmaps' training curves.
+# scrolls there, so axe checks the box is a tab stop), the heatmaps' training curves, and
+# the forward page's matrix windows.
 MORE_VIEWS = (
     "graph?gr_view=neurons",
     "graph?gr_view=layer&gr_layer=2",
     "graph?gr_zoom=200",
     "graph?gr_view=layer&gr_layer=1&gr_zoom=150",
     "heatmaps?hm_steps=5",
+    "forward?sizes=20,12,2&m=12",  # matrices too wide for LaTeX: tables (show.highlighted_table)
 )
 _CHARTS = """
 () => [...document.querySelectorAll(
@@ -60,6 +62,8 @@ _CHARTS = """
             tables: box ? box.querySelectorAll(inside).length : 0};
   })
 """
+# alternatives._show_tables keys each expander tables_<key> (Streamlit's class st-key-<key>)
+TABLE_EXPANDERS = '[class*="st-key-tables_"]'
 _NO_MATHML = """
 () => [...document.querySelectorAll('.katex')].filter(k => !k.querySelector('.katex-mathml math')).length
 """
@@ -120,9 +124,23 @@ def test_page_has_no_serious_or_critical_accessibility_violation(page_file, lang
     )
 
 
+def open_table_expanders(app: AppPage) -> int:
+    """Open every closed expander "as a table" of a chart, one after the other; how many were opened.
+
+    Each fills on opening (a rerun, waited for), so the page may change between them.
+    """
+    closed = app.page.locator(f"{TABLE_EXPANDERS} details:not([open]) > summary")
+    for opened in range(closed.count() + 1):
+        if not closed.count():
+            return opened
+        app.act(closed.first.click)
+    raise AssertionError(f"an expander {TABLE_EXPANDERS} stayed closed once clicked at {app.page.url}")
+
+
 def chart_alternatives(app: AppPage, lang: str) -> list[dict]:
-    """Every visible chart on the page, with what it lacks of its text alternative ("missing")."""
+    """Every visible chart on the page, its tables opened, with what its alternative lacks ("missing")."""
     table = translate(lang, "common.alt_table")
+    open_table_expanders(app)
     charts = app.page.evaluate(_CHARTS)
     for chart in charts:
         chart["missing"] = [
