@@ -158,10 +158,24 @@ def test_a_network_past_the_work_limit_is_refused_naming_sizes_batch_and_the_lim
 
 
 def test_bench_cases_are_the_benchmarks_own_names():
-    from backprop.core.bench import DENSE_CASES  # noqa: PLC0415
+    from backprop.core.bench import DENSE_CASES, ENGINE_CASES, JAX_CASE  # noqa: PLC0415
     from backprop.symbolic.bench_cases import CASES as SYMBOLIC  # noqa: PLC0415
 
-    assert set(DENSE_CASES) | set(SYMBOLIC) <= set(bench_case_names())
+    assert set(DENSE_CASES) | set(ENGINE_CASES) | {JAX_CASE} | set(SYMBOLIC) <= set(bench_case_names())
+
+
+def test_bench_runs_the_jax_column_alone_when_named(monkeypatch):
+    # --cases jax-jit-dense-3-4-2-m2 reaches the benchmark, which times JAX's jit beside the
+    # tiny pass and nothing else (jax itself stubbed out here: never a dependency)
+    from backprop.core import bench  # noqa: PLC0415
+
+    asked = []
+    monkeypatch.setattr(bench, "jax_records", lambda quick=False: asked.append(quick) or [])
+    monkeypatch.setattr(bench, "dense_records", lambda *a, **k: pytest.fail("a dense case ran"))
+    monkeypatch.setattr(bench, "engine_records", lambda *a, **k: pytest.fail("an engine case ran"))
+    monkeypatch.setattr(bench, "symbolic_records", lambda *a, **k: pytest.fail("a symbolic case ran"))
+    assert main(["bench", "--quick", "--json", "--cases", "jax-jit-dense-3-4-2-m2"]) == 0
+    assert asked == [True]
 
 
 @pytest.mark.parametrize(

@@ -66,11 +66,14 @@ def check_to_dict(spec: NetworkSpec, result) -> dict:
 
 
 def bench_case_names() -> tuple[str, ...]:
-    """Every case ``bench --cases`` can name: the dense ones, PyTorch's and the symbolic engine's."""
-    from backprop.core.bench import DENSE_CASES  # noqa: PLC0415 (the benchmark, loaded only for bench)
+    """Every case ``bench --cases`` can name: the dense ones, the engine's, JAX's, PyTorch's and SymPy's."""
+    from backprop.core.bench import DENSE_CASES, ENGINE_CASES, JAX_CASE  # noqa: PLC0415 (only for bench)
     from backprop.symbolic.bench_cases import CASES  # noqa: PLC0415 (SymPy's engine, only for bench)
 
-    return (*DENSE_CASES, "torch-autograd-dense-3-4-2-m2", *CASES, "symbolic-network-3-4-2-m2-naive")
+    return (
+        *DENSE_CASES, *ENGINE_CASES, JAX_CASE, "torch-autograd-dense-3-4-2-m2", *CASES,
+        "symbolic-network-3-4-2-m2-naive",
+    )  # fmt: skip
 
 
 def bench_cases(text: str | None) -> list[str] | None:
