@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from backprop.derivation import entry_latex, latex
-from backprop.ui import alternatives, diagrams, dot, explorer, network_figure, page, show, state
+from backprop.ui import alternatives, diagrams, dot, entry_choice, explorer, network_figure, page, show, state
 from backprop.ui.i18n import option, t
 
 NARROW = 5  # widest matrix written as LaTeX inside one of the three derivation columns
@@ -30,7 +30,7 @@ for row in (panels[0:2], panels[2:4], panels[4:6]):
 @st.fragment
 def entry_explorer(l: int) -> None:
     """One entry derived three ways; its pickers and the diagram rerun this part alone."""
-    chosen = state.entry(spec)
+    chosen = entry_choice.entry(spec)
     if chosen.l != l:  # a click on the diagram chose another layer: the panels above follow
         st.rerun()
     st.subheader(t("backward.explorer_title"))
@@ -42,7 +42,7 @@ def entry_explorer(l: int) -> None:
         key="bw_diagram",
         where=diagram_col,
         tables=alternatives.named_tables(drawn(sample)),
-        on_select=lambda: state.take_click("bw_diagram"),
+        on_select=lambda: entry_choice.take_click("bw_diagram"),
         selection_mode="points",
         config={"displayModeBar": False},
     )
@@ -61,7 +61,7 @@ def drawn(sample: int) -> list:
     return alternatives.drawing_matrices("neurons", trace, sample=sample - 1)
 
 
-def gradient(chosen: state.Entry) -> float:
+def gradient(chosen: entry_choice.Entry) -> float:
     """Backprop's ∂L/∂x for the chosen entry."""
     return float(getattr(trace.layers[chosen.l - 1], "d" + chosen.var)[chosen.array_index])
 

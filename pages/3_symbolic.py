@@ -3,7 +3,7 @@
 import streamlit as st
 
 from backprop.symbolic.limits import TooLarge
-from backprop.ui import explorer, results, sidebar, state
+from backprop.ui import entry_choice, explorer, results, sidebar, state
 from backprop.ui.i18n import t
 
 view = sidebar.render("symbolic")
@@ -39,7 +39,7 @@ if limit:
 @st.fragment
 def entry_section(l: int, var: str) -> None:
     """SymPy's derivative of the chosen entry against backprop and finite differences; reruns alone."""
-    chosen = state.entry(spec)
+    chosen = entry_choice.entry(spec)
     if (chosen.l, chosen.var) != (l, var):  # chosen elsewhere meanwhile: the sections above follow
         st.rerun()
     st.header(t("symbolic.entry_title"))

@@ -4,7 +4,7 @@ import streamlit as st
 
 from backprop.derivation import entry_latex, latex
 from backprop.teaching.train import DEMOS, MAX_RATE, max_steps
-from backprop.ui import alternatives, plots, registry, results, sidebar, state
+from backprop.ui import alternatives, entry_choice, plots, registry, results, sidebar, state
 from backprop.ui.i18n import t
 
 RATES = tuple(r for r in (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0) if r <= MAX_RATE)
@@ -64,9 +64,9 @@ def gradients(token: str, trace, trained: bool) -> None:
     grads = results.gradient_figure(key, token, scale == "shared", view.lang, trace)
     alternatives.figure(
         grads, t("heatmaps.alt_grads"), key="hm_grads",
-        on_select=lambda: state.take_click("hm_grads"), selection_mode="points",
+        on_select=lambda: entry_choice.take_click("hm_grads"), selection_mode="points",
     )  # fmt: skip
-    chosen = state.entry(view.spec)
+    chosen = entry_choice.entry(view.spec)
     value = float(getattr(trace.layers[chosen.l - 1], "d" + chosen.var)[chosen.array_index])
     name = entry_latex.entry_partial(chosen.var, chosen.l, chosen.array_index)
     st.markdown(t("heatmaps.chosen", entry=f"${name} = {latex.num(value)}$"))

@@ -4,7 +4,7 @@ r"""What the backward page shows, assembled from the core (no streamlit widgets 
   ∂L/∂W, ∂L/∂b, ∂L/∂A^(l-1)): formula, the name to print, the values, a note key.
 - ``pick_layer``, ``pick_variable``, ``pick_index``: the entry pickers of every page (radios
   for the layer and the variable, select boxes for i and j), all reading and writing the
-  one chosen entry (``state.entry``), so a pick on one page or a click on a chart is the
+  one chosen entry (``entry_choice.entry``), so a pick on one page or a click on a chart is the
   pick everywhere.
 - ``finite_difference(spec, arrays, var, l, index)``: the five-point estimate of
   ∂L/∂x for one entry of A^(l-1), W^(l) or b^(l), cached on (spec, arrays digest, entry).
@@ -26,7 +26,7 @@ from backprop.core.network import Params, Trace, forward
 from backprop.core.spec import NetworkSpec
 from backprop.derivation import latex
 from backprop.derivation import notation as nt
-from backprop.ui import cache, show, state
+from backprop.ui import cache, entry_choice, show
 from backprop.ui.i18n import t
 
 
@@ -39,7 +39,7 @@ def variable_name(var: str, l: int) -> str:
 
 def _take(key: str, part: str) -> None:
     """A picker's on_change: its value becomes that part of the chosen entry."""
-    state.set_entry(**{part: st.session_state[key]})
+    entry_choice.set_entry(**{part: st.session_state[key]})
 
 
 def _picker(widget, label: str, options, key: str, part: str, value, where, **kwargs):
@@ -50,7 +50,7 @@ def _picker(widget, label: str, options, key: str, part: str, value, where, **kw
 
 def pick_layer(spec: NetworkSpec, prefix: str, where=st) -> int:
     """The chosen entry's layer l, as a row of radio buttons 1..L (key ``<prefix>_layer``)."""
-    chosen = state.entry(spec)
+    chosen = entry_choice.entry(spec)
     options = show.one_based(spec.L)
     return _picker(
         "radio", t("backward.layer"), options, f"{prefix}_layer", "l", chosen.l, where, horizontal=True
@@ -59,23 +59,23 @@ def pick_layer(spec: NetworkSpec, prefix: str, where=st) -> int:
 
 def pick_variable(spec: NetworkSpec, prefix: str, where=st) -> str:
     """The chosen entry's variable W, b or A^(l-1), as radio buttons (key ``<prefix>_var``)."""
-    chosen = state.entry(spec)
+    chosen = entry_choice.entry(spec)
     return _picker(
-        "radio", t("backward.var"), state.VARIABLES, f"{prefix}_var", "var", chosen.var, where,
+        "radio", t("backward.var"), entry_choice.VARIABLES, f"{prefix}_var", "var", chosen.var, where,
         horizontal=True, format_func=lambda var: variable_name(var, chosen.l),
     )  # fmt: skip
 
 
-def pick_index(spec: NetworkSpec, prefix: str, where=st) -> state.Entry:
+def pick_index(spec: NetworkSpec, prefix: str, where=st) -> entry_choice.Entry:
     """The chosen entry's i and j, as select boxes 1..n side by side (keys ``<prefix>_i_<var>``, ...)."""
-    chosen = state.entry(spec)
-    shape = state.entry_shape(spec, chosen.var, chosen.l)
+    chosen = entry_choice.entry(spec)
+    shape = entry_choice.entry_shape(spec, chosen.var, chosen.l)
     axes = (("j", shape[0]),) if chosen.var == "b" else (("i", shape[0]), ("j", shape[1]))
     for (axis, n), column in zip(axes, where.columns(len(axes)), strict=True):
         label = t(f"backward.pick_{axis}_{chosen.var}", n=n, l=chosen.l, p=chosen.l - 1)
         key = f"{prefix}_{axis}_{chosen.var}"
         _picker("selectbox", label, show.one_based(n), key, axis, getattr(chosen, axis), column)
-    return state.entry(spec)
+    return entry_choice.entry(spec)
 
 
 class Panel(NamedTuple):

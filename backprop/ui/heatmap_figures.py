@@ -9,7 +9,7 @@ r"""Plotly heatmaps of the gradients and of the check's errors: arrays in, ``go.
   ``PANEL_SIDE`` cells a side (``blocks``: about 4 px a cell in a panel; a thinner cell
   would be all gap). The panels of ∂L/∂W, ∂L/∂b and ∂L/∂A^(l-1) carry a layer of
   invisible points, one per cell, whose ``customdata`` [var, l, i, j] names the entry:
-  clicking one chooses that entry (``state.take_click``), and the chosen cell is outlined.
+  clicking one chooses that entry (``entry_choice.take_click``), and the chosen cell is outlined.
 - ``error_grids(entries, spec)`` and ``rel_error_heatmaps(grids, tolerance)``: the check's
   relative error of every entry of X, W^(l), b^(l) as log10 heatmaps (unchecked entries
   and entries at a kink are blank).

@@ -5,7 +5,7 @@ and l is w_ij^(l) (W^(l) is n_{l-1} × n_l, rows as samples: Z = A W + 1 bᵀ); 
 it carries it (``_on_edge``: one point per edge, none shared). A unit j of layer l ≥ 1
 carries its bias b_j^(l); an input unit j carries x_sj, the input of the chosen sample s.
 Each point's ``customdata`` is [var, l, i, j] (1-based; i = 0: "keep the chosen row"), what
-``state.take_click`` reads when the point is clicked. Colour is the gradient on the
+``entry_choice.take_click`` reads when the point is clicked. Colour is the gradient on the
 diverging, colour-blind-safe scale of the heatmaps (purple +, orange −), one scale
 for the whole drawing; the chosen entry is ringed.
 
@@ -88,7 +88,7 @@ KEPT_PER_TRACE = 16  # figures kept per trace: the entries a class clicks throug
 def network_diagram(trace: Trace, chosen: tuple[int, str, int, int], sample: int = 1) -> go.Figure:
     r"""The network's units and edges coloured by ∂L/∂x, each a point naming its entry; ``chosen`` ringed.
 
-    ``chosen`` is (l, var, i, j), 1-based (a ``state.Entry``); ``sample`` (1-based) is the row
+    ``chosen`` is (l, var, i, j), 1-based (an ``entry_choice.Entry``); ``sample`` (1-based) is the row
     of X the input units show. A figure is kept for its trace (a cached trace is shared, never
     changed) as long as the trace lives: on eight 1024-wide layers building it anew was about
     40 % of the backward page's rerun. The figure is shared: callers draw it, never change it.

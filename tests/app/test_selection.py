@@ -15,7 +15,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1.element_tree import Block, UnknownElement, Widget
 
 from backprop import NetworkSpec, run
-from backprop.ui import state
+from backprop.ui import entry_choice
 
 from .conftest import assert_clean, run_page
 
@@ -116,13 +116,13 @@ def test_a_pick_on_one_page_is_the_pick_on_the_other():
 @pytest.mark.parametrize(
     "chosen, fits",
     [
-        (state.Entry(2, "W", 4, 2), state.Entry(2, "W", 4, 2)),
-        (state.Entry(3, "W", 1, 1), state.Entry(1, "W", 1, 1)),  # no layer 3: layer 1
-        (state.Entry(1, "W", 4, 5), state.Entry(1, "W", 1, 1)),  # W^(1) is 3 × 4
-        (state.Entry(2, "b", 9, 2), state.Entry(2, "b", 1, 2)),  # b has no row
-        (state.Entry(2, "A_prev", 4, 4), state.Entry(2, "A_prev", 4, 4)),  # A^(1) is 4 × 4
+        (entry_choice.Entry(2, "W", 4, 2), entry_choice.Entry(2, "W", 4, 2)),
+        (entry_choice.Entry(3, "W", 1, 1), entry_choice.Entry(1, "W", 1, 1)),  # no layer 3: layer 1
+        (entry_choice.Entry(1, "W", 4, 5), entry_choice.Entry(1, "W", 1, 1)),  # W^(1) is 3 × 4
+        (entry_choice.Entry(2, "b", 9, 2), entry_choice.Entry(2, "b", 1, 2)),  # b has no row
+        (entry_choice.Entry(2, "A_prev", 4, 4), entry_choice.Entry(2, "A_prev", 4, 4)),  # A^(1) is 4 × 4
     ],
 )
 def test_an_entry_is_fitted_to_the_network(chosen, fits):
-    assert state.fitted(NetworkSpec(), chosen) == fits
+    assert entry_choice.fitted(NetworkSpec(), chosen) == fits
     assert fits.array_index == ((fits.j - 1,) if fits.var == "b" else (fits.i - 1, fits.j - 1))
