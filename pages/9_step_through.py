@@ -70,10 +70,13 @@ def step_view(timed: bool) -> None:
     st.caption(t("steps.diagram_note"))
     st.latex(step.formula_line())
     entry_part(step, number, timed)
-    # closed until opened: its matrices and ledger were half of what a step's click redrew in the
-    # browser (tests/browser/bench_clicks.py); once opened it stays open from step to step
-    with st.expander(t("steps.whole_step")):
-        whole_step(step, entry_of(trace, step, entry_index(step)))
+    # closed until opened, and empty while closed: its matrices and ledger were half of what a
+    # step's click redrew in the browser (tests/browser/bench_clicks.py), even hidden. Opening
+    # it reruns this fragment, which fills it; once opened it stays open from step to step.
+    box = st.expander(t("steps.whole_step"), key="st_whole", on_change="rerun")
+    if box.open:
+        with box:
+            whole_step(step, entry_of(trace, step, entry_index(step)))
 
 
 @st.fragment

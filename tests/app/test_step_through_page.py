@@ -41,6 +41,12 @@ def step_of(at) -> int:
     )
 
 
+def open_whole_step(at):
+    """Open the whole step's expander, as a click on its summary does (its rerun fills it)."""
+    at.session_state["st_whole"] = True
+    return at.run()
+
+
 def test_the_url_step_is_shown_with_the_cores_numbers_and_ledger():
     steps = backward_steps(run(NetworkSpec()))
     at = run_page(PAGE, {"step": "3"})
@@ -48,14 +54,20 @@ def test_the_url_step_is_shown_with_the_cores_numbers_and_ledger():
     assert not RAW_KEY.search(texts(at))
     step = steps[2]
     assert shown(at)[0] == step.formula_line()
-    # what the entry reads, lit, then the result in the expander: each matrix in blocks of
-    # columns that wrap; the numbers put in are those lit matrices, not shown a second time
+    # what the entry reads, lit; the whole step's expander is closed until a student opens it,
+    # and holds nothing while closed (a step's click does not redraw what nobody sees)
     factors = entry_of(run(NetworkSpec()), step, (0, 0)).factors
     lit = [tex for f in factors for tex in lit_blocks(f)[1]]
+    assert shown(at)[-len(lit) :] == lit
+    assert not at.expander[0].proto.expanded and not at.expander[0].children
+    assert not at.table
+    # opened: the result in blocks of columns that wrap, and the ledger; the numbers put in are
+    # the lit matrices above, not shown a second time
+    open_whole_step(at)
+    assert_clean(at)
     result = unlit(Factor(step.lhs, step.result))
     assert shown(at)[-len(lit) - len(result) :] == lit + result
     assert not set(tex for f in factors for tex in unlit(f)) & set(shown(at))
-    assert not at.expander[0].proto.expanded  # closed until a student opens it
     table = at.table[0].value
     used = table[table.iloc[:, 3] == "✓"].iloc[:, 0].tolist()
     assert used == ["A⁽¹⁾", "∂L/∂Z⁽²⁾"]
@@ -63,7 +75,7 @@ def test_the_url_step_is_shown_with_the_cores_numbers_and_ledger():
 
 def test_a_matrix_too_big_to_show_whole_is_a_table_in_the_expander():
     # 40 wide: A^(1) does not fit; what the entry reads shows its row only, the expander all of it
-    at = run_page(PAGE, {"sizes": "3,40,2", "m": "4", "step": "3"})
+    at = open_whole_step(run_page(PAGE, {"sizes": "3,40,2", "m": "4", "step": "3"}))
     assert_clean(at)
     step = backward_steps(run(NetworkSpec(sizes=(3, 40, 2), batch=4)))[2]
     wide, narrow = entry_of(run(NetworkSpec(sizes=(3, 40, 2), batch=4)), step, (0, 0)).factors
@@ -104,7 +116,7 @@ def test_hand_calculation_mode_shows_exact_fractions():
     }
     spec = NetworkSpec((2, 3, 1), ("relu", "identity"), reduction="mean", batch=3, init="integers")
     exact = backward_steps(exact_run(spec))
-    at = run_page(PAGE, query | {"step": "1"})
+    at = open_whole_step(run_page(PAGE, query | {"step": "1"}))
     assert_clean(at)
     assert at.radio(key="st_numbers").value == "exact"
     assert shown(at)[-1:] == unlit(Factor(exact[0].lhs, exact[0].result)) and r"\frac" in shown(at)[-1]
@@ -234,9 +246,13 @@ def test_every_step_keeps_the_fragments_elements_in_their_places():
     query = {"sizes": "3,4,2", "act1": "sigmoid", "act2": "softmax", "loss": "softmax_ce"}
     steps = backward_steps(run(spec))
     assert {len(s.result.shape) for s in steps} == {1, 2} and any(s.shortcut for s in steps)
-    layouts = [layout(run_page(PAGE, {**query, "step": str(n)})) for n in range(1, len(steps) + 1)]
-    assert all(shape == layouts[0] for shape in layouts), layouts
-    assert layouts[0][-2:] == [["Block", "Latex", "Latex", "Block"], ["Block", "Block"]]
+    pages = [run_page(PAGE, {**query, "step": str(n)}) for n in range(1, len(steps) + 1)]
+    closed = [layout(at) for at in pages]
+    assert all(shape == closed[0] for shape in closed), closed
+    assert closed[0][-2:] == [["Block", "Latex", "Latex", "Block"], []]  # the closed expander: empty
+    opened = [layout(open_whole_step(at)) for at in pages]
+    assert all(shape == opened[0] for shape in opened), opened
+    assert opened[0][:-1] == closed[0][:-1] and opened[0][-1] == ["Block", "Block"]
 
 
 @pytest.mark.parametrize("reduction, scaled", [("sum", False), ("mean", True)])

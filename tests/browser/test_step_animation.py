@@ -62,3 +62,17 @@ def test_a_paused_step_fits_a_projector(app: AppPage, lang: str) -> None:
     label_px = animation.FONT_PX * drawn / own
     assert label_px >= 14, f"the figure's labels are {label_px:.1f} px ({drawn} px wide, drawn for {own} px)"
     app.screenshot(f"step_through-animated-1280-{lang}")
+
+
+def test_the_whole_step_is_filled_when_opened_and_stays_open_on_the_next_step(app: AppPage) -> None:
+    """Closed, the expander is empty; a click on its summary fills it, and the next step keeps it open."""
+    app.open("/step_through?step=3")
+    box = app.page.locator(".st-key-st_whole")
+    assert box.locator('[data-testid="stTable"]').count() == 0
+    app.act(box.locator("summary").click)  # opening it reruns the fragment, which fills it
+    box.locator('[data-testid="stTable"]').wait_for()
+    assert "∂L/∂Z⁽²⁾" in box.inner_text()  # the ledger names what the step reads
+    app.act(app.page.locator(".st-key-st_forward button").click)
+    app.page.wait_for_function("() => /[?&]step=4/.test(window.location.search)")
+    box.locator('[data-testid="stTable"]').wait_for()
+    assert app.page.locator('[data-testid="stException"]').count() == 0
