@@ -104,9 +104,17 @@ def entry_part(step, number: int, timed: bool) -> None:
             blocks(factor, f"st_reads{k}")
 
 
-def blocks(factor: Factor, key: str, where=st) -> None:
-    """A matrix in blocks of columns that wrap, their type shrinking in a narrow column (the mxblk style)."""
+def blocks(factor: Factor, key: str, where=st, narrow: bool = False) -> None:
+    """A matrix in blocks of columns that wrap, their type shrinking in a narrow column (the mxblk style).
+
+    In the page's full width a matrix of one block is one LaTeX element, without the box that
+    wraps and shrinks: the entry's two such boxes, redrawn on every step, cost about half a
+    bare click's time (tests/browser/bench_clicks.py). A ``narrow`` column keeps the box.
+    """
     width, texts = lit_blocks(factor)
+    if len(texts) == 1 and not narrow:
+        where.latex(texts[0])
+        return
     row = where.container(horizontal=True, key=f"mxblk{width}_{key}")
     for tex in texts:
         row.latex(tex, width="content")
@@ -125,7 +133,7 @@ def whole_step(step, entry) -> None:
     left, right = st.columns([3, 2])
     left.markdown(f"**{t('steps.result')}**")
     if fits(step.result):
-        blocks(Factor(step.lhs, step.result), "st_result", left)
+        blocks(Factor(step.lhs, step.result), "st_result", left, narrow=True)
     else:
         show.matrix_or_table(step.lhs, step.result, left, key="st_result")
     left.caption(t("steps.shape", shape=" × ".join(map(str, step.shape))))

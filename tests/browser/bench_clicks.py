@@ -7,10 +7,11 @@ written to a temporary directory, both on 127.0.0.1. In headless Chromium it the
 round after round so that both see the same load: the bare app's button; on the step-through
 page the next-step button and the entry picker (the row's + / −); on the practice page the
 next exercise, a hint and Check (an answer typed or picked first); on the presenter the
-reveal and the next slide. A click's time runs from ``element.click()`` to the first animation frame at which the
-run it started has finished and no element is stale (``requestAnimationFrame`` polling in
-the page). It prints each control's median, its ratio to the bare app's median (target at
-most 1.5), the rounds, the load average before and after and the core count. Figures only:
+reveal and the next slide. A click's time runs from ``element.click()`` to the first
+animation frame at which the run it started has finished and no element is stale
+(``requestAnimationFrame`` polling in the page). It prints each control's median, its ratio
+to the bare app's median (target at most 1.5), the rounds, the load average before and
+after and the core count. Figures only:
 nothing is asserted.
 """
 
