@@ -11,8 +11,7 @@ reveal and the next slide. A click's time runs from ``element.click()`` to the f
 animation frame at which the run it started has finished and no element is stale
 (``requestAnimationFrame`` polling in the page). It prints each control's median, its ratio
 to the bare app's median (target at most 1.5), the rounds, the load average before and
-after and the core count. Figures only:
-nothing is asserted.
+after and the core count. Figures only: nothing is asserted.
 """
 
 from __future__ import annotations
