@@ -92,6 +92,20 @@ def test_a_matrix_too_big_to_show_whole_is_a_table_in_the_expander():
     assert not inside.latex
 
 
+def test_a_matrix_of_one_block_is_one_latex_and_a_wider_one_wraps_in_its_box():
+    # 3-6-2, step 7 (∂L/∂W^(1)): Xᵀ (3 × 4) is one block, ∂L/∂Z^(1) (4 × 6) two blocks of columns
+    at = run_page(PAGE, {"sizes": "3,6,2", "step": "7"})
+    assert_clean(at)
+    spec = NetworkSpec(sizes=(3, 6, 2))
+    narrow, wide = entry_of(run(spec), backward_steps(run(spec))[6], (0, 0)).factors
+    assert len(lit_blocks(narrow)[1]) == 1 and len(lit_blocks(wide)[1]) == 2
+    reads = list(layout_nodes(at)[-2].children.values())[-1]  # the entry's "what it reads"
+    parts = list(reads.children.values())
+    assert [type(node).__name__ for node in parts] == ["Markdown", "Latex", "Block"]
+    assert parts[1].value.strip("$\n ") == lit_blocks(narrow)[1][0]
+    assert [node.value.strip("$\n ") for node in parts[2].children.values()] == lit_blocks(wide)[1]
+
+
 def test_back_and_forward_move_the_step_and_the_url():
     steps = backward_steps(run(NetworkSpec()))
     at = run_page(PAGE, {"step": "1"})
@@ -224,14 +238,19 @@ def test_every_step_of_the_default_network_draws_in_chinese_without_raw_keys():
         assert at.button(key="st_play").label.endswith("播放")
 
 
+def layout_nodes(at) -> list:
+    """The step fragment's elements in order (its last two: the entry's fragment and the expander)."""
+    step = [node for node in at.main.children.values() if type(node).__name__ == "Block"][-1]
+    return list(step.children.values())
+
+
 def layout(at) -> list:
     """The kinds of the step fragment's elements in order; for the entry's fragment and the expander, theirs.
 
     (The containers inside, whose length varies with the step by design, are one element each.)
     """
     kind = lambda node: type(node).__name__  # noqa: E731
-    step = [node for node in at.main.children.values() if kind(node) == "Block"][-1]
-    nodes = list(step.children.values())
+    nodes = layout_nodes(at)
     entry, expander = nodes[-2:]
     return [kind(node) for node in nodes] + [
         [kind(node) for node in part.children.values()] for part in (entry, expander)
