@@ -102,12 +102,19 @@ def derivations(l: int, var: str, index: tuple[int, ...]) -> None:
     else:  # inline math: KaTeX breaks a long sum at + and =; a long term scrolls in its own box
         sympy_col.container(key="bw_sympy").markdown(f"${sym.written} = {latex.num(sym.value)}$")
         sympy_col.caption(t("backward.sympy_substituted"))
-        with sympy_col.expander(t("backward.sympy_steps", shown=len(sym.steps), total=sym.steps_total)):
+        # filled only while open: its LaTeX, redrawn on every pick even when hidden, was about
+        # half a bare click's time (tests/browser/bench_clicks.py); opening it reruns this part
+        steps = sympy_col.expander(
+            t("backward.sympy_steps", shown=len(sym.steps), total=sym.steps_total),
+            key="bw_sympy_steps",
+            on_change="rerun",
+        )
+        if steps.open:
             if sym.expanded:
-                st.caption(t("backward.sympy_written"))
-                st.latex(sym.expanded)
+                steps.caption(t("backward.sympy_written"))
+                steps.latex(sym.expanded)
             for step in (sym.latex, *sym.steps):
-                st.latex(step)
+                steps.latex(step)
 
     fd, at_kink = explorer.finite_difference(spec, arrays, var, l, index)
     values = {

@@ -6,6 +6,7 @@ import pytest
 
 from backprop import NetworkSpec, run
 from backprop.derivation import latex
+from backprop.ui import explorer
 
 from .conftest import assert_clean, run_page, texts
 
@@ -97,3 +98,15 @@ def test_a_matrix_too_wide_for_a_formula_keeps_its_highlight_in_the_table():
     wide = [m.value for m in at.main.markdown if m.value.startswith("| |")]  # show.highlighted_table
     assert len(wide) == 1 and wide[0].count("\n") == 1 + 4, wide
     assert f"\\textcolor{{{latex.COLUMN}}}{{\\mathbf" in wide[0]
+
+
+def test_sympys_steps_are_drawn_only_once_their_expander_is_opened():
+    at = run_page("pages/2_backward.py", {"layer": "1", "var": "W", "i": "2", "j": "3"})
+    box = at.expander(key="bw_sympy_steps")
+    assert not box.proto.expanded and not box.children  # a pick does not redraw what nobody sees
+    at.session_state["bw_sympy_steps"] = True  # as a click on its summary does (its rerun fills it)
+    at.run()
+    assert_clean(at)
+    sym = explorer.symbolic(run(NetworkSpec()), {}, "W", 1, (1, 2))
+    shown = [x.value.strip("$\n ") for x in at.expander(key="bw_sympy_steps").latex]
+    assert shown[-1 - len(sym.steps) :] == [sym.latex, *sym.steps] and sym.steps

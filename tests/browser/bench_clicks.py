@@ -5,7 +5,8 @@ r"""Click-to-rendered time of each kind of control, beside a bare Streamlit app'
 Starts ``streamlit run app.py`` and, on another free port, a bare one-button Streamlit app
 written to a temporary directory, both on 127.0.0.1. In headless Chromium it then clicks,
 round after round so that both see the same load: the bare app's button; on the step-through
-page the next-step button and the entry picker (the row's + / −); on the practice page the
+page the next-step button and the entry picker (the row's + / −); on the backward page
+the explorer's entry picker (row i: another option); on the practice page the
 next exercise, a hint and Check (an answer typed or picked first); on the presenter the
 reveal and the next slide. A click's time runs from ``element.click()`` to the first
 animation frame at which the run it started has finished and no element is stale
@@ -106,6 +107,16 @@ def answer_and_check(app: AppPage) -> float | None:
     return click(app, '[data-testid="stForm"] [data-testid="stFormSubmitButton"] button')
 
 
+def pick_other(app: AppPage, key: str) -> float | None:
+    """Open the select box ``key`` from the keyboard (no run), then the measured click on another option."""
+    field = app.page.locator(f".st-key-{key} input[role='combobox']")
+    field.focus()
+    field.press("ArrowDown")
+    other = '[role="listbox"] [role="option"]:not([aria-selected="true"])'
+    app.page.locator(other).first.wait_for()
+    return click(app, other)
+
+
 CONTROLS = {  # kind: (page path, one measured click)
     "entry picker (step-through)": (
         "/step_through?step=3",
@@ -115,6 +126,7 @@ CONTROLS = {  # kind: (page path, one measured click)
             '.st-key-st_i button[data-testid="stNumberInputStepDown"]',
         ),
     ),  # fmt: skip
+    "entry picker (backward)": ("/backward", lambda app: pick_other(app, "bw_i_W")),
     "next step (step-through)": (
         "/step_through?step=3",
         lambda app: either(app, ".st-key-st_forward button", ".st-key-st_back button"),
