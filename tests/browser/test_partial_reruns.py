@@ -10,7 +10,7 @@ shows the click's effect, in English and in 中文.
 from __future__ import annotations
 
 import pytest
-from browser_support import AppPage, console_errors
+from browser_support import AppPage, choose, console_errors
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +38,7 @@ CONTROLS = {
     "step forward": ("/step_through?step=3", None, ".st-key-st_forward button", ".st-key-st_step input", "4"),
     "entry pick": ("/step_through?step=3&i=1", None, PICK_UP, ".st-key-st_i input", "2"),
     "presenter reveal": ("/presenter?slide=1", None, ".st-key-ps_reveal button", None, None),
+    "presenter next": ("/presenter?slide=1", None, ".st-key-ps_next button", None, None),
 }  # fmt: skip
 
 
@@ -65,5 +66,17 @@ def test_a_click_reruns_only_its_fragment(app: AppPage, control: str, lang: str)
         assert app.page.locator(result).first.input_value() == expected
     else:
         assert shown(app) != before, f"{control}: the click changed nothing on the page"
+    assert app.page.locator('[data-testid="stException"]').count() == 0
+    assert not console_errors(app), console_errors(app)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_backward_explorers_entry_pick_reruns_only_its_fragment(app: AppPage, lang: str) -> None:
+    app.open(f"/backward?layer=1&var=W&i=1&j=1&lang={lang}")
+    choose(app, "bw_i_W", "2")
+    asked = app.page.evaluate("() => window.__stWatch.asked")
+    assert asked["fragment"], "the pick asked for a whole-page run"
+    app.page.wait_for_function("() => /[?&]i=2/.test(window.location.search)")
+    assert app.page.locator(".st-key-bw_i_W input").input_value() == "2"
     assert app.page.locator('[data-testid="stException"]').count() == 0
     assert not console_errors(app), console_errors(app)
