@@ -5,8 +5,8 @@ r"""Click-to-rendered time of each kind of control, beside a bare Streamlit app'
 Starts ``streamlit run app.py`` and, on another free port, a bare one-button Streamlit app
 written to a temporary directory, both on 127.0.0.1. In headless Chromium it then clicks,
 round after round so that both see the same load: the bare app's button; on the step-through
-page the next-step button and the entry picker (the row's + / −); on the backward page
-the explorer's entry picker (row i: another option); on the practice page the
+page the next-step button and the entry picker (the row's + / −); on the backward and
+symbolic pages the entry picker (row i: another option); on the practice page the
 next exercise, a hint and Check (an answer typed or picked first); on the presenter the
 reveal and the next slide. A click's time runs from ``element.click()`` to the first
 animation frame at which the run it started has finished and no element is stale
@@ -127,6 +127,7 @@ CONTROLS = {  # kind: (page path, one measured click)
         ),
     ),  # fmt: skip
     "entry picker (backward)": ("/backward", lambda app: pick_other(app, "bw_i_W")),
+    "entry picker (symbolic)": ("/symbolic", lambda app: pick_other(app, "sy_i_W")),
     "next step (step-through)": (
         "/step_through?step=3",
         lambda app: either(app, ".st-key-st_forward button", ".st-key-st_back button"),
