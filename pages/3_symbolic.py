@@ -53,13 +53,19 @@ def entry_section(l: int, var: str) -> None:
         if sym.expanded:
             st.caption(t("symbolic.expanded"))
             st.latex(sym.expanded)
-        with st.expander(
-            t("symbolic.steps", shown=len(sym.steps), total=sym.steps_total), expanded=len(sym.steps) <= 8
-        ):
+        # open at first when short; filled only while open (hidden, its LaTeX was redrawn on
+        # every pick: tests/browser/bench_clicks.py); opening it reruns this part
+        steps = st.expander(
+            t("symbolic.steps", shown=len(sym.steps), total=sym.steps_total),
+            expanded=len(sym.steps) <= 8,
+            key="sy_steps",
+            on_change="rerun",
+        )
+        if steps.open:
             for step in sym.steps:
-                st.latex(step)
+                steps.latex(step)
             if len(sym.steps) < sym.steps_total:
-                st.caption(t("symbolic.steps_cut", shown=len(sym.steps), total=sym.steps_total))
+                steps.caption(t("symbolic.steps_cut", shown=len(sym.steps), total=sym.steps_total))
     else:
         st.info(t(f"symbolic.status_{sym.status}", message=sym.message, seconds=results.NETWORK_SECONDS))
         st.subheader(t("symbolic.per_layer_title", l=l))

@@ -114,3 +114,22 @@ def test_a_derivation_past_its_time_budget_is_stopped_and_not_cached(monkeypatch
     at = run_page(PAGE, query)
     assert_clean(at)
     assert "SymPy (whole network)" in shown_values(at)
+
+
+def test_sympys_steps_open_at_first_when_short_and_are_drawn_only_while_open():
+    # 40 steps: closed at first, and empty while closed (a pick does not redraw hidden LaTeX)
+    at = run_page(PAGE)
+    box = at.expander(key="sy_steps")
+    assert not box.proto.expanded and not box.children
+    at.session_state["sy_steps"] = True  # as a click on its summary does (its rerun fills it)
+    at.run()
+    assert_clean(at)
+    steps = network_entry(run(NetworkSpec()), "W", 1, (0, 0)).steps_latex
+    shown = [x.value.strip("$\n ") for x in at.expander(key="sy_steps").latex]
+    assert shown == list(steps) and len(steps) == 40
+    # 4 steps (a 2-1 network): open at first, and filled
+    at = run_page(PAGE, {"sizes": "2,1", "act1": "identity", "m": "1"})
+    assert_clean(at)
+    box = at.expander(key="sy_steps")
+    short = network_entry(run(NetworkSpec(sizes=(2, 1), activations=("identity",), batch=1)), "W", 1, (0, 0))
+    assert box.proto.expanded and [x.value.strip("$\n ") for x in box.latex] == list(short.steps_latex)
