@@ -107,7 +107,7 @@ def _line(row: dict) -> str:
         f"{row['sessions']} sessions: {row['reruns']} reruns, median {row['median_s']:.3f} s, "
         f"p95 {row['p95_s']:.3f} s, max {row['max_s']:.3f} s, {row['throughput_per_s']:.1f}/s, "
         f"server CPU {row['server_cpu_per_rerun_ms']:.1f} ms a rerun ({row['server_cpu_s']:.1f} s in "
-        f"{row['elapsed_s']:.1f} s), peak RSS {row['server_peak_rss_mb']:.0f} MB, "
+        f"{row['elapsed_s']:.1f} s: {_cores(row):.2f} cores), peak RSS {row['server_peak_rss_mb']:.0f} MB, "
         f"failures {row['failures']}, "
         f"exceptions {row['exceptions']}, client CPU {row['client_cpu_s']:.1f} s, "
         f"load average {row['load_average']:.1f}"
@@ -123,17 +123,22 @@ def _table(rows: list[dict]) -> str:
     """The curve as a Markdown table, each count with the load average it was measured at."""
     lines = [
         "| sessions | reruns | median (s) | p95 (s) | max (s) | reruns/s | server CPU a rerun (ms) "
-        "| peak RSS (MB) | failures | load average |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| server cores busy | peak RSS (MB) | failures | load average |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r['sessions']} | {r['reruns']} | {r['median_s']:.3f} | {r['p95_s']:.3f} | {r['max_s']:.3f} "
-            f"| {r['throughput_per_s']:.1f} | {r['server_cpu_per_rerun_ms']:.1f} "
+            f"| {r['throughput_per_s']:.1f} | {r['server_cpu_per_rerun_ms']:.1f} | {_cores(r):.2f} "
             f"| {r['server_peak_rss_mb']:.0f} "
             f"| {r['failures']} | {r['load_average']:.1f} |"
         )
     return "\n".join(lines)
+
+
+def _cores(row: dict) -> float:
+    """The server's CPU seconds per second of the scenario: cores kept busy (reruns/s × CPU a rerun)."""
+    return row["server_cpu_s"] / row["elapsed_s"] if row["elapsed_s"] else 0.0
 
 
 SLOWDOWN = 2.0  # a count of sessions is served while its p95 stays within this of the smallest's
@@ -179,10 +184,17 @@ def _cpu_capacity(rows: list[dict], class_size: int, think: str) -> str:
     if per_rerun <= 0:
         return "server CPU per rerun unknown (no server process ids)"
     sessions = UTILIZATION / (per_rerun * 2.0 / (low + high))
+    asked = ", ".join(
+        f"{r['sessions']} ask {r['sessions'] * 2.0 / (low + high):.0f}/s: "
+        f"{r['sessions'] * 2.0 / (low + high) * per_rerun:.2f} cores"
+        for r in rows
+    )
     return (
         f"server CPU {1000 * per_rerun:.1f} ms a rerun: one process, its core {UTILIZATION:.0%} busy, serves "
         f"{sessions:.0f} sessions asking every {(low + high) / 2:.0f} s; {class_size} need "
-        f"{-(-class_size // int(sessions))} process(es), one per core"
+        f"{-(-class_size // int(sessions))} process(es), one per core\n"
+        f"server CPU the sessions ask for (reruns a second × CPU a rerun, at most; the machine has "
+        f"{os.cpu_count()} cores, the load client runs beside it): {asked}"
     )
 
 
