@@ -96,6 +96,13 @@ def float_type(Z: Array):
 
 _FLOATS = frozenset(np.dtype(t) for t in (np.float64, np.float32))
 
+# Per dtype, as 0-d arrays of that dtype (compared with an array, NumPy skips a Python
+# float's conversion): the exponent limit (e^±limit stays normal: 708 for float64, 87 for
+# float32) and 1.
+_SIGMOID_CONSTANTS = {
+    np.dtype(t): (np.array(limit, t), np.array(1.0, t)) for t, limit in ((np.float64, EXP_LIMIT), (np.float32, 87.0))
+}
+
 
 def one(Z: Array, A: Array) -> Array:
     """g'(Z) = 1 for the identity, shape of Z (``backward`` skips the product for it)."""
@@ -103,15 +110,24 @@ def one(Z: Array, A: Array) -> Array:
 
 
 def sigmoid(Z: Array) -> Array:
-    r"""σ(z) = 1/(1 + e^{-z}), in place in one buffer (this runs on every forward pass). Any shape."""
-    T = np.negative(Z, dtype=float_type(Z))
-    T.clip(-EXP_LIMIT, EXP_LIMIT, out=T)  # one pass over T, not np.maximum's and np.minimum's two
-    np.exp(T, out=T)
-    T += 1.0
-    np.reciprocal(T, out=T)
-    saturated = Z < -EXP_LIMIT
-    if np.count_nonzero(saturated):  # rare: the masked write only when some z is that far out
-        np.copyto(T, 0.0, where=saturated)  # flush what would be subnormal
+    r"""σ(z) = 1/(1 + e^{-z}), in place in one buffer (this runs on every forward pass). Any shape.
+
+    Only when some |z| exceeds the dtype's exponent limit (708 for float64) are the
+    exponents clipped and σ(z) for z below -limit flushed to exactly 0. Within the limit
+    e^{-z} neither overflows nor underflows and σ(z) ≥ σ(-708) ≈ 3.3e-308 is a normal float,
+    so the usual pass skips the clip and the flush.
+    """
+    T = np.negative(Z) if Z.dtype in _FLOATS else np.negative(Z, dtype=float_type(Z))  # -z
+    limit, one_ = _SIGMOID_CONSTANTS[T.dtype]
+    far = np.count_nonzero(np.abs(T) > limit)  # rare: some |z| beyond the limit
+    if far:
+        np.minimum(T, limit, out=T)  # e^{-z} ≤ e^708: no overflow
+        np.maximum(T, -limit, out=T)  # e^{-z} ≥ e^-708: no underflow
+    np.exp(T, out=T)  # e^{-z}
+    T += one_  # 1 + e^{-z}
+    np.reciprocal(T, out=T)  # 1/(1 + e^{-z})
+    if far:
+        np.copyto(T, 0.0, where=Z < -limit)  # flush what would be subnormal
     return T
 
 
