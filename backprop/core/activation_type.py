@@ -46,15 +46,25 @@ class Activation:
     last_layer_only: bool = False
 
     def backward(self, Z: Array, A: Array, dA: Array) -> Array:
-        r"""∂L/∂Z from ∂L/∂A: ∂L/∂A ⊙ g'(Z), or each row's softmax Jacobian. Shapes (m, n)."""
+        r"""∂L/∂Z from ∂L/∂A: ∂L/∂A ⊙ g'(Z), or each row's softmax Jacobian. Shapes (m, n).
+
+        A product below the normal range (a tiny ∂L/∂a times a tiny g') is flushed to 0
+        instead of raising an underflow (``backward_step`` under np.errstate).
+        """
+        with np.errstate(under="ignore"):
+            return self.backward_step(Z, A, dA)
+
+    def backward_step(self, Z: Array, A: Array, dA: Array) -> Array:
+        r"""``backward``'s formula, for a caller that holds np.errstate(under="ignore") itself.
+
+        The backward engine holds one around its whole pass, rather than one per step.
+        """
         if self.dg is one:
             return dA  # g'(z) = 1
         if self.dg is not None:
-            with np.errstate(under="ignore"):  # a tiny ∂L/∂a times a tiny g': flushed to 0 instead
-                return flush_subnormal(dA * self.dg(Z, A))  # chain rule through g, entry by entry
+            return flush_subnormal(dA * self.dg(Z, A))  # chain rule through g, entry by entry
         # softmax: (∂L/∂z)_k = Σ_j (∂L/∂a_j) a_j (δ_jk - a_k) = a_k (∂L/∂a_k - Σ_j ∂L/∂a_j a_j)
-        with np.errstate(under="ignore"):  # a product below the normal range is flushed to 0 instead
-            return flush_subnormal(A * (dA - flush_subnormal(dA * A).sum(axis=1, keepdims=True)))
+        return flush_subnormal(A * (dA - flush_subnormal(dA * A).sum(axis=1, keepdims=True)))
 
     def jacobian(self, a_row: Array) -> Array:
         r"""Softmax's Jacobian for one sample: J_jk = a_j (δ_jk - a_k), shape (n, n)."""
@@ -96,17 +106,26 @@ def float_type(Z: Array):
 
 _FLOATS = frozenset(np.dtype(t) for t in (np.float64, np.float32))
 
-# Per dtype, as 0-d arrays of that dtype (compared with an array, NumPy skips a Python
-# float's conversion): the exponent limit (e^±limit stays normal: 708 for float64, 87 for
-# float32) and 1.
-_SIGMOID_CONSTANTS = {
-    np.dtype(t): (np.array(limit, t), np.array(1.0, t)) for t, limit in ((np.float64, EXP_LIMIT), (np.float32, 87.0))
-}
+# Constants per dtype as 0-d arrays of that dtype: combined with an array of the same dtype,
+# NumPy skips a Python float's conversion (~0.2 µs an operation on a tiny array) and keeps
+# the array's dtype. ``ONE.get(A.dtype, 1.0)``: any other dtype takes the Python float.
+ONE = {np.dtype(t): np.array(1.0, t) for t in (np.float64, np.float32)}
+# σ's exponent limit per dtype: e^±limit stays a normal float (708 for float64, 87 for float32).
+_EXP_LIMITS = {np.dtype(t): np.array(limit, t) for t, limit in ((np.float64, EXP_LIMIT), (np.float32, 87.0))}
 
 
 def one(Z: Array, A: Array) -> Array:
     """g'(Z) = 1 for the identity, shape of Z (``backward`` skips the product for it)."""
     return np.ones_like(Z)
+
+
+def sigmoid_prime(Z: Array, A: Array) -> Array:
+    r"""σ'(z) = a(1 - a) with a = σ(z). Shape of A.
+
+    Never below the normal range for an A from ``sigmoid``: a is 0 or at least σ(-708)
+    ≈ 3.3e-308 and 1 - a is 0 or at least 2^-53, so no underflow guard is needed.
+    """
+    return A * (ONE.get(A.dtype, 1.0) - A)
 
 
 def sigmoid(Z: Array) -> Array:
@@ -118,13 +137,13 @@ def sigmoid(Z: Array) -> Array:
     so the usual pass skips the clip and the flush.
     """
     T = np.negative(Z) if Z.dtype in _FLOATS else np.negative(Z, dtype=float_type(Z))  # -z
-    limit, one_ = _SIGMOID_CONSTANTS[T.dtype]
+    limit = _EXP_LIMITS[T.dtype]
     far = np.count_nonzero(np.abs(T) > limit)  # rare: some |z| beyond the limit
     if far:
         np.minimum(T, limit, out=T)  # e^{-z} ≤ e^708: no overflow
         np.maximum(T, -limit, out=T)  # e^{-z} ≥ e^-708: no underflow
     np.exp(T, out=T)  # e^{-z}
-    T += one_  # 1 + e^{-z}
+    T += ONE[T.dtype]  # 1 + e^{-z}
     np.reciprocal(T, out=T)  # 1/(1 + e^{-z})
     if far:
         np.copyto(T, 0.0, where=Z < -limit)  # flush what would be subnormal

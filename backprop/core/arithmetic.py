@@ -88,7 +88,7 @@ class FloatArithmetic:
         self.column_sum = np.add.reduce  # over axis 0 by default: what P.sum(axis=0) calls
         self.scale = operator.truediv  # P / m
         self.g_prime = _g_prime
-        self.activation_backward = Activation.backward  # act.backward(Z, A, dA)
+        self.activation_backward = Activation.backward_step  # under the engine's np.errstate
         self.loss_dA = _loss_dA
         self.loss_dZ = _loss_dZ
 

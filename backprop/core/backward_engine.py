@@ -169,6 +169,7 @@ def backward_pass(
     arithmetic: Arithmetic = FLOAT,
     swaps: Mapping[str, Formula] | None = None,
     record: bool = False,
+    guarded: bool = True,
 ) -> BackwardPass:
     r"""Every step from ∂L/∂A^(L) down to ∂L/∂X over a forward pass ``fwd`` = [(Z^(l), A^(l))].
 
@@ -176,7 +177,12 @@ def backward_pass(
     ``swaps`` maps a step name ("dZ", "dW", "db", "dA_prev") to the formula used instead.
     Unrecorded and unswapped (``network.run``), each step is its formula's ``compute`` called
     directly; recorded or swapped, each call also builds its Step (``_recorded``).
+    The whole pass runs under one np.errstate(under="ignore") (the steps flush what falls
+    below the normal range to 0); ``guarded=False``: the caller holds it already.
     """
+    if guarded:
+        with np.errstate(under="ignore"):
+            return backward_pass(spec, Ws, bs, X, Y, fwd, arithmetic, swaps, record, guarded=False)
     ar = arithmetic
     steps: list[Step] | None = [] if (record or swaps) else None
     L = len(fwd)

@@ -32,6 +32,8 @@ _CLIP = 1e-300
 
 REDUCTIONS = ("sum", "mean")
 
+HALF = {np.dtype(t): np.array(0.5, t) for t in (np.float64, np.float32)}  # ½ as a 0-d array per dtype
+
 
 @dataclass(frozen=True)
 class Loss:
@@ -52,15 +54,25 @@ class Loss:
     output: str | None = None  # the output activation this loss requires, if any
     dZ_shortcut: Callable[[Array, Array], Array] | None = None
     targets: str = "any real number"
+    # per_sample without its own np.errstate(under="ignore"), for a caller that holds one
+    # (``network.backward``, around the loss and the backward pass); None: per_sample needs none
+    per_sample_step: Callable[[Array, Array, Array], Array] | None = None
 
 
 def _mse(Z: Array, A: Array, Y: Array) -> Array:
-    # l_i = ½ Σ_j (a_ij - y_ij)²: the squares are summed as they come (a subnormal one adds
-    # what it is worth) and an l_i below the normal range is flushed to 0
-    D = A - Y
     with np.errstate(under="ignore"):
-        D *= D
-        return flush_subnormal(0.5 * np.add.reduce(D, axis=1))
+        return _mse_step(Z, A, Y)
+
+
+def _mse_step(Z: Array, A: Array, Y: Array) -> Array:
+    # l_i = ½ Σ_j (a_ij - y_ij)²: the squares are summed as they come (a subnormal one adds
+    # what it is worth) and an l_i below the normal range is flushed to 0 (the caller holds
+    # np.errstate(under="ignore"))
+    D = A - Y
+    D *= D
+    losses = np.add.reduce(D, axis=1)  # Σ_j (a_ij - y_ij)²
+    losses *= HALF.get(losses.dtype, 0.5)  # ½ Σ_j, in place
+    return flush_subnormal(losses)
 
 
 def _bce(Z: Array, A: Array, Y: Array) -> Array:
@@ -100,7 +112,7 @@ def _softmax_ce_dA(A: Array, Y: Array) -> Array:
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
-        Loss("mse", _mse, lambda A, Y: A - Y, _mse_sym),
+        Loss("mse", _mse, lambda A, Y: A - Y, _mse_sym, per_sample_step=_mse_step),
         Loss(
             "bce",
             _bce,

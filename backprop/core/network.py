@@ -165,8 +165,10 @@ def backward(spec: NetworkSpec, params: Params, X: Array, Y: Array, fwd: list[tu
     of the arrays); here they are not recorded, only their results kept in each LayerTrace.
     """
     Z, A = fwd[-1]
-    losses = LOSSES[spec.loss].per_sample(Z, A, Y)  # l_i (m,)
-    layers = backward_pass(spec, params.W, params.b, X, Y, fwd).layers
+    loss = LOSSES[spec.loss]
+    with np.errstate(under="ignore"):  # one guard for the loss and every step, not one each
+        losses = (loss.per_sample_step or loss.per_sample)(Z, A, Y)  # l_i (m,)
+        layers = backward_pass(spec, params.W, params.b, X, Y, fwd, guarded=False).layers
     total = float(np.add.reduce(losses)) / (spec.m if spec.reduction == "mean" else 1)  # losses.sum()
     return _new_trace(spec, X, Y, layers, total, losses)
 
