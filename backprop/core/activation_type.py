@@ -111,7 +111,10 @@ _FLOATS = frozenset(np.dtype(t) for t in (np.float64, np.float32))
 # the array's dtype. ``ONE.get(A.dtype, 1.0)``: any other dtype takes the Python float.
 ONE = {np.dtype(t): np.array(1.0, t) for t in (np.float64, np.float32)}
 # σ's exponent limit per dtype: e^±limit stays a normal float (708 for float64, 87 for float32).
-_EXP_LIMITS = {np.dtype(t): np.array(limit, t) for t, limit in ((np.float64, EXP_LIMIT), (np.float32, 87.0))}
+_EXP_LIMITS = {
+    np.dtype(t): (np.array(-limit, t), np.array(limit, t))
+    for t, limit in ((np.float64, EXP_LIMIT), (np.float32, 87.0))
+}
 
 
 def one(Z: Array, A: Array) -> Array:
@@ -137,16 +140,16 @@ def sigmoid(Z: Array) -> Array:
     so the usual pass skips the clip and the flush.
     """
     T = np.negative(Z) if Z.dtype in _FLOATS else np.negative(Z, dtype=float_type(Z))  # -z
-    limit = _EXP_LIMITS[T.dtype]
+    low, limit = _EXP_LIMITS[T.dtype]
     far = np.count_nonzero(np.abs(T) > limit)  # rare: some |z| beyond the limit
     if far:
         np.minimum(T, limit, out=T)  # e^{-z} ≤ e^708: no overflow
-        np.maximum(T, -limit, out=T)  # e^{-z} ≥ e^-708: no underflow
+        np.maximum(T, low, out=T)  # e^{-z} ≥ e^-708: no underflow
     np.exp(T, out=T)  # e^{-z}
     T += ONE[T.dtype]  # 1 + e^{-z}
     np.reciprocal(T, out=T)  # 1/(1 + e^{-z})
     if far:
-        np.copyto(T, 0.0, where=Z < -limit)  # flush what would be subnormal
+        np.copyto(T, 0.0, where=Z < low)  # flush what would be subnormal
     return T
 
 
