@@ -79,15 +79,18 @@ class Activation:
 EXP_LIMIT = 708.0
 
 
-def flush_subnormal(X: Array) -> Array:
+def flush_subnormal(X: Array, nonnegative: bool = False) -> Array:
     r"""X with every subnormal entry (0 < |x| < the smallest normal float) set to exactly 0, in place.
 
     Products of two tiny factors (a softmax output of e^-300 times another) fall below
     float64's normal range; computed under ``np.errstate(under="ignore")`` and flushed
     here, they follow the rule above: exact to rounding or exactly 0, never a warning.
+    ``nonnegative``: X has no negative entry (a sum of squares), so |x| is x itself.
     """
     tiny = _TINY.get(X.dtype)
-    below = np.abs(X) < (np.finfo(X.dtype).tiny if tiny is None else tiny)  # the zeros too: they stay 0
+    below = (X if nonnegative else np.abs(X)) < (
+        np.finfo(X.dtype).tiny if tiny is None else tiny
+    )  # the zeros too: they stay 0
     if np.count_nonzero(below):  # one cheap count; the masked write only when something is below
         np.copyto(X, 0.0, where=below)
     return X

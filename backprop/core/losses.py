@@ -72,7 +72,7 @@ def _mse_step(Z: Array, A: Array, Y: Array) -> Array:
     D *= D
     losses = np.add.reduce(D, axis=1)  # Σ_j (a_ij - y_ij)²
     losses *= HALF.get(losses.dtype, 0.5)  # ½ Σ_j, in place
-    return flush_subnormal(losses)
+    return flush_subnormal(losses, nonnegative=True)
 
 
 def _bce(Z: Array, A: Array, Y: Array) -> Array:
