@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from backprop.core.activation_type import dot
 from backprop.core.activations import ACTIVATIONS, activation
 from backprop.core.backward_engine import backward_pass
 from backprop.core.backward_records import LayerTrace
@@ -134,7 +135,7 @@ def forward(spec: NetworkSpec, params: Params, X: Array) -> list[tuple[Array, Ar
     out = []
     A = X
     for W, b, name in zip(params.W, params.b, spec.activations):
-        Z = np.dot(A, W)  # (m, n_out)
+        Z = dot(A, W)  # (m, n_out)
         Z += b  # + 1_{m×1} b^T, by broadcasting
         A = (ACTIVATIONS.get(name) or activation(name)).g(Z)  # (m, n_out); a built-in without a call
         out.append((Z, A))
