@@ -13,7 +13,7 @@ import pytest
 import sympy as sp
 
 from backprop import NetworkSpec, Params, run
-from backprop.core.activation_type import count_nonzero, dot, sigmoid
+from backprop.core.activation_type import _row_dots, count_nonzero, dot, sigmoid, vecdot
 from backprop.core.activations import ACTIVATIONS
 from backprop.core.backward_engine import backward_pass
 from backprop.core.losses import LOSSES
@@ -121,7 +121,7 @@ def test_a_custom_activation_in_the_plan_is_differentiated_by_its_own_formula():
     np.testing.assert_allclose(layer.dZ, layer.dA * (layer.Z**2 + 1), rtol=1e-14)
 
 
-def test_dot_and_count_nonzero_are_numpys_own():
+def test_dot_count_nonzero_and_vecdot_are_numpys_own():
     rng = np.random.default_rng(0)
     P, Q = rng.standard_normal((3, 4)), rng.standard_normal((4, 2))
     np.testing.assert_array_equal(dot(P, Q), np.dot(P, Q))
@@ -129,3 +129,6 @@ def test_dot_and_count_nonzero_are_numpys_own():
     assert dot(exact, exact.T)[0, 0] == sp.Rational(37, 4)
     mask = rng.standard_normal((5, 5)) > 0
     assert count_nonzero(mask) == np.count_nonzero(mask)
+    D = rng.standard_normal((6, 3))
+    np.testing.assert_allclose(vecdot(D, D), (D * D).sum(axis=1), rtol=1e-15)  # NumPy 2's or the fallback
+    np.testing.assert_array_equal(_row_dots(D, D), (D * D).sum(axis=1))  # the NumPy 1.x fallback

@@ -27,6 +27,15 @@ try:  # np.count_nonzero(X) with no axis calls exactly this
 except ImportError:  # NumPy 1.x, or a later layout: the public function
     count_nonzero = np.count_nonzero
 
+
+def _row_dots(P: Array, Q: Array) -> Array:
+    r"""Σ_j P_ij Q_ij for each row i, (m, n), (m, n) -> (m,): the products, then their row sums."""
+    return np.add.reduce(P * Q, axis=-1)
+
+
+vecdot: Callable[[Array, Array], Array] = getattr(np, "vecdot", _row_dots)  # NumPy 2: in one call
+
+
 # A name "custom:<formula>" is a student's own g(z); backprop.core.activations resolves it
 # through backprop.core.formula (SymPy), imported only when such a name is asked for.
 CUSTOM_PREFIX = "custom:"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from backprop.core.activation_type import EXP_LIMIT, flush_subnormal, softplus
+from backprop.core.activation_type import EXP_LIMIT, flush_subnormal, softplus, vecdot
 from backprop.core.deferred import sympy as sp
 
 if TYPE_CHECKING:  # for annotations only: SymPy itself is imported on first use
@@ -69,8 +69,7 @@ def _mse_step(Z: Array, A: Array, Y: Array) -> Array:
     # what it is worth) and an l_i below the normal range is flushed to 0 (the caller holds
     # np.errstate(under="ignore"))
     D = A - Y
-    D *= D
-    losses = np.add.reduce(D, axis=1)  # Σ_j (a_ij - y_ij)²
+    losses = vecdot(D, D)  # Σ_j (a_ij - y_ij)², in one call
     losses *= HALF.get(losses.dtype, 0.5)  # ½ Σ_j, in place
     return flush_subnormal(losses, nonnegative=True)
 
