@@ -15,6 +15,7 @@ import sympy as sp
 from backprop import NetworkSpec, Params, run
 from backprop.core.activation_type import _row_dots, count_nonzero, dot, sigmoid, vecdot
 from backprop.core.activations import ACTIVATIONS
+from backprop.core.arithmetic import FLOAT
 from backprop.core.backward_engine import backward_pass
 from backprop.core.losses import LOSSES
 from backprop.core.network import forward, init_params, make_data
@@ -132,3 +133,15 @@ def test_dot_count_nonzero_and_vecdot_are_numpys_own():
     D = rng.standard_normal((6, 3))
     np.testing.assert_allclose(vecdot(D, D), (D * D).sum(axis=1), rtol=1e-15)  # NumPy 2's or the fallback
     np.testing.assert_array_equal(_row_dots(D, D), (D * D).sum(axis=1))  # the NumPy 1.x fallback
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (2, 4), (3, 1), (256, 10), (64, 300)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_column_sums_are_the_sums_of_each_column(shape, dtype):
+    P = np.random.default_rng(shape[0]).standard_normal(shape).astype(dtype)
+    sums = FLOAT.column_sum(P)
+    assert sums.shape == (shape[1],) and sums.dtype == dtype
+    reference = P.astype(np.float64).sum(axis=0)
+    tolerance = shape[0] * np.finfo(dtype).eps * np.abs(P).sum(axis=0).max()
+    assert np.abs(sums - reference).max() <= tolerance
+    assert not FLOAT.column_sum(P[:0, :1]).any()  # no rows: zeros
