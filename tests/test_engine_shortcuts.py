@@ -13,7 +13,7 @@ import pytest
 import sympy as sp
 
 from backprop import NetworkSpec, Params, run
-from backprop.core.activation_type import _row_dots, count_nonzero, dot, sigmoid, vecdot
+from backprop.core.activation_type import _row_dots, count_nonzero, dot, ignoring_underflow, sigmoid, vecdot
 from backprop.core.activations import ACTIVATIONS
 from backprop.core.arithmetic import FLOAT
 from backprop.core.backward_engine import backward_pass
@@ -145,3 +145,26 @@ def test_the_column_sums_are_the_sums_of_each_column(shape, dtype):
     tolerance = shape[0] * np.finfo(dtype).eps * np.abs(P).sum(axis=0).max()
     assert np.abs(sums - reference).max() <= tolerance
     assert not FLOAT.column_sum(P[:0, :1]).any()  # no rows: zeros
+
+
+def test_ignoring_underflow_guards_each_call_and_restores_each_threads_own_state():
+    import threading  # noqa: PLC0415
+
+    seen, errors = [], []
+    inner = ignoring_underflow(lambda: seen.append(np.geterr()["under"]) or np.array([1e-300]) * 1e-300)
+
+    def worker(state):
+        try:
+            with np.errstate(under=state):
+                for _ in range(200):
+                    assert inner()[0] == 0.0  # underflowed, not raised nor warned
+                    assert np.geterr()["under"] == state
+        except Exception as error:  # pragma: no cover (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(state,)) for state in ("raise", "warn", "ignore")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and set(seen) == {"ignore"} and len(seen) == 600

@@ -10,6 +10,7 @@ array([0.5, 0. ])
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,6 +27,25 @@ try:  # np.count_nonzero(X) with no axis calls exactly this
     from numpy._core.multiarray import count_nonzero
 except ImportError:  # NumPy 1.x, or a later layout: the public function
     count_nonzero = np.count_nonzero
+
+
+def ignoring_underflow(f: Callable) -> Callable:
+    r"""f, run under np.errstate(under="ignore") at each call (its results flush what underflows).
+
+    NumPy 2's errstate as a decorator: the same guard as ``with np.errstate(...)``, made once,
+    thread-safe (each call keeps its own token) and about a third of the cost (~0.4 µs
+    against ~1.1). NumPy 1.x's decorator keeps its state on the shared instance, so there
+    each call enters its own ``with``.
+    """
+    if int(np.__version__.split(".")[0]) >= 2:
+        return np.errstate(under="ignore")(f)
+
+    @functools.wraps(f)
+    def guarded(*args, **kwargs):
+        with np.errstate(under="ignore"):
+            return f(*args, **kwargs)
+
+    return guarded
 
 
 def _row_dots(P: Array, Q: Array) -> Array:

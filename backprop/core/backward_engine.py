@@ -38,7 +38,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from backprop.core.activation_type import Activation, dot
+from backprop.core.activation_type import Activation, dot, ignoring_underflow
 from backprop.core.activations import activation
 from backprop.core.arithmetic import FLOAT, Arithmetic, ShapeMismatch
 from backprop.core.backward_records import BackwardPass, LayerTrace, Refusal, Step, input_label
@@ -182,8 +182,7 @@ def backward_pass(
     below the normal range to 0); ``guarded=False``: the caller holds it already.
     """
     if guarded:
-        with np.errstate(under="ignore"):
-            return backward_pass(spec, Ws, bs, X, Y, fwd, arithmetic, swaps, record, guarded=False)
+        return _guarded_pass(spec, Ws, bs, X, Y, fwd, arithmetic, swaps, record, guarded=False)
     ar = arithmetic
     steps: list[Step] | None = [] if (record or swaps) else None
     L = len(fwd)
@@ -220,6 +219,9 @@ def backward_pass(
         return BackwardPass(tuple(reversed(layers)), tuple(steps or ()), refused.refusal)
     layers.reverse()
     return new_tuple(BackwardPass, (tuple(layers), () if steps is None else tuple(steps), None))
+
+
+_guarded_pass = ignoring_underflow(backward_pass)
 
 
 # A network's plan: the mean's divisor m (None under the sum), and for l = L..1 the layer,
