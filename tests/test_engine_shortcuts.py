@@ -1,9 +1,8 @@
 r"""What the tiny pass skips or resolves once, checked against the plain formulas.
 
 σ skips its exponent clip when no |z| is past the limit; the backward pass holds one
-np.errstate for all its steps (``backward_step``, ``per_sample_step``); a network's plan
-(each layer's ∂L/∂Z formula, the mean's divisor) is kept per activations, loss, reduction
-and batch; the products and counts call NumPy's C functions directly.
+np.errstate for all its steps (``backward_step``, ``per_sample_step``, ``ignoring_underflow``);
+the products, counts and column sums call NumPy's and BLAS's C functions directly.
 """
 
 from __future__ import annotations
@@ -104,7 +103,7 @@ def _gradients(spec):
     return run(spec, params, X, Y)
 
 
-def test_the_plan_follows_the_reduction_and_the_loss():
+def test_each_pass_follows_its_reduction_and_loss():
     total = _gradients(NetworkSpec((3, 4, 2), ("sigmoid", "sigmoid"), "mse", "sum", 4, seed=5))
     mean = _gradients(NetworkSpec((3, 4, 2), ("sigmoid", "sigmoid"), "mse", "mean", 4, seed=5))
     bce = _gradients(NetworkSpec((3, 4, 2), ("sigmoid", "sigmoid"), "bce", "sum", 4, seed=5))
@@ -115,7 +114,7 @@ def test_the_plan_follows_the_reduction_and_the_loss():
     assert not np.array_equal(total.layers[1].dZ, total.layers[1].A - total.Y)  # mse goes through σ'
 
 
-def test_a_custom_activation_in_the_plan_is_differentiated_by_its_own_formula():
+def test_a_custom_activation_is_differentiated_by_its_own_formula():
     spec = NetworkSpec((2, 3, 1), ("custom:z**3/3 + z", "identity"), "mse", "sum", 2, seed=7)
     trace = _gradients(spec)
     layer = trace.layers[0]

@@ -39,7 +39,7 @@ from typing import NamedTuple
 import numpy as np
 
 from backprop.core.activation_type import Activation, dot, ignoring_underflow
-from backprop.core.activations import activation
+from backprop.core.activations import ACTIVATIONS, activation
 from backprop.core.arithmetic import FLOAT, Arithmetic, ShapeMismatch
 from backprop.core.backward_records import BackwardPass, LayerTrace, Refusal, Step, input_label
 from backprop.core.losses import LOSSES
@@ -186,24 +186,28 @@ def backward_pass(
     ar = arithmetic
     steps: list[Step] | None = [] if (record or swaps) else None
     L = len(fwd)
-    m, plan = _plan(spec)
     c = Context()
-    c.L, c.loss, c.Y, c.batch, c.m = L, spec.loss, Y, spec.batch, m
+    c.L, c.loss, c.Y, c.batch = L, spec.loss, Y, spec.batch
+    c.m = spec.batch if spec.reduction == "mean" else None  # divide by m only under the mean
+    shortcut = _SHORTCUT if LOSSES[spec.loss].dZ_shortcut is not None else None
     if steps is None:  # the formulas themselves: no Step built, no frame around each call
         dA_of, dW_of, db_of, dA_prev_of = _LOSS_START.compute, _DW.compute, _DB.compute, _DA_PREV.compute
     else:
         recorded = (_recorded(f, steps, swaps).compute for f in (_LOSS_START, _DW, _DB, _DA_PREV))
         dA_of, dW_of, db_of, dA_prev_of = recorded
-    layers = []
+    activations, layers = spec.activations, []
     Z, A = fwd[-1]
     try:
         c.l = L
         dA = dA_of(ar, c, None, None, Z, A, None, None)  # (m, n_L)
-        for l, act, f_dZ in plan:
-            c.l, c.act = l, act
+        for l in range(L, 0, -1):
+            c.l = l
+            name = activations[l - 1]
+            c.act = act = ACTIVATIONS.get(name) or activation(name)  # a built-in without a call
             Z, A = fwd[l - 1]
             A_prev = fwd[l - 2][1] if l > 1 else X  # (m, n_in)
             W = Ws[l - 1]  # (n_in, n_out)
+            f_dZ = shortcut if (l == L and shortcut) else (_THROUGH_G if act.dg else _JACOBIAN)
             dZ_of = f_dZ.compute if steps is None else _recorded(f_dZ, steps, swaps).compute
             dZ = dZ_of(ar, c, A_prev, W, Z, A, dA, None)  # (m, n_out)
             dW = dW_of(ar, c, A_prev, W, Z, A, dA, dZ)  # (n_in, n_out)
@@ -222,31 +226,6 @@ def backward_pass(
 
 
 _guarded_pass = ignoring_underflow(backward_pass)
-
-
-# A network's plan: the mean's divisor m (None under the sum), and for l = L..1 the layer,
-# its Activation and the formula of its ∂L/∂Z (the shortcut, g' or the softmax Jacobian).
-Plan = tuple[int | None, tuple[tuple[int, Activation, "Formula"], ...]]
-_PLANS: dict[tuple, Plan] = {}
-_MAX_PLANS = 256  # networks remembered; past that the cache starts again (a plan is cheap to make)
-
-
-def _plan(spec) -> Plan:
-    """What a pass over ``spec``'s network looks up, resolved on its first pass and kept."""
-    key = (spec.activations, spec.loss, spec.reduction, spec.batch)
-    plan = _PLANS.get(key)
-    if plan is None:
-        L, shortcut = len(spec.activations), LOSSES[spec.loss].dZ_shortcut is not None
-        layers = []
-        for l in range(L, 0, -1):
-            act = activation(spec.activations[l - 1])
-            layers.append(
-                (l, act, _SHORTCUT if (l == L and shortcut) else (_THROUGH_G if act.dg else _JACOBIAN))
-            )
-        if len(_PLANS) >= _MAX_PLANS:
-            _PLANS.clear()
-        plan = _PLANS[key] = (spec.batch if spec.reduction == "mean" else None, tuple(layers))
-    return plan
 
 
 # The unswapped formulas of each step, looked up once.
