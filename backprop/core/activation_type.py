@@ -127,9 +127,9 @@ def flush_subnormal(X: Array, nonnegative: bool = False) -> Array:
     ``nonnegative``: X has no negative entry (a sum of squares), so |x| is x itself.
     """
     tiny = _TINY.get(X.dtype)
-    below = (X if nonnegative else np.abs(X)) < (
-        np.finfo(X.dtype).tiny if tiny is None else tiny
-    )  # the zeros too: they stay 0
+    if tiny is None:  # not float64 nor float32
+        tiny = np.finfo(X.dtype).tiny
+    below = (X if nonnegative else np.abs(X)) < tiny  # the zeros too: they stay 0
     if count_nonzero(below):  # one cheap count; the masked write only when something is below
         np.copyto(X, 0.0, where=below)
     return X
@@ -148,10 +148,18 @@ def float_type(Z: Array):
 
 _FLOATS = frozenset(np.dtype(t) for t in (np.float64, np.float32))
 
-# Constants per dtype as 0-d arrays of that dtype: combined with an array of the same dtype,
-# NumPy skips a Python float's conversion (~0.2 µs an operation on a tiny array) and keeps
-# the array's dtype. ``ONE.get(A.dtype, 1.0)``: any other dtype takes the Python float.
-ONE = {np.dtype(t): np.array(1.0, t) for t in (np.float64, np.float32)}
+
+def per_dtype(value: float) -> dict[np.dtype, Array]:
+    r"""``value`` as a 0-d array of each float dtype (float64, float32), keyed by the dtype.
+
+    Combined with an array of the same dtype, NumPy skips a Python float's conversion
+    (~0.2 µs an operation on a tiny array) and keeps the array's dtype;
+    ``ONE.get(A.dtype, 1.0)``: any other dtype takes the Python float.
+    """
+    return {np.dtype(t): np.array(value, t) for t in (np.float64, np.float32)}
+
+
+ONE = per_dtype(1.0)
 # σ's exponent limit per dtype: e^±limit stays a normal float (708 for float64, 87 for float32).
 _EXP_LIMITS = {
     np.dtype(t): (np.array(-limit, t), np.array(limit, t))

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from backprop.core.activation_type import EXP_LIMIT, flush_subnormal, softplus, vecdot
+from backprop.core.activation_type import EXP_LIMIT, flush_subnormal, per_dtype, softplus, vecdot
 from backprop.core.deferred import sympy as sp
 
 if TYPE_CHECKING:  # for annotations only: SymPy itself is imported on first use
@@ -32,7 +32,7 @@ _CLIP = 1e-300
 
 REDUCTIONS = ("sum", "mean")
 
-HALF = {np.dtype(t): np.array(0.5, t) for t in (np.float64, np.float32)}  # ½ as a 0-d array per dtype
+HALF = per_dtype(0.5)  # ½ as a 0-d array per dtype
 
 
 @dataclass(frozen=True)
