@@ -12,6 +12,7 @@ array([0.5])
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -108,17 +109,19 @@ def _softmax_ce_dA(A: Array, Y: Array) -> Array:
     return -Y / np.maximum(A, _CLIP)
 
 
+_minus = operator.sub  # (A, Y) -> A - Y, NumPy's subtraction called without a Python frame around it
+
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
-        Loss("mse", _mse, lambda A, Y: A - Y, _mse_sym, per_sample_step=_mse_step),
+        Loss("mse", _mse, _minus, _mse_sym, per_sample_step=_mse_step),
         Loss(
             "bce",
             _bce,
             _bce_dA,
             _bce_sym,
             output="sigmoid",
-            dZ_shortcut=lambda A, Y: A - Y,
+            dZ_shortcut=_minus,
             targets="values from 0 to 1",
         ),
         Loss(
@@ -128,7 +131,7 @@ LOSSES: dict[str, Loss] = {
             _softmax_ce_sym,
             output="softmax",
             # Σ_j y_j = 1 per row, so ∂l/∂z_k = a_k Σ_j y_j - y_k = a_k - y_k
-            dZ_shortcut=lambda A, Y: A - Y,
+            dZ_shortcut=_minus,
             targets="values from 0 to 1 with each row summing to 1 (one-hot rows)",
         ),
     )
