@@ -12,16 +12,27 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop.core.activation_type import CUSTOM_PREFIX, Activation, Array, float_type, one, sigmoid, softplus
+from backprop.core.activation_type import (
+    CUSTOM_PREFIX,
+    ONE,
+    Activation,
+    Array,
+    float_type,
+    one,
+    sigmoid,
+    sigmoid_prime,
+    softplus,
+)
 from backprop.core.deferred import sympy as sp
 
 LEAKY_SLOPE = 0.01
 
 
 def _tanh_prime(Z: Array, A: Array) -> Array:
-    # 1 - a²: a² below the normal range leaves 1 - a² = 1 exactly, so its underflow is harmless
-    with np.errstate(under="ignore"):
-        return 1.0 - A * A
+    # 1 - a² = (1 - a)(1 + a): no a² to underflow (no guard needed); near a = ±1, 1 ∓ a is
+    # exact where 1 - a² would cancel
+    one = ONE.get(A.dtype, 1.0)
+    return (one - A) * (one + A)
 
 
 # Softmax divides by a row sum of up to 4096 terms: it flushes below e^-700 so that the
@@ -47,7 +58,7 @@ ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
         Activation("identity", lambda Z: Z, one, lambda z: z),
-        Activation("sigmoid", sigmoid, lambda Z, A: A * (1.0 - A), lambda z: 1 / (1 + sp.exp(-z))),
+        Activation("sigmoid", sigmoid, sigmoid_prime, lambda z: 1 / (1 + sp.exp(-z))),
         Activation("tanh", np.tanh, _tanh_prime, lambda z: sp.tanh(z)),
         Activation(
             "relu",

@@ -12,13 +12,14 @@ array([0.5])
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from backprop.core.activation_type import EXP_LIMIT, flush_subnormal, softplus
+from backprop.core.activation_type import EXP_LIMIT, flush_subnormal, per_dtype, softplus, vecdot
 from backprop.core.deferred import sympy as sp
 
 if TYPE_CHECKING:  # for annotations only: SymPy itself is imported on first use
@@ -31,6 +32,8 @@ Array = np.ndarray
 _CLIP = 1e-300
 
 REDUCTIONS = ("sum", "mean")
+
+HALF = per_dtype(0.5)  # ½ as a 0-d array per dtype
 
 
 @dataclass(frozen=True)
@@ -52,15 +55,24 @@ class Loss:
     output: str | None = None  # the output activation this loss requires, if any
     dZ_shortcut: Callable[[Array, Array], Array] | None = None
     targets: str = "any real number"
+    # per_sample without its own np.errstate(under="ignore"), for a caller that holds one
+    # (``network.backward``, around the loss and the backward pass); None: per_sample needs none
+    per_sample_step: Callable[[Array, Array, Array], Array] | None = None
 
 
 def _mse(Z: Array, A: Array, Y: Array) -> Array:
-    # l_i = ½ Σ_j (a_ij - y_ij)²: the squares are summed as they come (a subnormal one adds
-    # what it is worth) and an l_i below the normal range is flushed to 0
-    D = A - Y
     with np.errstate(under="ignore"):
-        D *= D
-        return flush_subnormal(0.5 * np.add.reduce(D, axis=1))
+        return _mse_step(Z, A, Y)
+
+
+def _mse_step(Z: Array, A: Array, Y: Array) -> Array:
+    # l_i = ½ Σ_j (a_ij - y_ij)²: the squares are summed as they come (a subnormal one adds
+    # what it is worth) and an l_i below the normal range is flushed to 0 (the caller holds
+    # np.errstate(under="ignore"))
+    D = A - Y
+    losses = vecdot(D, D)  # Σ_j (a_ij - y_ij)², in one call
+    losses *= HALF.get(losses.dtype, 0.5)  # ½ Σ_j, in place
+    return flush_subnormal(losses, nonnegative=True)
 
 
 def _bce(Z: Array, A: Array, Y: Array) -> Array:
@@ -97,17 +109,19 @@ def _softmax_ce_dA(A: Array, Y: Array) -> Array:
     return -Y / np.maximum(A, _CLIP)
 
 
+_minus = operator.sub  # (A, Y) -> A - Y, NumPy's subtraction called without a Python frame around it
+
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
-        Loss("mse", _mse, lambda A, Y: A - Y, _mse_sym),
+        Loss("mse", _mse, _minus, _mse_sym, per_sample_step=_mse_step),
         Loss(
             "bce",
             _bce,
             _bce_dA,
             _bce_sym,
             output="sigmoid",
-            dZ_shortcut=lambda A, Y: A - Y,
+            dZ_shortcut=_minus,
             targets="values from 0 to 1",
         ),
         Loss(
@@ -117,7 +131,7 @@ LOSSES: dict[str, Loss] = {
             _softmax_ce_sym,
             output="softmax",
             # Σ_j y_j = 1 per row, so ∂l/∂z_k = a_k Σ_j y_j - y_k = a_k - y_k
-            dZ_shortcut=lambda A, Y: A - Y,
+            dZ_shortcut=_minus,
             targets="values from 0 to 1 with each row summing to 1 (one-hot rows)",
         ),
     )

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from backprop.core.activation_type import dot, ignoring_underflow
 from backprop.core.activations import ACTIVATIONS, activation
 from backprop.core.backward_engine import backward_pass
 from backprop.core.backward_records import LayerTrace
@@ -134,7 +135,7 @@ def forward(spec: NetworkSpec, params: Params, X: Array) -> list[tuple[Array, Ar
     out = []
     A = X
     for W, b, name in zip(params.W, params.b, spec.activations):
-        Z = np.dot(A, W)  # (m, n_out)
+        Z = dot(A, W)  # (m, n_out)
         Z += b  # + 1_{m×1} b^T, by broadcasting
         A = (ACTIVATIONS.get(name) or activation(name)).g(Z)  # (m, n_out); a built-in without a call
         out.append((Z, A))
@@ -164,11 +165,18 @@ def backward(spec: NetworkSpec, params: Params, X: Array, Y: Array, fwd: list[tu
     The steps are ``backprop.core.backward_engine``'s, in NumPy floating point (the dtype
     of the arrays); here they are not recorded, only their results kept in each LayerTrace.
     """
-    Z, A = fwd[-1]
-    losses = LOSSES[spec.loss].per_sample(Z, A, Y)  # l_i (m,)
-    layers = backward_pass(spec, params.W, params.b, X, Y, fwd).layers
+    losses, layers = _losses_and_layers(spec, params, X, Y, fwd)
     total = float(np.add.reduce(losses)) / (spec.m if spec.reduction == "mean" else 1)  # losses.sum()
     return _new_trace(spec, X, Y, layers, total, losses)
+
+
+@ignoring_underflow  # one guard for the loss and every step, not one each
+def _losses_and_layers(spec, params, X, Y, fwd):
+    """l_i (m,) and the backward pass's layers, under one np.errstate(under="ignore")."""
+    Z, A = fwd[-1]
+    loss = LOSSES[spec.loss]
+    losses = (loss.per_sample_step or loss.per_sample)(Z, A, Y)  # l_i (m,)
+    return losses, backward_pass(spec, params.W, params.b, X, Y, fwd, guarded=False).layers
 
 
 def _new_trace(spec, X, Y, layers, loss, losses) -> Trace:
