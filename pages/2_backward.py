@@ -103,18 +103,17 @@ def derivations(l: int, var: str, index: tuple[int, ...]) -> None:
         sympy_col.container(key="bw_sympy").markdown(f"${sym.written} = {latex.num(sym.value)}$")
         sympy_col.caption(t("backward.sympy_substituted"))
         # filled only while open: its LaTeX, redrawn on every pick even when hidden, was about
-        # half a bare click's time (tests/browser/bench_clicks.py); opening it reruns this part
-        steps = sympy_col.expander(
-            t("backward.sympy_steps", shown=len(sym.steps), total=sym.steps_total),
-            key="bw_sympy_steps",
-            on_change="rerun",
-        )
+        # half a bare click's time (tests/browser/bench_clicks.py); opening it reruns this part.
+        # Its label is its identity (with the key): one label for every entry keeps it open.
+        steps = sympy_col.expander(t("backward.sympy_steps"), key="bw_sympy_steps", on_change="rerun")
         if steps.open:
             if sym.expanded:
                 steps.caption(t("backward.sympy_written"))
                 steps.latex(sym.expanded)
             for step in (sym.latex, *sym.steps):
                 steps.latex(step)
+            if len(sym.steps) < sym.steps_total:
+                steps.caption(t("backward.sympy_steps_cut", shown=len(sym.steps), total=sym.steps_total))
 
     fd, at_kink = explorer.finite_difference(spec, arrays, var, l, index)
     values = {

@@ -54,12 +54,11 @@ def entry_section(l: int, var: str) -> None:
             st.caption(t("symbolic.expanded"))
             st.latex(sym.expanded)
         # open at first when short; filled only while open (hidden, its LaTeX was redrawn on
-        # every pick: tests/browser/bench_clicks.py); opening it reruns this part
+        # every pick: tests/browser/bench_clicks.py); opening it reruns this part. Its label
+        # and starting state are its identity (with the key): it keeps its state from entry to
+        # entry while both stay the same, and starts again when an entry is short or long.
         steps = st.expander(
-            t("symbolic.steps", shown=len(sym.steps), total=sym.steps_total),
-            expanded=len(sym.steps) <= 8,
-            key="sy_steps",
-            on_change="rerun",
+            t("symbolic.steps"), expanded=len(sym.steps) <= 8, key="sy_steps", on_change="rerun"
         )
         if steps.open:
             for step in sym.steps:

@@ -12,7 +12,15 @@ import pytest
 import sympy as sp
 
 from backprop import NetworkSpec, Params, run
-from backprop.core.activation_type import _row_dots, count_nonzero, dot, ignoring_underflow, sigmoid, vecdot
+from backprop.core.activation_type import (
+    _row_dots,
+    count_nonzero,
+    dot,
+    ignoring_underflow,
+    sigmoid,
+    sigmoid_prime,
+    vecdot,
+)
 from backprop.core.activations import ACTIVATIONS
 from backprop.core.arithmetic import FLOAT
 from backprop.core.backward_engine import backward_pass
@@ -143,17 +151,21 @@ def test_the_column_sums_are_the_sums_of_each_column(shape, dtype):
     reference = P.astype(np.float64).sum(axis=0)
     tolerance = shape[0] * np.finfo(dtype).eps * np.abs(P).sum(axis=0).max()
     assert np.abs(sums - reference).max() <= tolerance
-    assert not FLOAT.column_sum(P[:0, :1]).any()  # no rows: zeros
+    empty = FLOAT.column_sum(P[:0, :1])  # no rows: one zero per column
+    assert empty.shape == (1,) and not empty.any()
 
 
 def test_ignoring_underflow_guards_each_call_and_restores_each_threads_own_state():
+    import sys  # noqa: PLC0415
     import threading  # noqa: PLC0415
 
     seen, errors = [], []
+    start = threading.Barrier(3)
     inner = ignoring_underflow(lambda: seen.append(np.geterr()["under"]) or np.array([1e-300]) * 1e-300)
 
     def worker(state):
         try:
+            start.wait()  # the three threads run at once, switching every microsecond
             with np.errstate(under=state):
                 for _ in range(200):
                     assert inner()[0] == 0.0  # underflowed, not raised nor warned
@@ -162,8 +174,30 @@ def test_ignoring_underflow_guards_each_call_and_restores_each_threads_own_state
             errors.append(error)
 
     threads = [threading.Thread(target=worker, args=(state,)) for state in ("raise", "warn", "ignore")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # else each thread's loop ends within one 5 ms slice: no interleaving
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
     assert not errors and set(seen) == {"ignore"} and len(seen) == 600
+
+
+@pytest.mark.parametrize("dtype, limit", [(np.float64, 708.0), (np.float32, 87.0)])
+def test_sigma_prime_needs_no_guard_at_the_exponent_limits(dtype, limit):
+    r"""σ'(z) = a(1 - a) for z at and just inside ±limit: no underflow raised, no subnormal."""
+    Z = np.array([[-limit, -(limit - 0.1), -40.0, 0.0, 40.0, limit - 0.1, limit]], dtype)
+    with np.errstate(all="raise"):
+        A = sigmoid(Z)
+        dg = sigmoid_prime(Z, A)
+    tiny = np.finfo(dtype).tiny
+    assert dg.dtype == dtype and not ((dg != 0) & (np.abs(dg) < tiny)).any()
+    assert (dg[0, 1:4] > 0).all()  # z ≤ 0 inside the limit: a(1 - a) > 0 (for z ≥ 40, 1 - a rounds to 0)
+
+
+def test_the_squared_error_keeps_integer_arrays_working():
+    A, Y = np.array([[1, 2], [3, 5]]), np.array([[0, 0], [3, 1]])
+    assert LOSSES["mse"].per_sample(None, A, Y).tolist() == [2.5, 8.0]

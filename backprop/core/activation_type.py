@@ -190,7 +190,7 @@ def sigmoid(Z: Array) -> Array:
     so the usual pass skips the clip and the flush.
     """
     T = np.negative(Z) if Z.dtype in _FLOATS else np.negative(Z, dtype=float_type(Z))  # -z
-    low, limit = _EXP_LIMITS[T.dtype]
+    low, limit = _EXP_LIMITS.get(T.dtype, _EXP_LIMITS[np.dtype(np.float64)])  # longdouble: float64's
     far = count_nonzero(np.abs(T) > limit)  # rare: some |z| beyond the limit
     if far:
         np.minimum(T, limit, out=T)  # e^{-z} ≤ e^708: no overflow

@@ -98,9 +98,11 @@ _ONES: dict[tuple[int, np.dtype], Array] = {}  # 1_{m×1} per batch size and dty
 class FloatArithmetic:
     r"""NumPy floating point: BLAS products; float64 or float32 as the arrays are.
 
-    The operations are the callables themselves (``np.add.reduce``, ``operator.truediv``),
-    held in slots: a backward step of the tiny networks takes microseconds, and a Python
-    frame or a descriptor lookup per operation would show.
+    The operations are held in slots, most of them the callables themselves
+    (``operator.truediv``), the column sums one BLAS product (``_column_sum``): a backward
+    step of the tiny networks takes microseconds, and a descriptor lookup per operation
+    would show. ``activation_backward`` is the step without its own underflow guard: the
+    engine holds one around its whole pass, so a caller outside it holds its own.
     """
 
     __slots__ = ("name", "column_sum", "scale", "g_prime", "activation_backward", "loss_dA", "loss_dZ")

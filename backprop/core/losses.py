@@ -71,7 +71,8 @@ def _mse_step(Z: Array, A: Array, Y: Array) -> Array:
     # np.errstate(under="ignore"))
     D = A - Y
     losses = vecdot(D, D)  # Σ_j (a_ij - y_ij)², in one call
-    losses *= HALF.get(losses.dtype, 0.5)  # ½ Σ_j, in place
+    half = HALF.get(losses.dtype)
+    losses = losses * 0.5 if half is None else np.multiply(losses, half, out=losses)  # ½ Σ_j
     return flush_subnormal(losses, nonnegative=True)
 
 

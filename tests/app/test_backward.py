@@ -110,3 +110,13 @@ def test_sympys_steps_are_drawn_only_once_their_expander_is_opened():
     sym = explorer.symbolic(run(NetworkSpec()), {}, "W", 1, (1, 2))
     shown = [x.value.strip("$\n ") for x in at.expander(key="bw_sympy_steps").latex]
     assert shown[-1 - len(sym.steps) :] == [sym.latex, *sym.steps] and sym.steps
+    note = at.expander(key="bw_sympy_steps").caption[-1].value
+    assert len(sym.steps) < sym.steps_total and "40 of 72" in note
+    # another entry, whose steps number differently: the box stays open and shows that entry's
+    at.radio(key="bw_var").set_value("A_prev").run()
+    assert_clean(at)
+    box = at.expander(key="bw_sympy_steps")
+    assert box.proto.expanded and [x.value.strip("$\n ") for x in box.latex] != shown
+    index = (int(at.selectbox(key="bw_i_A_prev").value) - 1, int(at.selectbox(key="bw_j_A_prev").value) - 1)
+    other = explorer.symbolic(run(NetworkSpec()), {}, "A_prev", 1, index)
+    assert [x.value.strip("$\n ") for x in box.latex][-1 - len(other.steps) :] == [other.latex, *other.steps]

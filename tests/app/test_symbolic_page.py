@@ -127,6 +127,12 @@ def test_sympys_steps_open_at_first_when_short_and_are_drawn_only_while_open():
     steps = network_entry(run(NetworkSpec()), "W", 1, (0, 0)).steps_latex
     shown = [x.value.strip("$\n ") for x in at.expander(key="sy_steps").latex]
     assert shown == list(steps) and len(steps) == 40
+    # another entry with as many steps: the box stays open and shows that entry's
+    at.selectbox(key="sy_i_W").set_value("2").run()
+    assert_clean(at)
+    other = network_entry(run(NetworkSpec()), "W", 1, (1, 0))
+    assert at.query_params["i"] == "2" and at.expander(key="sy_steps").proto.expanded
+    assert [x.value.strip("$\n ") for x in at.expander(key="sy_steps").latex] == list(other.steps_latex)
     # 4 steps (a 2-1 network): open at first, and filled
     at = run_page(PAGE, {"sizes": "2,1", "act1": "identity", "m": "1"})
     assert_clean(at)

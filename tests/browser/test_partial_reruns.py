@@ -71,12 +71,13 @@ def test_a_click_reruns_only_its_fragment(app: AppPage, control: str, lang: str)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_the_backward_explorers_entry_pick_reruns_only_its_fragment(app: AppPage, lang: str) -> None:
-    app.open(f"/backward?layer=1&var=W&i=1&j=1&lang={lang}")
-    choose(app, "bw_i_W", "2")
+@pytest.mark.parametrize("page, key", [("backward", "bw_i_W"), ("symbolic", "sy_i_W")])
+def test_an_entry_pick_reruns_only_its_fragment(app: AppPage, page: str, key: str, lang: str) -> None:
+    app.open(f"/{page}?layer=1&var=W&i=1&j=1&lang={lang}")
+    choose(app, key, "2")
     asked = app.page.evaluate("() => window.__stWatch.asked")
     assert asked["fragment"], "the pick asked for a whole-page run"
     app.page.wait_for_function("() => /[?&]i=2/.test(window.location.search)")
-    assert app.page.locator(".st-key-bw_i_W input").input_value() == "2"
+    assert app.page.locator(f".st-key-{key} input").input_value() == "2"
     assert app.page.locator('[data-testid="stException"]').count() == 0
     assert not console_errors(app), console_errors(app)
