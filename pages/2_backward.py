@@ -113,7 +113,7 @@ def derivations(l: int, var: str, index: tuple[int, ...]) -> None:
             for step in (sym.latex, *sym.steps):
                 steps.latex(step)
             if len(sym.steps) < sym.steps_total:
-                steps.caption(t("backward.sympy_steps_cut", shown=len(sym.steps), total=sym.steps_total))
+                steps.caption(t("symbolic.steps_cut", shown=len(sym.steps), total=sym.steps_total))
 
     fd, at_kink = explorer.finite_difference(spec, arrays, var, l, index)
     values = {
