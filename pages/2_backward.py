@@ -124,12 +124,9 @@ def derivations(l: int, var: str, index: tuple[int, ...]) -> None:
     }
     st.markdown(f"**{t('backward.against_fd', fd=f'{fd:.12g}')}**")
     rows = pd.DataFrame(explorer.differences(values, fd, trace.loss))
-    formats = dict(zip(rows.columns[1:], ("%.12g", "%.3e", "%.3e")))
-    st.dataframe(
-        rows,
-        hide_index=True,
-        column_config={c: st.column_config.NumberColumn(format=f) for c, f in formats.items()},
-    )
+    rows = rows.set_index(rows.columns[0])  # the method names the row
+    # an HTML table: four rows need no grid, and on every pick it drew in about half the time
+    st.table(rows.style.format(dict(zip(rows.columns, ("{:.12g}", "{:.3e}", "{:.3e}")))))
     if at_kink:
         st.warning(t("backward.at_kink"))
 

@@ -25,8 +25,8 @@ ENTRIES = [  # (query, layer l, variable, 0-based index)
 
 def table(at) -> dict[str, dict]:
     """The comparison table, by method."""
-    frame = at.main.dataframe[-1].value
-    return {row.iloc[0]: row for _, row in frame.iterrows()}
+    frame = at.main.table[-1].value
+    return {method: row for method, row in frame.iterrows()}
 
 
 @pytest.mark.parametrize("query, l, var, index", ENTRIES, ids=[e[2] + str(e[1]) for e in ENTRIES])

@@ -57,7 +57,7 @@ def click(at, key: str, customdata: list):
 
 def explorer_value(at) -> float:
     """The backward page's backprop value of the chosen entry (the first row of its comparison table)."""
-    return float(at.main.dataframe[-1].value.iloc[0, 1])
+    return float(at.main.table[-1].value.iloc[0, 0])
 
 
 def test_a_click_on_a_heatmap_cell_chooses_it_for_the_url_and_the_backward_page():
