@@ -36,8 +36,12 @@ def entry_explorer(l: int) -> None:
     st.subheader(t("backward.explorer_title"))
     diagram_col, picker_col = st.columns([3, 2])
     sample = chosen.i if (chosen.var, chosen.l) == ("A_prev", 1) else 1
+    diagram = network_figure.network_diagram(trace, sample)
+    # the chosen point's outline is a style: the figure itself stays the same from pick to pick
+    if outline := network_figure.chosen_style(diagram, chosen, "alt_bw_diagram"):
+        diagram_col.html(outline)
     alternatives.figure(
-        network_figure.network_diagram(trace, chosen, sample),
+        diagram,
         t("backward.alt_diagram"),
         key="bw_diagram",
         where=diagram_col,

@@ -18,7 +18,7 @@ SPECS = [
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: "-".join(map(str, s.sizes)))
 def test_every_drawn_weight_and_unit_is_one_point_naming_its_entry(spec):
     trace = run(spec)
-    fig = network_figure.network_diagram(trace, (1, "W", 1, 1), sample=2)
+    fig = network_figure.network_diagram(trace, sample=2)
     weights, units = (t for t in fig.data if t.name in ("w", "units"))
     assert len(set(zip(weights.x, weights.y))) == len(weights.x)  # no two edges share a point
     shown = [min(n, network_figure.MAX_UNITS) for n in spec.sizes]
@@ -38,44 +38,51 @@ def test_every_drawn_weight_and_unit_is_one_point_naming_its_entry(spec):
 
 
 @pytest.mark.parametrize("chosen", [(1, "W", 3, 2), (2, "b", 1, 2), (1, "A_prev", 4, 3), (2, "A_prev", 1, 4)])
-def test_the_chosen_entry_is_ringed_where_its_point_is(chosen):
-    fig = network_figure.network_diagram(run(NetworkSpec()), chosen)
-    (ring,) = (t for t in fig.data if t.name == "chosen")
+def test_the_chosen_entry_is_outlined_where_its_point_is(chosen):
+    fig = network_figure.network_diagram(run(NetworkSpec()))
+    number, k = network_figure.chosen_point(fig, chosen)
+    data = fig.data[number - 1].customdata[k - 1].tolist()
     l, var, i, j = chosen
-    points = {tuple(d[:2]) + (d[3],) + ((d[2],) if var == "W" else ()): (x, y) for t in fig.data
-              if t.name in ("w", "units") for d, x, y in zip(t.customdata, t.x, t.y)}  # fmt: skip
     if var == "W":
-        where = points[("W", l, j, i)]
+        assert data == ["W", l, i, j]
     elif var == "b":
-        where = points[("b", l, j)]
+        assert data == ["b", l, 0, j]
     else:  # an activation a^(l-1): its unit (the input unit for l = 1, else the bias's unit)
-        where = points[("A_prev", 1, j)] if l == 1 else points[("b", l - 1, j)]
-    assert (ring.x[0], ring.y[0]) == where
+        assert data == (["A_prev", 1, 0, j] if l == 1 else ["b", l - 1, 0, j])
+    style = network_figure.chosen_style(fig, chosen, "alt_d")
+    point = f".st-key-alt_d .scatterlayer > .trace:nth-child({number}) .points > .point:nth-child({k})"
+    assert point in style
+    assert style.startswith("<style>") and "stroke-width" in style
 
 
-def test_a_figure_is_kept_for_its_trace_per_entry_and_language_and_freed_with_the_trace(monkeypatch):
+def test_an_entry_past_the_drawn_units_has_no_outline():
+    fig = network_figure.network_diagram(run(NetworkSpec(sizes=(12, 3), activations=("identity",), batch=2)))
+    assert network_figure.chosen_point(fig, (1, "W", 12, 1)) is None  # input unit 12 is not drawn
+    assert network_figure.chosen_style(fig, (1, "W", 12, 1), "alt_d") == ""
+    assert network_figure.chosen_point(fig, (1, "W", 10, 1)) is not None
+
+
+def test_a_figure_is_kept_for_its_trace_per_sample_and_language_and_freed_with_the_trace(monkeypatch):
     import gc
 
     from backprop.ui import i18n
 
-    trace = run(NetworkSpec(seed=11))
-    first = network_figure.network_diagram(trace, (1, "W", 2, 1), 1)
-    assert network_figure.network_diagram(trace, (1, "W", 2, 1), 1) is first  # kept, not built anew
-    assert network_figure.network_diagram(trace, (1, "W", 1, 1), 1) is not first  # another ring
-    assert network_figure.network_diagram(trace, (1, "W", 2, 1), 2) is not first  # another sample
-    twin = run(NetworkSpec(seed=11))  # equal numbers, another trace: its own figures
-    assert network_figure.network_diagram(twin, (1, "W", 2, 1), 1) is not first
+    trace = run(NetworkSpec(seed=11, batch=20))
+    first = network_figure.network_diagram(trace, 1)
+    assert network_figure.network_diagram(trace, 1) is first  # kept, not built anew, whatever is chosen
+    assert network_figure.network_diagram(trace, 2) is not first  # another sample
+    twin = run(NetworkSpec(seed=11, batch=20))  # equal numbers, another trace: its own figures
+    assert network_figure.network_diagram(twin, 1) is not first
     with monkeypatch.context() as patched:  # a session reading Chinese
         patched.setattr(i18n, "current_language", lambda: "zh")
         patched.setattr(network_figure, "current_language", lambda: "zh")
-        zh = network_figure.network_diagram(trace, (1, "W", 2, 1), 1)
+        zh = network_figure.network_diagram(trace, 1)
     assert zh is not first and zh.data[0].name != first.data[0].name  # hover and names translated
-    others = [(1, "W", i, j) for i in (1, 3) for j in (1, 2, 3, 4)] + [(2, "W", i, 1) for i in (1, 2, 3, 4)]
-    for chosen in others + [(2, "W", 1, 2), (2, "W", 2, 2)]:  # more than are kept: the oldest goes first
-        network_figure.network_diagram(trace, chosen, 1)
-    assert network_figure.network_diagram(trace, (1, "W", 2, 1), 1) is not first
+    for sample in range(2, network_figure.KEPT_PER_TRACE + 2):  # more than are kept: the oldest goes first
+        network_figure.network_diagram(trace, sample)
+    assert network_figure.network_diagram(trace, 1) is not first
     key = id(trace)
     del trace, first, zh
     gc.collect()
-    network_figure.network_diagram(twin, (1, "W", 1, 1), 1)  # a call sweeps away dead traces
+    network_figure.network_diagram(twin, 2)  # a figure built sweeps away dead traces
     assert key not in network_figure._KEPT

@@ -7,16 +7,23 @@ carries its bias b_j^(l); an input unit j carries x_sj, the input of the chosen 
 Each point's ``customdata`` is [var, l, i, j] (1-based; i = 0: "keep the chosen row"), what
 ``entry_choice.take_click`` reads when the point is clicked. Colour is the gradient on the
 diverging, colour-blind-safe scale of the heatmaps (purple +, orange −), one scale
-for the whole drawing; the chosen entry is ringed.
+for the whole drawing.
+
+The chosen entry is outlined by a style sheet (``chosen_style``), not drawn in the figure:
+the figure stays the same from pick to pick, so the browser keeps the chart it has drawn
+(a changed figure cost about 90 ms of the browser's time on every pick,
+tests/browser/bench_clicks.py) and only the few bytes of the outline change.
 
 Layers wider than ``MAX_UNITS`` show their first units and say how many are left out.
 
 >>> from backprop import NetworkSpec, run
->>> fig = network_diagram(run(NetworkSpec()), (1, "W", 1, 1))
+>>> fig = network_diagram(run(NetworkSpec()))
 >>> [trace.name for trace in fig.data][:3]
 ['edges', 'w', 'units']
 >>> fig.data[1].customdata[0].tolist()
 ['W', 1, 1, 1]
+>>> chosen_point(fig, (1, "W", 1, 2))  # trace 2 (the weights), its second point
+(2, 2)
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ from backprop.ui.i18n import current_language, t
 from backprop.ui.plots import DIVERGING
 
 MAX_UNITS = 10  # units drawn per layer; wider layers show these and a note
-RING = "#000000"
+RING = "#000000"  # the chosen entry's outline
 
 
 def _y(n: int) -> np.ndarray:
@@ -80,26 +87,26 @@ def _hover(symbol: str, value: float, grad: float) -> str:
     return f"{symbol} = {value:.4g}<br>∂{nt.LOSS}/∂{symbol} = {grad:.4g}<br>{t('backward.click_to_choose')}"
 
 
-_KEPT: dict[int, tuple[weakref.ref, dict]] = {}  # id(trace) -> (the trace, {(chosen, sample, lang): figure})
+_KEPT: dict[int, tuple[weakref.ref, dict]] = {}  # id(trace) -> (the trace, {(sample, lang): figure})
 _KEPT_LOCK = threading.Lock()  # sessions run in threads of one server
-KEPT_PER_TRACE = 16  # figures kept per trace: the entries a class clicks through most recently
+KEPT_PER_TRACE = 16  # figures kept per trace: the samples and languages a class shows most recently
 
 
-def network_diagram(trace: Trace, chosen: tuple[int, str, int, int], sample: int = 1) -> go.Figure:
-    r"""The network's units and edges coloured by ∂L/∂x, each a point naming its entry; ``chosen`` ringed.
+def network_diagram(trace: Trace, sample: int = 1) -> go.Figure:
+    r"""The network's units and edges coloured by ∂L/∂x, each a point naming its entry.
 
-    ``chosen`` is (l, var, i, j), 1-based (an ``entry_choice.Entry``); ``sample`` (1-based) is the row
-    of X the input units show. A figure is kept for its trace (a cached trace is shared, never
-    changed) as long as the trace lives: on eight 1024-wide layers building it anew was about
-    40 % of the backward page's rerun. The figure is shared: callers draw it, never change it.
+    ``sample`` (1-based) is the row of X the input units show. A figure is kept for its trace
+    (a cached trace is shared, never changed) as long as the trace lives: on eight 1024-wide
+    layers building it anew was about 40 % of the backward page's rerun. The figure is
+    shared: callers draw it, never change it.
     """
-    key = (tuple(chosen), sample, current_language())
+    key = (sample, current_language())
     with _KEPT_LOCK:
         owner, figures = _KEPT.get(id(trace), (None, {}))
         if owner is not None and owner() is trace and key in figures:
             figures[key] = figures.pop(key)  # the most recently used last
             return figures[key]
-    fig = _diagram(trace, chosen, sample)
+    fig = _diagram(trace, sample)
     with _KEPT_LOCK:
         for gone in [k for k, (ref, _) in _KEPT.items() if ref() is None]:
             del _KEPT[gone]
@@ -112,7 +119,7 @@ def network_diagram(trace: Trace, chosen: tuple[int, str, int, int], sample: int
     return fig
 
 
-def _diagram(trace: Trace, chosen: tuple[int, str, int, int], sample: int) -> go.Figure:
+def _diagram(trace: Trace, sample: int) -> go.Figure:
     """``network_diagram``, built."""
     spec = trace.spec
     ys = [_y(n) for n in spec.sizes]
@@ -167,9 +174,6 @@ def _diagram(trace: Trace, chosen: tuple[int, str, int, int], sample: int) -> go
             ),
         ]
     )
-    ring = _ring(chosen, ys, spec.L)
-    if ring is not None:
-        fig.add_trace(ring)
     tall = max(len(y) for y in ys)
     for k, n in enumerate(spec.sizes):
         label = t("backward.diagram_input") if k == 0 else t("backward.diagram_layer", l=k)
@@ -195,20 +199,42 @@ def _diagram(trace: Trace, chosen: tuple[int, str, int, int], sample: int) -> go
     return fig
 
 
-def _ring(chosen: tuple[int, str, int, int], ys: list[np.ndarray], L: int) -> go.Scatter | None:
-    """A black ring around the chosen entry's point (a^(l-1): its unit); None if it is not drawn."""
+def chosen_point(fig: go.Figure, chosen: tuple[int, str, int, int]) -> tuple[int, int] | None:
+    r"""(trace, point), both 1-based, of the point that carries ``chosen``; None if it is not drawn.
+
+    ``chosen`` is (l, var, i, j), 1-based (an ``entry_choice.Entry``). w_ij^(l) is its edge's
+    point, b_j^(l) its unit; a^(l-1)_j is unit j of layer l-1: an input unit for l = 1, whose
+    point stands for x_j of the sample shown, else the unit that also carries b_j^(l-1).
+    """
     l, var, i, j = chosen
     if var == "W":
-        if i > len(ys[l - 1]) or j > len(ys[l]):
-            return None
-        x, y = _on_edge(l, ys[l - 1][i - 1], ys[l][j - 1], j - 1, len(ys[l]))
-        size = 18
+        wanted = ("W", l, i, j)
+    elif var == "b":
+        wanted = ("b", l, 0, j)
     else:
-        k = l if var == "b" else l - 1
-        if not 0 <= k <= L or j > len(ys[k]):
-            return None
-        x, y, size = k, ys[k][j - 1], 36
-    return go.Scatter(
-        x=[x], y=[y], name=t("backward.diagram_chosen"), mode="markers", hoverinfo="skip",
-        marker={"size": size, "symbol": "circle-open", "color": RING, "line": {"width": 3}}, meta="pick",
-    )  # fmt: skip
+        wanted = ("A_prev", 1, 0, j) if l == 1 else ("b", l - 1, 0, j)
+    points = getattr(fig, "_backprop_points", None)
+    if points is None:  # made once per figure (a figure is kept and never changed)
+        points = {
+            tuple(data): (number, k)
+            for number, trace in enumerate(fig.data, start=1)
+            if trace.customdata is not None
+            for k, data in enumerate(trace.customdata.tolist(), start=1)
+        }
+        fig._backprop_points = points  # plotly lets a figure carry attributes whose names start with "_"
+    return points.get(wanted)
+
+
+def chosen_style(fig: go.Figure, chosen: tuple[int, str, int, int], container: str) -> str:
+    r"""A ``<style>`` outlining ``chosen``'s point in the figure drawn inside ``.st-key-<container>``.
+
+    Plotly draws trace k's markers as the k-th ``g.trace`` of the plot's scatter layer, one
+    ``path.point`` per point in data order; ``!important`` outweighs the marker line Plotly
+    writes on each path. Empty when the point is not drawn (a unit past ``MAX_UNITS``).
+    """
+    where = chosen_point(fig, chosen)
+    if where is None:
+        return ""
+    number, k = where
+    point = f".st-key-{container} .scatterlayer > .trace:nth-child({number}) .points > .point:nth-child({k})"
+    return f"<style>{point} {{ stroke: {RING} !important; stroke-width: 3.5px !important; }}</style>"

@@ -74,3 +74,38 @@ def _explorer_value(app: AppPage) -> float:
     """The value the explorer prints beside its pickers: ∂L/∂x = value (KaTeX's TeX source)."""
     source = app.page.locator(".st-key-bw_value annotation").first.text_content()
     return float(source.rsplit("=", 1)[1].replace(r"\times 10^{", "e").replace("}", "").replace(" ", ""))
+
+
+_DIAGRAM = "document.querySelector('.st-key-alt_bw_diagram .js-plotly-plot')"
+
+# The diagram's points drawn with the chosen entry's outline, as [customdata...] of each.
+_OUTLINED = """
+() => [...document.querySelectorAll('.st-key-alt_bw_diagram .point')]
+  .filter(p => getComputedStyle(p).strokeWidth === '3.5px')
+  .map(p => {
+    const gd = p.closest('.js-plotly-plot'), g = p.closest('g.trace');
+    const trace = [...g.parentNode.children].indexOf(g), k = [...p.parentNode.children].indexOf(p);
+    return gd._fullData[trace].customdata[k].map(String);
+  })
+"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_pick_outlines_its_point_without_drawing_the_diagram_again(app: AppPage, lang: str) -> None:
+    app.open(f"/backward?layer=1&var=W&i=2&j=3&lang={lang}")
+    app.wait_for_charts()
+    assert app.page.evaluate(_OUTLINED) == [["W", "1", "2", "3"]]
+    # Plotly makes its full layout anew each time it draws: a mark on it lasts while nothing is redrawn
+    app.page.evaluate(f"() => {{ {_DIAGRAM}._fullLayout.__kept = true; }}")
+    field = app.page.locator(".st-key-bw_i_W input[role='combobox']")
+    field.focus()
+    field.press("ArrowDown")
+    app.act(app.page.locator('[role="listbox"] [role="option"]').nth(2).click)  # row i = 3
+    assert widget_values(app)["bw_i_W"] == "3"
+    assert app.page.evaluate(_OUTLINED) == [["W", "1", "3", "3"]]
+    assert app.page.evaluate(f"() => {_DIAGRAM}._fullLayout.__kept === true")  # the same figure, as drawn
+
+    click_point(app, "bw_diagram", ["W", 1, 1, 2])  # a click on the diagram moves the outline too
+    app.settle()
+    assert app.page.evaluate(_OUTLINED) == [["W", "1", "1", "2"]]
+    assert not console_errors(app)
