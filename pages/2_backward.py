@@ -1,6 +1,5 @@
 """Backward pass: every gradient of a layer with its formula and shape, and one entry derived three ways."""
 
-import pandas as pd
 import streamlit as st
 
 from backprop.derivation import entry_latex, latex
@@ -127,10 +126,7 @@ def derivations(l: int, var: str, index: tuple[int, ...]) -> None:
         t("backward.m_sympy"): sym.value,
     }
     st.markdown(f"**{t('backward.against_fd', fd=f'{fd:.12g}')}**")
-    rows = pd.DataFrame(explorer.differences(values, fd, trace.loss))
-    rows = rows.set_index(rows.columns[0])  # the method names the row
-    # an HTML table: four rows need no grid, and on every pick it drew in about half the time
-    st.table(rows.style.format(dict(zip(rows.columns, ("{:.12g}", "{:.3e}", "{:.3e}")))))
+    st.table(explorer.comparison(values, fd, trace.loss))
     if at_kink:
         st.warning(t("backward.at_kink"))
 

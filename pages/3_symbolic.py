@@ -78,17 +78,7 @@ def entry_section(l: int, var: str) -> None:
     backprop_value = float({"W": layer.dW, "b": layer.db, "A_prev": layer.dA_prev}[var][index])
     numeric, at_kink = explorer.finite_difference(spec, state.arrays(), var, l, index)
     values = {t("symbolic.sympy"): sym.value, t("symbolic.backprop"): backprop_value}
-    precise, tiny = (
-        st.column_config.NumberColumn(format="%.12g"),
-        st.column_config.NumberColumn(format="%.2e"),
-    )
-    st.dataframe(
-        explorer.differences(values, numeric, trace.loss),
-        hide_index=True,
-        column_config={
-            t("backward.col_value"): precise, t("backward.col_minus_fd"): tiny, t("backward.col_rel"): tiny,
-        },
-    )  # fmt: skip
+    st.table(explorer.comparison(values, numeric, trace.loss))
     note = t("symbolic.fd_note", value=f"{numeric:.12g}")
     st.caption(note + (" " + t("symbolic.at_kink") if at_kink else ""))
 

@@ -14,8 +14,8 @@ PAGE = "pages/3_symbolic.py"
 
 
 def shown_values(at) -> dict[str, float]:
-    table = at.dataframe[0].value
-    return dict(zip(table.iloc[:, 0], table.iloc[:, 1], strict=True))
+    table = at.table[0].value
+    return dict(zip(table.index, table.iloc[:, 0], strict=True))
 
 
 @pytest.mark.parametrize(
