@@ -48,8 +48,14 @@ def in_step(timed: bool) -> bool:
 
 
 def pause() -> None:
-    """on_change / on_click of the controls inside the fragment: a hand on the controls stops the play."""
-    play_switch.put(PLAYING, False)
+    """on_change / on_click of the controls inside the fragment: a hand on the controls stops the play.
+
+    Only a play is stopped: a change counted while paused would make the play button, drawn
+    outside the fragment before it, a click already taken (``play_switch.take``), and its
+    first click after a step by hand would be ignored.
+    """
+    if playing():
+        play_switch.put(PLAYING, False)
 
 
 def set_playing(on: bool, drawn_after: int | None, steps: tuple[Step, ...]) -> None:

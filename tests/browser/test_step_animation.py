@@ -76,3 +76,23 @@ def test_the_whole_step_is_filled_when_opened_and_stays_open_on_the_next_step(ap
     app.page.wait_for_function("() => /[?&]step=4/.test(window.location.search)")
     box.locator('[data-testid="stTable"]').wait_for()
     assert app.page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_play_after_a_step_by_hand_starts_at_the_first_click(app: AppPage) -> None:
+    """A step moved by hand (its own fragment run) leaves the play button, drawn before it, valid."""
+    app.open("/step_through?step=1&speed=0.5")
+    app.wait_for_charts()
+    app.act(app.page.locator(".st-key-st_forward button").click)
+    assert app.page.locator(STEP).input_value() == "2"
+    play = app.page.locator(".st-key-st_play button")
+    app.act(play.click)
+    # the first click plays: the button turns to Pause and the step moves on with no other input
+    app.page.wait_for_function(
+        "() => document.querySelector('.st-key-st_play button')?.innerText.includes('Pause')",
+        timeout=FRAMES_TIMEOUT_MS,
+    )
+    app.page.wait_for_function(
+        "(selector) => Number(document.querySelector(selector)?.value) >= 3",
+        arg=STEP,
+        timeout=FRAMES_TIMEOUT_MS,
+    )
