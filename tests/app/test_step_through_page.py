@@ -112,7 +112,7 @@ def test_back_and_forward_move_the_step_and_the_url():
     assert at.button(key="st_back").disabled
     at.button(key="st_forward").click().run()
     assert at.query_params["step"] == "2" and shown(at)[0] == steps[1].formula_line()
-    assert not at.session_state[animation.PLAYING]
+    assert animation.PLAYING not in at.session_state  # a step by hand leaves a paused page paused
     at.button(key="st_forward").click().run().button(key="st_back").click().run()
     assert at.query_params["step"] == "2"
     at = run_page(PAGE, {"step": str(len(steps))})
@@ -186,6 +186,18 @@ def test_play_advances_with_no_input_and_pause_holds():
     at.run()
     at.run()
     assert (step_of(at), shown(at)) == held
+
+
+def test_a_step_by_hand_while_playing_pauses_the_play():
+    at = run_page(PAGE, {"step": "1"})
+    at.button(key="st_play").click().run()
+    assert at.session_state[animation.PLAYING]
+    at.button(key="st_forward").click().run()
+    assert not at.session_state[animation.PLAYING]
+    assert at.button(key="st_play").label.endswith("Play")
+    held = step_of(at)
+    at.run()
+    assert step_of(at) == held
 
 
 def test_a_played_sum_fills_in_term_by_term_then_collapses_to_the_product():
