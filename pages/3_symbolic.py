@@ -4,7 +4,7 @@ import streamlit as st
 
 from backprop.symbolic.limits import TooLarge
 from backprop.ui import entry_choice, explorer, results, sidebar, state
-from backprop.ui.i18n import t
+from backprop.ui.i18n import sentences, t
 
 view = sidebar.render("symbolic")
 spec, trace = view.spec, view.trace
@@ -80,7 +80,7 @@ def entry_section(l: int, var: str) -> None:
     values = {t("symbolic.sympy"): sym.value, t("symbolic.backprop"): backprop_value}
     st.table(explorer.comparison(values, numeric, trace.loss))
     note = t("symbolic.fd_note", value=f"{numeric:.12g}")
-    st.caption(note + (" " + t("symbolic.at_kink") if at_kink else ""))
+    st.caption(sentences(note, t("symbolic.at_kink") if at_kink else ""))
 
 
 entry_section(l, var)

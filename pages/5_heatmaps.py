@@ -5,7 +5,7 @@ import streamlit as st
 from backprop.derivation import entry_latex, latex
 from backprop.teaching.train import DEMOS, MAX_RATE, max_steps
 from backprop.ui import alternatives, entry_choice, plots, registry, results, sidebar, state
-from backprop.ui.i18n import t
+from backprop.ui.i18n import sentences, t
 
 RATES = tuple(r for r in (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0) if r <= MAX_RATE)
 
@@ -82,7 +82,7 @@ st.subheader(t("heatmaps.norms"))
 norms = results.norm_figure(key, token, view.lang, trace)
 alternatives.figure(norms, t("heatmaps.alt_norms"), key="hm_norms")
 st.caption(
-    t(f"heatmaps.norms_note_{plots.drawn_scale(norms)}", span=plots.LINEAR_SPAN)
-    + " "
-    + t("heatmaps.norms_note")
+    sentences(
+        t(f"heatmaps.norms_note_{plots.drawn_scale(norms)}", span=plots.LINEAR_SPAN), t("heatmaps.norms_note")
+    )
 )

@@ -98,7 +98,7 @@ def render_mistake(mistake: Mistake, key: str) -> None:
             st.markdown(t(name + ".quote"))
         if mistake.statement:
             st.latex(mistake.statement)
-        st.markdown(f"**{t('notes.why')}.** {t(name + '.why')}")
+        st.markdown(f"**{t('notes.why')}** {t(name + '.why')}")  # the language's own punctuation
         summary = checks_summary((mistake.refutation,))
         details(t("notes.refutation_label", summary=summary), (mistake.refutation,), key + "_wrong")
         st.divider()

@@ -108,6 +108,11 @@ def t(key: str, **fmt) -> str:
     return translate(current_language(), key, **fmt)
 
 
+def sentences(*texts: str) -> str:
+    r"""Sentences one after another as the language writes them: a space between in English, none in 中文."""
+    return ("" if current_language() == "zh" else " ").join(text for text in texts if text)
+
+
 def option(kind: str, value: str) -> str:
     r"""A choice as a picker shows it, in this session's language (``backprop.locales.option_name``)."""
     return option_name(current_language(), kind, value)

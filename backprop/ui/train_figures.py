@@ -32,7 +32,7 @@ from backprop.core.network import Params, Trace
 from backprop.derivation import notation as nt
 from backprop.teaching.train import Progress, Surface
 from backprop.ui.blocks import blocks, side_for
-from backprop.ui.i18n import t
+from backprop.ui.i18n import sentences, t
 from backprop.ui.plot_style import DIVERGING, PALETTE
 from backprop.ui.ticks import log_axis
 
@@ -210,7 +210,7 @@ def frame_figure(progress: Progress) -> go.Figure:
         layout[f"yaxis{y}"] = {"domain": bottom, "anchor": f"x{x}", "autorange": "reversed", **plain}
     weights = t("training.plot_weights")
     if any(n > MAX_UNITS for n in sizes):
-        weights += " " + t("training.plot_units_cut", units=MAX_UNITS)
+        weights = sentences(weights, t("training.plot_units_cut", units=MAX_UNITS))
     titles = [t("training.plot_loss"), weights] + [nt.grad_text("W", l) for l in range(1, L + 1)]
     layout["annotations"] = _panel_titles(titles[:2], upper, top[1]) + _panel_titles(
         titles[2:], lower, bottom[1]

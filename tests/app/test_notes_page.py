@@ -183,14 +183,14 @@ def test_the_figures_the_notes_lack_are_drawn():
 
 def test_language_survives_a_page_switch_and_a_shared_url():
     at = run_page(PAGE, {"lang": "zh", "sizes": "2,3,2", "layer": "1"})
-    assert at.title[0].value == "讲义逐步验证" and at.query_params["lang"] == "zh"
+    assert at.title[0].value == "讲义逐步核对" and at.query_params["lang"] == "zh"
     at.switch_page("pages/2_backward.py").run()
     assert at.title[0].value == translate("zh", "backward.title") and at.query_params["lang"] == "zh"
     at.switch_page(PAGE).run()
-    assert at.title[0].value == "讲义逐步验证" and at.query_params["sizes"] == "2,3,2"
+    assert at.title[0].value == "讲义逐步核对" and at.query_params["sizes"] == "2,3,2"
     shared = run_page(PAGE, dict(at.query_params))  # the link someone else opens
     assert_clean(shared)
-    assert shared.title[0].value == "讲义逐步验证" and shared.radio(key="nt_layer").value == 1
+    assert shared.title[0].value == "讲义逐步核对" and shared.radio(key="nt_layer").value == 1
 
 
 def test_choices_go_into_the_url():

@@ -13,12 +13,16 @@ from backprop.teaching.practice.choice import formula_exercise, vanish_exercise
 from backprop.teaching.practice.exercise import HAND_LIMIT, KINDS, Exercise
 from backprop.teaching.practice.typed import entry_exercise, shape_exercise
 
+LIST_SEPARATOR = {"zh": "、"}  # between the words of a list; ", " otherwise
+
 
 def network_fields(spec: NetworkSpec, lang: str = "en") -> dict[str, object]:
     """The ``practice.network`` fields in ``lang``: sizes, activations, loss, reduction, m, init."""
     return {
         "sizes": ", ".join(map(str, spec.sizes)),
-        "activations": ", ".join(option_name(lang, "act", a) for a in spec.activations),
+        "activations": LIST_SEPARATOR.get(lang, ", ").join(
+            option_name(lang, "act", a) for a in spec.activations
+        ),
         "loss": option_name(lang, "loss", spec.loss),
         "reduction": option_name(lang, "reduction", spec.reduction),
         "m": spec.m,
