@@ -36,6 +36,7 @@ def _shapes():
             out.append((("softmax",), loss))  # a single layer
             out.append((("relu", "tanh", "custom:z*sigmoid(z)"), loss))  # three layers
     out.append((("tanh", "leaky_relu", "sigmoid"), "bce"))
+    out.append((HIDDEN + ("softmax",), "softmax_ce"))  # eight layers, the most the spec allows
     return out
 
 
