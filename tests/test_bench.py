@@ -11,6 +11,7 @@ from threadpoolctl import threadpool_info
 
 from backprop import NetworkSpec, run
 from backprop.core.bench import baseline_backward, dense_records, engine_records, jax_records
+from backprop.core.bench_flat import FLAT_CASE, engine_loop, flat_records
 from backprop.core.bench_timing import alternate, blas_info, blas_threads, faults_per_call, keep_freed_memory
 from backprop.core.network import forward, init_params, make_data
 
@@ -68,6 +69,25 @@ def test_engine_records_pair_the_old_backward_with_the_new():
         assert [r["case"] for r in records] == [f"{case}-before", f"{case}-after"]
         assert all(r["median_s"] > 0 for r in records)
         assert records[1]["ratio_to_before"] == records[1]["median_s"] / records[0]["median_s"]
+
+
+def test_flat_records_pair_the_engines_loop_with_the_flat_pass():
+    records = flat_records(np.float32, quick=True)
+    assert [r["case"] for r in records] == [f"{FLAT_CASE}-engine-loop", f"{FLAT_CASE}-flat"]
+    assert all(r["median_s"] > 0 and r["clock"] == "cpu" and r["dtype"] == "float32" for r in records)
+    assert records[1]["ratio_to_before"] == records[1]["median_s"] / records[0]["median_s"]
+
+
+def test_the_engine_loop_timed_beside_the_flat_pass_gives_its_trace():
+    spec = NetworkSpec((3, 4, 2), ("sigmoid", "identity"), "mse", "mean", batch=3)
+    params = init_params(spec)
+    X, Y = make_data(spec)
+    fwd = forward(spec, params, X)
+    loop, flat = engine_loop(spec, params, X, Y, fwd), run(spec, params, X, Y)
+    assert loop.loss == flat.loss
+    for a, b in zip(loop.layers, flat.layers, strict=True):
+        for name in a._fields[1:]:
+            assert np.array_equal(getattr(a, name), getattr(b, name)), name
 
 
 def test_the_benchmarks_baseline_computes_what_the_engine_does():

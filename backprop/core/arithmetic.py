@@ -83,7 +83,7 @@ def _column_sum(P: Array) -> Array:
     accurate: that reduction adds the rows one after another; BLAS's blocked sums came out
     about 3× closer to a float64 reference in float32.
     """
-    ones = _ONES.get((P.shape[0], P.dtype))
+    ones = _ONES.get((len(P), P.dtype))
     if ones is None:
         if len(_ONES) >= 64:
             _ONES.clear()

@@ -17,7 +17,10 @@ or exact fractions run the very same steps. ``swaps`` replaces the formula of na
 every gradient's shape, and a swapped formula's products (``arithmetic.product``), and
 reports a ``Refusal`` instead of raising.
 ``record=True`` keeps each step as a ``Step`` (its inputs, result and the forward-pass
-values it reads); ``record=False`` is the bare arithmetic ``network.run`` times.
+values it reads); ``record=False`` is the bare arithmetic. Each built-in formula is one
+line of Python (``Formula.line``): ``compute`` is compiled from it here, and
+``backprop.core.flat_pass`` writes the same lines, one after another, into the flat pass
+``network.run`` takes in floating point.
 
 >>> from backprop.core.network import forward, init_params, make_data
 >>> from backprop.core.spec import NetworkSpec
@@ -96,6 +99,10 @@ class Formula:
     ``inputs`` names what it reads (of ARRAYS, and "Y"), in the order shown; ``text`` is
     the step in plain text with {l} and {p} = l - 1 (a Refusal names the product with
     it); ``code`` is the NumPy line, with the inputs' names as fields.
+    ``line`` is the step as one Python expression over ``ar``, ``c`` and ARRAYS, which
+    ``compute`` is compiled from (``step``) and ``backprop.core.flat_pass`` writes into
+    its generated passes; ``mean``: the result is divided by m under the mean reduction
+    (``MEAN``). A formula given as a function (a classic mistake) has no line.
     """
 
     name: str  # the variable: "dA", "dZ", "dW", "db", "dA_prev"
@@ -105,50 +112,87 @@ class Formula:
     text: str
     code: str = ""
     mistake: str | None = None  # the classic mistake's key, when this formula replaces the right one
+    line: str = ""
+    mean: bool = False
 
 
-def _loss_start(ar, c, A_prev, W, Z, A, dA, dZ):
-    dA = ar.loss_dA(c.loss, A, c.Y)  # ∂(Σ l_i)/∂A^(L)
-    return dA if c.m is None else ar.scale(dA, c.m)  # L = (1/m) Σ l_i
+# L = (1/m) Σ l_i: a step marked ``mean`` divides its result by m under the mean reduction
+# (c.m is None under the sum).
+MEAN = "ar.scale({result}, c.m)"
+# The names a step's line may call besides ``ar`` and ``c``. The products are np.dot's C
+# function (``dot``): the same BLAS call as ``@`` for these 2-D arrays (and the same loop for
+# exact object arrays), without the ufunc dispatch that costs ``@`` ~0.4 µs a call nor
+# np.dot's own Python-level dispatch (~0.2 µs).
+LINE_NAMES = {"dot": dot}
 
 
-def _shortcut(ar, c, A_prev, W, Z, A, dA, dZ):
-    dZ = ar.loss_dZ(c.loss, A, c.Y)  # A - Y
-    return dZ if c.m is None else ar.scale(dZ, c.m)
+def step(name: str, kind: str, inputs: tuple[str, ...], line: str, text: str, code: str = "", mean=False):
+    r"""The Formula whose ``compute`` runs ``line`` (÷ m under the mean if ``mean``), compiled once.
 
-
-def _through_g(ar, c, A_prev, W, Z, A, dA, dZ):
-    return ar.activation_backward(c.act, Z, A, dA)  # ∂L/∂A ⊙ g'(Z), or the softmax Jacobian
-
-
-# The products are np.dot's C function (``dot``): the same BLAS call as ``@`` for these 2-D
-# arrays (and the same loop for exact object arrays), without the ufunc dispatch that costs
-# ``@`` ~0.4 µs a call nor np.dot's own Python-level dispatch (~0.2 µs).
-def _dW(ar, c, A_prev, W, Z, A, dA, dZ):
-    return dot(A_prev.T, dZ)  # A^(l-1)ᵀ ∂L/∂Z^(l)
-
-
-def _db(ar, c, A_prev, W, Z, A, dA, dZ):
-    return ar.column_sum(dZ)  # (1ᵀ ∂L/∂Z^(l))ᵀ
-
-
-def _dA_prev(ar, c, A_prev, W, Z, A, dA, dZ):
-    return dot(dZ, W.T)  # ∂L/∂Z^(l) W^(l)ᵀ
+    compute(ar, c, A_prev, W, Z, A, dA, dZ) -> the step's result; the arrays are locals.
+    """
+    if mean:
+        body = f"    result = {line}\n    return result if c.m is None else {MEAN.format(result='result')}\n"
+    else:
+        body = f"    return {line}\n"
+    source = f"def compute(ar, c, {', '.join(ARRAYS)}):\n{body}"
+    namespace: dict = {}
+    exec(compile(source, f"<step {kind}>", "exec"), dict(LINE_NAMES), namespace)  # noqa: S102 (our own line)
+    return Formula(name, kind, inputs, namespace["compute"], text, code, None, line, mean)
 
 
 FORMULAS: dict[str, Formula] = {
     f.kind: f
     for f in (
-        Formula("dA", LOSS_START, ("A", "Y"), _loss_start, "∂L/∂A^({l}) = ∂l/∂A^({l})"),
-        Formula("dZ", SHORTCUT, ("A", "Y"), _shortcut, "∂L/∂Z^({l}) = A^({l}) - Y", "{A} - {Y}"),
-        Formula("dZ", G_PRIME, ("dA",), _through_g, "∂L/∂Z^({l}) = ∂L/∂A^({l}) ⊙ g'(Z^({l}))"),
-        Formula(
-            "dZ", SOFTMAX_JACOBIAN, ("dA", "A"), _through_g, "∂L/∂Z^({l}) = softmax Jacobian of ∂L/∂A^({l})"
+        step(
+            "dA", LOSS_START, ("A", "Y"), "ar.loss_dA(c.loss, A, c.Y)", "∂L/∂A^({l}) = ∂l/∂A^({l})", mean=True
         ),
-        Formula("dW", DW, ("A_prev", "dZ"), _dW, "∂L/∂W^({l}) = A^({p})ᵀ @ ∂L/∂Z^({l})", "{A_prev}.T @ {dZ}"),
-        Formula("db", DB, ("dZ",), _db, "∂L/∂b^({l}) = column sums of ∂L/∂Z^({l})", "{dZ}.sum(axis=0)"),
-        Formula(
-            "dA_prev", DA_PREV, ("dZ", "W"), _dA_prev, "∂L/∂A^({p}) = ∂L/∂Z^({l}) @ W^({l})ᵀ", "{dZ} @ {W}.T"
+        step(
+            "dZ",
+            SHORTCUT,
+            ("A", "Y"),
+            "ar.loss_dZ(c.loss, A, c.Y)",
+            "∂L/∂Z^({l}) = A^({l}) - Y",
+            "{A} - {Y}",
+            True,
+        ),
+        step(
+            "dZ",
+            G_PRIME,
+            ("dA",),
+            "ar.activation_backward(c.act, Z, A, dA)",
+            "∂L/∂Z^({l}) = ∂L/∂A^({l}) ⊙ g'(Z^({l}))",
+        ),
+        step(
+            "dZ",
+            SOFTMAX_JACOBIAN,
+            ("dA", "A"),
+            "ar.activation_backward(c.act, Z, A, dA)",
+            "∂L/∂Z^({l}) = softmax Jacobian of ∂L/∂A^({l})",
+        ),
+        step(
+            "dW",
+            DW,
+            ("A_prev", "dZ"),
+            "dot(A_prev.T, dZ)",
+            "∂L/∂W^({l}) = A^({p})ᵀ @ ∂L/∂Z^({l})",
+            "{A_prev}.T @ {dZ}",
+        ),
+        step(
+            "db",
+            DB,
+            ("dZ",),
+            "ar.column_sum(dZ)",
+            "∂L/∂b^({l}) = column sums of ∂L/∂Z^({l})",
+            "{dZ}.sum(axis=0)",
+        ),
+        step(
+            "dA_prev",
+            DA_PREV,
+            ("dZ", "W"),
+            "dot(dZ, W.T)",
+            "∂L/∂A^({p}) = ∂L/∂Z^({l}) @ W^({l})ᵀ",
+            "{dZ} @ {W}.T",
         ),
     )
 }
@@ -189,7 +233,6 @@ def backward_pass(
     c = Context()
     c.L, c.loss, c.Y, c.batch = L, spec.loss, Y, spec.batch
     c.m = spec.batch if spec.reduction == "mean" else None  # divide by m only under the mean
-    shortcut = _SHORTCUT if LOSSES[spec.loss].dZ_shortcut is not None else None
     if steps is None:  # the formulas themselves: no Step built, no frame around each call
         dA_of, dW_of, db_of, dA_prev_of = _LOSS_START.compute, _DW.compute, _DB.compute, _DA_PREV.compute
     else:
@@ -207,7 +250,7 @@ def backward_pass(
             Z, A = fwd[l - 1]
             A_prev = fwd[l - 2][1] if l > 1 else X  # (m, n_in)
             W = Ws[l - 1]  # (n_in, n_out)
-            f_dZ = shortcut if (l == L and shortcut) else (_THROUGH_G if act.dg else _JACOBIAN)
+            f_dZ = dz_formula(spec.loss, act, l, L)
             dZ_of = f_dZ.compute if steps is None else _recorded(f_dZ, steps, swaps).compute
             dZ = dZ_of(ar, c, A_prev, W, Z, A, dA, None)  # (m, n_out)
             dW = dW_of(ar, c, A_prev, W, Z, A, dA, dZ)  # (n_in, n_out)
@@ -228,6 +271,18 @@ def backward_pass(
 _guarded_pass = ignoring_underflow(backward_pass)
 
 
+def dz_formula(loss: str, act: Activation, l: int, L: int) -> Formula:
+    r"""Layer l's ∂L/∂Z step: the loss's shortcut A - Y on the output layer if it has one, else through g.
+
+    Through g: ∂L/∂A ⊙ g'(Z) for an elementwise g, each row's Jacobian for softmax.
+    """
+    if l == L and LOSSES[loss].dZ_shortcut is not None:
+        return _SHORTCUT
+    return _THROUGH_G if act.dg else _JACOBIAN
+
+
+# Each layer's steps after its ∂L/∂Z, in the order the pass takes them.
+LAYER_STEPS = (DW, DB, DA_PREV)
 # The unswapped formulas of each step, looked up once.
 _LOSS_START, _SHORTCUT, _THROUGH_G, _JACOBIAN, _DW, _DB, _DA_PREV = (
     FORMULAS[k] for k in (LOSS_START, SHORTCUT, G_PRIME, SOFTMAX_JACOBIAN, DW, DB, DA_PREV)

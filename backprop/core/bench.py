@@ -21,7 +21,9 @@ server runs it (``threads`` 1), in the process's CPU time ("cpu"): on a machine 
 with other work two BLAS threads wait for each other and wall time swings by 2×, while
 one thread's CPU time does not count the time it was preempted. The tiny case's
 before/after pair and its JAX comparison (``jax-jit-dense-3-4-2-m2``, only when jax
-happens to be installed) are timed in CPU time too.
+happens to be installed) are timed in CPU time too, and so is the flat pass beside the
+engine's loop it is generated from (``flat-dense-3-4-2-m2-*``, ``bench_flat``; with the
+engine case ``engine-dense-3-4-2-m2``).
 
 The benchmark first keeps freed memory in the process (``keep_freed_memory``): by default
 glibc hands the freed arrays of a pass back to the system (those of 32 MiB and more, such as
@@ -40,6 +42,7 @@ import time
 import numpy as np
 
 from backprop.core.activations import activation
+from backprop.core.bench_flat import flat_records
 from backprop.core.bench_timing import (
     alternate,
     blas_info,
@@ -287,8 +290,9 @@ def run_benchmarks(quick: bool = False, cases: list[str] | None = None) -> list[
             continue
         for dtype in (np.float64, np.float32):
             records.extend(engine_records(case, dtype, quick))
-            if case in QUICK:  # the tiny case: the backward pass alone too (cheap to time)
+            if case in QUICK:  # the tiny case: the backward pass alone, and the flat pass beside the loop
                 records.extend(engine_records(case, dtype, quick, backward_only=True))
+                records.extend(flat_records(dtype, quick))
     if not cases or any(c.startswith("jax") for c in cases):
         records.extend(jax_records(quick))
     if not cases or any(c.startswith("torch") for c in cases):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,7 +29,13 @@ Array = np.ndarray
 
 # ∂L/∂A of bce and softmax_ce divides by A; clipping A here keeps it finite when a
 # prediction saturates. The backward pass never uses it there: it takes the shortcut.
+# float32 cannot hold 1e-300 nor 1 - 1e-16 (they round to 0 and 1): its own bounds, its
+# smallest normal number and the float32 just below 1.
 _CLIP = 1e-300
+_BOUNDS = {
+    np.dtype(np.float64): (_CLIP, 1.0 - 1e-16),
+    np.dtype(np.float32): (float(np.finfo(np.float32).tiny), 1.0 - 2.0**-24),
+}
 
 REDUCTIONS = ("sum", "mean")
 
@@ -58,6 +64,12 @@ class Loss:
     # per_sample without its own np.errstate(under="ignore"), for a caller that holds one
     # (``network.backward``, around the loss and the backward pass); None: per_sample needs none
     per_sample_step: Callable[[Array, Array, Array], Array] | None = None
+
+    # per_sample for a caller that holds np.errstate(under="ignore"): per_sample_step if any
+    per_sample_guarded: Callable[[Array, Array, Array], Array] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "per_sample_guarded", self.per_sample_step or self.per_sample)
 
 
 def _mse(Z: Array, A: Array, Y: Array) -> Array:
@@ -102,12 +114,13 @@ def _softmax_ce_sym(a: list, y: list) -> sympy.Expr:
 
 
 def _bce_dA(A: Array, Y: Array) -> Array:
-    A = np.clip(A, _CLIP, 1.0 - 1e-16)
+    low, high = _BOUNDS.get(A.dtype, _BOUNDS[np.dtype(np.float64)])
+    A = np.clip(A, low, high)
     return (A - Y) / (A * (1.0 - A))
 
 
 def _softmax_ce_dA(A: Array, Y: Array) -> Array:
-    return -Y / np.maximum(A, _CLIP)
+    return -Y / np.maximum(A, _BOUNDS.get(A.dtype, _BOUNDS[np.dtype(np.float64)])[0])
 
 
 _minus = operator.sub  # (A, Y) -> A - Y, NumPy's subtraction called without a Python frame around it

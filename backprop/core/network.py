@@ -24,11 +24,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop.core.activation_type import dot, ignoring_underflow
-from backprop.core.activations import ACTIVATIONS, activation
+from backprop.core.activation_type import ignoring_underflow
 from backprop.core.backward_engine import backward_pass
 from backprop.core.backward_records import LayerTrace
 from backprop.core.errors import InvalidInput
+from backprop.core.flat_pass import backward_function, forward_function
 from backprop.core.losses import LOSSES
 from backprop.core.spec import NetworkSpec, check_array, check_targets
 
@@ -131,15 +131,11 @@ def checked_inputs(
 
 
 def forward(spec: NetworkSpec, params: Params, X: Array) -> list[tuple[Array, Array]]:
-    r"""[(Z^(l), A^(l)) for l = 1..L]: Z = A_prev W + 1 bT, A = g(Z). Shapes (m, n_l)."""
-    out = []
-    A = X
-    for W, b, name in zip(params.W, params.b, spec.activations):
-        Z = dot(A, W)  # (m, n_out)
-        Z += b  # + 1_{m×1} b^T, by broadcasting
-        A = (ACTIVATIONS.get(name) or activation(name)).g(Z)  # (m, n_out); a built-in without a call
-        out.append((Z, A))
-    return out
+    r"""[(Z^(l), A^(l)) for l = 1..L]: Z = A_prev W + 1 bT, A = g(Z). Shapes (m, n_l).
+
+    The layers' lines written out once per list of activations (``flat_pass.source``).
+    """
+    return forward_function(spec.activations)(params.W, params.b, X)
 
 
 def loss_value(spec: NetworkSpec, params: Params, X: Array, Y: Array) -> float:
@@ -164,18 +160,23 @@ def backward(spec: NetworkSpec, params: Params, X: Array, Y: Array, fwd: list[tu
 
     The steps are ``backprop.core.backward_engine``'s, in NumPy floating point (the dtype
     of the arrays); here they are not recorded, only their results kept in each LayerTrace.
+    They run as the flat pass of this shape (``flat_pass``): the engine's lines written out
+    in its order once, without a call per step, equal to the engine's loop bit for bit.
     """
-    losses, layers = _losses_and_layers(spec, params, X, Y, fwd)
+    if len(fwd) == spec.L:
+        flat = backward_function(spec.activations, spec.loss, spec.reduction)
+        losses, layers = flat(params.W, params.b, X, Y, fwd, spec.batch)
+    else:  # a forward pass of another network: the engine follows fwd's layers
+        losses, layers = _losses_and_layers(spec, params, X, Y, fwd)
     total = float(np.add.reduce(losses)) / (spec.m if spec.reduction == "mean" else 1)  # losses.sum()
     return _new_trace(spec, X, Y, layers, total, losses)
 
 
 @ignoring_underflow  # one guard for the loss and every step, not one each
 def _losses_and_layers(spec, params, X, Y, fwd):
-    """l_i (m,) and the backward pass's layers, under one np.errstate(under="ignore")."""
+    """l_i (m,) and the engine's layers, under one np.errstate(under="ignore")."""
     Z, A = fwd[-1]
-    loss = LOSSES[spec.loss]
-    losses = (loss.per_sample_step or loss.per_sample)(Z, A, Y)  # l_i (m,)
+    losses = LOSSES[spec.loss].per_sample_guarded(Z, A, Y)  # l_i (m,)
     return losses, backward_pass(spec, params.W, params.b, X, Y, fwd, guarded=False).layers
 
 
