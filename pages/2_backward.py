@@ -37,8 +37,7 @@ def entry_explorer(l: int) -> None:
     sample = chosen.i if (chosen.var, chosen.l) == ("A_prev", 1) else 1
     diagram = network_figure.network_diagram(trace, sample)
     # the chosen point's outline is a style: the figure itself stays the same from pick to pick
-    if outline := network_figure.chosen_style(diagram, chosen, "alt_bw_diagram"):
-        diagram_col.html(outline)
+    diagram_col.html(network_figure.chosen_style(diagram, chosen, "alt_bw_diagram"))
     alternatives.figure(
         diagram,
         t("backward.alt_diagram"),

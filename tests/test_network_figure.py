@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -55,10 +57,35 @@ def test_the_chosen_entry_is_outlined_where_its_point_is(chosen):
     assert style.startswith("<style>") and "stroke-width" in style
 
 
+SHEET = re.compile(  # what chosen_style may send as raw HTML: integers and a widget key, nothing else
+    r"<style>\.st-key-\w+ \.scatterlayer > \.trace:nth-child\(\d+\) \.points > \.point:nth-child\(\d+\) "
+    r"\{ stroke: #000000 !important; stroke-width: 3\.5px !important; \}</style>",
+    re.ASCII,
+)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: "-".join(map(str, s.sizes)))
+def test_the_outline_is_a_style_sheet_of_integers_for_every_entry(spec):
+    trace = run(spec)
+    fig = network_figure.network_diagram(trace)
+    for layer in trace.layers:
+        entries = [
+            (layer.l, "W", i + 1, j + 1) for i in range(layer.W.shape[0]) for j in range(layer.W.shape[1])
+        ]
+        entries += [
+            (layer.l, v, 1, j + 1) for v in ("b", "A_prev") for j in range(layer.W.shape[v != "A_prev"])
+        ]
+        for chosen in entries:
+            style = network_figure.chosen_style(fig, chosen, "alt_bw_diagram")
+            assert SHEET.fullmatch(style) or style == "<style></style>", style
+    with pytest.raises(ValueError, match="widget key"):
+        network_figure.chosen_style(fig, (1, "W", 1, 1), "x</style><script>")
+
+
 def test_an_entry_past_the_drawn_units_has_no_outline():
     fig = network_figure.network_diagram(run(NetworkSpec(sizes=(12, 3), activations=("identity",), batch=2)))
     assert network_figure.chosen_point(fig, (1, "W", 12, 1)) is None  # input unit 12 is not drawn
-    assert network_figure.chosen_style(fig, (1, "W", 12, 1), "alt_d") == ""
+    assert network_figure.chosen_style(fig, (1, "W", 12, 1), "alt_d") == "<style></style>"
     assert network_figure.chosen_point(fig, (1, "W", 10, 1)) is not None
 
 

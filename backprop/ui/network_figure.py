@@ -28,6 +28,7 @@ Layers wider than ``MAX_UNITS`` show their first units and say how many are left
 
 from __future__ import annotations
 
+import re
 import threading
 import weakref
 
@@ -230,11 +231,14 @@ def chosen_style(fig: go.Figure, chosen: tuple[int, str, int, int], container: s
 
     Plotly draws trace k's markers as the k-th ``g.trace`` of the plot's scatter layer, one
     ``path.point`` per point in data order; ``!important`` outweighs the marker line Plotly
-    writes on each path. Empty when the point is not drawn (a unit past ``MAX_UNITS``).
+    writes on each path. An empty sheet when the point is not drawn (a unit past ``MAX_UNITS``).
+    Only integers and ``container`` (a widget key: letters, digits, _) are put into it.
     """
+    if not re.fullmatch(r"\w+", container, flags=re.ASCII):
+        raise ValueError(f"container {container!r} is not a widget key (letters, digits and _)")
     where = chosen_point(fig, chosen)
     if where is None:
-        return ""
+        return "<style></style>"
     number, k = where
     point = f".st-key-{container} .scatterlayer > .trace:nth-child({number}) .points > .point:nth-child({k})"
     return f"<style>{point} {{ stroke: {RING} !important; stroke-width: 3.5px !important; }}</style>"
