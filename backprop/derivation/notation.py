@@ -71,6 +71,16 @@ def paren_transpose(tex: str, big: str = r"\left") -> str:
     return f"{big}({tex}{close})^{{{TRANSPOSE}}}"
 
 
+def entry_of(tex: str, *index: int) -> str:
+    r"""Entry ``index`` (0-based, shown 1-based) of the matrix ``tex``, bracketed unless one symbol.
+
+    >>> entry_of("A", 0, 1), entry_of(grad("A", 2), 0, 0)
+    ('A_{12}', '\\left(\\frac{\\partial L}{\\partial A^{(2)}}\\right)_{11}')
+    """
+    body = tex if _single(tex) else rf"\left({tex}\right)"
+    return f"{body}_{{{idx(*index)}}}"
+
+
 def partial(tex: str, of: str = LOSS) -> str:
     r"""∂L/∂x as a fraction: partial('z_{st}') -> '\frac{\partial L}{\partial z_{st}}'."""
     return f"\\frac{{\\partial {of}}}{{\\partial {tex}}}"

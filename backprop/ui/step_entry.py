@@ -152,7 +152,7 @@ def _elementwise(trace, step: Step, index, uses, total) -> EntrySum:
         symbols, numbers = _loss_term(loss, a, y), _loss_term(loss, n(A[i, j]), n(Y[i, j]))
         cell = ((i, j),)
         factors: tuple[Factor, ...] = (Factor(uses["A"].tex, A, cells=cell), Factor("Y", Y, cells=cell))
-        product = _matrix_name(step) + f"_{{{nt.idx(i, j)}}}"
+        product = nt.entry_of(_matrix_name(step), i, j)
         return EntrySum(
             _lhs(step, index), scale + symbols, (scale + numbers,), (total,), total, product, factors
         )
@@ -165,7 +165,7 @@ def _elementwise(trace, step: Step, index, uses, total) -> EntrySum:
         symbols = nt.indexed("a", nt.idx(i, j)) + rf" \Big({_da(nt.idx(i, j), l)} - {rowsum}\Big)"
         term = rf"({n(A[i, j])})\Big(({n(dA[i, j])}) - \big[{inner}\big]\Big)"
         factors = (Factor(nt.grad("A", l), dA, rows=(i,)), Factor(nt.sup("A", l), A, rows=(i,)))
-        product = _matrix_name(step) + f"_{{{nt.idx(i, j)}}}"
+        product = nt.entry_of(_matrix_name(step), i, j)
         return EntrySum(_lhs(step, index), symbols, (term,), (total,), total, product, factors)
     gprime = arithmetic_of(trace).g_prime(activation(spec.activations[l - 1]), layer.Z, layer.A)
     g = 1 if gprime is None else gprime[i, j]
