@@ -39,3 +39,17 @@ def test_every_log_axis_is_labelled_as_one():
     assert fig.layout.yaxis.type == "log" and "log" in fig.layout.yaxis.title.text
     assert fig.layout.yaxis.title.text == t("training.plot_loss_axis")
     assert fig.layout.yaxis.tickvals  # 1-2-5 ticks, not Plotly's minor digits
+
+
+def test_each_gradient_panel_says_its_largest_entry_and_the_first_steps_are_whole():
+    from backprop.teaching.train import advance
+
+    progress = start(NetworkSpec())
+    fig = train_figures.frame_figure(progress)
+    assert list(fig.layout.xaxis.range) == [0, 5] and fig.layout.xaxis.dtick == 1  # not −1 … 1 at step 0
+    titles = [a.text for a in fig.layout.annotations]
+    for layer in progress.trace.layers:  # each heatmap is scaled to itself: its title gives the scale
+        peak = float(np.abs(layer.dW).max())
+        assert any(title.endswith(f"{peak:.2g}") and f"W⁽{'¹²'[layer.l - 1]}⁾" in title for title in titles)
+    later = advance(progress, 0.05, 20)
+    assert train_figures.frame_figure(later).layout.xaxis.range is None  # past the first steps: Plotly's own

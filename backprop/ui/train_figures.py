@@ -196,7 +196,8 @@ def frame_figure(progress: Progress) -> go.Figure:
     layout = {
         "height": HEIGHT, "margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "showlegend": False,
         "template": "plotly_white",
-        "xaxis": {"domain": upper[0], "anchor": "y", "title": {"text": t("training.plot_step")}},
+        "xaxis": {"domain": upper[0], "anchor": "y", "title": {"text": t("training.plot_step")},
+                  **({} if progress.at[-1] >= 5 else {"range": [0, 5], "dtick": 1})},  # first steps: whole
         "yaxis": {"domain": top, "anchor": "x", **log_axis(progress.loss),
                   "title": {"text": t("training.plot_loss_axis")}},
         "xaxis2": {"domain": upper[1], "anchor": "y2", "range": [-0.3, L + 0.3], "showgrid": False,
@@ -211,7 +212,11 @@ def frame_figure(progress: Progress) -> go.Figure:
     weights = t("training.plot_weights")
     if any(n > MAX_UNITS for n in sizes):
         weights = sentences(weights, t("training.plot_units_cut", units=MAX_UNITS))
-    titles = [t("training.plot_loss"), weights] + [nt.grad_text("W", l) for l in range(1, L + 1)]
+    # each heatmap has its own colour scale: its title says how large its largest entry is
+    titles = [t("training.plot_loss"), weights] + [
+        t("training.plot_gradient", name=nt.grad_text("W", layer.l), peak=f"{np.abs(layer.dW).max():.2g}")
+        for layer in progress.trace.layers
+    ]
     layout["annotations"] = _panel_titles(titles[:2], upper, top[1]) + _panel_titles(
         titles[2:], lower, bottom[1]
     )
