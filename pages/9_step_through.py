@@ -11,6 +11,10 @@ from backprop.ui import animation, page, results, show, state
 from backprop.ui.i18n import message, t
 from backprop.ui.step_entry import Factor, entry_of, lit_blocks
 
+BESIDE = 820  # px of the page's column at 1280×720 that a drawing and its note share
+NOTE = 260  # px the note needs beside the drawing
+GAP = 16  # px between two columns
+
 view = page.start("step_through", area="steps")
 exact = page.exact_choice(view.spec, "steps", key="st_numbers")
 try:
@@ -63,12 +67,14 @@ def step_view(timed: bool) -> None:
         if step.shortcut:
             st.info(t("steps.shortcut", formula=step.formula_line()))  # with a mean, its 1/m
     title = t("steps.diagram_title", l=step.l)
+    width = animation.flow_width(view.spec, step)
+    # the colours' note beside a narrow drawing: the step's formula and sum move up into a
+    # projector's first screen (1280×720) with the drawing
+    beside = width + GAP <= BESIDE - NOTE
+    drawing, note = st.columns([width + GAP, BESIDE - width - GAP]) if beside else (st, st)
     # at its own size, not stretched or squeezed into half the page: labels of FONT_PX on a projector
-    st.image(
-        animation.flow_svg(view.spec, step, title), alt=title, width=animation.flow_width(view.spec, step)
-    )
-    st.caption(t("steps.diagram_note"))
-    st.latex(step.formula_line())
+    drawing.image(animation.flow_svg(view.spec, step, title), alt=title, width=width)
+    note.caption(t("steps.diagram_note"))
     entry_part(step, number, timed)
     # closed until opened, and empty while closed: its matrices and ledger were half of what a
     # step's click redrew in the browser (tests/browser/bench_clicks.py), even hidden. Opening
@@ -81,11 +87,16 @@ def step_view(timed: bool) -> None:
 
 @st.fragment
 def entry_part(step, number: int, timed: bool) -> None:
-    """The entry's pickers, its sum (filling in while playing) and what it reads: a pick reruns this alone."""
+    """The step's formula with the entry's pickers, the entry's sum (filling in while playing), what it reads.
+
+    A pick reruns this alone.
+    """
     if not animation.in_step(timed):
         st.rerun(scope="app")  # a pick paused the animation: the play button and the timer change
     shape = step.result.shape
-    pick = st.columns(len(shape))
+    formula, pickers = st.columns([3, 2], vertical_alignment="center")  # one row: the sum moves up
+    formula.latex(step.formula_line())
+    pick = pickers.columns(len(shape))
     for where, (name, size) in zip(pick, zip(("st_i", "st_j")[-len(shape) :], shape, strict=True)):
         state.url_int(
             t(f"steps.entry_{name[-1]}", n=size), 1, size, key=name, param=name[-1],
@@ -160,3 +171,11 @@ def whole_step(step, entry) -> None:
 
 interval = speed if playing else None
 st.fragment(step_view, run_every=interval)(interval is not None)
+if playing:  # drawn when play starts: the page scrolls to the step, which the frames then change
+    st.html(
+        "<script>(() => { const row = document.querySelector('.st-key-st_back')"
+        "?.closest('[data-testid=\"stHorizontalBlock\"]');"
+        " if (row) { row.style.scrollMarginTop = '4rem'; row.scrollIntoView({block: 'start'}); } })();"
+        "</script>",
+        unsafe_allow_javascript=True,
+    )

@@ -96,3 +96,35 @@ def test_play_after_a_step_by_hand_starts_at_the_first_click(app: AppPage) -> No
         arg=STEP,
         timeout=FRAMES_TIMEOUT_MS,
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_play_brings_the_drawing_the_formula_and_the_sum_into_one_projector_screen(
+    app: AppPage, lang: str
+) -> None:
+    app.page.set_viewport_size({"width": 1280, "height": 720})
+    app.open(f"/step_through?step=3&speed=2.0&lang={lang}")
+    app.wait_for_charts()
+    app.act(app.page.locator(".st-key-st_play button").click)
+    # the page scrolls to the step's controls; beneath them the drawing, the formula and the sum
+    app.page.wait_for_function(
+        "() => { const b = document.querySelector('.st-key-st_back').getBoundingClientRect();"
+        " return b.top >= 0 && b.top < 200; }",
+        timeout=FRAMES_TIMEOUT_MS,
+    )
+    seen = app.page.evaluate(
+        """() => {
+          const box = (e) => e && e.getBoundingClientRect();
+          const tex = [...document.querySelectorAll('.katex')];
+          const source = (e) => e.querySelector('annotation')?.textContent || '';
+          const formula = tex.find((e) => source(e).includes('\\partial W^{(2)}'));
+          const sum = tex.find((e) => source(e).includes('\\\\sum_{s=1}'));
+          return [box(document.querySelector('[data-testid="stImage"] img')), box(formula), box(sum)]
+            .map((b) => b && [Math.round(b.top), Math.round(b.bottom)]);
+        }"""
+    )
+    drawing, formula, total = seen
+    assert drawing and formula and total, seen
+    assert drawing[1] <= 720 and formula[1] <= 720 and total[0] < 720 - 40, (
+        seen
+    )  # the sum's first line at least
