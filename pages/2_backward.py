@@ -102,7 +102,9 @@ def derivations(l: int, var: str, index: tuple[int, ...]) -> None:
     if sym.message:
         sympy_col.info(sym.message)
     else:  # inline math: KaTeX breaks a long sum at + and =; a long term scrolls in its own box
-        sympy_col.container(key="bw_sympy").markdown(f"${sym.written} = {latex.num(sym.value)}$")
+        sympy_col.container(key="bw_sympy").markdown(
+            f"$\\displaystyle {sym.written} = {latex.num(sym.value)}$"
+        )
         sympy_col.caption(t("backward.sympy_substituted"))
         # filled only while open: its LaTeX, redrawn on every pick even when hidden, was about
         # half a bare click's time (tests/browser/bench_clicks.py); opening it reruns this part.
