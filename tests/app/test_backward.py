@@ -83,9 +83,8 @@ def test_sympy_line_is_sympys_own_expression_beside_its_value():
     at = run_page("pages/2_backward.py", {"layer": "1", "var": "W", "i": "2", "j": "3"})
     assert_clean(at)
     expected = run(NetworkSpec()).layers[0].dW[1, 2]
-    (line,) = [
-        m.value for m in at.markdown if m.value.startswith(r"$\frac{\partial L}{\partial w_{23}^{(1)}}")
-    ]
+    start = r"$\displaystyle \frac{\partial L}{\partial w_{23}^{(1)}}"  # display size: readable scripts
+    (line,) = [m.value for m in at.markdown if m.value.startswith(start)]
     assert r"e^{- z_{13}^{(1)}}" in line  # σ'(z) as SymPy differentiated it, not the index column's sum
     assert r"\frac{\partial L}{\partial z" not in line and line.endswith(f"= {latex.num(expected)}$")
 
