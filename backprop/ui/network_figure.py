@@ -169,7 +169,7 @@ def _diagram(trace: Trace, sample: int) -> go.Figure:
                 line={"color": "#bbbbbb", "width": 1},
                 meta="pick",
             ),  # fmt: skip
-            _points("w", mid_x, mid_y, mid_data, mid_text, mid_color, 9, "diamond"),
+            _points("w", mid_x, mid_y, mid_data, mid_text, mid_color, 12, "diamond"),
             _points(
                 t("backward.diagram_units"), unit_x, unit_y, unit_data, unit_text, unit_color, 26, "circle"
             ),
@@ -189,7 +189,7 @@ def _diagram(trace: Trace, sample: int) -> go.Figure:
             "colorbar": {"title": {"text": f"∂{nt.LOSS}/∂x"}, "thickness": 12},
         },
         showlegend=False,
-        height=130 + 34 * tall,
+        height=130 + 44 * tall,  # room between the weights' points: each a target to click on a projector
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={"visible": False, "range": [-0.4, spec.L + 0.4], "fixedrange": True},
         yaxis={"visible": False, "range": [-tall / 2 - 0.1, tall / 2 + 0.9], "fixedrange": True},
