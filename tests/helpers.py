@@ -6,6 +6,9 @@ module name ``conftest`` is ambiguous to import.
 
 from __future__ import annotations
 
+import sys
+import threading
+
 import numpy as np
 
 
@@ -19,3 +22,20 @@ def ends_with_number(tex: str, z: float) -> bool:
     from backprop.derivation import latex  # noqa: PLC0415
 
     return any(tex.endswith(f"= {latex.num(z, d)}") for d in range(1, 16))
+
+
+def run_interleaved(threads: list[threading.Thread]) -> None:
+    """Start the threads and wait for them, switching between them every microsecond.
+
+    Python's default switch interval (5 ms) lets a short loop finish within one slice, so
+    threads would take turns rather than interleave.
+    """
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)

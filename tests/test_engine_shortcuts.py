@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy as sp
+from helpers import run_interleaved
 
 from backprop import NetworkSpec, Params, run
 from backprop.core.activation_type import (
@@ -156,7 +157,6 @@ def test_the_column_sums_are_the_sums_of_each_column(shape, dtype):
 
 
 def test_ignoring_underflow_guards_each_call_and_restores_each_threads_own_state():
-    import sys  # noqa: PLC0415
     import threading  # noqa: PLC0415
 
     seen, errors = [], []
@@ -174,15 +174,7 @@ def test_ignoring_underflow_guards_each_call_and_restores_each_threads_own_state
             errors.append(error)
 
     threads = [threading.Thread(target=worker, args=(state,)) for state in ("raise", "warn", "ignore")]
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # else each thread's loop ends within one 5 ms slice: no interleaving
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(interval)
+    run_interleaved(threads)
     assert not errors and set(seen) == {"ignore"} and len(seen) == 600
 
 

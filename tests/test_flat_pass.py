@@ -9,11 +9,11 @@ oracles of tests/test_engine.py and tests/test_network.py check ``run`` itself.
 
 from __future__ import annotations
 
-import sys
 import threading
 
 import numpy as np
 import pytest
+from helpers import run_interleaved
 
 from backprop import NetworkSpec, Params
 from backprop.core.activation_type import _QUIET, _error_state
@@ -178,15 +178,7 @@ def test_threads_running_different_shapes_get_their_own_results():
         threading.Thread(target=worker, args=(*args, layers, state))
         for args, layers, state in zip(inputs, expected, states)
     ]
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # interleave the threads' passes
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(interval)
+    run_interleaved(threads)
     assert not errors, errors
 
 
