@@ -106,7 +106,7 @@ def vanishing_frame(timed: bool) -> None:
     with st.container(key="tr_counter"):
         columns = st.columns(len(runs))
         for column, (name, demo) in zip(columns, runs.items(), strict=True):
-            column.metric(t(f"training.demo_{name}"), demo.steps, border=True)
+            column.metric(t("training.demo_steps", net=t(f"training.demo_{name}")), demo.steps, border=True)
             column.caption(
                 t(
                     "training.norms",

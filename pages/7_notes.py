@@ -9,7 +9,7 @@ import streamlit as st
 from backprop.teaching import layout, notes
 from backprop.teaching.notes_walk.model import Mistake, Step
 from backprop.ui import alternatives, cache, diagrams, dot, show, sidebar, state
-from backprop.ui.i18n import t
+from backprop.ui.i18n import sentences, t
 
 view = sidebar.render("notes")
 spec, trace = view.spec, view.trace
@@ -91,14 +91,14 @@ def render_step(step: Step, number: str, key: str) -> None:
 def render_mistake(mistake: Mistake, key: str) -> None:
     name = f"notes.mistake.{mistake.key}"
     with st.container(border=True):
-        title = f"{t('notes.mistake_label', number=mistake.number)}: {t(name + '.title')}"
+        title = t("notes.mistake_label", number=mistake.number, title=t(name + ".title"))
         st.markdown(f"#### {title}\n{badge(mistake.refutation.verdict)} → {badge(mistake.corrected_verdict)}")
         st.markdown(f"**{t('notes.notes_write')}**")  # the formulas are wide: one part under the other
         if mistake.key in ("what_to_find", "broken_sentence"):
             st.markdown(t(name + ".quote"))
         if mistake.statement:
             st.latex(mistake.statement)
-        st.markdown(f"**{t('notes.why')}** {t(name + '.why')}")  # the language's own punctuation
+        st.markdown(sentences(f"**{t('notes.why')}**", t(name + ".why")))  # the language's own punctuation
         summary = checks_summary((mistake.refutation,))
         details(t("notes.refutation_label", summary=summary), (mistake.refutation,), key + "_wrong")
         st.divider()

@@ -53,3 +53,11 @@ def test_each_gradient_panel_says_its_largest_entry_and_the_first_steps_are_whol
         assert any(title.endswith(f"{peak:.2g}") and f"W⁽{'¹²'[layer.l - 1]}⁾" in title for title in titles)
     later = advance(progress, 0.05, 20)
     assert train_figures.frame_figure(later).layout.xaxis.range is None  # past the first steps: Plotly's own
+
+
+def test_the_vanishing_panels_start_with_points_on_whole_steps():
+    from backprop.teaching.train import DEMOS
+
+    fig = train_figures.vanishing_figure({name: start(spec) for name, spec in DEMOS.items()})
+    assert all(trace.mode == "lines+markers" for trace in fig.data)  # one point each: drawn, not empty
+    assert list(fig.layout.xaxis.range) == [0, 5] and list(fig.layout.xaxis2.range) == [0, 5]

@@ -101,11 +101,21 @@ def _sub(k: int) -> str:
     return str(k).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
+def _mode(points: int) -> str:
+    """A run's first frames as points too: a line through one point draws nothing."""
+    return "lines+markers" if points < 20 else "lines"
+
+
+def _steps_axis(progress: Progress) -> dict:
+    """A step axis: whole steps 0 … 5 for a run's first steps (Plotly's own range is −1 … 1 at step 0)."""
+    first = {} if progress.at[-1] >= 5 else {"range": [0, 5], "dtick": 1}
+    return {"title": {"text": t("training.plot_step")}, **first}
+
+
 def _loss(progress: Progress, k: int) -> list[dict]:
     """The loss L at every recorded step (thinned to MAX_POINTS) on axis pair k."""
     keep = _thin(len(progress.at))
-    mode = "lines+markers" if len(keep) < 20 else "lines"  # a run's first frames: points, not an empty chart
-    line = {"type": "scatter", "mode": mode, "name": "L", "line": {"color": "#000000"}, **_on(k)}
+    line = {"type": "scatter", "mode": _mode(len(keep)), "name": "L", "line": {"color": "#000000"}, **_on(k)}
     return [{**line, "x": progress.at[keep], "y": progress.loss[keep]}]
 
 
@@ -196,8 +206,7 @@ def frame_figure(progress: Progress) -> go.Figure:
     layout = {
         "height": HEIGHT, "margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "showlegend": False,
         "template": "plotly_white",
-        "xaxis": {"domain": upper[0], "anchor": "y", "title": {"text": t("training.plot_step")},
-                  **({} if progress.at[-1] >= 5 else {"range": [0, 5], "dtick": 1})},  # first steps: whole
+        "xaxis": {"domain": upper[0], "anchor": "y", **_steps_axis(progress)},
         "yaxis": {"domain": top, "anchor": "x", **log_axis(progress.loss),
                   "title": {"text": t("training.plot_loss_axis")}},
         "xaxis2": {"domain": upper[1], "anchor": "y2", "range": [-0.3, L + 0.3], "showgrid": False,
@@ -304,13 +313,12 @@ def vanishing_figure(runs: dict[str, Progress]) -> go.Figure:
         at, norms = progress.at[keep], progress.grad_norms[keep]  # (k,), (k, L)
         for l in range(norms.shape[1]):
             data.append(
-                {"type": "scatter", "x": at, "y": norms[:, l], "mode": "lines", "showlegend": k == 0,
+                {"type": "scatter", "x": at, "y": norms[:, l], "mode": _mode(len(at)), "showlegend": k == 0,
                  "name": f"‖{nt.grad_text('W', l + 1)}‖", "legendgroup": str(l),
                  "line": {"color": LINES[l % len(LINES)]},
                  "xaxis": f"x{_axis(k)}", "yaxis": f"y{_axis(k)}"}
             )  # fmt: skip
-        layout[f"xaxis{_axis(k)}"] = {"domain": domains[k], "anchor": f"y{_axis(k)}",
-                                      "title": {"text": t("training.plot_step")}}  # fmt: skip
+        layout[f"xaxis{_axis(k)}"] = {"domain": domains[k], "anchor": f"y{_axis(k)}", **_steps_axis(progress)}
         layout[f"yaxis{_axis(k)}"] = {"domain": [0, 0.9], "anchor": f"x{_axis(k)}", **ticks}
         if k:
             layout[f"yaxis{_axis(k)}"]["matches"] = "y"  # one scale: the two nets compare at a glance
