@@ -59,7 +59,9 @@ def test_the_chosen_entry_is_outlined_where_its_point_is(chosen):
 
 SHEET = re.compile(  # what chosen_style may send as raw HTML: integers and a widget key, nothing else
     r"<style>\.st-key-\w+ \.scatterlayer > \.trace:nth-child\(\d+\) \.points > \.point:nth-child\(\d+\) "
-    r"\{ stroke: #000000 !important; stroke-width: 3\.5px !important; \}</style>",
+    r"\{ stroke: #ffffff !important; stroke-width: 3px !important; filter: "
+    r"drop-shadow\(2px 0px 0 #000000\) drop-shadow\(-2px 0px 0 #000000\) "
+    r"drop-shadow\(0px 2px 0 #000000\) drop-shadow\(0px -2px 0 #000000\); \}</style>",
     re.ASCII,
 )
 

@@ -41,7 +41,8 @@ from backprop.ui.i18n import current_language, t
 from backprop.ui.plots import DIVERGING
 
 MAX_UNITS = 10  # units drawn per layer; wider layers show these and a note
-RING = "#000000"  # the chosen entry's outline
+RING, HALO = "#000000", "#ffffff"  # the chosen entry's outline: white, edged in black, on any colour
+EDGE = " ".join(f"drop-shadow({x}px {y}px 0 {RING})" for x, y in ((2, 0), (-2, 0), (0, 2), (0, -2)))
 
 
 def _y(n: int) -> np.ndarray:
@@ -241,4 +242,7 @@ def chosen_style(fig: go.Figure, chosen: tuple[int, str, int, int], container: s
         return "<style></style>"
     number, k = where
     point = f".st-key-{container} .scatterlayer > .trace:nth-child({number}) .points > .point:nth-child({k})"
-    return f"<style>{point} {{ stroke: {RING} !important; stroke-width: 3.5px !important; }}</style>"
+    return (
+        f"<style>{point} {{ stroke: {HALO} !important; stroke-width: 3px !important;"
+        f" filter: {EDGE}; }}</style>"
+    )

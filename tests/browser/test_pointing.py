@@ -81,7 +81,7 @@ _DIAGRAM = "document.querySelector('.st-key-alt_bw_diagram .js-plotly-plot')"
 # The diagram's points drawn with the chosen entry's outline, as [customdata...] of each.
 _OUTLINED = """
 () => [...document.querySelectorAll('.st-key-alt_bw_diagram .point')]
-  .filter(p => getComputedStyle(p).strokeWidth === '3.5px')
+  .filter(p => getComputedStyle(p).filter.includes('drop-shadow'))
   .map(p => {
     const gd = p.closest('.js-plotly-plot'), g = p.closest('g.trace');
     const trace = [...g.parentNode.children].indexOf(g), k = [...p.parentNode.children].indexOf(p);
