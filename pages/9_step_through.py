@@ -56,7 +56,9 @@ def step_view(timed: bool) -> None:
         forward=(t("steps.forward"), "st_forward"), arrow_keys=True, on_change=animation.still,
     )  # fmt: skip
     step = steps[number - 1]
-    st.progress(number / total, text=t("steps.progress", number=number, total=total, l=step.l))
+    st.container(key="st_progress").progress(
+        number / total, text=t("steps.progress", number=number, total=total, l=step.l)
+    )
     if not animation.whole_pass(steps):
         st.caption(t("steps.layer_only", total=total, l=step.l))
     what = "what_dX" if step.name == "dA_prev" and step.l == 1 else f"what_{step.name}"
@@ -171,11 +173,10 @@ def whole_step(step, entry) -> None:
 
 interval = speed if playing else None
 st.fragment(step_view, run_every=interval)(interval is not None)
-if playing:  # drawn when play starts: the page scrolls to the step, which the frames then change
+if playing:  # drawn when play starts: the page scrolls to the step (← → still step), which the frames change
     st.html(
-        "<script>(() => { const row = document.querySelector('.st-key-st_back')"
-        "?.closest('[data-testid=\"stHorizontalBlock\"]');"
-        " if (row) { row.style.scrollMarginTop = '4rem'; row.scrollIntoView({block: 'start'}); } })();"
+        "<script>(() => { const bar = document.querySelector('.st-key-st_progress');"
+        " if (bar) { bar.style.scrollMarginTop = '4rem'; bar.scrollIntoView({block: 'start'}); } })();"
         "</script>",
         unsafe_allow_javascript=True,
     )

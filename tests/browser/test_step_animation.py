@@ -106,9 +106,9 @@ def test_play_brings_the_drawing_the_formula_and_the_sum_into_one_projector_scre
     app.open(f"/step_through?step=3&speed=2.0&lang={lang}")
     app.wait_for_charts()
     app.act(app.page.locator(".st-key-st_play button").click)
-    # the page scrolls to the step's controls; beneath them the drawing, the formula and the sum
+    # the page scrolls to the step's progress bar; beneath it the drawing, the formula and the sum
     app.page.wait_for_function(
-        "() => { const b = document.querySelector('.st-key-st_back').getBoundingClientRect();"
+        "() => { const b = document.querySelector('.st-key-st_progress').getBoundingClientRect();"
         " return b.top >= 0 && b.top < 200; }",
         timeout=FRAMES_TIMEOUT_MS,
     )
