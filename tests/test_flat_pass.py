@@ -60,7 +60,7 @@ def _inputs(acts, loss, reduction, dtype, scale=1.0, batch=3):
 def _engine(spec, params, X, Y, fwd):
     """The engine's loop (one call per step) and the loss's l_i, under the same guard as the flat pass."""
     with np.errstate(under="ignore"):
-        losses = LOSSES[spec.loss].per_sample_guarded(*fwd[-1], Y)
+        losses = LOSSES[spec.loss].per_sample_in_guard(*fwd[-1], Y)
     return losses, backward_pass(spec, params.W, params.b, X, Y, fwd).layers
 
 
@@ -202,3 +202,10 @@ def test_run_takes_the_flat_pass(monkeypatch):
     monkeypatch.setattr("backprop.core.network.backward_function", counted)
     run(spec, params, X, Y)
     assert calls == [(spec.activations, "bce", "mean")]
+
+
+def test_a_line_break_in_a_comment_stays_inside_the_comment():
+    from backprop.core.flat_pass import _comment
+
+    assert _comment("A^(1) = z\nimport os(Z^(1))") == "A^(1) = z import os(Z^(1))"
+    assert "\n" not in _comment("a\r\nb\rc")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from backprop.core.bench_timing import alternate
-from backprop.core.network import _losses_and_layers, _new_trace, backward, forward, init_params, make_data
+from backprop.core.network import _losses_and_layers, backward, forward, init_params, make_data, trace_of
 from backprop.core.spec import NetworkSpec
 
 FLAT_CASE = "flat-dense-3-4-2-m2"
@@ -20,9 +20,7 @@ FLAT_CASE = "flat-dense-3-4-2-m2"
 
 def engine_loop(spec, params, X, Y, fwd):
     """``network.backward`` with the engine's loop in place of the flat pass (the same Trace)."""
-    losses, layers = _losses_and_layers(spec, params, X, Y, fwd)
-    total = float(np.add.reduce(losses)) / (spec.batch if spec.reduction == "mean" else 1)
-    return _new_trace(spec, X, Y, layers, total, losses)
+    return trace_of(spec, X, Y, *_losses_and_layers(spec, params, X, Y, fwd))
 
 
 def flat_records(dtype, quick: bool = False) -> list[dict]:

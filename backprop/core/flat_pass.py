@@ -37,7 +37,7 @@ def backward_layers(Ws, bs, X, Y, fwd, m):
     W2, b2 = Ws[1], bs[1]
     act1 = ACTIVATIONS.get('sigmoid') or activation('sigmoid')  # g^(1)
     act2 = ACTIVATIONS.get('identity') or activation('identity')  # g^(2)
-    losses = LOSSES['mse'].per_sample_guarded(Z2, A2, Y)  # l_i, one per sample (m,)
+    losses = LOSSES['mse'].per_sample_in_guard(Z2, A2, Y)  # l_i, one per sample (m,)
     dA2 = ar.loss_dA('mse', A2, Y)  # ∂L/∂A^(2) = ∂l/∂A^(2)
     dZ2 = ar.activation_backward(act2, Z2, A2, dA2)  # ∂L/∂Z^(2) = ∂L/∂A^(2) ⊙ g'(Z^(2))
     dW2 = dot(A1.T, dZ2)  # ∂L/∂W^(2) = A^(1)ᵀ @ ∂L/∂Z^(2)
@@ -110,7 +110,7 @@ def forward_function(activations: tuple[str, ...]):
         lines.append(f"    W{l}, b{l} = Ws[{l - 1}], bs[{l - 1}]")
         for statement, text in FORWARD_LINES:
             shown = text.format(l=l, p=l - 1, g=display_name(name))
-            lines.append(f"    {_renamed(statement, _layer_names(l), {})}  # {shown}")
+            lines.append(f"    {_renamed(statement, _layer_names(l), {})}  # {_comment(shown)}")
     lines.append(f"    return [{', '.join(f'(Z{l}, A{l})' for l in range(1, L + 1))}]")
     return _compiled("\n".join(lines) + "\n", "forward")
 
@@ -129,7 +129,7 @@ def backward_function(activations: tuple[str, ...], loss: str, reduction: str):
     lines += [f"    W{l}, b{l} = Ws[{l - 1}], bs[{l - 1}]" for l in range(1, L + 1)]
     lines += [f"    act{l} = {_registry(name)}  # g^({l})" for l, name in enumerate(activations, 1)]
     lines.append(
-        f"    losses = LOSSES[{loss!r}].per_sample_guarded(Z{L}, A{L}, Y)  # l_i, one per sample (m,)"
+        f"    losses = LOSSES[{loss!r}].per_sample_in_guard(Z{L}, A{L}, Y)  # l_i, one per sample (m,)"
     )
     mean = reduction == "mean"
     lines += _step_lines(FORMULAS[LOSS_START], L, L, loss, mean)
@@ -160,12 +160,17 @@ def _step_lines(formula: Formula, l: int, L: int, loss: str, mean: bool) -> list
     if not formula.line:
         raise ValueError(f"the {formula.kind} formula has no line to generate from")
     text = formula.text.format(l=l, p=l - 1)
-    out = [f"    {target} = {_renamed(formula.line, names, context)}  # {text}"]
+    out = [f"    {target} = {_renamed(formula.line, names, context)}  # {_comment(text)}"]
     if formula.mean and mean:
         out.append(
             f"    {target} = {_renamed(MEAN.format(result=formula.name), names, context)}  # ÷ m, the mean"
         )
     return out
+
+
+def _comment(text: str) -> str:
+    """``text`` on one line: a comment in generated code must not end early (a custom g is a user's text)."""
+    return " ".join(text.splitlines())
 
 
 def _layer_names(l: int) -> dict[str, str]:

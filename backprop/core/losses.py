@@ -65,11 +65,12 @@ class Loss:
     # (``network.backward``, around the loss and the backward pass); None: per_sample needs none
     per_sample_step: Callable[[Array, Array, Array], Array] | None = None
 
-    # per_sample for a caller that holds np.errstate(under="ignore"): per_sample_step if any
-    per_sample_guarded: Callable[[Array, Array, Array], Array] = field(init=False, repr=False, compare=False)
+    # per_sample for a caller that holds np.errstate(under="ignore") already: per_sample_step if
+    # any (made once: the tiny pass calls it on every run, where a property costs a call)
+    per_sample_in_guard: Callable[[Array, Array, Array], Array] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "per_sample_guarded", self.per_sample_step or self.per_sample)
+        object.__setattr__(self, "per_sample_in_guard", self.per_sample_step or self.per_sample)
 
 
 def _mse(Z: Array, A: Array, Y: Array) -> Array:

@@ -168,6 +168,11 @@ def backward(spec: NetworkSpec, params: Params, X: Array, Y: Array, fwd: list[tu
         losses, layers = flat(params.W, params.b, X, Y, fwd, spec.batch)
     else:  # a forward pass of another network: the engine follows fwd's layers
         losses, layers = _losses_and_layers(spec, params, X, Y, fwd)
+    return trace_of(spec, X, Y, losses, layers)
+
+
+def trace_of(spec: NetworkSpec, X: Array, Y: Array, losses: Array, layers) -> Trace:
+    r"""The Trace of a pass: its layers, l_i (m,) and L = Σ l_i (÷ m under the mean)."""
     total = float(np.add.reduce(losses)) / (spec.m if spec.reduction == "mean" else 1)  # losses.sum()
     return _new_trace(spec, X, Y, layers, total, losses)
 
@@ -176,7 +181,7 @@ def backward(spec: NetworkSpec, params: Params, X: Array, Y: Array, fwd: list[tu
 def _losses_and_layers(spec, params, X, Y, fwd):
     """l_i (m,) and the engine's layers, under one np.errstate(under="ignore")."""
     Z, A = fwd[-1]
-    losses = LOSSES[spec.loss].per_sample_guarded(Z, A, Y)  # l_i (m,)
+    losses = LOSSES[spec.loss].per_sample_in_guard(Z, A, Y)  # l_i (m,)
     return losses, backward_pass(spec, params.W, params.b, X, Y, fwd, guarded=False).layers
 
 

@@ -36,6 +36,7 @@ from backprop.core.network import Trace
 from backprop.derivation import notation as nt
 from backprop.derivation.numbers import number_text
 from backprop.ui import show
+from backprop.ui.figure_memo import kept_on
 from backprop.ui.i18n import current_language, t
 
 HTML_TABLE_CELLS = 400  # up to this many cells a table is plain HTML; larger ones scroll in a grid
@@ -96,15 +97,6 @@ def figure_tables(fig: go.Figure) -> list[tuple[str, pd.DataFrame]]:
     return tables
 
 
-def _kept(fig: go.Figure, name: str, make):
-    """``make()``, made on the first call for this figure and ``name`` and kept on the figure."""
-    kept = getattr(fig, name, None)
-    if kept is None:
-        kept = make()
-        setattr(fig, name, kept)  # plotly lets a figure carry attributes whose names start with "_"
-    return kept
-
-
 def kept_tables(fig: go.Figure) -> list:
     r"""``figure_tables(fig)``, built on the first call for this figure and kept on it.
 
@@ -114,7 +106,7 @@ def kept_tables(fig: go.Figure) -> list:
     A table larger than a window keeps whole-number labels as integers (the same digits),
     which pandas and Arrow cut and convert in about half the time.
     """
-    return _kept(
+    return kept_on(
         fig, "_backprop_tables", lambda: [(name, _whole_number_labels(f)) for name, f in figure_tables(fig)]
     )
 
@@ -249,7 +241,7 @@ def kept_summary(fig: go.Figure, tables: list) -> str:
     a 1024-wide network's diagram (16 matrices of a million entries) was a sixth of the
     backward page's rerun.
     """
-    return _kept(fig, f"_backprop_summary_{current_language()}", lambda: summary(tables))
+    return kept_on(fig, f"_backprop_summary_{current_language()}", lambda: summary(tables))
 
 
 def _known(kind: str) -> None:

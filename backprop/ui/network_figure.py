@@ -37,6 +37,7 @@ import plotly.graph_objects as go
 
 from backprop.core.network import Trace
 from backprop.derivation import notation as nt
+from backprop.ui.figure_memo import kept_on
 from backprop.ui.i18n import current_language, t
 from backprop.ui.plots import DIVERGING
 
@@ -215,16 +216,17 @@ def chosen_point(fig: go.Figure, chosen: tuple[int, str, int, int]) -> tuple[int
         wanted = ("b", l, 0, j)
     else:
         wanted = ("A_prev", 1, 0, j) if l == 1 else ("b", l - 1, 0, j)
-    points = getattr(fig, "_backprop_points", None)
-    if points is None:  # made once per figure (a figure is kept and never changed)
-        points = {
-            tuple(data): (number, k)
-            for number, trace in enumerate(fig.data, start=1)
-            if trace.customdata is not None
-            for k, data in enumerate(trace.customdata.tolist(), start=1)
-        }
-        fig._backprop_points = points  # plotly lets a figure carry attributes whose names start with "_"
-    return points.get(wanted)
+    return kept_on(fig, "_backprop_points", lambda: _points_of(fig)).get(wanted)
+
+
+def _points_of(fig: go.Figure) -> dict[tuple, tuple[int, int]]:
+    """{customdata: (trace, point)}, both 1-based, of every point that names an entry."""
+    return {
+        tuple(data): (number, k)
+        for number, trace in enumerate(fig.data, start=1)
+        if trace.customdata is not None
+        for k, data in enumerate(trace.customdata.tolist(), start=1)
+    }
 
 
 def chosen_style(fig: go.Figure, chosen: tuple[int, str, int, int], container: str) -> str:
