@@ -106,11 +106,12 @@ def entry_part(step, number: int, timed: bool) -> None:
         )  # fmt: skip
     entry = entry_of(trace, step, entry_index(step))
     frame = animation.frame_of(number, entry.frames)
-    st.latex(entry.filling(frame))
-    if frame == entry.frames:
-        st.latex(entry.collapsed())
-    else:
-        st.caption(t("steps.entry_filling", shown=entry.shown_terms(frame), total=len(entry.terms)))
+    with st.container(key="st_sum"):  # set from the left (the sidebar's style): it grows rightwards
+        st.latex(entry.filling(frame))
+        if frame == entry.frames:
+            st.latex(entry.collapsed())
+        else:
+            st.caption(t("steps.entry_filling", shown=entry.shown_terms(frame), total=len(entry.terms)))
     with st.container():
         st.markdown(f"**{t('steps.entry_reads')}**")
         for k, factor in enumerate(entry.factors):

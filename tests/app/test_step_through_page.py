@@ -280,7 +280,10 @@ def test_every_step_keeps_the_fragments_elements_in_their_places():
     pages = [run_page(PAGE, {**query, "step": str(n)}) for n in range(1, len(steps) + 1)]
     closed = [layout(at) for at in pages]
     assert all(shape == closed[0] for shape in closed), closed
-    assert closed[0][-2:] == [["Block", "Latex", "Latex", "Block"], []]  # the closed expander: empty
+    assert closed[0][-2:] == [["Block", "Block", "Block"], []]  # the closed expander: empty
+    # the entry's sum (its box is set from the left): collapsed when paused, the sum and the product
+    sums = [list(layout_nodes(at)[-2].children.values())[1] for at in pages]
+    assert all([type(n).__name__ for n in box.children.values()] == ["Latex", "Latex"] for box in sums)
     opened = [layout(open_whole_step(at)) for at in pages]
     assert all(shape == opened[0] for shape in opened), opened
     assert opened[0][:-1] == closed[0][:-1] and opened[0][-1] == ["Block", "Block"]

@@ -128,3 +128,33 @@ def test_play_brings_the_drawing_the_formula_and_the_sum_into_one_projector_scre
     assert drawing[1] <= 720 and formula[1] <= 720 and total[0] < 720 - 40, (
         seen
     )  # the sum's first line at least
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_sum_grows_rightwards_from_a_fixed_left_edge_while_playing(app: AppPage, lang: str) -> None:
+    """Terms arrive at the sum's right end: its left edge stays put (a centred sum moved left each frame)."""
+    app.open(f"/step_through?step=3&speed=1.0&lang={lang}")
+    app.wait_for_charts()
+    app.act(app.page.locator(".st-key-st_play button").click)
+    # each animation frame, the sum's left edge and width while it fills, until its third width
+    seen = app.page.evaluate(
+        """(timeout) => new Promise((resolve) => {
+          const boxes = [], end = performance.now() + timeout;
+          const look = () => {
+            const sum = document.querySelector('.st-key-st_sum .katex-html');
+            if (sum) {
+              const b = sum.getBoundingClientRect();
+              const last = boxes[boxes.length - 1];
+              const box = [Math.round(b.left), Math.round(b.width)];
+              if (!last || last[1] !== box[1]) boxes.push(box);
+            }
+            if (boxes.length >= 3 || performance.now() > end) resolve(boxes);
+            else requestAnimationFrame(look);
+          };
+          look();
+        })""",
+        FRAMES_TIMEOUT_MS,
+    )
+    assert len(seen) >= 3, f"the sum did not fill in: (left, width) {seen}"
+    lefts = {left for left, _ in seen}
+    assert len(lefts) == 1, f"the sum's left edge moved while it filled: (left, width) {seen}"
