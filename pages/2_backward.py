@@ -4,7 +4,7 @@ import streamlit as st
 
 from backprop.derivation import entry_latex, latex
 from backprop.ui import alternatives, diagrams, dot, entry_choice, explorer, network_figure, page, show, state
-from backprop.ui.i18n import option, t
+from backprop.ui.i18n import option, sentences, t
 
 NARROW = 5  # widest matrix written as LaTeX inside one of the three derivation columns
 
@@ -48,7 +48,9 @@ def entry_explorer(l: int) -> None:
         selection_mode="points",
         config={"displayModeBar": False},
     )
-    diagram_col.caption(t("backward.diagram_note"))
+    hidden = network_figure.chosen_point(diagram, chosen) is None  # a unit past the first MAX_UNITS
+    missing = t("backward.diagram_not_drawn", shown=network_figure.MAX_UNITS) if hidden else ""
+    diagram_col.caption(sentences(t("backward.diagram_note"), missing))
     with picker_col:
         explorer.pick_variable(spec, "bw")
         chosen = explorer.pick_index(spec, "bw")

@@ -119,3 +119,17 @@ def test_sympys_steps_are_drawn_only_once_their_expander_is_opened():
     index = (int(at.selectbox(key="bw_i_A_prev").value) - 1, int(at.selectbox(key="bw_j_A_prev").value) - 1)
     other = explorer.symbolic(run(NetworkSpec()), {}, "A_prev", 1, index)
     assert [x.value.strip("$\n ") for x in box.latex][-1 - len(other.steps) :] == [other.latex, *other.steps]
+
+
+@pytest.mark.parametrize("lang, words", [("en", "is not drawn"), ("zh", "没有画出")])
+def test_an_entry_past_the_drawn_units_is_said_to_be_not_drawn(lang, words):
+    """A layer wider than the diagram draws its first units: a chosen unit past them is said to be missing."""
+    wide = {"sizes": "3,12,2", "layer": "1", "var": "W", "i": "2", "lang": lang}
+    past, drawn = (
+        run_page("pages/2_backward.py", {**wide, "j": "12"}),
+        run_page("pages/2_backward.py", {**wide, "j": "3"}),
+    )
+    for at in (past, drawn):
+        assert_clean(at)
+    said = lambda at: any(words in caption.value for caption in at.caption)  # noqa: E731
+    assert said(past) and not said(drawn)
