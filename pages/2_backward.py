@@ -50,7 +50,7 @@ def entry_explorer(l: int) -> None:
     )
     hidden = network_figure.chosen_point(diagram, chosen) is None  # a unit past the first MAX_UNITS
     missing = t("backward.diagram_not_drawn", shown=network_figure.MAX_UNITS) if hidden else ""
-    diagram_col.caption(sentences(t("backward.diagram_note"), missing))
+    diagram_col.caption(sentences(missing, t("backward.diagram_note")))  # the exception before the rule
     with picker_col:
         explorer.pick_variable(spec, "bw")
         chosen = explorer.pick_index(spec, "bw")

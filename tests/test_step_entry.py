@@ -74,7 +74,7 @@ def test_frames_fill_the_sum_then_collapse():
     assert len(entry.terms) == 20 and entry.frames == FILL_FRAMES + 1
     shown = [entry.shown_terms(k) for k in range(1, entry.frames + 1)]
     assert shown == sorted(shown) and shown[0] >= 1 and shown[-2] == shown[-1] == 20
-    assert r"\,?" in entry.filling(1) and r"\,?" not in entry.filling(entry.frames - 1)
+    assert r"\mathord{?}" in entry.filling(1) and "?" not in entry.filling(entry.frames - 1)
     assert r"\cdots" in entry.filling(entry.frames)
     assert entry.collapsed().endswith(
         entry.filling(entry.frames).split("&= ")[-1].removesuffix(r"\end{aligned}")

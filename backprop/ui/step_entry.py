@@ -81,7 +81,7 @@ class EntrySum:
         if len(terms) > SHOWN_TERMS:
             terms = terms[: SHOWN_TERMS - 2] + [r"\cdots", terms[-1]]
         if k < len(self.terms):
-            terms.append(r"\,?")
+            terms.append(r"\mathord{?}")  # ? alone is a closing symbol: + before it would lose its spaces
         lines = [" + ".join(terms[n : n + PER_LINE]) for n in range(0, len(terms), PER_LINE)]
         body = r" \\ &\quad + ".join(lines)
         end = rf" \\ &= {number_tex(self.total, DIGITS)}" if k == len(self.terms) else ""

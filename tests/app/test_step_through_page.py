@@ -212,7 +212,7 @@ def test_a_played_sum_fills_in_term_by_term_then_collapses_to_the_product():
         seen.append(next(x for x in shown(at) if entry.index_sum in x))
         at.run()
     assert seen == [entry.filling(k) for k in range(1, entry.frames)] + [entry.filling(entry.frames)]
-    assert r"+ \,?" in seen[0] and seen[-1].endswith(
+    assert r"+ \mathord{?}" in seen[0] and seen[-1].endswith(
         "&= " + latex.number_tex(step.result[1, 0]) + r"\end{aligned}"
     )
 
@@ -281,8 +281,9 @@ def test_every_step_keeps_the_fragments_elements_in_their_places():
     closed = [layout(at) for at in pages]
     assert all(shape == closed[0] for shape in closed), closed
     assert closed[0][-2:] == [["Block", "Block", "Block"], []]  # the closed expander: empty
-    # the entry's sum (its box is set from the left): collapsed when paused, the sum and the product
+    # the entry's sum, in its box (set from the left): collapsed when paused, the sum and the product
     sums = [list(layout_nodes(at)[-2].children.values())[1] for at in pages]
+    assert all(box.proto.id.endswith("-st_sum") for box in sums), [box.proto.id for box in sums]
     assert all([type(n).__name__ for n in box.children.values()] == ["Latex", "Latex"] for box in sums)
     opened = [layout(open_whole_step(at)) for at in pages]
     assert all(shape == opened[0] for shape in opened), opened

@@ -25,7 +25,8 @@ def test_play_moves_the_step_without_further_input(app: AppPage, lang: str, play
     assert app.page.locator(STEP).input_value() == "1"
     play = app.page.locator(".st-key-st_play button")
     assert play_label in play.inner_text()
-    app.act(play.click)  # the click's own run (a lost click is clicked again)
+    # the click's own run (a lost click is clicked again); frames follow on a timer: never at rest
+    app.act(play.click, quiet=False)
     # frames with nothing else pressed: ∂L/∂A^(2) fills in, collapses, and step 2 follows
     app.page.wait_for_function(
         "(selector) => Number(document.querySelector(selector)?.value) >= 2",
@@ -85,7 +86,7 @@ def test_play_after_a_step_by_hand_starts_at_the_first_click(app: AppPage) -> No
     app.act(app.page.locator(".st-key-st_forward button").click)
     assert app.page.locator(STEP).input_value() == "2"
     play = app.page.locator(".st-key-st_play button")
-    app.act(play.click)
+    app.act(play.click, quiet=False)  # frames follow on a timer: the page is never at rest
     # the first click plays: the button turns to Pause and the step moves on with no other input
     app.page.wait_for_function(
         "() => document.querySelector('.st-key-st_play button')?.innerText.includes('Pause')",
@@ -105,7 +106,7 @@ def test_play_brings_the_drawing_the_formula_and_the_sum_into_one_projector_scre
     app.page.set_viewport_size({"width": 1280, "height": 720})
     app.open(f"/step_through?step=3&speed=2.0&lang={lang}")
     app.wait_for_charts()
-    app.act(app.page.locator(".st-key-st_play button").click)
+    app.act(app.page.locator(".st-key-st_play button").click, quiet=False)
     # the page scrolls to the step's progress bar; beneath it the drawing, the formula and the sum
     app.page.wait_for_function(
         "() => { const b = document.querySelector('.st-key-st_progress').getBoundingClientRect();"
@@ -135,11 +136,13 @@ def test_the_sum_grows_rightwards_from_a_fixed_left_edge_while_playing(app: AppP
     """Terms arrive at the sum's right end: its left edge stays put (a centred sum moved left each frame)."""
     app.open(f"/step_through?step=3&speed=1.0&lang={lang}")
     app.wait_for_charts()
-    app.act(app.page.locator(".st-key-st_play button").click)
-    # each animation frame, the sum's left edge and width while it fills, until its third width
+    app.act(app.page.locator(".st-key-st_play button").click, quiet=False)
+    # each animation frame, the sum's left edge and width, until three widths were seen (the sum
+    # filling in; the last may be the next step's); a timer ends the wait if no frame is drawn
     seen = app.page.evaluate(
         """(timeout) => new Promise((resolve) => {
           const boxes = [], end = performance.now() + timeout;
+          setTimeout(() => resolve(boxes), timeout);
           const look = () => {
             const sum = document.querySelector('.st-key-st_sum .katex-html');
             if (sum) {
