@@ -97,7 +97,7 @@ def entry_part(step, number: int, timed: bool) -> None:
         st.rerun(scope="app")  # a pick paused the animation: the play button and the timer change
     shape = step.result.shape
     formula, pickers = st.columns([3, 2], vertical_alignment="center")  # one row: the sum moves up
-    formula.latex(step.formula_line())
+    formula.container(key="st_formula").latex(step.formula_line())
     pick = pickers.columns(len(shape))
     for where, (name, size) in zip(pick, zip(("st_i", "st_j")[-len(shape) :], shape, strict=True)):
         state.url_int(
@@ -106,13 +106,15 @@ def entry_part(step, number: int, timed: bool) -> None:
         )  # fmt: skip
     entry = entry_of(trace, step, entry_index(step))
     frame = animation.frame_of(number, entry.frames)
-    with st.container(key="st_sum"):  # set from the left (the sidebar's style): it grows rightwards
+    # the formula, the sum and what it reads are set from the left (the sidebar's style): one
+    # left edge for the entry's math, and a sum that grows rightwards as its terms arrive
+    with st.container(key="st_sum"):
         st.latex(entry.filling(frame))
         if frame == entry.frames:
             st.latex(entry.collapsed())
         else:
             st.caption(t("steps.entry_filling", shown=entry.shown_terms(frame), total=len(entry.terms)))
-    with st.container():
+    with st.container(key="st_reads"):
         st.markdown(f"**{t('steps.entry_reads')}**")
         for k, factor in enumerate(entry.factors):
             blocks(factor, f"st_reads{k}")
