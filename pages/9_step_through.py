@@ -16,6 +16,17 @@ NOTE = 260  # px the note needs beside the drawing
 GAP = 16  # px between two columns
 
 view = page.start("step_through", area="steps")
+# the entry's formula, its sum and what it reads (entry_part) are set from the left: one left
+# edge for the entry's math, and a sum that grows rightwards as its terms arrive instead of
+# moving left by half of each new term
+st.html(
+    "<style>"
+    ":is(.st-key-st_formula, .st-key-st_sum, .st-key-st_reads) [data-testid='stMarkdown'] > div"
+    " { margin-left: 0; margin-right: 0; }"
+    ":is(.st-key-st_formula, .st-key-st_sum, .st-key-st_reads)"
+    " :is(.katex-display, .katex-display > .katex) { text-align: left; }"
+    "</style>"
+)
 exact = page.exact_choice(view.spec, "steps", key="st_numbers")
 try:
     trace = with_values(view.trace, exact)
@@ -106,9 +117,7 @@ def entry_part(step, number: int, timed: bool) -> None:
         )  # fmt: skip
     entry = entry_of(trace, step, entry_index(step))
     frame = animation.frame_of(number, entry.frames)
-    # the formula, the sum and what it reads are set from the left (the sidebar's style): one
-    # left edge for the entry's math, and a sum that grows rightwards as its terms arrive
-    with st.container(key="st_sum"):
+    with st.container(key="st_sum"):  # set from the left, as the formula and what it reads (the page's style)
         st.latex(entry.filling(frame))
         if frame == entry.frames:
             st.latex(entry.collapsed())

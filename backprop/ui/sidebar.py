@@ -141,20 +141,12 @@ def _navigation(nav, page: str, query: dict[str, str]) -> None:
     # class st-key-mxblk<c>) shrinks its type with its box's width once the box is narrower than
     # a block at full size: about (5.5 c + 4) em wide with its name (mxblk<c>), (5.5 c + 1) em
     # without (mxblkn<c>); 1.21em is KaTeX's own size.
-    # The step-through's entry (its formula, the sum that fills in term by term, what it reads) is
-    # set from the left: one left edge, and a sum that grows rightwards while playing instead of
-    # moving left by half of each new term.
     nav.html(
         """<style>
         a[data-testid="stPageLink-NavLink"][disabled], a[data-testid="stPageLink-NavLink"][disabled] * {
           color: inherit !important; font-weight: 600;
         }
         button kbd { color: inherit !important; opacity: 1 !important; }
-        :is(.st-key-st_formula, .st-key-st_sum, .st-key-st_reads) [data-testid="stMarkdown"] > div {
-          margin-left: 0; margin-right: 0;
-        }
-        :is(.st-key-st_formula, .st-key-st_sum, .st-key-st_reads)
-          :is(.katex-display, .katex-display > .katex) { text-align: left; }
         [class*="st-key-mxblk"] { container-type: inline-size; }
         [class*="st-key-mxblk1"] .katex-display > .katex { font-size: min(1.21em, 10.5cqi); }
         [class*="st-key-mxblk2"] .katex-display > .katex { font-size: min(1.21em, 6.7cqi); }
